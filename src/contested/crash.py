@@ -1,0 +1,47 @@
+"""Unexpected failures: one line for the user, the full report in a file for us."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import tempfile
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+
+from contested import __version__
+from contested.dirs import cache_dir
+
+
+def write_report(error: BaseException, argv: list[str]) -> Path | None:
+    """Write the traceback and context to the cache directory; return where, if it could."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    body = "".join([
+        f"contested {__version__} crash report, {stamp} UTC\n",
+        f"python {sys.version.split()[0]} on {platform.platform()}\n",
+        f"argv: {argv!r}\n\n",
+        *traceback.format_exception(error),
+    ])
+    for folder in (cache_dir() / "crashes", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=f"crash-{stamp}-", suffix=".txt", dir=folder)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(body)
+            return Path(name)
+        except OSError:
+            continue
+    return None
+
+
+def report_crash(error: BaseException, argv: list[str]) -> int:
+    """Print the one line a user sees after a bug, and return the exit status."""
+    where = write_report(error, argv)
+    detail = f"the full report is in {where}" if where else "no report could be written"
+    print(
+        f"contested: internal error ({type(error).__name__}); {detail}. "
+        "Please send it to the developers.",
+        file=sys.stderr,
+    )
+    return 70

@@ -1,0 +1,129 @@
+"""Problems found in a catalog, located and rendered the way ruff and rustc do."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from contested.text import printable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a file: 1-based line and column, as editors count them."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}"
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem a person can act on: where, what kind (`code`), and what to do."""
+
+    location: Location
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.message)
+
+    def headline(self) -> str:
+        prefix = "" if self.severity is Severity.ERROR else "warning: "
+        return f"{self.location}: {prefix}{self.message} [{self.code}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        loc = self.location
+        return {
+            "path": loc.path,
+            "line": loc.line or None,
+            "column": loc.column or None,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+
+class DiagnosticError(Exception):
+    """Raised to abandon one file with one located problem (a YAML limit, a syntax error)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.headline())
+        self.diagnostic = diagnostic
+
+
+def nearest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to `name`, if any is close enough to be a likely typo."""
+    pool = list(candidates)
+    matches = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    if matches:
+        return matches[0]
+    folded = {c.casefold(): c for c in pool}
+    return folded.get(name.casefold())
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """` (did you mean 'x'?)`, or nothing when no candidate is close."""
+    match = nearest(name, candidates)
+    return f" (did you mean '{match}'?)" if match else ""
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(set(diagnostics), key=lambda d: d.sort_key)
+
+
+class SourceLines:
+    """Reads the lines of files once, to show the offending line under a message."""
+
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
+        self._lines: dict[str, list[str]] = {}
+        for path, text in (texts or {}).items():
+            self._lines[path] = text.splitlines()
+
+    def line(self, path: str, number: int) -> str | None:
+        if path not in self._lines:
+            try:
+                raw = Path(path).read_bytes()[: 64 * 1024 * 1024]
+                self._lines[path] = raw.decode("utf-8", errors="replace").splitlines()
+            except OSError:
+                self._lines[path] = []
+        lines = self._lines[path]
+        return lines[number - 1] if 0 < number <= len(lines) else None
+
+
+def render(diagnostic: Diagnostic, sources: SourceLines) -> str:
+    """`path:line:col: message`, then the line itself with a caret under the column."""
+    out = [printable(diagnostic.headline())]
+    loc = diagnostic.location
+    if loc.line:
+        text = sources.line(loc.path, loc.line)
+        if text is not None:
+            shown = printable(text.replace("\t", " "))
+            if len(shown) > 200:
+                start = max(0, loc.column - 100)
+                shown = shown[start : start + 200]
+                column = loc.column - start
+            else:
+                column = loc.column
+            gutter = str(loc.line)
+            out.append(f"{' ' * len(gutter)} |")
+            out.append(f"{gutter} | {shown}")
+            out.append(f"{' ' * len(gutter)} | {' ' * max(column - 1, 0)}^")
+    return "\n".join(out)

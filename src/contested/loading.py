@@ -1,0 +1,430 @@
+"""Loading a catalog: files -> guarded YAML -> models -> one linked `Catalog`.
+
+Every problem in every file is collected in one pass and located (`path:line:col`).
+A file with a problem is refused as a whole; `LoadResult.catalog` holds the files that
+loaded cleanly (all of them when there is no error), for the explorer's partial mode.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from contested.diagnostics import (
+    Diagnostic,
+    DiagnosticError,
+    Location,
+    did_you_mean,
+    nearest,
+    sort_diagnostics,
+)
+from contested.guarded_yaml import DEFAULT_LIMITS, Limits, YamlList, YamlMap, read_yaml
+from contested.model import (
+    SECTIONS,
+    Catalog,
+    Claim,
+    DeclaredContradiction,
+    Entity,
+    Event,
+    Origin,
+    Question,
+    QuantityForm,
+    Source,
+    TimelineFile,
+    TimelineHeader,
+)
+from contested.quantities import QuantityError, exact, parse_number
+
+NOTES_FILE_NAME = "contested-notes.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+_KIND_OF_SECTION = {
+    "timeline": "timeline",
+    "sources": "source",
+    "questions": "question",
+    "events": "event",
+    "claims": "claim",
+    "contradictions": "contradiction",
+}
+_MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {
+    (): TimelineFile,
+    ("timeline",): TimelineHeader,
+    ("sources",): Source,
+    ("questions",): Question,
+    ("events",): Event,
+    ("claims",): Claim,
+    ("claims", "value"): QuantityForm,
+    ("contradictions",): DeclaredContradiction,
+}
+_DATE_FIELDS = frozenset(["date", "said", "as_of", "period"])
+
+
+def bundled_catalog() -> Path:
+    """The Kursk timelines shipped with contested (inside the package once installed)."""
+    packaged = Path(str(resources.files("contested"))) / "timelines"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "timelines"
+
+
+@dataclass
+class LoadResult:
+    """The outcome of loading: the clean part of the catalog and every problem found."""
+
+    catalog: Catalog
+    diagnostics: list[Diagnostic]
+    paths: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+    @property
+    def failed_paths(self) -> list[str]:
+        failed = {d.location.path for d in self.diagnostics}
+        return [p for p in self.paths if p in failed]
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: loading builds millions of acyclic objects,
+    and scanning them over and over costs 3-6x the whole load."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def discover(paths: Sequence[str | Path]) -> tuple[list[str], list[Diagnostic]]:
+    """Expand directories to their `*.yaml`/`*.yml` files in sorted order."""
+    found: list[str] = []
+    problems: list[Diagnostic] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*")
+                if p.suffix in YAML_SUFFIXES and p.is_file()
+                and p.name != NOTES_FILE_NAME
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not files:
+                problems.append(Diagnostic(Location(str(path)), "no-timelines",
+                                           "no *.yaml or *.yml files in this directory"))
+            found.extend(str(p) for p in files)
+        elif path.exists():
+            found.append(str(path))
+        else:
+            problems.append(Diagnostic(Location(str(path)), "no-such-path",
+                                       "no such file or directory"))
+    unique = list(dict.fromkeys(found))
+    return unique, problems
+
+
+def read_file(path: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Read at most the size limit (and one byte more, to notice a larger file)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limits.max_bytes + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise DiagnosticError(Diagnostic(Location(path), "unreadable", reason)) from None
+
+
+def parse_timeline(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS
+                   ) -> tuple[TimelineFile | None, list[Diagnostic]]:
+    """One file's bytes to a validated `TimelineFile`, or the located problems."""
+    try:
+        tree = read_yaml(data, path, limits)
+    except DiagnosticError as error:
+        return None, [error.diagnostic]
+    if tree is None:
+        return None, [Diagnostic(Location(path, 1, 1), "empty-file",
+                                 "the file is empty: a timeline starts with `contested: 1`")]
+    if not isinstance(tree, YamlMap):
+        what = "a list" if isinstance(tree, YamlList) else "text"
+        line, column = (tree.line, tree.column) if isinstance(tree, YamlList) else (1, 1)
+        return None, [Diagnostic(
+            Location(path, line, column), "not-a-mapping",
+            f"the top of a timeline file is a mapping (`contested: 1`, then sections), not {what}",
+        )]
+    try:
+        document = TimelineFile.model_validate(tree)
+    except ValidationError as error:
+        return None, [_explain(e, tree, path) for e in error.errors(include_url=False)]
+    timeline_id = document.timeline.id if document.timeline else None
+    if document.timeline is not None:
+        document.timeline._origin = Origin(path, timeline_id, tree.get("timeline"))
+    for name in SECTIONS:
+        raw_items = tree.get(name) or ()
+        for entity, raw in zip(getattr(document, name), raw_items, strict=True):
+            entity._origin = Origin(path, timeline_id, raw)
+    return document, []
+
+
+def _explain(error: Any, tree: YamlMap, path: str) -> Diagnostic:
+    """A pydantic error, rewritten for a person and placed where the YAML said it."""
+    loc: tuple[Any, ...] = error["loc"]
+    kind: str = error["type"]
+    given = error.get("input")
+    node: Any = tree
+    spot = (tree.line, tree.column)
+    key_spot = spot
+    fields: list[str] = []  # the path through mappings only, to find the model
+    item: YamlMap | None = None
+    section = ""
+    for part in loc:
+        if isinstance(node, YamlMap) and isinstance(part, str) and part in node:
+            key_spot, spot = node.key_spots[part], node.value_spots[part]
+            node = node[part]
+            fields.append(part)
+            if len(fields) == 1:
+                section = part
+                if isinstance(node, YamlMap):
+                    item = node
+        elif isinstance(node, YamlList) and isinstance(part, int) and part < len(node):
+            spot = node.item_spots[part]
+            node = node[part]
+            if len(fields) == 1 and isinstance(node, YamlMap):
+                item = node
+    name = str(loc[-1]) if loc else ""
+    what = _describe(section, item)
+    field_name = fields[-1] if fields else name
+
+    if kind == "extra_forbidden":
+        model = _MODEL_AT.get(tuple(fields[:-1][:1] + fields[1:-1]), TimelineFile)
+        hint = did_you_mean(name, model.model_fields)
+        return _at(path, key_spot, "unknown-field", f"unknown field '{name}' in {what}{hint}")
+    if kind == "missing":
+        if loc == ("contested",):
+            return _at(path, (1, 1), "missing-version",
+                       "missing `contested: 1` (the format version) at the top of the file")
+        return _at(path, spot, "missing-field", f"{what} has no '{name}', which is required")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type",
+                "int_type", "float_type", "bool_type"):
+        expected = {"string_type": "text", "list_type": "a list", "int_type": "a whole number",
+                    "float_type": "a number", "bool_type": "true or false"}.get(kind, "a mapping")
+        return _at(path, spot, "wrong-type",
+                   f"'{field_name}' in {what} should be {expected}, not {_shown(given)}")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        hint = did_you_mean(str(given), [v.strip(" '") for v in str(expected).split(",")]
+                            if expected else [])
+        return _at(path, spot, "not-allowed",
+                   f"'{field_name}' is {_shown(given)}, expected {expected}{hint}")
+    if kind == "string_pattern_mismatch":
+        return _at(path, spot, "bad-id",
+                   f"{_shown(given)} is not a valid id: an id starts with a letter or digit, "
+                   "then letters, digits, '_', '.' or '-'")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return _at(path, spot, "out-of-range",
+                   f"'{field_name}' is {_shown(given)}: {message.lower()}")
+    if kind in ("too_short", "too_long"):
+        return _at(path, spot, "wrong-length", f"'{field_name}' in {what}: {message}")
+    if kind == "value_error" and field_name in _DATE_FIELDS:
+        return _at(path, spot, "bad-date", f"bad date in '{field_name}': {message}")
+    if kind == "value_error" and len(fields) >= 2 and fields[1] == "value":
+        return _at(path, spot, "bad-value", f"bad figure in {what}: {message}")
+    if kind == "value_error" and field_name == "contested":
+        return _at(path, spot, "format-version", message)
+    if kind == "value_error" and field_name == section:
+        return _at(path, spot, "invalid", f"{what}: {message}")
+    return _at(path, spot, "invalid", f"'{field_name}' in {what}: {message}")
+
+
+def _describe(section: str, item: YamlMap | None) -> str:
+    kind = _KIND_OF_SECTION.get(section)
+    if kind is None:
+        return "the file"
+    if item is not None and isinstance(item.get("id"), str):
+        return f"{kind} '{item['id']}'"
+    return f"a {kind}" if kind != "timeline" else "the timeline header"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def _at(path: str, spot: tuple[int, int], code: str, message: str) -> Diagnostic:
+    return Diagnostic(Location(path, spot[0], spot[1]), code, message)
+
+
+# --- linking files into one catalog -------------------------------------------------------
+
+def _item_location(entity: Entity, name: str, index: int) -> Location:
+    """The place of item `index` of list field `name` (or of the field, if not a list)."""
+    node = entity.origin.node
+    if node is not None:
+        items = node.get(name)
+        if isinstance(items, YamlList) and index < len(items.item_spots):
+            line, column = items.item_spots[index]
+            return Location(entity.origin.path, line, column)
+    return entity.origin.at(name)
+
+
+def link(documents: Iterable[tuple[str, TimelineFile]]) -> tuple[Catalog, list[Diagnostic]]:
+    """Join validated files into one catalog; report duplicate and unknown ids, units
+    and values that do not fit their question."""
+    catalog = Catalog()
+    problems: list[Diagnostic] = []
+
+    def register(kind: str, index: dict[str, Any], entity: Entity, entity_id: str) -> None:
+        first = index.get(entity_id)
+        if first is None:
+            index[entity_id] = entity
+            return
+        problems.append(Diagnostic(
+            entity.origin.at("id"), "duplicate-id",
+            f"duplicate {kind} id '{entity_id}': already used at {first.origin.at('id')}",
+        ))
+
+    for path, document in documents:
+        catalog.paths.append(path)
+        if document.timeline is not None:
+            register("timeline", catalog.timelines, document.timeline, document.timeline.id)
+        for name in SECTIONS:
+            index = catalog.section(name)
+            kind = _KIND_OF_SECTION[name]
+            for entity in getattr(document, name):
+                register(kind, index, entity, entity.id)
+
+    def check(entity: Entity, name: str, ids: list[str], kind: str,
+              index: dict[str, Any]) -> None:
+        for position, ref in enumerate(ids):
+            if ref not in index:
+                problems.append(Diagnostic(
+                    _item_location(entity, name, position), "unknown-id",
+                    f"unknown {kind} '{ref}'{did_you_mean(ref, index)}",
+                ))
+
+    for claim in catalog.claims.values():
+        check(claim, "source", claim.source, "source", catalog.sources)
+        check(claim, "via", claim.via, "source", catalog.sources)
+        check(claim, "disputes", claim.disputes, "claim", catalog.claims)
+        check(claim, "supports", claim.supports, "claim", catalog.claims)
+        for name in ("disputes", "supports"):
+            for position, ref in enumerate(getattr(claim, name)):
+                if ref == claim.id:
+                    problems.append(Diagnostic(_item_location(claim, name, position),
+                                               "self-reference",
+                                               f"claim '{claim.id}' {name} itself"))
+        event = None
+        if claim.event is not None:
+            event = catalog.events.get(claim.event)
+            if event is None:
+                check(claim, "event", [claim.event], "event", catalog.events)
+        claim._when = claim.as_of or (event.date if event else None) or claim.said
+        problems.extend(_resolve_value(claim, catalog))
+
+    for declared in catalog.contradictions.values():
+        check(declared, "claims", declared.claims, "claim", catalog.claims)
+        seen: set[str] = set()
+        for position, ref in enumerate(declared.claims):
+            if ref in seen:
+                problems.append(Diagnostic(_item_location(declared, "claims", position),
+                                           "repeated-claim",
+                                           f"contradiction '{declared.id}' lists '{ref}' twice"))
+            seen.add(ref)
+    return catalog, problems
+
+
+def _resolve_value(claim: Claim, catalog: Catalog) -> list[Diagnostic]:
+    """Check a claim's value and unit against its question, and resolve its figure."""
+    if claim.about is None:
+        if claim.value is not None:
+            return [Diagnostic(claim.origin.at("value"), "value-without-question",
+                               f"claim '{claim.id}' has a value but no question: add 'about'")]
+        return []
+    question = catalog.questions.get(claim.about)
+    if question is None:
+        return [Diagnostic(claim.origin.at("about"), "unknown-id",
+                           f"unknown question '{claim.about}'"
+                           f"{did_you_mean(claim.about, catalog.questions)}")]
+    value = claim.value
+    if question.kind == "category":
+        if claim.unit is not None:
+            return [Diagnostic(claim.origin.at("unit"), "unit-mismatch",
+                               f"question '{question.id}' is a category question: "
+                               "its claims have no unit")]
+        if isinstance(value, QuantityForm):
+            return [Diagnostic(claim.origin.at("value"), "wrong-type",
+                               f"question '{question.id}' is a category question: the value "
+                               "is one word, not a figure")]
+        if value is not None and question.values is not None and value not in question.values:
+            close = nearest(value, question.values)
+            hint = f" (did you mean '{close}'?)" if close else ""
+            return [Diagnostic(claim.origin.at("value"), "not-in-values",
+                               f"'{value}' is not a value of question '{question.id}' "
+                               f"({', '.join(question.values)}){hint}")]
+        return []
+    problems = []
+    if claim.unit is not None and claim.unit != question.unit:
+        expected = f"'{question.unit}'" if question.unit else "no unit"
+        problems.append(Diagnostic(
+            claim.origin.at("unit"), "unit-mismatch",
+            f"unit '{claim.unit}' does not match question '{question.id}', which has "
+            f"{expected}; convert the figure (units are never converted for you)",
+        ))
+    if isinstance(value, QuantityForm):
+        claim._quantity = value.quantity()
+    elif value is not None:
+        try:
+            claim._quantity = exact(parse_number(value))
+        except QuantityError as error:
+            problems.append(Diagnostic(
+                claim.origin.at("value"), "bad-value",
+                f"question '{question.id}' is a quantity question: {error}",
+            ))
+    return problems
+
+
+def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) -> LoadResult:
+    """Load every file under `paths` into one catalog, collecting every problem."""
+    with collector_paused():
+        files, problems = discover(paths)
+        documents: dict[str, TimelineFile] = {}
+        for path in files:
+            try:
+                if os.stat(path).st_size > limits.max_bytes:
+                    size = os.stat(path).st_size
+                    raise DiagnosticError(Diagnostic(
+                        Location(path, 1, 1), "file-too-large",
+                        f"the file has {size:,} bytes, over the limit of {limits.max_bytes:,}",
+                    ))
+                document, found = parse_timeline(read_file(path, limits), path, limits)
+            except DiagnosticError as error:
+                document, found = None, [error.diagnostic]
+            problems.extend(found)
+            if document is not None:
+                documents[path] = document
+        catalog, link_problems = link(documents.items())
+        problems.extend(link_problems)
+        # The explorer may go on with what loaded cleanly: drop files with a problem
+        # until what is left links on its own.
+        clean = dict(documents)
+        failing = {d.location.path for d in link_problems}
+        while failing & clean.keys():
+            for path in failing:
+                clean.pop(path, None)
+            catalog, again = link(clean.items())
+            failing = {d.location.path for d in again}
+    return LoadResult(catalog, sort_diagnostics(problems), files)

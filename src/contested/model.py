@@ -1,0 +1,443 @@
+"""The timeline format, version 1, as pydantic models: its one source of truth in code.
+
+`contested schema` prints these models as JSON Schema; the loader validates each file
+against `TimelineFile`, then links the files into a `Catalog`. Every scalar arrives as
+the text the analyst wrote (see `guarded_yaml`); the annotated types below decide what
+the text means, so YAML 1.1 guesses never leak in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    PrivateAttr,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+
+from contested.dates import FuzzyDate, parse_date
+from contested.diagnostics import Location
+from contested.guarded_yaml import YamlMap
+from contested.quantities import Form, Quantity, QuantityError, parse_number, quantity_from_form
+
+FORMAT_VERSION = 1
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+_ID = re.compile(ID_PATTERN)
+
+SourceKind = Literal[
+    "state-media", "media", "news-agency", "government", "military", "military-blog",
+    "analyst", "eyewitness", "social-media", "ngo", "other",
+]
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+QuestionKind = Literal["category", "quantity"]
+
+
+# --- scalar types: text as written -> meaning --------------------------------------------
+
+def _integer(value: Any) -> Any:
+    """Decimal integers only: `0123`, `1:20`, `6.0` and `yes` are refused, not guessed."""
+    if isinstance(value, str):
+        written = value.strip()
+        if written.lstrip("+-").isdigit() and written.isascii():
+            if written.lstrip("+-").startswith("0") and written.lstrip("+-") != "0":
+                raise ValueError(f"'{value}' has a leading zero (YAML 1.1 reads it as octal)")
+            return int(written)
+        raise ValueError(f"expected a whole number, got '{value}'")
+    return value
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        try:
+            return parse_number(value)
+        except QuantityError as error:
+            raise ValueError(str(error)) from None
+    return value
+
+
+def _boolean(value: Any) -> Any:
+    """YAML 1.2 booleans only; `yes`, `no`, `on`, `off` are YAML 1.1 and refused."""
+    if isinstance(value, str):
+        if value in ("true", "True", "TRUE"):
+            return True
+        if value in ("false", "False", "FALSE"):
+            return False
+        raise ValueError(f"expected true or false, got '{value}'")
+    return value
+
+
+def _text(value: Any) -> Any:
+    """Numbers given by Python callers become text; YAML already gives text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _date(value: Any) -> FuzzyDate:
+    if isinstance(value, FuzzyDate):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"a date is text such as 2025-03-10, not {_kind_of(value)}")
+    return parse_date(value)
+
+
+def _one_or_many(value: Any) -> Any:
+    """`source: afp` and `source: [afp, bta]` both mean a list of ids."""
+    return [value] if isinstance(value, str) else value
+
+
+def _none_as_empty(value: Any) -> Any:
+    """An empty section (`claims:` with nothing under it) is an empty list."""
+    return [] if value is None else value
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"'{value}'"
+
+
+Integer = Annotated[int, BeforeValidator(_integer)]
+Number = Annotated[float, BeforeValidator(_number)]
+Boolean = Annotated[bool, BeforeValidator(_boolean)]
+Text = Annotated[str, BeforeValidator(_text)]
+Id = Annotated[str, Field(pattern=ID_PATTERN), BeforeValidator(_text)]
+
+_DATE_SCHEMA: dict[str, Any] = {
+    "type": ["string", "integer"],
+    "pattern": r"^(\d{4}|\d{3}X|\d{2}XX|\.\.)(-(\d{2}|XX))?(-(\d{2}|XX))?[~?%]?"
+               r"(/(\d{4}|\d{3}X|\d{2}XX|\.\.)(-(\d{2}|XX))?(-(\d{2}|XX))?[~?%]?)?$",
+    "examples": ["2025-03-10", "2025-03~", "2025-02?", "2024-08-06/2025-03-12", "2025/.."],
+}
+Date = Annotated[
+    FuzzyDate,
+    PlainValidator(_date),
+    PlainSerializer(lambda d: d.text, return_type=str),
+    WithJsonSchema(_DATE_SCHEMA),
+]
+IdList = Annotated[
+    list[Id],
+    BeforeValidator(_one_or_many),
+    WithJsonSchema({"anyOf": [
+        {"type": "string", "pattern": ID_PATTERN},
+        {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
+    ]}),
+]
+TextList = Annotated[
+    list[Text],
+    BeforeValidator(_one_or_many),
+    WithJsonSchema({"anyOf": [
+        {"type": ["string", "number"]},
+        {"type": "array", "items": {"type": ["string", "number"]}},
+    ]}),
+]
+
+
+# --- the entities --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an entity was written: its file, its timeline, and the mapping it came from."""
+
+    path: str
+    timeline: str | None
+    node: YamlMap | None = None
+
+    def at(self, name: str | None = None) -> Location:
+        """The place of field `name`'s value, or of the whole entity."""
+        node = self.node
+        if node is None:
+            return Location(self.path)
+        spot = node.value_spots.get(name) if name else None
+        line, column = spot or (node.line, node.column)
+        return Location(self.path, line, column)
+
+
+class Entity(BaseModel):
+    """Shared by everything with an id: forbids unknown fields, remembers its origin."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+
+    _origin: Origin = PrivateAttr(default=Origin("<memory>", None))
+
+    @property
+    def origin(self) -> Origin:
+        return self._origin
+
+
+class TimelineHeader(Entity):
+    """What one file covers: the header a reader sees first."""
+
+    id: Id = Field(description="Unique id of this timeline across the catalog.")
+    title: Text = Field(description="A title a person reads in lists.")
+    period: Date | None = Field(None, description="Fuzzy date or interval the timeline covers.")
+    summary: Text | None = Field(None, description="Free text: what this timeline is about.")
+    tags: TextList = Field(default_factory=list, description="Free labels for grouping.")
+    note: Text | None = Field(None, description="Analyst's note, e.g. how the period was inferred.")
+
+
+class Source(Entity):
+    """Who says things: a person, outlet, government, or a blog."""
+
+    id: Id = Field(description="Unique id among sources.")
+    name: Text = Field(description="The name shown for this source.")
+    aliases: TextList = Field(
+        default_factory=list,
+        description="Other spellings; search and display use them.",
+    )
+    kind: SourceKind = Field("other", description="What sort of source this is.")
+    side: Text = Field(
+        "unknown",
+        description="Free label for grouping and colour; `neutral` and `unknown` are reserved.",
+    )
+    reliability: Reliability = Field(
+        "F", description="Admiralty source reliability: A reliable ... E unreliable, F cannot be judged.",
+    )
+    url: Text | None = Field(None, description="Shown, never fetched.")
+    note: Text | None = Field(None, description="Free text about the source.")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+class Question(Entity):
+    """What claims are about; contradictions are found per question."""
+
+    id: Id = Field(description="Unique id among questions.")
+    text: Text = Field(description="The question, as a person would ask it.")
+    kind: QuestionKind = Field(description="`category`: values are words; `quantity`: figures.")
+    values: TextList | None = Field(
+        None, description="Category questions: if given, claim values must be one of these.",
+    )
+    unit: Text | None = Field(None, description="Quantity questions: the unit of every figure.")
+    tolerance: Annotated[float, Field(ge=0, le=1), BeforeValidator(_number)] = Field(
+        0.05, description="Quantity questions: relative slack before figures contradict.",
+    )
+    note: Text | None = Field(None, description="Free text about the question.")
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Question:
+        if self.kind == "category" and self.unit is not None:
+            raise ValueError("a category question has no unit (unit is for quantity questions)")
+        if self.kind == "quantity" and self.values is not None:
+            raise ValueError("a quantity question has no values list (values are for category)")
+        return self
+
+
+class Event(Entity):
+    """What happened, when and where."""
+
+    id: Id = Field(description="Unique id among events.")
+    date: Date = Field(description="Fuzzy date or interval.")
+    title: Text = Field(description="What happened, in a line.")
+    place: Text | None = Field(None, description="Where, as text.")
+    tags: TextList = Field(default_factory=list, description="Free labels.")
+    summary: Text | None = Field(None, description="Free text.")
+    note: Text | None = Field(None, description="Analyst's note, e.g. how the date was inferred.")
+
+
+_FORM_FIELDS: tuple[Form, ...] = (
+    "about", "at_least", "at_most", "more_than", "less_than", "between",
+)
+
+
+class QuantityForm(BaseModel):
+    """A figure that is not exact: one of about, at_least, at_most, more_than, less_than,
+    between, with an optional best estimate."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    about: Number | None = Field(None, description="About this figure (at least ±10%).")
+    at_least: Number | None = Field(None, description="This figure or more.")
+    at_most: Number | None = Field(None, description="This figure or less.")
+    more_than: Number | None = Field(None, description="Strictly more than this figure.")
+    less_than: Number | None = Field(None, description="Strictly less than this figure.")
+    between: Annotated[list[Number], Field(min_length=2, max_length=2)] | None = Field(
+        None, description="[low, high], both included.",
+    )
+    best: Number | None = Field(None, description="The figure to plot within a range.")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> QuantityForm:
+        given = [name for name in _FORM_FIELDS if getattr(self, name) is not None]
+        if len(given) != 1:
+            forms = ", ".join(_FORM_FIELDS)
+            if not given:
+                raise ValueError(f"a figure needs one of: {forms}")
+            raise ValueError(f"a figure takes one form, not {' and '.join(given)}")
+        self.quantity()  # raises for low > high or best outside the range
+        return self
+
+    def quantity(self) -> Quantity:
+        form = next(name for name in _FORM_FIELDS if getattr(self, name) is not None)
+        figure = getattr(self, form)
+        if form == "between":
+            figure = (figure[0], figure[1])
+        try:
+            return quantity_from_form(form, figure, self.best)
+        except QuantityError as error:
+            raise ValueError(str(error)) from None
+
+
+def _value_branch(value: Any) -> str:
+    return "figure" if isinstance(value, dict | QuantityForm) else "text"
+
+
+ClaimValue = Annotated[
+    Annotated[
+        Text,
+        Tag("text"),
+        WithJsonSchema({
+            "type": ["string", "number"],
+            "description": "A category word, or an exact figure for a quantity question.",
+        }),
+    ]
+    | Annotated[QuantityForm, Tag("figure")],
+    Discriminator(_value_branch),
+]
+
+
+class Claim(Entity):
+    """Who said what, about which question, when."""
+
+    id: Id = Field(description="Unique id among claims.")
+    source: Annotated[IdList, Field(min_length=1)] = Field(
+        description='One source id, or a list ("according to Kiev and Seoul").',
+    )
+    via: IdList = Field(default_factory=list, description="Who relayed it, nearest first.")
+    event: Id | None = Field(None, description="The event this claim is about.")
+    said: Date | None = Field(None, description="When it was said (fuzzy).")
+    text: Text = Field(description="The analyst's paraphrase.")
+    quote: Text | None = Field(None, description="Verbatim from the document.")
+    about: Id | None = Field(None, description="The question this claim answers.")
+    value: ClaimValue | None = Field(
+        None, description="Category: a word; quantity: a figure or {about|at_least|...: n}.",
+    )
+    unit: Text | None = Field(None, description="Must match the question's unit if given.")
+    as_of: Date | None = Field(
+        None, description="When the claimed state holds; default: the event's date, else said.",
+    )
+    credibility: Annotated[int, Field(ge=1, le=6), BeforeValidator(_integer)] = Field(
+        6, description="Admiralty information credibility: 1 confirmed ... 6 cannot be judged.",
+    )
+    disputes: IdList = Field(default_factory=list, description="Claims this one rejects.")
+    supports: IdList = Field(default_factory=list, description="Claims this one corroborates.")
+    note: Text | None = Field(None, description="Analyst's note, e.g. how a date was inferred.")
+
+    _quantity: Quantity | None = PrivateAttr(default=None)
+    _when: FuzzyDate | None = PrivateAttr(default=None)
+
+    @property
+    def quantity(self) -> Quantity | None:
+        """The figure resolved to an interval, once the catalog has linked the question."""
+        return self._quantity
+
+    @property
+    def when(self) -> FuzzyDate | None:
+        """When the claimed state holds: as_of, else the event's date, else said."""
+        return self._when
+
+
+class DeclaredContradiction(Entity):
+    """A contradiction the analyst declares, for what no rule can see."""
+
+    id: Id = Field(description="Unique id among contradictions.")
+    claims: Annotated[list[Id], Field(min_length=2)] = Field(
+        description="The claims that cannot all be true.",
+    )
+    note: Text | None = Field(None, description="Why these cannot all be true.")
+
+
+def _version(value: Any) -> Any:
+    number = _integer(value)
+    if number != FORMAT_VERSION:
+        raise ValueError(
+            f"this file says format version {value}; contested reads version {FORMAT_VERSION}"
+        )
+    return number
+
+
+Section = Annotated[list[Any], BeforeValidator(_none_as_empty)]
+
+
+class TimelineFile(BaseModel):
+    """One timeline file: a format version, an optional header, and any of the sections."""
+
+    model_config = ConfigDict(extra="forbid", title="contested timeline, format 1")
+
+    contested: Annotated[Literal[1], BeforeValidator(_version)] = Field(
+        description="Format version; required in every file.",
+    )
+    timeline: TimelineHeader | None = Field(None, description="Optional header, one per file.")
+    sources: Annotated[list[Source], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list, description="Who says things.",
+    )
+    questions: Annotated[list[Question], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list, description="What claims are about.",
+    )
+    events: Annotated[list[Event], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list, description="What happened, when and where.",
+    )
+    claims: Annotated[list[Claim], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list, description="Who said what, about which question, when.",
+    )
+    contradictions: Annotated[list[DeclaredContradiction], BeforeValidator(_none_as_empty)] = (
+        Field(default_factory=list, description="Declared by the analyst.")
+    )
+
+
+SECTIONS: tuple[str, ...] = ("sources", "questions", "events", "claims", "contradictions")
+
+
+@dataclass
+class Catalog:
+    """All files loaded together, linked: every id resolves, every claim has its figure."""
+
+    paths: list[str] = field(default_factory=list)
+    timelines: dict[str, TimelineHeader] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    contradictions: dict[str, DeclaredContradiction] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        section: dict[str, Any] = getattr(self, name)
+        return section
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "files": len(self.paths),
+            "sources": len(self.sources),
+            "questions": len(self.questions),
+            "events": len(self.events),
+            "claims": len(self.claims),
+        }
+
+    def claims_about(self, question_id: str) -> Iterator[Claim]:
+        return (c for c in self.claims.values() if c.about == question_id)
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a timeline file, for editors and validators."""
+    schema = TimelineFile.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

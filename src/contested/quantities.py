@@ -1,0 +1,179 @@
+"""Quantity values: the forms a claim's figure takes, resolved to numeric intervals.
+
+`500` exact; `{about: 800}`; `{at_least: 2000}`; `{at_most: 500}`; `{more_than: 33.3}`;
+`{less_than: 10}`; `{between: [100, 999]}`; a range may add `best`. Each resolves to an
+interval whose ends are open or closed; `about` is widened at comparison time by
+max(tolerance, 10%) because the question's tolerance is not known here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+ABOUT_MINIMUM = 0.10
+"""`about` means at least ±10%, whatever the question's tolerance."""
+
+Form = Literal["exact", "about", "at_least", "at_most", "more_than", "less_than", "between"]
+FORMS: tuple[Form, ...] = (
+    "exact", "about", "at_least", "at_most", "more_than", "less_than", "between",
+)
+
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_LEADING_ZERO = re.compile(r"[-+]?0\d")
+
+
+class QuantityError(ValueError):
+    """A figure that is not a number, or a form that does not make sense."""
+
+
+def parse_number(text: str | int | float) -> float:
+    """Read a number as written: decimal only, no YAML 1.1 octal, sexagesimal or `.inf`."""
+    if isinstance(text, bool):
+        raise QuantityError(f"expected a number, got {text!r}")
+    if isinstance(text, int | float):
+        value = float(text)
+    else:
+        written = text.strip().replace("_", "") if isinstance(text, str) else text
+        if not isinstance(written, str) or not _NUMBER.fullmatch(written):
+            raise QuantityError(f"expected a number, got '{text}'")
+        if _LEADING_ZERO.match(written):
+            raise QuantityError(
+                f"'{text}' has a leading zero, which YAML 1.1 reads as octal: "
+                f"write {written.lstrip('+-').lstrip('0') or '0'}"
+            )
+        value = float(written)
+    if not math.isfinite(value):
+        raise QuantityError(f"expected a finite number, got '{text}'")
+    return value
+
+
+def format_number(value: float) -> str:
+    """`1400`, `33.3`, `1e+20`: the shortest text that reads back as `value`."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A numeric interval; `None` is an unbounded end (always open)."""
+
+    low: float | None
+    high: float | None
+    low_closed: bool = True
+    high_closed: bool = True
+
+    def intersects(self, other: Interval) -> bool:
+        """True when some number lies in both intervals, open and closed ends respected."""
+        return _below_or_touching(self, other) and _below_or_touching(other, self)
+
+    def contains(self, value: float) -> bool:
+        return self.intersects(Interval(value, value))
+
+    def widened(self, relative: float) -> Interval:
+        """Each finite end moved outward by `relative` of its own magnitude."""
+        low = None if self.low is None else self.low - abs(self.low) * relative
+        high = None if self.high is None else self.high + abs(self.high) * relative
+        return Interval(low, high, self.low_closed, self.high_closed)
+
+    def __str__(self) -> str:
+        left = "[" if self.low_closed and self.low is not None else "("
+        right = "]" if self.high_closed and self.high is not None else ")"
+        low = "-inf" if self.low is None else format_number(self.low)
+        high = "inf" if self.high is None else format_number(self.high)
+        return f"{left}{low}, {high}{right}"
+
+
+def _below_or_touching(a: Interval, b: Interval) -> bool:
+    """a's low end does not lie above b's high end."""
+    if a.low is None or b.high is None:
+        return True
+    if a.low < b.high:
+        return True
+    return a.low == b.high and a.low_closed and b.high_closed
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A claimed figure: its form, the interval it resolves to, and what to plot."""
+
+    form: Form
+    interval: Interval
+    best: float | None = None
+
+    @property
+    def plotted(self) -> float | None:
+        """The one figure to draw: `best`, else the exact/about figure, else a finite end."""
+        if self.best is not None:
+            return self.best
+        low, high = self.interval.low, self.interval.high
+        if low is not None and high is not None:
+            return (low + high) / 2
+        return low if low is not None else high
+
+    def compared(self, tolerance: float) -> Interval:
+        """The interval used by the contradiction rule: widened by the question's tolerance.
+
+        `about` is widened by max(tolerance, 10%) instead, never by both.
+        """
+        if self.form == "about":
+            return self.interval.widened(max(tolerance, ABOUT_MINIMUM))
+        return self.interval.widened(tolerance)
+
+    @property
+    def text(self) -> str:
+        """The figure as a person writes it: `500`, `about 800`, `more than 33.3`."""
+        low, high = self.interval.low, self.interval.high
+        words = {
+            "exact": lambda: format_number(low or 0.0),
+            "about": lambda: f"about {format_number(low or 0.0)}",
+            "at_least": lambda: f"at least {format_number(low or 0.0)}",
+            "more_than": lambda: f"more than {format_number(low or 0.0)}",
+            "at_most": lambda: f"at most {format_number(high or 0.0)}",
+            "less_than": lambda: f"less than {format_number(high or 0.0)}",
+            "between": lambda: f"{format_number(low or 0.0)}-{format_number(high or 0.0)}",
+        }
+        written = words[self.form]()
+        if self.best is not None and self.form != "exact":
+            written += f" (best {format_number(self.best)})"
+        return written
+
+
+def exact(value: float) -> Quantity:
+    return Quantity("exact", Interval(value, value))
+
+
+def quantity_from_form(form: Form, figure: float | tuple[float, float],
+                       best: float | None = None) -> Quantity:
+    """Build the interval for one written form; `figure` is a pair only for `between`."""
+    if form == "between":
+        if not isinstance(figure, tuple):
+            raise QuantityError("between takes two numbers: {between: [LOW, HIGH]}")
+        low, high = figure
+        if low > high:
+            raise QuantityError(
+                f"between [{format_number(low)}, {format_number(high)}]: "
+                "the first number is the lower bound"
+            )
+        interval = Interval(low, high)
+    else:
+        if isinstance(figure, tuple):
+            raise QuantityError(f"{form} takes one number")
+        interval = {
+            "exact": Interval(figure, figure),
+            "about": Interval(figure, figure),
+            "at_least": Interval(figure, None, True, False),
+            "more_than": Interval(figure, None, False, False),
+            "at_most": Interval(None, figure, False, True),
+            "less_than": Interval(None, figure, False, False),
+        }[form]
+    if best is not None:
+        if form == "exact":
+            raise QuantityError("best goes with a range, not with an exact figure")
+        reach = interval.widened(ABOUT_MINIMUM) if form == "about" else interval
+        if not reach.contains(best):
+            raise QuantityError(f"best {format_number(best)} lies outside {interval}")
+    return Quantity(form, interval, best)
