@@ -45,13 +45,11 @@ class FuzzyDate:
 
     def overlaps(self, other: FuzzyDate) -> bool:
         """True when the two [earliest, latest] ranges share at least one day."""
-        if self.latest is not None and other.earliest is not None:
-            if self.latest < other.earliest:
-                return False
-        if other.latest is not None and self.earliest is not None:
-            if other.latest < self.earliest:
-                return False
-        return True
+        if self.latest is not None and other.earliest is not None and self.latest < other.earliest:
+            return False
+        return not (
+            other.latest is not None and self.earliest is not None and other.latest < self.earliest
+        )
 
     @property
     def sort_key(self) -> tuple[date, date]:
@@ -142,7 +140,8 @@ def _parse_single(text: str, whole: str) -> FuzzyDate:
         precision = Precision.DAY
 
     if precision is Precision.DAY:
-        assert month is not None and day is not None
+        assert month is not None
+        assert day is not None
         start = end = date(year, month, day)
         if approximate:
             start = start - timedelta(days=1) if start > date.min else start
@@ -194,7 +193,8 @@ def parse_date(text: str) -> FuzzyDate:
     start = None if start_text == ".." else _parse_single(start_text, written)
     end = None if end_text == ".." else _parse_single(end_text, written)
     if start is not None and end is not None:
-        assert start.earliest is not None and end.latest is not None
+        assert start.earliest is not None
+        assert end.latest is not None
         if end.latest < start.earliest:
             raise DateError(f"'{written}': the interval ends before it starts")
     ends = [e for e in (start, end) if e is not None]

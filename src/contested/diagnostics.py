@@ -5,14 +5,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from contested.text import printable
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -115,13 +115,14 @@ def render(diagnostic: Diagnostic, sources: SourceLines) -> str:
     if loc.line:
         text = sources.line(loc.path, loc.line)
         if text is not None:
-            shown = printable(text.replace("\t", " "))
+            text = text.replace("\t", " ")
+            shown = printable(text)
+            # Stand-ins are wider than what they replace: count the caret in shown text.
+            column = len(printable(text[: max(loc.column - 1, 0)])) + 1
             if len(shown) > 200:
-                start = max(0, loc.column - 100)
+                start = max(0, column - 100)
                 shown = shown[start : start + 200]
-                column = loc.column - start
-            else:
-                column = loc.column
+                column -= start
             gutter = str(loc.line)
             out.append(f"{' ' * len(gutter)} |")
             out.append(f"{gutter} | {shown}")

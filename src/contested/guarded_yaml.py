@@ -116,8 +116,8 @@ class _Frame:
 
 def check_encoding(data: bytes, path: str) -> bytes:
     """Return the UTF-8 body of `data` without its BOM, or fail at the first bad byte."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data.startswith(
-        (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+    if data.startswith(
+        (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     ):
         raise DiagnosticError(
             Diagnostic(
@@ -181,6 +181,9 @@ def read_yaml(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         mark = error.problem_mark or error.context_mark
         spot = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or "invalid YAML"
+        if "maximum nesting depth" in problem:  # libyaml's own bound, reached first
+            raise _fail(path, spot, "nesting-too-deep",
+                        f"nesting deeper than {limits.max_depth} levels") from None
         context = f" ({error.context})" if error.context else ""
         raise _fail(path, spot, "yaml-syntax", f"YAML syntax: {problem}{context}") from None
     except yaml.YAMLError as error:
@@ -202,7 +205,7 @@ def _build(data: bytes, path: str, limits: Limits) -> Any:
         if anchor is not None:
             anchors[anchor] = (value, nodes)
         frame.nodes += nodes
-        if container.__class__ is YamlList:
+        if isinstance(container, YamlList):
             container.append(value)
             container.item_spots.append(spot)
         elif frame.key is _NO_KEY:
@@ -283,4 +286,4 @@ def _build(data: bytes, path: str, limits: Limits) -> Any:
                 raise _fail(path, (mark.line + 1, mark.column + 1), "multiple-documents",
                             "a timeline file holds one YAML document, this is a second")
     items = root.container
-    return items[0] if items else None
+    return items[0] if isinstance(items, YamlList) and items else None

@@ -35,8 +35,8 @@ from contested.model import (
     Entity,
     Event,
     Origin,
-    Question,
     QuantityForm,
+    Question,
     Source,
     TimelineFile,
     TimelineHeader,
@@ -142,27 +142,49 @@ def read_file(path: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
         raise DiagnosticError(Diagnostic(Location(path), "unreadable", reason)) from None
 
 
-def parse_timeline(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS
-                   ) -> tuple[TimelineFile | None, list[Diagnostic]]:
+@dataclass
+class ParsedFile:
+    """One file after validation: the whole document when valid; otherwise the entities
+    that validated on their own (`salvaged`), so that their cross-file problems are still
+    reported in the same run, and the ids of the broken ones (`broken_ids`), so that
+    references to those are not reported as unknown a second time."""
+
+    path: str
+    document: TimelineFile | None
+    diagnostics: list[Diagnostic]
+    salvaged: TimelineFile | None = None
+    broken_ids: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+
+def parse_timeline(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> ParsedFile:
     """One file's bytes to a validated `TimelineFile`, or the located problems."""
     try:
         tree = read_yaml(data, path, limits)
     except DiagnosticError as error:
-        return None, [error.diagnostic]
+        return ParsedFile(path, None, [error.diagnostic])
     if tree is None:
-        return None, [Diagnostic(Location(path, 1, 1), "empty-file",
-                                 "the file is empty: a timeline starts with `contested: 1`")]
+        return ParsedFile(path, None, [Diagnostic(
+            Location(path, 1, 1), "empty-file",
+            "the file is empty: a timeline starts with `contested: 1`",
+        )])
     if not isinstance(tree, YamlMap):
         what = "a list" if isinstance(tree, YamlList) else "text"
         line, column = (tree.line, tree.column) if isinstance(tree, YamlList) else (1, 1)
-        return None, [Diagnostic(
+        return ParsedFile(path, None, [Diagnostic(
             Location(path, line, column), "not-a-mapping",
             f"the top of a timeline file is a mapping (`contested: 1`, then sections), not {what}",
-        )]
+        )])
     try:
         document = TimelineFile.model_validate(tree)
     except ValidationError as error:
-        return None, [_explain(e, tree, path) for e in error.errors(include_url=False)]
+        problems = [_explain(e, tree, path) for e in error.errors(include_url=False)]
+        salvaged, broken = _salvage(tree, path)
+        return ParsedFile(path, None, problems, salvaged, broken)
+    _attach_origins(document, tree, path)
+    return ParsedFile(path, document, [])
+
+
+def _attach_origins(document: TimelineFile, tree: YamlMap, path: str) -> None:
     timeline_id = document.timeline.id if document.timeline else None
     if document.timeline is not None:
         document.timeline._origin = Origin(path, timeline_id, tree.get("timeline"))
@@ -170,7 +192,52 @@ def parse_timeline(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS
         raw_items = tree.get(name) or ()
         for entity, raw in zip(getattr(document, name), raw_items, strict=True):
             entity._origin = Origin(path, timeline_id, raw)
-    return document, []
+
+
+def _salvage(tree: YamlMap, path: str) -> tuple[TimelineFile, dict[tuple[str, str], Location]]:
+    """Validate a broken file entity by entity, keeping those that are fine alone or
+    once their faulty optional fields are dropped (their errors are already reported)."""
+    broken: dict[tuple[str, str], Location] = {}
+    parts: dict[str, Any] = {}
+    raw_header = tree.get("timeline")
+    header = _validate_alone(TimelineHeader, raw_header)
+    if header is not None:
+        header._origin = Origin(path, header.id, raw_header)
+    timeline_id = header.id if header else None
+    for name in SECTIONS:
+        model = _MODEL_AT[(name,)]
+        kept = []
+        raw_items = tree.get(name)
+        for raw in raw_items if isinstance(raw_items, YamlList) else ():
+            entity = _validate_alone(model, raw)
+            if entity is None:
+                if isinstance(raw, YamlMap) and isinstance(raw.get("id"), str):
+                    spot = raw.value_spots["id"]
+                    broken[(name, raw["id"])] = Location(path, spot[0], spot[1])
+                continue
+            entity._origin = Origin(path, timeline_id, raw)
+            kept.append(entity)
+        parts[name] = kept
+    return TimelineFile.model_construct(contested=1, timeline=header, **parts), broken
+
+
+def _validate_alone(model: type[BaseModel], raw: Any) -> Any:
+    """`model` from `raw`, retried once without the fields that failed; None if hopeless."""
+    if not isinstance(raw, YamlMap):
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        faulty = {e["loc"][0] for e in error.errors() if e["loc"]}
+    if "id" in faulty:
+        return None
+    trimmed = YamlMap(raw.line, raw.column)
+    trimmed.update((k, v) for k, v in raw.items() if k not in faulty)
+    trimmed.key_spots, trimmed.value_spots = raw.key_spots, raw.value_spots
+    try:
+        return model.model_validate(trimmed)
+    except ValidationError:
+        return None
 
 
 def _explain(error: Any, tree: YamlMap, path: str) -> Diagnostic:
@@ -229,8 +296,13 @@ def _explain(error: Any, tree: YamlMap, path: str) -> Diagnostic:
                    f"{_shown(given)} is not a valid id: an id starts with a letter or digit, "
                    "then letters, digits, '_', '.' or '-'")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        ctx = error.get("ctx", {})
+        bound = {"greater_than_equal": f"at least {ctx.get('ge')}",
+                 "less_than_equal": f"at most {ctx.get('le')}",
+                 "greater_than": f"more than {ctx.get('gt')}",
+                 "less_than": f"less than {ctx.get('lt')}"}[kind]
         return _at(path, spot, "out-of-range",
-                   f"'{field_name}' is {_shown(given)}: {message.lower()}")
+                   f"'{field_name}' in {what} is {_shown(given)}; it must be {bound}")
     if kind in ("too_short", "too_long"):
         return _at(path, spot, "wrong-length", f"'{field_name}' in {what}: {message}")
     if kind == "value_error" and field_name in _DATE_FIELDS:
@@ -281,21 +353,33 @@ def _item_location(entity: Entity, name: str, index: int) -> Location:
     return entity.origin.at(name)
 
 
-def link(documents: Iterable[tuple[str, TimelineFile]]) -> tuple[Catalog, list[Diagnostic]]:
+def link(documents: Iterable[tuple[str, TimelineFile]],
+         broken_ids: dict[tuple[str, str], Location] | None = None,
+         ) -> tuple[Catalog, list[Diagnostic]]:
     """Join validated files into one catalog; report duplicate and unknown ids, units
-    and values that do not fit their question."""
+    and values that do not fit their question.
+
+    `broken_ids` places the (section, id) of entities that failed validation: already
+    reported, so references to them are not reported again as unknown, but their ids
+    still count as taken.
+    """
     catalog = Catalog()
     problems: list[Diagnostic] = []
+    broken_ids = broken_ids or {}
 
-    def register(kind: str, index: dict[str, Any], entity: Entity, entity_id: str) -> None:
+    def register(section: str, index: dict[str, Any], entity: Entity, entity_id: str) -> None:
+        here = entity.origin.at("id")
         first = index.get(entity_id)
+        elsewhere = first.origin.at("id") if first else broken_ids.get((section, entity_id))
         if first is None:
             index[entity_id] = entity
-            return
-        problems.append(Diagnostic(
-            entity.origin.at("id"), "duplicate-id",
-            f"duplicate {kind} id '{entity_id}': already used at {first.origin.at('id')}",
-        ))
+        if elsewhere is not None and elsewhere != here:
+            earlier, later = sorted((elsewhere, here), key=lambda at: (at.path, at.line, at.column))
+            problems.append(Diagnostic(
+                later, "duplicate-id",
+                f"duplicate {_KIND_OF_SECTION[section]} id '{entity_id}': "
+                f"already used at {earlier}",
+            ))
 
     for path, document in documents:
         catalog.paths.append(path)
@@ -303,24 +387,24 @@ def link(documents: Iterable[tuple[str, TimelineFile]]) -> tuple[Catalog, list[D
             register("timeline", catalog.timelines, document.timeline, document.timeline.id)
         for name in SECTIONS:
             index = catalog.section(name)
-            kind = _KIND_OF_SECTION[name]
             for entity in getattr(document, name):
-                register(kind, index, entity, entity.id)
+                register(name, index, entity, entity.id)
 
-    def check(entity: Entity, name: str, ids: list[str], kind: str,
-              index: dict[str, Any]) -> None:
+    def check(entity: Entity, name: str, ids: list[str], section: str) -> None:
+        index = catalog.section(section)
+        kind = _KIND_OF_SECTION[section]
         for position, ref in enumerate(ids):
-            if ref not in index:
+            if ref not in index and (section, ref) not in broken_ids:
                 problems.append(Diagnostic(
                     _item_location(entity, name, position), "unknown-id",
                     f"unknown {kind} '{ref}'{did_you_mean(ref, index)}",
                 ))
 
     for claim in catalog.claims.values():
-        check(claim, "source", claim.source, "source", catalog.sources)
-        check(claim, "via", claim.via, "source", catalog.sources)
-        check(claim, "disputes", claim.disputes, "claim", catalog.claims)
-        check(claim, "supports", claim.supports, "claim", catalog.claims)
+        check(claim, "source", claim.source, "sources")
+        check(claim, "via", claim.via, "sources")
+        check(claim, "disputes", claim.disputes, "claims")
+        check(claim, "supports", claim.supports, "claims")
         for name in ("disputes", "supports"):
             for position, ref in enumerate(getattr(claim, name)):
                 if ref == claim.id:
@@ -331,12 +415,12 @@ def link(documents: Iterable[tuple[str, TimelineFile]]) -> tuple[Catalog, list[D
         if claim.event is not None:
             event = catalog.events.get(claim.event)
             if event is None:
-                check(claim, "event", [claim.event], "event", catalog.events)
+                check(claim, "event", [claim.event], "events")
         claim._when = claim.as_of or (event.date if event else None) or claim.said
-        problems.extend(_resolve_value(claim, catalog))
+        problems.extend(_resolve_value(claim, catalog, broken_ids))
 
     for declared in catalog.contradictions.values():
-        check(declared, "claims", declared.claims, "claim", catalog.claims)
+        check(declared, "claims", declared.claims, "claims")
         seen: set[str] = set()
         for position, ref in enumerate(declared.claims):
             if ref in seen:
@@ -347,7 +431,8 @@ def link(documents: Iterable[tuple[str, TimelineFile]]) -> tuple[Catalog, list[D
     return catalog, problems
 
 
-def _resolve_value(claim: Claim, catalog: Catalog) -> list[Diagnostic]:
+def _resolve_value(claim: Claim, catalog: Catalog,
+                   broken_ids: dict[tuple[str, str], Location]) -> list[Diagnostic]:
     """Check a claim's value and unit against its question, and resolve its figure."""
     if claim.about is None:
         if claim.value is not None:
@@ -356,6 +441,8 @@ def _resolve_value(claim: Claim, catalog: Catalog) -> list[Diagnostic]:
         return []
     question = catalog.questions.get(claim.about)
     if question is None:
+        if ("questions", claim.about) in broken_ids:
+            return []
         return [Diagnostic(claim.origin.at("about"), "unknown-id",
                            f"unknown question '{claim.about}'"
                            f"{did_you_mean(claim.about, catalog.questions)}")]
@@ -401,30 +488,40 @@ def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) -
     """Load every file under `paths` into one catalog, collecting every problem."""
     with collector_paused():
         files, problems = discover(paths)
-        documents: dict[str, TimelineFile] = {}
-        for path in files:
-            try:
-                if os.stat(path).st_size > limits.max_bytes:
-                    size = os.stat(path).st_size
-                    raise DiagnosticError(Diagnostic(
-                        Location(path, 1, 1), "file-too-large",
-                        f"the file has {size:,} bytes, over the limit of {limits.max_bytes:,}",
-                    ))
-                document, found = parse_timeline(read_file(path, limits), path, limits)
-            except DiagnosticError as error:
-                document, found = None, [error.diagnostic]
-            problems.extend(found)
-            if document is not None:
-                documents[path] = document
-        catalog, link_problems = link(documents.items())
+        parsed = [_parse_path(path, limits) for path in files]
+        broken: dict[tuple[str, str], Location] = {}
+        for result in parsed:
+            problems.extend(result.diagnostics)
+            broken.update(result.broken_ids)
+        # Link everything that validated, even inside broken files, to report every
+        # cross-file problem in this one run.
+        everything = [(p.path, p.document or p.salvaged) for p in parsed
+                      if (p.document or p.salvaged) is not None]
+        catalog, link_problems = link(everything, broken)  # type: ignore[arg-type]
         problems.extend(link_problems)
         # The explorer may go on with what loaded cleanly: drop files with a problem
         # until what is left links on its own.
-        clean = dict(documents)
-        failing = {d.location.path for d in link_problems}
+        failing = {d.location.path for d in problems}
+        clean = {p.path: p.document for p in parsed if p.document is not None}
         while failing & clean.keys():
             for path in failing:
                 clean.pop(path, None)
             catalog, again = link(clean.items())
             failing = {d.location.path for d in again}
     return LoadResult(catalog, sort_diagnostics(problems), files)
+
+
+def _parse_path(path: str, limits: Limits) -> ParsedFile:
+    try:
+        size = os.stat(path).st_size
+        if size > limits.max_bytes:
+            raise DiagnosticError(Diagnostic(
+                Location(path, 1, 1), "file-too-large",
+                f"the file has {size:,} bytes, over the limit of {limits.max_bytes:,}",
+            ))
+        return parse_timeline(read_file(path, limits), path, limits)
+    except (DiagnosticError, OSError) as error:
+        if isinstance(error, OSError):
+            error = DiagnosticError(Diagnostic(Location(path), "unreadable",
+                                               error.strerror or str(error)))
+        return ParsedFile(path, None, [error.diagnostic])

@@ -209,7 +209,9 @@ class Source(Entity):
         description="Free label for grouping and colour; `neutral` and `unknown` are reserved.",
     )
     reliability: Reliability = Field(
-        "F", description="Admiralty source reliability: A reliable ... E unreliable, F cannot be judged.",
+        "F",
+        description="Admiralty source reliability: A reliable ... E unreliable, "
+        "F cannot be judged.",
     )
     url: Text | None = Field(None, description="Shown, never fetched.")
     note: Text | None = Field(None, description="Free text about the source.")
