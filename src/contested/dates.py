@@ -153,7 +153,12 @@ def _parse_single(text: str, whole: str) -> FuzzyDate:
         if approximate:
             first_year, first_month = _shift_month(year, month, -1)
             last_year, last_month = _shift_month(year, month, +1)
-        first_year, last_year = _clamp(first_year), _clamp(last_year)
+        # Clamp the (year, month) pair, not the year alone: 0001-01~ starts in 0001-01,
+        # not in 0001-12 (which would put earliest after latest).
+        if first_year < 1:
+            first_year, first_month = 1, 1
+        if last_year > 9999:
+            last_year, last_month = 9999, 12
         start = date(first_year, first_month, 1)
         end = date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
     else:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
@@ -131,10 +132,7 @@ def check_encoding(data: bytes, path: str) -> bytes:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        line, column = _spot_of_offset(data, error.start)
         raise DiagnosticError(
             Diagnostic(
                 Location(path, line, column),
@@ -186,8 +184,23 @@ def read_yaml(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Any:
                         f"nesting deeper than {limits.max_depth} levels") from None
         context = f" ({error.context})" if error.context else ""
         raise _fail(path, spot, "yaml-syntax", f"YAML syntax: {problem}{context}") from None
+    except yaml.reader.ReaderError as error:
+        spot = _spot_of_offset(body, error.position)
+        raise _fail(
+            path, spot, "yaml-syntax",
+            f"character U+{error.character:04X} is not allowed in YAML "
+            "(remove it, or write it as an escape in a double-quoted string)",
+        ) from None
     except yaml.YAMLError as error:
         raise _fail(path, (1, 1), "yaml-syntax", f"YAML syntax: {error}") from None
+
+
+def _spot_of_offset(data: bytes, offset: int) -> Spot:
+    """Line and column (in characters) of a byte offset."""
+    before = data[:offset]
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return before.count(b"\n") + 1, column
 
 
 def _build(data: bytes, path: str, limits: Limits) -> Any:

@@ -133,13 +133,24 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[str], list[Diagnostic]]:
 
 
 def read_file(path: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """Read at most the size limit (and one byte more, to notice a larger file)."""
+    """Read a file in chunks, stopping past the size limit (a FIFO or a growing file
+    cannot make us read without end, and no limit-sized buffer is allocated up front)."""
+    chunks: list[bytes] = []
+    total = 0
     try:
         with open(path, "rb") as handle:
-            return handle.read(limits.max_bytes + 1)
+            while chunk := handle.read(1 << 20):
+                total += len(chunk)
+                if total > limits.max_bytes:
+                    raise DiagnosticError(Diagnostic(
+                        Location(path, 1, 1), "file-too-large",
+                        f"the file has over {limits.max_bytes:,} bytes, the limit",
+                    ))
+                chunks.append(chunk)
     except OSError as error:
         reason = error.strerror or str(error)
         raise DiagnosticError(Diagnostic(Location(path), "unreadable", reason)) from None
+    return b"".join(chunks)
 
 
 @dataclass
@@ -499,16 +510,22 @@ def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) -
                       if (p.document or p.salvaged) is not None]
         catalog, link_problems = link(everything, broken)  # type: ignore[arg-type]
         problems.extend(link_problems)
-        # The explorer may go on with what loaded cleanly: drop files with a problem
-        # until what is left links on its own.
-        failing = {d.location.path for d in problems}
-        clean = {p.path: p.document for p in parsed if p.document is not None}
-        while failing & clean.keys():
-            for path in failing:
-                clean.pop(path, None)
-            catalog, again = link(clean.items())
-            failing = {d.location.path for d in again}
+        if problems:
+            catalog = _clean_part(parsed, {d.location.path for d in problems})
     return LoadResult(catalog, sort_diagnostics(problems), files)
+
+
+def _clean_part(parsed: list[ParsedFile], failing: set[str]) -> Catalog:
+    """The catalog of the files without a problem, for the explorer's partial mode:
+    files that lean on a dropped file are dropped too, until what is left links alone."""
+    clean = {p.path: p.document for p in parsed if p.document and p.path not in failing}
+    while True:
+        catalog, problems = link(clean.items())
+        leaning = {d.location.path for d in problems}
+        if not leaning:
+            return catalog
+        for path in leaning:
+            clean.pop(path, None)
 
 
 def _parse_path(path: str, limits: Limits) -> ParsedFile:

@@ -52,6 +52,7 @@ def parse_number(text: str | int | float) -> float:
 
 def format_number(value: float) -> str:
     """`1400`, `33.3`, `1e+20`: the shortest text that reads back as `value`."""
+    value = float(value)  # an int is a valid float argument, but has no is_integer() in 3.11
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)

@@ -1,0 +1,62 @@
+"""Shared fixtures: write timeline files into a temporary catalog and load them."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from contested.loading import LoadResult, load_catalog
+
+REPO = Path(__file__).resolve().parents[1]
+TIMELINES = REPO / "timelines"
+SEED = REPO.parent / "shared" / "seed"
+
+SOURCES = """\
+contested: 1
+sources:
+  - id: afp
+    name: AFP
+    kind: news-agency
+  - id: ru-media
+    name: Russian media
+    kind: media
+    side: russia
+questions:
+  - id: area
+    text: Area held
+    kind: quantity
+    unit: km2
+  - id: outcome
+    text: How did it end?
+    kind: category
+    values: [success, heavy-losses]
+events:
+  - id: pipeline
+    date: 2025-03~
+    title: The pipeline operation
+"""
+
+Write = Callable[[str, str], Path]
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Write:
+    """Write `text` (dedented) as `name` in the catalog directory; return its path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def load(tmp_path: Path) -> Callable[[], LoadResult]:
+    def _load() -> LoadResult:
+        return load_catalog([tmp_path])
+
+    return _load

@@ -1,0 +1,331 @@
+"""One test per kind of error: the exact `path:line:col: message [code]` a user sees."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from contested.loading import LoadResult
+from tests.conftest import SOURCES, Write
+
+Load = Callable[[], LoadResult]
+
+
+def headlines(result: LoadResult) -> list[str]:
+    return [d.headline() for d in result.diagnostics]
+
+
+def only(result: LoadResult) -> str:
+    lines = headlines(result)
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def claim_file(write: Write, body: str) -> Path:
+    write("sources.yaml", SOURCES)
+    return write("claims.yaml", "contested: 1\nclaims:\n" + body)
+
+
+def test_valid_catalog_loads_with_counts(write: Write, load: Load) -> None:
+    claim_file(write, """\
+  - id: c1
+    source: afp
+    text: Held 500.
+    about: area
+    value: 500
+""")
+    result = load()
+    assert result.ok, headlines(result)
+    assert result.catalog.counts() == {
+        "files": 2, "sources": 2, "questions": 2, "events": 1, "claims": 1,
+    }
+    claim = result.catalog.claims["c1"]
+    assert claim.quantity is not None
+    assert claim.quantity.interval.low == 500
+
+
+def test_unknown_field_names_the_nearest_known_field(write: Write, load: Load) -> None:
+    path = claim_file(write, """\
+  - id: c1
+    source: afp
+    txt: Held 500.
+""")
+    assert headlines(load()) == [
+        f"{path}:3:5: claim 'c1' has no 'text', which is required [missing-field]",
+        f"{path}:5:5: unknown field 'txt' in claim 'c1' (did you mean 'text'?) [unknown-field]",
+    ]
+
+
+def test_unknown_id_names_the_nearest_id_of_that_kind(write: Write, load: Load) -> None:
+    path = claim_file(write, """\
+  - id: c1
+    source: [afp, ru-medai]
+    text: x
+    event: pipelin
+""")
+    assert headlines(load()) == [
+        f"{path}:4:19: unknown source 'ru-medai' (did you mean 'ru-media'?) [unknown-id]",
+        f"{path}:6:12: unknown event 'pipelin' (did you mean 'pipeline'?) [unknown-id]",
+    ]
+
+
+def test_unknown_id_without_a_near_one(write: Write, load: Load) -> None:
+    path = claim_file(write, """\
+  - id: c1
+    source: zzzzzz
+    text: x
+""")
+    assert only(load()) == f"{path}:4:13: unknown source 'zzzzzz' [unknown-id]"
+
+
+def test_duplicate_id_across_files_names_both_places(write: Write, load: Load) -> None:
+    write("sources.yaml", SOURCES)
+    second = write("z-more.yaml", """\
+        contested: 1
+        sources:
+          - id: afp
+            name: Agence France-Presse
+        """)
+    first = second.parent / "sources.yaml"
+    assert only(load()) == (
+        f"{second}:3:9: duplicate source id 'afp': already used at {first}:3:9 [duplicate-id]"
+    )
+
+
+def test_duplicate_id_within_one_file(write: Write, load: Load) -> None:
+    path = claim_file(write, """\
+  - {id: c1, source: afp, text: x}
+  - {id: c1, source: afp, text: y}
+""")
+    assert only(load()) == (
+        f"{path}:4:10: duplicate claim id 'c1': already used at {path}:3:10 [duplicate-id]"
+    )
+
+
+def test_same_id_in_different_kinds_is_fine(write: Write, load: Load) -> None:
+    claim_file(write, "  - {id: afp, source: afp, text: x}\n")
+    assert load().ok
+
+
+def test_wrong_type(write: Write, load: Load) -> None:
+    path = claim_file(write, """\
+  - id: c1
+    source: afp
+    text: [not, text]
+""")
+    assert only(load()) == (
+        f"{path}:5:11: 'text' in claim 'c1' should be text, not a list [wrong-type]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("2025-02-30", "'2025-02-30': February 2025 has no day 30 (it has 28)"),
+        ("2025-13", "'2025-13': month 13 does not exist (01-12)"),
+        ("March 2025", "'March 2025' is not a date"),
+    ],
+)
+def test_bad_date(write: Write, load: Load, written: str, message: str) -> None:
+    path = claim_file(write, f"""\
+  - id: c1
+    source: afp
+    text: x
+    said: {written}
+""")
+    line = only(load())
+    assert line.startswith(f"{path}:6:11: bad date in 'said': {message}")
+    assert line.endswith("[bad-date]")
+
+
+def test_unit_not_the_questions(write: Write, load: Load) -> None:
+    path = claim_file(write, """\
+  - id: c1
+    source: afp
+    text: x
+    about: area
+    value: 500
+    unit: km
+""")
+    assert only(load()) == (
+        f"{path}:8:11: unit 'km' does not match question 'area', which has 'km2'; "
+        "convert the figure (units are never converted for you) [unit-mismatch]"
+    )
+
+
+def test_category_value_not_in_values(write: Write, load: Load) -> None:
+    path = claim_file(write, """\
+  - id: c1
+    source: afp
+    text: x
+    about: outcome
+    value: sucess
+""")
+    assert only(load()) == (
+        f"{path}:7:12: 'sucess' is not a value of question 'outcome' "
+        "(success, heavy-losses) (did you mean 'success'?) [not-in-values]"
+    )
+
+
+def test_quantity_value_must_be_a_number(write: Write, load: Load) -> None:
+    path = claim_file(write, """\
+  - id: c1
+    source: afp
+    text: x
+    about: area
+    value: 1:20
+""")
+    assert only(load()) == (
+        f"{path}:7:12: question 'area' is a quantity question: "
+        "expected a number, got '1:20' [bad-value]"
+    )
+
+
+def test_figure_with_two_forms(write: Write, load: Load) -> None:
+    path = claim_file(write, """\
+  - id: c1
+    source: afp
+    text: x
+    about: area
+    value: {about: 5, at_least: 3}
+""")
+    assert only(load()) == (
+        f"{path}:7:12: bad figure in claim 'c1': a figure takes one form, "
+        "not about and at_least [bad-value]"
+    )
+
+
+def test_missing_version(write: Write, load: Load) -> None:
+    path = write("t.yaml", "sources: []\n")
+    assert only(load()) == (
+        f"{path}:1:1: missing `contested: 1` (the format version) at the top of the file "
+        "[missing-version]"
+    )
+
+
+def test_wrong_version(write: Write, load: Load) -> None:
+    path = write("t.yaml", "contested: 2\n")
+    assert only(load()) == (
+        f"{path}:1:12: this file says format version 2; contested reads version 1 "
+        "[format-version]"
+    )
+
+
+def test_a_list_at_the_top(write: Write, load: Load) -> None:
+    path = write("t.yaml", "- contested: 1\n")
+    assert only(load()) == (
+        f"{path}:1:1: the top of a timeline file is a mapping (`contested: 1`, then "
+        "sections), not a list [not-a-mapping]"
+    )
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n...\n"])
+def test_nothing_at_the_top(write: Write, load: Load, text: str) -> None:
+    path = write("t.yaml", text)
+    assert only(load()) == (
+        f"{path}:1:1: the file is empty: a timeline starts with `contested: 1` [empty-file]"
+    )
+
+
+def test_yaml_syntax_error(write: Write, load: Load) -> None:
+    path = write("t.yaml", "contested: 1\nsources:\n  - id: a\n   name: b\n")
+    line = only(load())
+    assert line.startswith(f"{path}:4:4: YAML syntax: did not find expected '-' indicator")
+    assert line.endswith("[yaml-syntax]")
+
+
+def test_bad_id(write: Write, load: Load) -> None:
+    path = claim_file(write, "  - {id: 'c 1', source: afp, text: x}\n")
+    assert only(load()) == (
+        f"{path}:3:10: 'c 1' is not a valid id: an id starts with a letter or digit, "
+        "then letters, digits, '_', '.' or '-' [bad-id]"
+    )
+
+
+def test_credibility_out_of_range(write: Write, load: Load) -> None:
+    path = claim_file(write, "  - {id: c1, source: afp, text: x, credibility: 7}\n")
+    assert only(load()) == (
+        f"{path}:3:49: 'credibility' in claim 'c1' is '7'; it must be at most 6 [out-of-range]"
+    )
+
+
+def test_literal_with_did_you_mean(write: Write, load: Load) -> None:
+    path = write("s.yaml", """\
+        contested: 1
+        sources:
+          - {id: a, name: A, kind: military_blog}
+        """)
+    assert only(load()) == (
+        f"{path}:3:28: 'kind' is 'military_blog', expected 'state-media', 'media', "
+        "'news-agency', 'government', 'military', 'military-blog', 'analyst', 'eyewitness', "
+        "'social-media', 'ngo' or 'other' (did you mean 'military-blog'?) [not-allowed]"
+    )
+
+
+def test_value_without_question(write: Write, load: Load) -> None:
+    path = claim_file(write, "  - {id: c1, source: afp, text: x, value: success}\n")
+    assert only(load()) == (
+        f"{path}:3:43: claim 'c1' has a value but no question: add 'about' "
+        "[value-without-question]"
+    )
+
+
+def test_claim_cannot_dispute_itself(write: Write, load: Load) -> None:
+    path = claim_file(write, "  - {id: c1, source: afp, text: x, disputes: [c1]}\n")
+    assert only(load()) == f"{path}:3:47: claim 'c1' disputes itself [self-reference]"
+
+
+def test_every_problem_in_one_run_sorted_by_file_and_line(write: Write, load: Load) -> None:
+    write("sources.yaml", SOURCES)
+    b = write("b.yaml", "contested: 1\nclaims:\n  - {id: c2, source: nobody, text: x}\n")
+    a = write("a.yaml", """\
+        contested: 1
+        events:
+          - {id: e1, date: 2025-02-30, title: t}
+        claims:
+          - {id: c1, source: afp, text: x, event: e1, evnt: e1}
+        """)
+    lines = headlines(load())
+    assert [line.split(": ")[0] for line in lines] == [
+        f"{a}:3:20", f"{a}:5:47", f"{b}:3:22",
+    ]
+    # A reference to an entity that failed validation is not reported a second time.
+    assert not any("unknown event 'e1'" in line for line in lines)
+
+
+def test_partial_catalog_keeps_the_clean_files(write: Write, load: Load) -> None:
+    write("sources.yaml", SOURCES)
+    broken = write("broken.yaml", "contested: 1\nclaims:\n  - {id: c1, source: afp}\n")
+    write("fine.yaml", "contested: 1\nclaims:\n  - {id: c2, source: afp, text: x}\n")
+    result = load()
+    assert result.failed_paths == [str(broken)]
+    assert set(result.catalog.claims) == {"c2"}
+    assert "sources.yaml" in " ".join(result.catalog.paths)
+
+
+def test_partial_catalog_drops_files_that_lean_on_a_broken_one(
+    write: Write, load: Load
+) -> None:
+    write("a-sources.yaml", "contested: 1\nsources:\n  - {id: s1, name: S, kind: nope}\n")
+    leaning = write("b.yaml", "contested: 1\nclaims:\n  - {id: c1, source: s1, text: x}\n")
+    result = load()
+    assert set(result.catalog.claims) == set()
+    assert str(leaning) not in result.catalog.paths
+
+
+def test_missing_path_is_reported(tmp_path: Path) -> None:
+    from contested.loading import load_catalog
+
+    result = load_catalog([tmp_path / "nope.yaml"])
+    assert [d.code for d in result.diagnostics] == ["no-such-path"]
+
+
+def test_directory_order_is_sorted_and_notes_file_is_skipped(write: Write, load: Load) -> None:
+    write("b.yaml", "contested: 1\n")
+    write("a.yml", "contested: 1\n")
+    write("contested-notes.yaml", "contested-notes: 1\n")
+    result = load()
+    assert result.ok
+    assert [Path(p).name for p in result.paths] == ["a.yml", "b.yaml"]
