@@ -176,5 +176,5 @@ def quantity_from_form(form: Form, figure: float | tuple[float, float],
             raise QuantityError("best goes with a range, not with an exact figure")
         reach = interval.widened(ABOUT_MINIMUM) if form == "about" else interval
         if not reach.contains(best):
-            raise QuantityError(f"best {format_number(best)} lies outside {interval}")
+            raise QuantityError(f"best {format_number(best)} lies outside {reach}")
     return Quantity(form, interval, best)

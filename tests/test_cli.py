@@ -1,0 +1,150 @@
+"""The `contested` command as a user runs it: exit codes, output, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from contested import __version__
+from contested.cli import main
+from tests.conftest import REPO, SOURCES, Write
+
+BIN = Path(sys.executable).parent
+
+
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    """The real console script, in a fresh process."""
+    return subprocess.run(
+        [str(BIN / "contested"), *args], capture_output=True, text=True, cwd=cwd,
+        env={**os.environ, **(env or {})}, timeout=60, check=False,
+    )
+
+
+def test_validate_bundled_catalog_from_any_directory(tmp_path: Path) -> None:
+    done = run("validate", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "valid: 4 files, 19 sources, 7 questions, 15 events, 40 claims\n"
+    assert done.stderr == ""
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "contested", "--version"],
+                          capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (0, f"contested {__version__}\n")
+
+
+def test_invalid_catalog_exits_1_with_located_errors_and_carets(write: Write) -> None:
+    write("sources.yaml", SOURCES)
+    bad = write("bad.yaml", "contested: 1\nclaims:\n  - id: c1\n    source: afp\n    txt: x\n")
+    done = run("validate", str(bad.parent))
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[:4] == [
+        f"{bad}:3:5: claim 'c1' has no 'text', which is required [missing-field]",
+        "  |",
+        "3 |   - id: c1",
+        "  |     ^",
+    ]
+    assert done.stdout.rstrip().endswith("2 errors in 1 file; the catalog was not loaded")
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_json_format_lists_error_objects(write: Write) -> None:
+    bad = write("bad.yaml", "contested: 1\nsources:\n  - {id: a, nme: A}\n")
+    done = run("validate", "--format", "json", str(bad))
+    assert done.returncode == 1
+    problems = json.loads(done.stdout)
+    assert [(p["path"], p["line"], p["column"], p["code"]) for p in problems] == [
+        (str(bad), 3, 5, "missing-field"), (str(bad), 3, 13, "unknown-field"),
+    ]
+    assert set(problems[0]) >= {"path", "line", "column", "code", "message"}
+
+
+def test_json_format_of_a_valid_catalog_is_an_empty_list() -> None:
+    done = run("validate", "--format", "json")
+    assert (done.returncode, json.loads(done.stdout)) == (0, [])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["validate", "--bogus"], ["frobnicate"], ["validate", "--format", "xml"], []],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    done = run(*args)
+    assert done.returncode == 2
+    assert "usage: contested" in done.stderr
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    done = run("validate", str(tmp_path / "nope.yaml"))
+    assert done.returncode == 2
+    assert done.stderr == f"contested: {tmp_path / 'nope.yaml'}: no such file or directory " \
+                          "[no-such-path]\n"
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["schema"]])
+def test_help_for_every_command(command: list[str]) -> None:
+    done = run(*command, "--help")
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: contested")
+
+
+def test_hostile_text_in_messages_is_inert(write: Write) -> None:
+    bad = write("bad.yaml",
+                'contested: 1\nsources:\n  - {id: a, name: A, "\\e]52;c;aGk=\\a\\e[2J": 1}\n')
+    done = run("validate", str(bad))
+    assert done.returncode == 1
+    assert "\x1b" not in done.stdout
+    assert "\x07" not in done.stdout
+    assert "unknown field '␛]52;c;aGk=␇␛[2J'" in done.stdout
+
+
+def test_an_unexpected_failure_prints_one_line_and_writes_a_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import contested.loading
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(contested.loading, "load_catalog", explode)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert main(["validate"]) == 70
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert err.startswith("contested: internal error (RuntimeError); the full report is in ")
+    report = Path(err.split(" is in ")[1].split(". Please")[0])
+    assert report.is_relative_to(tmp_path)
+    text = report.read_text()
+    assert "Traceback" in text
+    assert "RuntimeError: boom" in text
+
+
+def test_keyboard_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    import contested.cli
+
+    def interrupted(argv: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(contested.cli, "dispatch", interrupted)
+    assert main([]) == 130
+
+
+def test_wheel_ships_the_bundled_timelines(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "-q", "-w", str(tmp_path), str(REPO)],
+        check=True, capture_output=True, timeout=300,
+    )
+    (wheel,) = tmp_path.glob("contested-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {f"contested/timelines/{p.name}" for p in (REPO / "timelines").glob("*.yaml")} <= set(
+        names
+    )
+    assert "contested/cli.py" in names
