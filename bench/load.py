@@ -736,7 +736,8 @@ def main(argv: list[str] | None = None) -> int:
 
         check_valid(directory, catalog.counts)  # also warms up caches and lazy imports
         print("valid:    " + ", ".join(f"{n:,} {k}" for k, n in catalog.counts.items()))
-        print(f"\nwall times, {args.repeat} runs each (seconds):")
+        runs = "1 run" if args.repeat == 1 else f"{args.repeat} runs each"
+        print(f"\nwall times, {runs} (seconds):")
 
         rows = [
             ("a. bare read, GC off (yaml.load, CSafeLoader)",

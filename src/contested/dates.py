@@ -175,14 +175,19 @@ def _parse_single(text: str, whole: str) -> FuzzyDate:
     )
 
 
-@lru_cache(maxsize=8192)
 def parse_date(text: str) -> FuzzyDate:
-    """Parse a written date or interval; raise `DateError` with a message for a person.
+    """Parse a written date or interval; raise `DateError` with a message for a person."""
+    if not isinstance(text, str):
+        raise DateError(f"a date is text such as 2025-03-10, not {type(text).__name__}")
+    return _parse_date(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_date(text: str) -> FuzzyDate:
+    """`parse_date` for text.
 
     Cached: a catalog repeats the same few hundred dates across thousands of claims.
     """
-    if not isinstance(text, str):
-        raise DateError(f"a date is text such as 2025-03-10, not {type(text).__name__}")
     written = text.strip()
     if not written:
         raise DateError("the date is empty")

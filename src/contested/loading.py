@@ -95,13 +95,18 @@ class LoadResult:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: loading builds millions of acyclic objects,
-    and scanning them over and over costs 3-6x the whole load."""
+    """Pause the cyclic garbage collector while loading, then freeze what was built.
+
+    Loading builds a million acyclic objects: scanning them again and again costs 3-6x
+    the whole load, and even one pass after loading costs a fifth of it. Frozen, they are
+    never scanned; they are still freed by reference counting when dropped.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 

@@ -171,12 +171,17 @@ class Origin:
         return Location(self.path, line, column)
 
 
+_NOWHERE = Origin("<memory>", None)
+"""The origin of an entity built in code rather than loaded (shared: a default value
+would be deep-copied into every entity)."""
+
+
 class Entity(BaseModel):
     """Shared by everything with an id: forbids unknown fields, remembers its origin."""
 
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
 
-    _origin: Origin = PrivateAttr(default=Origin("<memory>", None))
+    _origin: Origin = PrivateAttr(default_factory=lambda: _NOWHERE)
 
     @property
     def origin(self) -> Origin:

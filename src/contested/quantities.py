@@ -21,7 +21,8 @@ FORMS: tuple[Form, ...] = (
     "exact", "about", "at_least", "at_most", "more_than", "less_than", "between",
 )
 
-_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_DIGITS = r"\d+(?:_\d+)*"  # `_` only between digits: 1_400
+_NUMBER = re.compile(rf"[-+]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][-+]?\d+)?")
 _LEADING_ZERO = re.compile(r"[-+]?0\d")
 
 
@@ -36,9 +37,10 @@ def parse_number(text: str | int | float) -> float:
     if isinstance(text, int | float):
         value = float(text)
     else:
-        written = text.strip().replace("_", "") if isinstance(text, str) else text
+        written = text.strip() if isinstance(text, str) else text
         if not isinstance(written, str) or not _NUMBER.fullmatch(written):
             raise QuantityError(f"expected a number, got '{text}'")
+        written = written.replace("_", "")
         if _LEADING_ZERO.match(written):
             raise QuantityError(
                 f"'{text}' has a leading zero, which YAML 1.1 reads as octal: "
