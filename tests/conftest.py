@@ -12,7 +12,9 @@ from contested.loading import LoadResult, load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 TIMELINES = REPO / "timelines"
-SEED = REPO.parent / "shared" / "seed"
+SEED_ARTICLE = REPO / "tests" / "data" / "seed-article.txt"
+"""A copy of the AFP/BTA article in ../shared/seed/, so that a clone alone can test quotes."""
+SHARED_SEED = REPO.parent / "shared" / "seed"
 
 SOURCES = """\
 contested: 1

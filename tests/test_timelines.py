@@ -10,14 +10,19 @@ import yaml
 
 from contested.loading import bundled_catalog, load_catalog
 from contested.model import Catalog
-from tests.conftest import SEED, TIMELINES
+from tests.conftest import SEED_ARTICLE, SHARED_SEED, TIMELINES
 
 TIMELINE_FILES = sorted(TIMELINES.glob("*.yaml"))
 
 
 def article() -> str:
-    (seed,) = SEED.glob("*.txt")
-    return seed.read_text(encoding="utf-8")
+    return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not SHARED_SEED.is_dir(), reason="no ../shared/seed beside this clone")
+def test_the_copy_of_the_article_is_the_seed() -> None:
+    (seed,) = SHARED_SEED.glob("*.txt")
+    assert seed.read_bytes() == SEED_ARTICLE.read_bytes()
 
 
 @pytest.fixture(scope="module")
