@@ -85,6 +85,18 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{match}'?)" if match else ""
 
 
+def shown(value: Any) -> str:
+    """A value from a file as a message names it: `a list`, `empty`, `'text'`."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=lambda d: d.sort_key)
 

@@ -24,6 +24,7 @@ from contested.diagnostics import (
     Location,
     did_you_mean,
     nearest,
+    shown,
     sort_diagnostics,
 )
 from contested.guarded_yaml import DEFAULT_LIMITS, Limits, YamlList, YamlMap, read_yaml
@@ -128,8 +129,11 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[str], list[Diagnostic]]:
                 problems.append(Diagnostic(Location(str(path)), "no-timelines",
                                            "no *.yaml or *.yml files in this directory"))
             found.extend(str(p) for p in files)
-        elif path.exists():
+        elif path.is_file():
             found.append(str(path))
+        elif path.exists():
+            problems.append(Diagnostic(Location(str(path)), "not-a-file",
+                                       "not a regular file or directory"))
         else:
             problems.append(Diagnostic(Location(str(path)), "no-such-path",
                                        "no such file or directory"))
@@ -286,7 +290,7 @@ def _explain(error: Any, tree: YamlMap, path: str) -> Diagnostic:
     field_name = fields[-1] if fields else name
 
     if kind == "extra_forbidden":
-        model = _MODEL_AT.get(tuple(fields[:-1][:1] + fields[1:-1]), TimelineFile)
+        model = _MODEL_AT.get(tuple(fields[:-1]), TimelineFile)
         hint = did_you_mean(name, model.model_fields)
         return _at(path, key_spot, "unknown-field", f"unknown field '{name}' in {what}{hint}")
     if kind == "missing":
@@ -300,16 +304,16 @@ def _explain(error: Any, tree: YamlMap, path: str) -> Diagnostic:
         expected = {"string_type": "text", "list_type": "a list", "int_type": "a whole number",
                     "float_type": "a number", "bool_type": "true or false"}.get(kind, "a mapping")
         return _at(path, spot, "wrong-type",
-                   f"'{field_name}' in {what} should be {expected}, not {_shown(given)}")
+                   f"'{field_name}' in {what} should be {expected}, not {shown(given)}")
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         hint = did_you_mean(str(given), [v.strip(" '") for v in str(expected).split(",")]
                             if expected else [])
         return _at(path, spot, "not-allowed",
-                   f"'{field_name}' is {_shown(given)}, expected {expected}{hint}")
+                   f"'{field_name}' is {shown(given)}, expected {expected}{hint}")
     if kind == "string_pattern_mismatch":
         return _at(path, spot, "bad-id",
-                   f"{_shown(given)} is not a valid id: an id starts with a letter or digit, "
+                   f"{shown(given)} is not a valid id: an id starts with a letter or digit, "
                    "then letters, digits, '_', '.' or '-'")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         ctx = error.get("ctx", {})
@@ -318,7 +322,7 @@ def _explain(error: Any, tree: YamlMap, path: str) -> Diagnostic:
                  "greater_than": f"more than {ctx.get('gt')}",
                  "less_than": f"less than {ctx.get('lt')}"}[kind]
         return _at(path, spot, "out-of-range",
-                   f"'{field_name}' in {what} is {_shown(given)}; it must be {bound}")
+                   f"'{field_name}' in {what} is {shown(given)}; it must be {bound}")
     if kind in ("too_short", "too_long"):
         return _at(path, spot, "wrong-length", f"'{field_name}' in {what}: {message}")
     if kind == "value_error" and field_name in _DATE_FIELDS:
@@ -339,17 +343,6 @@ def _describe(section: str, item: YamlMap | None) -> str:
     if item is not None and isinstance(item.get("id"), str):
         return f"{kind} '{item['id']}'"
     return f"a {kind}" if kind != "timeline" else "the timeline header"
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "empty"
-    text = str(value)
-    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 
 def _at(path: str, spot: tuple[int, int], code: str, message: str) -> Diagnostic:

@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from contested.dates import FuzzyDate, parse_date
-from contested.diagnostics import Location
+from contested.diagnostics import Location, shown
 from contested.guarded_yaml import YamlMap
 from contested.quantities import Form, Quantity, QuantityError, parse_number, quantity_from_form
 
@@ -91,7 +91,7 @@ def _date(value: Any) -> FuzzyDate:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError(f"a date is text such as 2025-03-10, not {_kind_of(value)}")
+        raise ValueError(f"a date is text such as 2025-03-10, not {shown(value)}")
     return parse_date(value)
 
 
@@ -103,16 +103,6 @@ def _one_or_many(value: Any) -> Any:
 def _none_as_empty(value: Any) -> Any:
     """An empty section (`claims:` with nothing under it) is an empty list."""
     return [] if value is None else value
-
-
-def _kind_of(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return f"'{value}'"
 
 
 Integer = Annotated[int, BeforeValidator(_integer)]
