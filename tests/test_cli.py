@@ -30,8 +30,28 @@ def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 def test_validate_bundled_catalog_from_any_directory(tmp_path: Path) -> None:
     done = run("validate", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "valid: 4 files, 19 sources, 7 questions, 15 events, 40 claims\n"
+    assert done.stdout.splitlines()[-1] == (
+        "valid: 4 files, 19 sources, 7 questions, 15 events, 40 claims (4 warnings)"
+    )
     assert done.stderr == ""
+
+
+def test_warnings_follow_errors_and_do_not_fail_unless_strict(write: Write) -> None:
+    write("sources.yaml", SOURCES)
+    bad = write("bad.yaml", "contested: 1\nclaims:\n  - {id: c1, source: nobody, text: x}\n")
+    done = run("validate", str(bad.parent))
+    assert done.returncode == 1
+    headlines = [line for line in done.stdout.splitlines() if line.startswith(str(bad.parent))]
+    assert headlines[0].startswith(f"{bad}:3:22: unknown source 'nobody'")
+    assert all(": warning: " in line for line in headlines[1:])
+    assert len(headlines) > 1
+
+    bad.unlink()
+    relaxed = run("validate", str(bad.parent))
+    assert relaxed.returncode == 0
+    assert relaxed.stdout.splitlines()[-1].endswith("(5 warnings)")
+    strict = run("validate", "--strict", str(bad.parent))
+    assert strict.returncode == 1
 
 
 def test_python_dash_m_runs_the_same_command() -> None:
@@ -51,7 +71,9 @@ def test_invalid_catalog_exits_1_with_located_errors_and_carets(write: Write) ->
         "3 |   - id: c1",
         "  |     ^",
     ]
-    assert done.stdout.rstrip().endswith("2 errors in 1 file; the catalog was not loaded")
+    assert done.stdout.rstrip().endswith(
+        "2 errors in 1 file (5 warnings); the catalog was not loaded"
+    )
     assert "Traceback" not in done.stdout + done.stderr
 
 
@@ -66,9 +88,12 @@ def test_json_format_lists_error_objects(write: Write) -> None:
     assert set(problems[0]) >= {"path", "line", "column", "code", "message"}
 
 
-def test_json_format_of_a_valid_catalog_is_an_empty_list() -> None:
+def test_json_format_of_a_valid_catalog_lists_only_warnings() -> None:
     done = run("validate", "--format", "json")
-    assert (done.returncode, json.loads(done.stdout)) == (0, [])
+    assert done.returncode == 0
+    problems = json.loads(done.stdout)
+    assert {p["severity"] for p in problems} == {"warning"}
+    assert {p["code"] for p in problems} == {"question-with-one-claim"}
 
 
 @pytest.mark.parametrize(

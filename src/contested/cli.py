@@ -9,12 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from contested import __version__
+
+if TYPE_CHECKING:
+    from contested.analysis import Analysis
+    from contested.diagnostics import Diagnostic
+    from contested.loading import LoadResult
+
+RULES = ("declared", "category", "quantity", "disputes")
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -49,12 +57,47 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate", help="check timelines and report every problem with its place",
-        description="Check timeline files and report every problem as path:line:col. "
-                    "Exit 0 when valid, 1 when not, 2 on a usage error.",
+        description="Check timeline files and report every problem as path:line:col, "
+                    "then the warnings. Exit 0 when valid (warnings alone do not fail), "
+                    "1 when not, 2 on a usage error.",
     )
     _paths_argument(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text",
                           help="text for people (default), json for tools")
+    validate.add_argument("--strict", action="store_true",
+                          help="fail (exit 1) on warnings too")
+
+    contradictions = commands.add_parser(
+        "contradictions", help="list the claims that cannot all be true",
+        description="List every contradiction: declared ones, disputes links, and claims "
+                    "on one question whose values or figures cannot both hold at "
+                    "overlapping dates. Filters combine.",
+    )
+    _paths_argument(contradictions)
+    contradictions.add_argument("--rule", action="append", default=[], choices=RULES,
+                                help="only contradictions found by this rule (repeatable)")
+    contradictions.add_argument("--question", metavar="ID", help="only this question")
+    contradictions.add_argument("--source", metavar="NAME",
+                                help="only those with this source (id, name or alias)")
+    contradictions.add_argument("--side", metavar="SIDE",
+                                help="only those with a source of this side")
+    contradictions.add_argument("--json", action="store_true",
+                                help="print a JSON list of objects instead of a table")
+    contradictions.add_argument("--all", action="store_true",
+                                help="list every contradiction of a large question "
+                                     "(the table shows 20 per question)")
+
+    export = commands.add_parser(
+        "export", help="write a report (markdown) or data (json, csv)",
+        description="Export the catalog and what the engine found: markdown for a report "
+                    "to send, json for the normalized catalog and analysis, csv for one "
+                    "row per claim. A file given with -o is written atomically.",
+    )
+    _paths_argument(export)
+    export.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown",
+                        help="markdown (default), json or csv")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (atomically) instead of standard output")
 
     commands.add_parser(
         "schema", help="print the JSON Schema of a timeline file",
@@ -68,42 +111,121 @@ def _use_colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def run_validate(paths: Sequence[str], output_format: str, out: TextIO) -> int:
-    from contested.diagnostics import SourceLines, render
+def _load(paths: Sequence[str]) -> LoadResult:
     from contested.guarded_yaml import HAVE_LIBYAML, LIBYAML_MISSING
     from contested.loading import bundled_catalog, load_catalog
-    from contested.text import printable
 
     if not HAVE_LIBYAML:
         print(f"contested: warning: {LIBYAML_MISSING}", file=sys.stderr)
-    result = load_catalog(list(paths) or [bundled_catalog()])
-    missing = [d for d in result.diagnostics if d.code == "no-such-path"]
-    if missing:
-        for problem in missing:
-            print(f"contested: {printable(problem.headline())}", file=sys.stderr)
-        return EXIT_USAGE
-    if output_format == "json":
-        json.dump([d.as_dict() for d in result.diagnostics], out, indent=2)
-        out.write("\n")
-        return EXIT_OK if result.ok else EXIT_INVALID
-    if result.ok:
-        counts = result.catalog.counts()
-        summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-        print(f"valid: {summary}", file=out)
-        return EXIT_OK
+    return load_catalog(list(paths) or [bundled_catalog()])
+
+
+def _print_problems(problems: Sequence[Diagnostic], out: TextIO) -> None:
+    from contested.diagnostics import SourceLines, render
+
     lines = SourceLines()
     colour = _use_colour(out)
-    for problem in result.diagnostics:
+    for problem in problems:
         text = render(problem, lines)
         if colour:
             head, _, rest = text.partition("\n")
             text = f"\x1b[1m{head}\x1b[0m" + (f"\n{rest}" if rest else "")
         print(text + "\n", file=out)
-    files = len({d.location.path for d in result.diagnostics})
-    count = len(result.diagnostics)
-    print(f"{count} error{'s' * (count != 1)} in {files} file{'s' * (files != 1)}; "
-          "the catalog was not loaded", file=out)
-    return EXIT_INVALID
+
+
+def _usage_problems(result: LoadResult) -> bool:
+    from contested.text import printable
+
+    missing = [d for d in result.diagnostics if d.code == "no-such-path"]
+    for problem in missing:
+        print(f"contested: {printable(problem.headline())}", file=sys.stderr)
+    return bool(missing)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def _analysed(paths: Sequence[str]) -> Analysis | int:
+    """The analysis of a valid catalog, or the exit status after reporting its errors."""
+    from contested.analysis import analyse
+
+    result = _load(paths)
+    if _usage_problems(result):
+        return EXIT_USAGE
+    if not result.ok:
+        _print_problems(result.diagnostics, sys.stderr)
+        print(f"{_plural(len(result.diagnostics), 'error')}; the catalog was not loaded "
+              "(`contested validate` shows the same)", file=sys.stderr)
+        return EXIT_INVALID
+    return analyse(result.catalog)
+
+
+def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: TextIO) -> int:
+    from contested.analysis import analyse
+
+    result = _load(paths)
+    if _usage_problems(result):
+        return EXIT_USAGE
+    warnings = analyse(result.whole or result.catalog).warnings
+    failed = not result.ok or (strict and bool(warnings))
+    status = EXIT_INVALID if failed else EXIT_OK
+    if output_format == "json":
+        json.dump([d.as_dict() for d in [*result.diagnostics, *warnings]], out, indent=2)
+        out.write("\n")
+        return status
+    _print_problems(result.diagnostics, out)
+    _print_problems(warnings, out)
+    noted = f" ({_plural(len(warnings), 'warning')})" if warnings else ""
+    if result.ok:
+        counts = result.catalog.counts()
+        summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+        print(f"valid: {summary}{noted}", file=out)
+    else:
+        files = len({d.location.path for d in result.diagnostics})
+        print(f"{_plural(len(result.diagnostics), 'error')} in {_plural(files, 'file')}"
+              f"{noted}; the catalog was not loaded", file=out)
+    return status
+
+
+def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
+    from contested.export import contradiction_record, contradictions_table, filter_contradictions
+
+    analysis = _analysed(args.paths)
+    if isinstance(analysis, int):
+        return analysis
+    found = filter_contradictions(analysis, rules=args.rule, question=args.question,
+                                  source=args.source, side=args.side)
+    if args.json:
+        json.dump([contradiction_record(analysis, c) for c in found], out, indent=2)
+        out.write("\n")
+    else:
+        width = shutil.get_terminal_size().columns if out.isatty() else None
+        out.write(contradictions_table(analysis, found, width=width,
+                                       per_question=None if args.all else 20))
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace, out: TextIO) -> int:
+    from contested.atomic import write_atomically
+    from contested.export import render
+    from contested.text import printable
+
+    analysis = _analysed(args.paths)
+    if isinstance(analysis, int):
+        return analysis
+    text = render(analysis, args.format)
+    if args.output and args.output != "-":
+        try:
+            write_atomically(args.output, text)
+        except OSError as error:
+            print(f"contested: cannot write {printable(args.output)}: "
+                  f"{error.strerror or error}", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"wrote {printable(args.output)} ({args.format})", file=sys.stderr)
+    else:
+        out.write(text)
+    return EXIT_OK
 
 
 def run_schema(out: TextIO) -> int:
@@ -118,7 +240,11 @@ def dispatch(argv: Sequence[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(list(argv))
     if args.command == "validate":
-        return run_validate(args.paths, args.format, sys.stdout)
+        return run_validate(args.paths, args.format, args.strict, sys.stdout)
+    if args.command == "contradictions":
+        return run_contradictions(args, sys.stdout)
+    if args.command == "export":
+        return run_export(args, sys.stdout)
     if args.command == "schema":
         return run_schema(sys.stdout)
     parser.print_help(sys.stderr)

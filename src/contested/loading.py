@@ -83,6 +83,9 @@ class LoadResult:
     catalog: Catalog
     diagnostics: list[Diagnostic]
     paths: list[str] = field(default_factory=list)
+    whole: Catalog | None = None
+    """Everything that validated, broken files' valid entities too: what warnings are
+    checked on while errors remain (the clean part alone would miss their claims)."""
 
     @property
     def ok(self) -> bool:
@@ -506,11 +509,12 @@ def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) -
         # cross-file problem in this one run.
         everything = [(p.path, p.document or p.salvaged) for p in parsed
                       if (p.document or p.salvaged) is not None]
-        catalog, link_problems = link(everything, broken)  # type: ignore[arg-type]
+        whole, link_problems = link(everything, broken)  # type: ignore[arg-type]
         problems.extend(link_problems)
+        catalog = whole
         if problems:
             catalog = _clean_part(parsed, {d.location.path for d in problems})
-    return LoadResult(catalog, sort_diagnostics(problems), files)
+    return LoadResult(catalog, sort_diagnostics(problems), files, whole)
 
 
 def _clean_part(parsed: list[ParsedFile], failing: set[str]) -> Catalog:
