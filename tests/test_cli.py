@@ -173,3 +173,76 @@ def test_wheel_ships_the_bundled_timelines(tmp_path: Path) -> None:
         names
     )
     assert "contested/cli.py" in names
+
+
+def test_contradictions_table_of_the_bundled_catalog() -> None:
+    done = run("contradictions")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == ("pipeline-operation-outcome: How did the Russian operation through "
+                        "the gas pipeline end?")
+    assert lines[1].split() == ["RULE", "SOURCE", "[SIDE]", "VALUE", "DATE", "CLAIM"]
+    assert lines[2].split() == ["category+disputes", "Russian", "media", "[russia]", "success",
+                                "2025-03?", "ru-media-pipeline-success"]
+    assert lines[-1] == "9 contradictions"
+    assert "across questions (declared by the analyst)" in lines
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--rule", "declared"], {"syrsky-vs-deepstate"}),
+        (["--rule", "disputes"], {"category~ru-media-pipeline-success~ua-media-pipeline-losses"}),
+        (["--source", "Gadi"], {"category~gady-already-difficult~syrsky-under-control",
+                                "category~gady-already-difficult~zombie-rout",
+                                "category~gady-front-giving-way~syrsky-under-control",
+                                "category~gady-front-giving-way~zombie-rout"}),
+        (["--side", "russia", "--question", "ukraine-situation-kursk"],
+         {"category~gady-already-difficult~zombie-rout",
+          "category~gady-front-giving-way~zombie-rout",
+          "category~syrsky-under-control~zombie-rout",
+          "category~ua-soldier-situation-serious~zombie-rout"}),
+        (["--question", "nope"], set()),
+    ],
+)
+def test_contradictions_filters(args: list[str], expected: set[str]) -> None:
+    done = run("contradictions", "--json", *args)
+    assert done.returncode == 0, done.stderr
+    assert {item["id"] for item in json.loads(done.stdout)} == expected
+
+
+def test_contradictions_json_fields() -> None:
+    done = run("contradictions", "--json", "--rule", "declared")
+    (item,) = json.loads(done.stdout)
+    assert set(item) >= {"id", "rules", "rule", "question", "claims", "sources", "values",
+                         "dates", "explanation"}
+    assert item["claims"] == ["syrsky-under-control", "deepstate-third-lost"]
+    assert item["sources"] == [["syrsky"], ["deepstate"]]
+    assert item["values"] == ["under-control", "more than 33.3 percent"]
+    assert item["dates"] == ["2025-03?", "2025-03?"]
+    assert item["explanation"] == ("Oleksandr Syrsky: under-control (2025-03?) vs "
+                                   "DeepState: more than 33.3 percent (2025-03?)")
+
+
+def test_a_large_question_is_summarised_in_the_table(write: Write) -> None:
+    claims = "".join(
+        f"  - {{id: c{i}, source: afp, text: x, about: area, value: {100 * (i + 1)}, "
+        "as_of: 2025-03}\n"
+        for i in range(30)
+    )
+    write("sources.yaml", SOURCES)
+    folder = write("claims.yaml", "contested: 1\nclaims:\n" + claims).parent
+    done = run("contradictions", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "  … and 385 more: use --all to list them" in done.stdout
+    assert done.stdout.splitlines()[-1] == "405 contradictions"
+    everything = run("contradictions", "--all", str(folder))
+    assert "more: use --all" not in everything.stdout
+
+
+def test_contradictions_of_a_broken_catalog_exit_1(write: Write) -> None:
+    bad = write("bad.yaml", "contested: 1\nsources:\n  - {id: a}\n")
+    done = run("contradictions", str(bad))
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert f"{bad}:3:5: source 'a' has no 'name', which is required" in done.stderr
