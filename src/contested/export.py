@@ -87,13 +87,19 @@ def contradictions_table(analysis: Analysis, found: Sequence[Contradiction],
     widths = [max(len(row[i]) for row in every_row) for i in range(len(header))]
     columns = len(header)
     if width is not None:
-        if 2 + sum(widths) + 2 * (columns - 1) > width:
-            columns -= 1  # a narrow terminal loses the claim ids first
-        spare = width - 2 - sum(widths[:columns]) - 2 * (columns - 1)
-        for column in (1, 2):  # then sources and values are cut to fit
-            cut = max(min(-spare, widths[column] - 12), 0)
-            widths[column] -= cut
-            spare += cut
+        # Too wide: cut claim ids, sources and values down to a floor each; if that is
+        # not enough, drop the claim ids and cut again.
+        for _ in range(2):
+            spare = width - 2 - sum(widths[:columns]) - 2 * (columns - 1)
+            for column, floor in ((4, 16), (1, 24), (2, 14), (1, 12)):
+                if column < columns:
+                    cut = max(min(-spare, widths[column] - floor), 0)
+                    widths[column] -= cut
+                    spare += cut
+            if spare >= 0:
+                break
+            columns -= 1
+            widths = [max(len(row[i]) for row in every_row) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
         text = "  ".join(_cut(printable(c), widths[i]).ljust(widths[i])
