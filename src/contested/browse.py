@@ -1,0 +1,227 @@
+"""What the explorer lists: the rows of each pane, computed by the core.
+
+Rows are plain text; the TUI only paints them. Keeping them here means they are tested
+without a terminal, and a pane of 300,000 claims asks for the rows it shows only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from contested.analysis import Analysis, Contradiction, date_text, source_names, value_text
+from contested.model import Claim, Event, Source
+
+GAP_DAYS = 45
+"""When two events in a row start further apart than this, a marker row says so."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row: the id of what it shows, its cells (plain text), and a style class
+    (`""`, `"marked"` for a contradiction, `"gap"` for a jump in time)."""
+
+    key: str
+    cells: tuple[str, ...]
+    kind: str = ""
+
+
+def _months_between(first: date, second: date) -> str:
+    months = (second.year - first.year) * 12 + second.month - first.month
+    if months >= 2:
+        return f"{months} months later"
+    return f"{(second - first).days} days later"
+
+
+def sides_of(analysis: Analysis, claim: Claim) -> str:
+    sources = analysis.catalog.sources
+    return "/".join(dict.fromkeys(sources[s].side for s in claim.source if s in sources))
+
+
+class Browser:
+    """The explorer's questions to the catalog, answered once and kept."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.catalog = analysis.catalog
+
+    # --- indexes ------------------------------------------------------------------------
+
+    @cached_property
+    def claims_by_event(self) -> dict[str, list[Claim]]:
+        grouped: dict[str, list[Claim]] = defaultdict(list)
+        for claim in self.catalog.claims.values():
+            if claim.event:
+                grouped[claim.event].append(claim)
+        return grouped
+
+    @cached_property
+    def claims_by_source(self) -> dict[str, list[Claim]]:
+        grouped: dict[str, list[Claim]] = defaultdict(list)
+        for claim in self.catalog.claims.values():
+            for source in dict.fromkeys([*claim.source, *claim.via]):
+                grouped[source].append(claim)
+        return grouped
+
+    @cached_property
+    def contradicted(self) -> Counter[str]:
+        """How many contradictions each claim is part of."""
+        counts: Counter[str] = Counter()
+        for found in self.analysis.contradictions:
+            counts.update(found.claims)
+        return counts
+
+    @cached_property
+    def events_in_order(self) -> list[Event]:
+        return sorted(self.catalog.events.values(), key=lambda e: (e.date.sort_key, e.id))
+
+    # --- panes --------------------------------------------------------------------------
+
+    def timeline_rows(self) -> list[Row]:
+        """Events of every timeline in date order, with a marker where time jumps."""
+        rows: list[Row] = []
+        previous: date | None = None
+        for event in self.events_in_order:
+            start = event.date.earliest
+            if previous is not None and start is not None and (start - previous).days > GAP_DAYS:
+                rows.append(Row(f"gap:{event.id}",
+                                ("⋯", f"⋯ {_months_between(previous, start)} ⋯", "", "", ""),
+                                "gap"))
+            previous = start or previous
+            claims = self.claims_by_event.get(event.id, [])
+            disputed = sum(1 for c in claims if self.contradicted[c.id])
+            rows.append(Row(
+                event.id,
+                (event.date.text, event.title, str(len(claims)),
+                 f"!{disputed}" if disputed else "", event.origin.timeline or ""),
+                "marked" if disputed else "",
+            ))
+        return rows
+
+    def claim_rows(self, event_id: str | None = None) -> list[Row]:
+        """Claims of one event (or all): source, said, value, credibility, a `!` on a
+        claim in a contradiction, and agreement counted by independent origin."""
+        if event_id is None:
+            claims: Sequence[Claim] = list(self.catalog.claims.values())
+        else:
+            claims = self.claims_by_event.get(event_id, [])
+        return [self.claim_row(c) for c in claims]
+
+    def claim_row(self, claim: Claim) -> Row:
+        found = self.analysis.corroboration.get(claim.id)
+        agree = f"+{found.agreeing_origins}" if found and found.agreeing_origins else ""
+        contradictions = self.contradicted[claim.id]
+        mark = f"!{contradictions}" if contradictions else ""
+        value = value_text(self.catalog, claim) if claim.value is not None else ""
+        return Row(
+            claim.id,
+            (mark, source_names(self.catalog, claim), date_text(claim.said), value,
+             str(claim.credibility), agree, claim.text),
+            "marked" if contradictions else "",
+        )
+
+    def source_rows(self) -> list[Row]:
+        rows = []
+        involved: Counter[str] = Counter()
+        for found in self.analysis.contradictions:
+            involved.update({s for c in found.claims if c in self.catalog.claims
+                             for s in self.catalog.claims[c].source})
+        for source in sorted(self.catalog.sources.values(), key=lambda s: s.name.casefold()):
+            said = sum(1 for c in self.claims_by_source.get(source.id, ())
+                       if source.id in c.source)
+            relayed = len(self.claims_by_source.get(source.id, ())) - said
+            rows.append(Row(
+                source.id,
+                (source.name, ", ".join(source.aliases), source.kind, source.side,
+                 source.reliability, str(said) + (f" (+{relayed} relayed)" if relayed else ""),
+                 f"!{involved[source.id]}" if involved[source.id] else ""),
+                "marked" if involved[source.id] else "",
+            ))
+        return rows
+
+    def contradiction_rows(self, found: Sequence[Contradiction] | None = None) -> list[Row]:
+        items = self.analysis.contradictions if found is None else found
+        rows = []
+        for item in items:
+            sides = [self._side(c) for c in item.claims[:2]]
+            more = f" (+{len(item.claims) - 2})" if len(item.claims) > 2 else ""
+            rows.append(Row(item.id, ("+".join(item.rules), item.question or "(several)",
+                                      sides[0], sides[1] + more, item.explanation)))
+        return rows
+
+    def _side(self, claim_id: str) -> str:
+        claim = self.catalog.claims.get(claim_id)
+        if claim is None:
+            return claim_id
+        return f"{source_names(self.catalog, claim)} [{sides_of(self.analysis, claim)}]: " \
+               f"{value_text(self.catalog, claim)} ({date_text(claim.when)})"
+
+    def question_rows(self) -> list[Row]:
+        per_question: Counter[str] = Counter()
+        for found in self.analysis.contradictions:
+            if found.question:
+                per_question[found.question] += 1
+        answered: Counter[str] = Counter(
+            c.about for c in self.catalog.claims.values() if c.about is not None
+        )
+        rows = []
+        for question in self.catalog.questions.values():
+            series = self.analysis.series.get(question.id)
+            rows.append(Row(question.id, (
+                question.text, question.kind, str(answered[question.id]),
+                series.trend if series else "",
+                f"!{per_question[question.id]}" if per_question[question.id] else "",
+            ), "marked" if per_question[question.id] else ""))
+        return rows
+
+    # --- who contradicts whom -----------------------------------------------------------
+
+    def source_pairs(self) -> list[tuple[Source, Source, int]]:
+        """Pairs of sources whose claims contradict, most contradictions first."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for found in self.analysis.contradictions:
+            members = [self.catalog.claims[c] for c in found.claims if c in self.catalog.claims]
+            pairs = {
+                (a, b) if a <= b else (b, a)
+                for i, first in enumerate(members) for second in members[i + 1:]
+                for a in first.source for b in second.source
+            }
+            counts.update(pairs)
+        sources = self.catalog.sources
+        return [(sources[a], sources[b], n) for (a, b), n in counts.most_common()
+                if a in sources and b in sources]
+
+    def side_matrix(self) -> tuple[list[str], dict[tuple[str, str], int]]:
+        """Contradictions between sides (a side against itself counts too)."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for first, second, n in self.source_pairs():
+            a, b = sorted((first.side, second.side))
+            counts[(a, b)] += n
+        sides = sorted({s for pair in counts for s in pair})
+        return sides, dict(counts)
+
+    def who_contradicts_whom_rows(self) -> list[Row]:
+        return [Row(f"{a.id}|{b.id}", (a.name, f"[{a.side}]", "vs", b.name, f"[{b.side}]",
+                                      str(n)))
+                for a, b, n in self.source_pairs()]
+
+    # --- claims x questions ---------------------------------------------------------------
+
+    def matrix_rows(self) -> tuple[list[str], list[Row]]:
+        """Claims x questions (ACH style): each claim's answer under its question, `!`
+        where it is in a contradiction."""
+        questions = [q.id for q in self.catalog.questions.values()]
+        column = {q: i for i, q in enumerate(questions)}
+        rows = []
+        for claim in self.catalog.claims.values():
+            if claim.about not in column:
+                continue
+            cells = [""] * len(questions)
+            value = value_text(self.catalog, claim)
+            cells[column[claim.about]] = ("!" if self.contradicted[claim.id] else "") + value
+            rows.append(Row(claim.id, (source_names(self.catalog, claim), *cells),
+                            "marked" if self.contradicted[claim.id] else ""))
+        return questions, rows
