@@ -98,7 +98,7 @@ def test_json_format_of_a_valid_catalog_lists_only_warnings() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["validate", "--bogus"], ["frobnicate"], ["validate", "--format", "xml"], []],
+    [["validate", "--bogus"], ["frobnicate"], ["validate", "--format", "xml"], ["-x"]],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
     done = run(*args)

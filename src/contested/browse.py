@@ -144,20 +144,8 @@ class Browser:
 
     def contradiction_rows(self, found: Sequence[Contradiction] | None = None) -> list[Row]:
         items = self.analysis.contradictions if found is None else found
-        rows = []
-        for item in items:
-            sides = [self._side(c) for c in item.claims[:2]]
-            more = f" (+{len(item.claims) - 2})" if len(item.claims) > 2 else ""
-            rows.append(Row(item.id, ("+".join(item.rules), item.question or "(several)",
-                                      sides[0], sides[1] + more, item.explanation)))
-        return rows
-
-    def _side(self, claim_id: str) -> str:
-        claim = self.catalog.claims.get(claim_id)
-        if claim is None:
-            return claim_id
-        return f"{source_names(self.catalog, claim)} [{sides_of(self.analysis, claim)}]: " \
-               f"{value_text(self.catalog, claim)} ({date_text(claim.when)})"
+        return [Row(item.id, ("+".join(item.rules), item.question or "(several)",
+                              item.explanation)) for item in items]
 
     def question_rows(self) -> list[Row]:
         per_question: Counter[str] = Counter()

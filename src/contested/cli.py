@@ -49,11 +49,17 @@ def _paths_argument(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="contested",
-        description="Review conflict timelines where sources disagree.",
+        usage="contested [--no-mouse] [PATH ...]   (the explorer)\n"
+              "       contested COMMAND [OPTIONS] [PATH ...]",
+        description="Review conflict timelines where sources disagree. With no command, "
+                    "open the explorer on PATHs (default: the bundled Kursk timelines).",
         epilog="Run `contested COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"contested {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument("--no-mouse", action="store_true",
+                        help="explorer: keyboard only, the terminal keeps its own selection")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                     required=True)
 
     validate = commands.add_parser(
         "validate", help="check timelines and report every problem with its place",
@@ -236,9 +242,46 @@ def run_schema(out: TextIO) -> int:
     return EXIT_OK
 
 
+COMMANDS = ("validate", "contradictions", "export", "schema")
+
+
+def explorer_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="contested",
+        usage="contested [--no-mouse] [PATH ...]\n       contested COMMAND ...",
+        description="Open the explorer on timeline files or directories (default: the "
+                    "bundled Kursk timelines). Commands: " + ", ".join(COMMANDS) +
+                    "; `contested COMMAND --help` for each.",
+    )
+    parser.add_argument("--version", action="version", version=f"contested {__version__}")
+    parser.add_argument("--no-mouse", action="store_true",
+                        help="do not capture the mouse (keyboard only; the terminal's own "
+                             "selection keeps working)")
+    _paths_argument(parser)
+    return parser
+
+
+def run_explorer(args: argparse.Namespace) -> int:
+    from contested.text import printable
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        explorer_parser().print_usage(sys.stderr)
+        for path in missing:
+            print(f"contested: {printable(path)}: no such file or directory", file=sys.stderr)
+        return EXIT_USAGE
+    from contested.tui.app import run_explorer as run
+
+    return run(args.paths, mouse=not args.no_mouse)
+
+
 def dispatch(argv: Sequence[str]) -> int:
-    parser = build_parser()
-    args = parser.parse_args(list(argv))
+    arguments = list(argv)
+    first = arguments[0] if arguments else ""
+    if first in COMMANDS or (first.startswith("-") and first != "--no-mouse"):
+        args = build_parser().parse_args(arguments)
+    else:
+        return run_explorer(explorer_parser().parse_args(arguments))
     if args.command == "validate":
         return run_validate(args.paths, args.format, args.strict, sys.stdout)
     if args.command == "contradictions":
@@ -247,8 +290,7 @@ def dispatch(argv: Sequence[str]) -> int:
         return run_export(args, sys.stdout)
     if args.command == "schema":
         return run_schema(sys.stdout)
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE
+    raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -496,11 +496,19 @@ def _resolve_value(claim: Claim, catalog: Catalog,
     return problems
 
 
-def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) -> LoadResult:
-    """Load every file under `paths` into one catalog, collecting every problem."""
+def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS,
+                 progress: Callable[[int, int], None] | None = None) -> LoadResult:
+    """Load every file under `paths` into one catalog, collecting every problem.
+
+    `progress(done, total)` is called after each file, for a progress bar.
+    """
     with collector_paused():
         files, problems = discover(paths)
-        parsed = [_parse_path(path, limits) for path in files]
+        parsed = []
+        for done, path in enumerate(files, 1):
+            parsed.append(_parse_path(path, limits))
+            if progress is not None:
+                progress(done, len(files))
         broken: dict[tuple[str, str], Location] = {}
         for result in parsed:
             problems.extend(result.diagnostics)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.content import Content
+from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 
 from contested.text import printable
 
@@ -28,3 +30,10 @@ def plain_lines(text: str | None) -> Content:
 def plain_text(text: str | None, style: str = "") -> Text:
     """Data as a Rich `Text` (for renderables and notifications)."""
     return Text(printable(text or ""), style=style, no_wrap=False, end="")
+
+
+def notify(node: MessagePump, text: str, *, severity: SeverityLevel = "information",
+           timeout: float | None = None) -> None:
+    """A notification whose text is data: never markup, controls made visible."""
+    app = node.app
+    app.notify(printable(text), severity=severity, timeout=timeout, markup=False)

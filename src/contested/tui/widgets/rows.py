@@ -123,8 +123,8 @@ class VirtualTable(ScrollView, can_focus=True):
     # --- geometry -----------------------------------------------------------------------
 
     def _update_size(self) -> None:
-        width = sum(c.width for c in self.columns) + max(len(self.columns) - 1, 0)
-        self.virtual_size = Size(width, len(self.rows) + 1)
+        # Rows always fit the width (flexible columns give way), so only height scrolls.
+        self.virtual_size = Size(1, len(self.rows) + 1)
 
     def on_mount(self) -> None:
         self._update_size()
@@ -137,12 +137,13 @@ class VirtualTable(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.height - 1, 1)
 
     def _widths(self, total: int) -> list[int]:
+        """Fixed columns keep their width; flexible ones share what is left (at least 6
+        cells each; the line is cut at the edge if even that does not fit)."""
         fixed = sum(c.width for c in self.columns if not c.flex)
         gaps = max(len(self.columns) - 1, 0)
-        flexible = [c for c in self.columns if c.flex]
-        spare = max(total - fixed - gaps, 0)
-        share = spare // len(flexible) if flexible else 0
-        return [max(share, c.width) if c.flex else c.width for c in self.columns]
+        flexible = sum(1 for c in self.columns if c.flex)
+        share = max((total - fixed - gaps) // flexible, 6) if flexible else 0
+        return [share if c.flex else c.width for c in self.columns]
 
     # --- painting -----------------------------------------------------------------------
 
@@ -176,9 +177,7 @@ class VirtualTable(ScrollView, can_focus=True):
             if cell_len(text) > cell_width:
                 text = set_cell_size(text, max(cell_width - 1, 0)) + "…"
             parts.append(set_cell_size(text, cell_width))
-        line = " ".join(parts)
-        scroll_x = int(self.scroll_offset.x)
-        line = set_cell_size(line[scroll_x:] if scroll_x else line, width)
+        line = set_cell_size(" ".join(parts), width)
         return Strip([Segment(line, style)], width)
 
     # --- the cursor ---------------------------------------------------------------------

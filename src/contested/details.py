@@ -1,0 +1,179 @@
+"""Everything about one event, claim, source, question or contradiction, and what it
+links to: the explorer's detail view, asked of the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from contested.analysis import Analysis, date_text, source_names, value_text
+from contested.browse import Browser
+
+KINDS = ("event", "claim", "source", "question", "contradiction")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Something connected, that enter follows."""
+
+    label: str
+    kind: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    kind: str
+    id: str
+    title: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+
+def _fields(*pairs: tuple[str, str | None]) -> list[tuple[str, str]]:
+    return [(label, value) for label, value in pairs if value]
+
+
+class Details:
+    """Builds `Detail`s from a browser's indexes."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.analysis: Analysis = browser.analysis
+        self.catalog = browser.catalog
+
+    def exists(self, kind: str, entity_id: str) -> bool:
+        section = {"event": "events", "claim": "claims", "source": "sources",
+                   "question": "questions"}.get(kind)
+        if section is not None:
+            return entity_id in self.catalog.section(section)
+        return any(c.id == entity_id for c in self.analysis.contradictions)
+
+    def of(self, kind: str, entity_id: str) -> Detail:
+        builder = {"event": self.event, "claim": self.claim, "source": self.source,
+                   "question": self.question, "contradiction": self.contradiction}[kind]
+        return builder(entity_id)
+
+    def _claim_link(self, claim_id: str) -> Link:
+        claim = self.catalog.claims.get(claim_id)
+        if claim is None:
+            return Link(f"claim {claim_id}", "claim", claim_id)
+        value = value_text(self.catalog, claim) if claim.value is not None else claim.text
+        return Link(f"claim: {source_names(self.catalog, claim)}: {value} "
+                    f"({date_text(claim.when)})", "claim", claim_id)
+
+    def _contradiction_links(self, claim_ids: list[str]) -> list[Link]:
+        seen: dict[str, Link] = {}
+        for claim_id in claim_ids:
+            for found in self.analysis.contradictions_of(claim_id):
+                seen.setdefault(found.id, Link(
+                    f"contradiction ({'+'.join(found.rules)}): {found.explanation}",
+                    "contradiction", found.id))
+        return list(seen.values())
+
+    def event(self, event_id: str) -> Detail:
+        event = self.catalog.events[event_id]
+        claims = self.browser.claims_by_event.get(event_id, [])
+        return Detail("event", event_id, event.title, _fields(
+            ("date", f"{event.date.text}  ({_bounds(event.date.earliest, event.date.latest)})"),
+            ("place", event.place), ("timeline", event.origin.timeline),
+            ("tags", ", ".join(event.tags)), ("summary", event.summary), ("note", event.note),
+            ("claims", str(len(claims))), ("written at", str(event.origin.at("id"))),
+        ), [*(self._claim_link(c.id) for c in claims),
+            *self._contradiction_links([c.id for c in claims])])
+
+    def claim(self, claim_id: str) -> Detail:
+        claim = self.catalog.claims[claim_id]
+        catalog = self.catalog
+        relays = [catalog.sources[v].name if v in catalog.sources else v
+                  for v in reversed(claim.via)]
+        chain = " → ".join([source_names(catalog, claim), *relays, "us"])
+        question = catalog.questions.get(claim.about or "")
+        found = self.analysis.corroboration.get(claim_id)
+        agreement = ""
+        if found is not None:
+            agreement = (f"{len(found.agreeing)} agreeing claim(s), "
+                         f"{found.agreeing_origins} independent origin(s); "
+                         f"{len(found.contradicting)} contradicting, "
+                         f"{found.contradicting_origins} independent origin(s)")
+        links = [Link(f"source: {catalog.sources[s].name}", "source", s)
+                 for s in claim.source if s in catalog.sources]
+        links += [Link(f"relayed by: {catalog.sources[v].name}", "source", v)
+                  for v in claim.via if v in catalog.sources]
+        if claim.event and claim.event in catalog.events:
+            links.append(Link(f"event: {catalog.events[claim.event].title}", "event",
+                              claim.event))
+        if question is not None:
+            links.append(Link(f"question: {question.text}", "question", question.id))
+        links += self._contradiction_links([claim_id])
+        if found is not None:
+            links += [Link(f"agrees: {self._claim_link(c).label[7:]}", "claim", c)
+                      for c in found.agreeing]
+        links += [self._claim_link(c) for c in [*claim.disputes, *claim.supports]]
+        return Detail("claim", claim_id, claim.text, _fields(
+            ("source", source_names(catalog, claim)),
+            ("relay chain", chain),
+            ("said", date_text(claim.said)),
+            ("holds as of", date_text(claim.when)),
+            ("question", question.text if question else None),
+            ("value", value_text(catalog, claim) if claim.value is not None else None),
+            ("credibility", f"{claim.credibility} (Admiralty)"),
+            ("quote", f"“{claim.quote}”" if claim.quote else None),
+            ("agreement", agreement),
+            ("disputes", ", ".join(claim.disputes)),
+            ("supports", ", ".join(claim.supports)),
+            ("note", claim.note),
+            ("written at", str(claim.origin.at("id"))),
+        ), links)
+
+    def source(self, source_id: str) -> Detail:
+        source = self.catalog.sources[source_id]
+        claims = self.browser.claims_by_source.get(source_id, [])
+        own = [c for c in claims if source_id in c.source]
+        return Detail("source", source_id, source.name, _fields(
+            ("aliases", ", ".join(source.aliases)), ("kind", source.kind),
+            ("side", source.side), ("reliability", f"{source.reliability} (Admiralty)"),
+            ("url", f"{source.url} (shown, never opened)" if source.url else None),
+            ("note", source.note), ("claims", str(len(own))),
+            ("relays", str(len(claims) - len(own))),
+            ("written at", str(source.origin.at("id"))),
+        ), [*(self._claim_link(c.id) for c in claims),
+            *self._contradiction_links([c.id for c in own])])
+
+    def question(self, question_id: str) -> Detail:
+        question = self.catalog.questions[question_id]
+        claims = list(self.catalog.claims_about(question_id))
+        series = self.analysis.series.get(question_id)
+        return Detail("question", question_id, question.text, _fields(
+            ("kind", question.kind), ("values", ", ".join(question.values or [])),
+            ("unit", question.unit),
+            ("tolerance", f"{question.tolerance:.0%}" if question.kind == "quantity" else None),
+            ("series", series.trend if series else None), ("note", question.note),
+            ("claims", str(len(claims))), ("written at", str(question.origin.at("id"))),
+        ), [*(self._claim_link(c.id) for c in claims),
+            *self._contradiction_links([c.id for c in claims])])
+
+    def contradiction(self, contradiction_id: str) -> Detail:
+        found = next(c for c in self.analysis.contradictions if c.id == contradiction_id)
+        question = self.catalog.questions.get(found.question or "")
+        fields = _fields(
+            ("rules", ", ".join(found.rules)), ("question", question.text if question else None),
+            ("why", found.reason), ("note", found.note),
+        )
+        for position, claim_id in enumerate(found.claims, 1):
+            claim = self.catalog.claims.get(claim_id)
+            if claim is None:
+                continue
+            fields.append((f"side {position}", f"{source_names(self.catalog, claim)}: "
+                           f"{value_text(self.catalog, claim)} ({date_text(claim.when)})"))
+            if claim.quote:
+                fields.append((f"quote {position}", f"“{claim.quote}”"))
+        links = [self._claim_link(c) for c in found.claims]
+        if question is not None:
+            links.append(Link(f"question: {question.text}", "question", question.id))
+        return Detail("contradiction", found.id, found.explanation, fields, links)
+
+
+def _bounds(earliest: object, latest: object) -> str:
+    low = earliest or "open"
+    high = latest or "open"
+    return f"{low}" if low == high else f"{low} .. {high}"

@@ -1,0 +1,135 @@
+"""Figures over time as text: a plot a terminal can show, and per-source answers.
+
+1,400 → 500 → 300 km² must read as a falling line at a glance: each claim is a point
+(`●`) at its date with its range as a bar (`│`, `↑` for an open top), and the steps
+of the question's series are joined by a dotted line.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import pairwise
+
+from contested.analysis import Analysis, date_text, source_names, value_text
+from contested.browse import sides_of
+from contested.model import Claim
+from contested.quantities import format_number
+
+
+def _mid(claim: Claim) -> int | None:
+    when = claim.when
+    if when is None or when.earliest is None or when.latest is None:
+        return None
+    return (when.earliest.toordinal() + when.latest.toordinal()) // 2
+
+
+def quantity_plot(analysis: Analysis, question_id: str, width: int = 64,
+                  height: int = 12) -> list[str]:
+    """A text plot of a quantity question's figures against their dates."""
+    catalog = analysis.catalog
+    question = catalog.questions[question_id]
+    points: list[tuple[Claim, int]] = []
+    for claim in catalog.claims_about(question_id):
+        middle = _mid(claim)
+        if claim.quantity is not None and middle is not None:
+            points.append((claim, middle))
+    if not points:
+        return ["no dated figures to plot"]
+    values: list[float] = []
+    for claim, _ in points:
+        assert claim.quantity is not None
+        interval = claim.quantity.interval
+        values += [v for v in (interval.low, interval.high, claim.quantity.plotted)
+                   if v is not None]
+    top = max(values)
+    bottom = min(0.0, *values)
+    span = (top - bottom) or 1.0
+    label_width = max(len(format_number(top)), len(format_number(bottom))) + 1
+    plot_width = max(width - label_width - 2, 10)
+    first = min(x for _, x in points)
+    last = max(x for _, x in points)
+    days = (last - first) or 1
+    grid = [[" "] * plot_width for _ in range(height)]
+
+    def column(x: int) -> int:
+        return round((x - first) / days * (plot_width - 1))
+
+    def row(value: float) -> int:
+        return height - 1 - round((value - bottom) / span * (height - 1))
+
+    series = analysis.series.get(question_id)
+    if series is not None:
+        anchors = []
+        for step in series.steps:
+            if step.figure is None or step.earliest is None or step.latest is None:
+                continue
+            mid = (step.earliest.toordinal() + step.latest.toordinal()) // 2
+            anchors.append((column(min(max(mid, first), last)), row(step.figure)))
+        for (x0, y0), (x1, y1) in pairwise(anchors):
+            for x in range(x0 + 1, x1):
+                y = round(y0 + (y1 - y0) * (x - x0) / (x1 - x0))
+                grid[y][x] = "·"
+    for claim, x in points:
+        assert claim.quantity is not None
+        interval = claim.quantity.interval
+        col = column(x)
+        high = row(interval.high) if interval.high is not None else 0
+        low = row(interval.low) if interval.low is not None else height - 1
+        for y in range(min(high, low), max(high, low) + 1):
+            grid[y][col] = "│"
+        if interval.high is None:
+            grid[0][col] = "↑"
+        if interval.low is None:
+            grid[height - 1][col] = "↓"
+        plotted = claim.quantity.plotted
+        if plotted is not None:
+            grid[row(plotted)][col] = "●"
+    lines = []
+    for y, cells in enumerate(grid):
+        value = top - (top - bottom) * y / (height - 1)
+        label = format_number(round(value)) if y in (0, height - 1, height // 2) else ""
+        lines.append(f"{label.rjust(label_width)} ┤{''.join(cells)}")
+    axis = [" "] * plot_width
+    marks = []
+    for _, x in points:
+        col = column(x)
+        axis[col] = "┬"
+        marks.append((col, date.fromordinal(x).strftime("%Y-%m")))
+    lines.append(" " * label_width + " └" + "".join(axis).replace(" ", "─"))
+    labels = [" "] * (plot_width + 8)
+    taken = -1
+    for col, text in sorted(set(marks)):
+        if col > taken:
+            labels[col:col + len(text)] = text
+            taken = col + len(text)
+    lines.append(" " * (label_width + 2) + "".join(labels).rstrip())
+    unit = question.unit or ""
+    lines.append("")
+    for claim, _ in sorted(points, key=lambda p: p[1]):
+        lines.append(f"  ● {value_text(catalog, claim):<20} {source_names(catalog, claim)} "
+                     f"({date_text(claim.when)})")
+    if series is not None:
+        lines.append("")
+        lines.append(f"  series: {series.trend}, " + " → ".join(
+            format_number(s.figure) for s in series.steps if s.figure is not None
+        ) + f" {unit}")
+    return lines
+
+
+def category_lines(analysis: Analysis, question_id: str) -> list[str]:
+    """A category question's answers per source, in time order."""
+    catalog = analysis.catalog
+    claims = sorted((c for c in catalog.claims_about(question_id) if c.value is not None),
+                    key=lambda c: (c.when.sort_key if c.when else (date.min, date.max), c.id))
+    if not claims:
+        return ["no answers yet"]
+    found = {c for item in analysis.contradictions if item.question == question_id
+             for c in item.claims}
+    width = max(len(source_names(catalog, c)) + len(sides_of(analysis, c)) + 3 for c in claims)
+    lines = []
+    for claim in claims:
+        who = f"{source_names(catalog, claim)} [{sides_of(analysis, claim)}]"
+        mark = "!" if claim.id in found else " "
+        lines.append(f"{mark} {date_text(claim.when):<12} {who:<{width}} "
+                     f"{value_text(catalog, claim)}")
+    return lines

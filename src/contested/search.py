@@ -1,0 +1,59 @@
+"""Search across every text field, sources' aliases included: "Gadi" finds the claims of
+Franz-Stefan Gady, who is also spelled Franz-Stephan Gadi."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from contested.analysis import date_text, value_text
+from contested.browse import Browser
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    kind: str
+    id: str
+
+
+def _folded(*parts: str | None) -> str:
+    return "\n".join(p for p in parts if p).casefold()
+
+
+class SearchIndex:
+    """One folded string per entity; a query is a case-insensitive substring."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+
+    @cached_property
+    def entries(self) -> list[tuple[Hit, str]]:
+        catalog = self.browser.catalog
+        names = {s.id: _folded(s.id, *s.names) for s in catalog.sources.values()}
+        entries: list[tuple[Hit, str]] = []
+        for event in self.browser.events_in_order:
+            entries.append((Hit("event", event.id), _folded(
+                event.id, event.title, event.place, event.summary, event.note,
+                event.date.text, *event.tags)))
+        for claim in catalog.claims.values():
+            entries.append((Hit("claim", claim.id), _folded(
+                claim.id, claim.text, claim.quote, claim.note, date_text(claim.when),
+                value_text(catalog, claim) if claim.value is not None else None,
+                *(names.get(s, s) for s in [*claim.source, *claim.via]))))
+        for source in catalog.sources.values():
+            entries.append((Hit("source", source.id), _folded(
+                names[source.id], source.kind, source.side, source.note)))
+        for question in catalog.questions.values():
+            entries.append((Hit("question", question.id), _folded(
+                question.id, question.text, question.note, *(question.values or []))))
+        for found in self.browser.analysis.contradictions:
+            entries.append((Hit("contradiction", found.id), _folded(
+                found.id, found.explanation, found.reason, found.note)))
+        return entries
+
+    def find(self, query: str) -> list[Hit]:
+        """Every entity whose text holds `query`, in pane order."""
+        needle = query.strip().casefold()
+        if not needle:
+            return []
+        return [hit for hit, text in self.entries if needle in text]

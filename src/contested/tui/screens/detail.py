@@ -1,0 +1,56 @@
+"""Everything about one item, and every link from it: enter follows, esc goes back."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from contested.browse import Row
+from contested.details import Detail
+from contested.tui.safe import plain
+from contested.tui.widgets.detail import detail_content
+from contested.tui.widgets.rows import Column, VirtualTable
+
+LINK_COLUMNS = [Column("KIND", 13), Column("LINKED", 40, flex=True)]
+
+
+class DetailScreen(Screen[None]):
+    """A detail view; the app's screen stack is the history that esc walks back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace", "back", "Back", id="back"),
+        Binding("tab", "focus_next", "Fields / links", show=False, id="detail.switch"),
+    ]
+
+    def __init__(self, detail: Detail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail-fields"):
+            yield Static(detail_content(self.detail), id="detail-body")
+        yield VirtualTable(LINK_COLUMNS, [
+            Row(f"{link.kind}:{link.id}", (link.kind, link.label)) for link in self.detail.links
+        ], id="links")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        fields = self.query_one("#detail-fields")
+        fields.border_title = plain(f"{self.detail.kind}: {self.detail.id}")
+        links = self.query_one("#links", VirtualTable)
+        links.border_title = plain(f"linked: {len(self.detail.links)} (enter opens)")
+        links.empty_message = "nothing linked"
+        links.focus()
+
+    def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:
+        if message.row is not None:
+            kind, _, entity_id = message.row.key.partition(":")
+            self.app.push_screen_detail(kind, entity_id)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

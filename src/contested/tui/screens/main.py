@@ -1,0 +1,434 @@
+"""The main screen: five panes over one catalog, a preview when the terminal is wide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static
+
+from contested.analysis import Analysis
+from contested.browse import Browser
+from contested.details import Details
+from contested.export import filter_contradictions
+from contested.figures import category_lines, quantity_plot
+from contested.search import Hit, SearchIndex
+from contested.tui.safe import notify, plain, plain_lines
+from contested.tui.screens.prompt import Prompt
+from contested.tui.widgets.detail import detail_content
+from contested.tui.widgets.rows import Column, VirtualTable
+
+PANES: tuple[tuple[str, str], ...] = (
+    ("timeline", "Timeline"),
+    ("claims", "Claims"),
+    ("sources", "Sources"),
+    ("contradictions", "Contradictions"),
+    ("figures", "Figures"),
+)
+PANE_OF_KIND = {"event": "timeline", "claim": "claims", "source": "sources",
+                "contradiction": "contradictions", "question": "figures"}
+KIND_OF_PANE = {pane: kind for kind, pane in PANE_OF_KIND.items()}
+TABLE_OF_PANE = {"timeline": "timeline", "claims": "claims", "sources": "sources",
+                 "contradictions": "contradictions", "figures": "questions"}
+
+TIMELINE_COLUMNS = [Column("DATE", 18), Column("EVENT", 30, flex=True), Column("CLAIMS", 6),
+                    Column("!", 3), Column("TIMELINE", 24)]
+CLAIM_COLUMNS = [Column("!", 2), Column("SOURCE", 20), Column("SAID", 10),
+                 Column("VALUE", 16), Column("CRED", 4), Column("AGREE", 5),
+                 Column("TEXT", 20, flex=True)]
+SOURCE_COLUMNS = [Column("NAME", 22, flex=True), Column("ALIASES", 18), Column("KIND", 13),
+                  Column("SIDE", 10), Column("REL", 3), Column("CLAIMS", 14), Column("!", 3)]
+PAIR_COLUMNS = [Column("SOURCE", 20, flex=True), Column("SIDE", 10), Column("", 2),
+                Column("SOURCE", 20, flex=True), Column("SIDE", 10), Column("N", 4)]
+CONTRADICTION_COLUMNS = [Column("RULE", 17), Column("QUESTION", 18),
+                         Column("WHO SAYS WHAT, WHEN", 30, flex=True)]
+QUESTION_COLUMNS = [Column("QUESTION", 24, flex=True), Column("KIND", 8), Column("CLAIMS", 6),
+                    Column("SERIES", 8), Column("!", 3)]
+
+
+@dataclass
+class Place:
+    """Where the analyst was: a pane and the row under the cursor (for going back)."""
+
+    pane: str
+    key: str | None
+
+
+class MainScreen(Screen[None]):
+    """Timeline, claims, sources, contradictions and figures, one key away each."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pane('timeline')", "Timeline", id="pane.timeline"),
+        Binding("2", "pane('claims')", "Claims", id="pane.claims"),
+        Binding("3", "pane('sources')", "Sources", id="pane.sources"),
+        Binding("4", "pane('contradictions')", "Contradictions", id="pane.contradictions"),
+        Binding("5", "pane('figures')", "Figures", id="pane.figures"),
+        Binding("tab", "cycle(1)", "Next pane", show=False, id="pane.next"),
+        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="pane.previous"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("n", "next_hit(1)", "Next match", show=False, id="search.next"),
+        Binding("N", "next_hit(-1)", "Previous match", show=False, id="search.previous"),
+        Binding("a", "toggle_all", "All claims / this event", show=False,
+                id="claims.toggle-all"),
+        Binding("w", "toggle_pairs", "Who contradicts whom", show=False,
+                id="sources.who-contradicts-whom"),
+        Binding("f", "filter", "Filter contradictions", show=False,
+                id="contradictions.filter"),
+        Binding("m", "toggle_matrix", "Claims x questions", show=False,
+                id="figures.matrix"),
+        Binding("escape,backspace", "back", "Back", show=False, id="back"),
+    ]
+
+    def __init__(self, analysis: Analysis, *, partial: list[str] | None = None) -> None:
+        super().__init__()
+        self.analysis = analysis
+        self.browser = Browser(analysis)
+        self.details = Details(self.browser)
+        self.search_index = SearchIndex(self.browser)
+        self.partial = partial or []
+        self.pane = "timeline"
+        self.event_filter: str | None = None
+        self.all_claims = False
+        self.show_pairs = False
+        self.show_matrix = False
+        self.contradiction_filter = ""
+        self.hits: list[Hit] = []
+        self.hit_index = -1
+        self.history: list[Place] = []
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="tabs")
+        with Horizontal(id="body"):
+            with ContentSwitcher(initial="timeline", id="panes"):
+                yield VirtualTable(TIMELINE_COLUMNS, id="timeline")
+                yield VirtualTable(CLAIM_COLUMNS, id="claims")
+                yield VirtualTable(SOURCE_COLUMNS, id="sources")
+                yield VirtualTable(CONTRADICTION_COLUMNS, id="contradictions")
+                with Vertical(id="figures"):
+                    yield VirtualTable(QUESTION_COLUMNS, id="questions")
+                    with VerticalScroll(id="plot-box"):
+                        yield Static(id="plot")
+            with VerticalScroll(id="preview"):
+                yield Static(id="preview-body")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#timeline", VirtualTable).set_rows(self.browser.timeline_rows())
+        self.query_one("#sources", VirtualTable).set_rows(self.browser.source_rows())
+        self._fill_contradictions()
+        questions = self.browser.question_rows()
+        with_series = next((i for i, r in enumerate(questions)
+                            if r.key in self.analysis.series), 0)
+        self.query_one("#questions", VirtualTable).set_rows(questions, cursor=with_series)
+        self._fill_claims()
+        self._titles()
+        self.show_pane("timeline")
+        self.on_resize()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= 120, "-wide")
+        self.set_class(self.size.height < 30, "-short")
+        self._draw_figure()
+
+    # --- panes --------------------------------------------------------------------------
+
+    def table(self, pane: str | None = None) -> VirtualTable:
+        return self.query_one(f"#{TABLE_OF_PANE[pane or self.pane]}", VirtualTable)
+
+    def show_pane(self, pane: str) -> None:
+        self.pane = pane
+        self.query_one(ContentSwitcher).current = pane
+        self.table(pane).focus()
+        self._tabs()
+        self._preview()
+        self._status()
+
+    def _tabs(self) -> None:
+        parts: list[str | tuple[str, str]] = [" "]
+        for number, (pane, title) in enumerate(PANES, 1):
+            if pane == self.pane:
+                parts.append((f"[{number} {title}]", "reverse bold"))
+            else:
+                parts.append(f" {number} {title} ")
+            parts.append(" ")
+        if self.partial:
+            parts.append((f" PARTIAL: {len(self.partial)} file(s) left out ", "bold"))
+        self.query_one("#tabs", Static).update(Content.assemble(*parts))
+
+    def _titles(self) -> None:
+        counts = self.analysis.catalog.counts()
+        titles = {
+            "timeline": (f"1 Timeline: {counts['events']} events", ""),
+            "sources": ("3 Sources" + (": who contradicts whom" if self.show_pairs else ""),
+                        "w: " + ("list" if self.show_pairs else "who contradicts whom")),
+            "contradictions": (f"4 Contradictions: {len(self.table('contradictions').rows)}"
+                               + (f" (filter: {self.contradiction_filter})"
+                                  if self.contradiction_filter else ""), "f: filter"),
+            "questions": ("5 Figures: claims x questions" if self.show_matrix
+                          else "5 Figures: questions", "m: matrix"),
+        }
+        for table_id, (title, subtitle) in titles.items():
+            table = self.query_one(f"#{table_id}", VirtualTable)
+            table.border_title = plain(title)
+            table.border_subtitle = plain(subtitle)
+
+    def action_pane(self, pane: str) -> None:
+        self._remember()
+        self.show_pane(pane)
+
+    def action_cycle(self, step: int) -> None:
+        names = [p for p, _ in PANES]
+        self.show_pane(names[(names.index(self.pane) + step) % len(names)])
+
+    # --- filling ------------------------------------------------------------------------
+
+    def _fill_claims(self) -> None:
+        table = self.query_one("#claims", VirtualTable)
+        event_id = None if self.all_claims else self.event_filter
+        table.set_rows(self.browser.claim_rows(event_id))
+        event = self.analysis.catalog.events.get(event_id or "")
+        scope = f"event {event.date.text}: {event.title}" if event else "all"
+        table.border_title = plain(f"2 Claims: {len(table.rows)} ({scope})")
+        table.border_subtitle = plain("a: " + ("this event" if self.all_claims else "all"))
+        table.empty_message = "no claims for this event (a: all claims)"
+
+    def _fill_contradictions(self) -> None:
+        table = self.query_one("#contradictions", VirtualTable)
+        found = self.analysis.contradictions
+        if self.contradiction_filter:
+            found = filter_contradictions(self.analysis, **parse_filter(self.contradiction_filter))  # type: ignore[arg-type]
+        table.set_rows(self.browser.contradiction_rows(found))
+        table.empty_message = "no contradictions match (f: change the filter)"
+
+    def on_virtual_table_highlighted(self, message: VirtualTable.Highlighted) -> None:
+        row = message.row
+        if (message.table.id == "timeline" and row and row.kind != "gap"
+                and row.key != self.event_filter):
+            self.event_filter = row.key
+            if not self.all_claims:
+                self._fill_claims()
+        if message.table.id == "questions":
+            self._draw_figure()
+        self._preview()
+
+    def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:
+        row = message.row
+        if row is None or row.kind == "gap":
+            return
+        table_id = message.table.id or ""
+        if table_id == "sources" and self.show_pairs:
+            first = row.key.partition("|")[0]
+            self._remember()
+            self.contradiction_filter = f"source:{first}"
+            self._fill_contradictions()
+            self._titles()
+            self.show_pane("contradictions")
+            return
+        if table_id == "questions" and self.show_matrix:
+            self.app.push_screen_detail("claim", row.key)  # type: ignore[attr-defined]
+            return
+        kind = KIND_OF_PANE["figures" if table_id == "questions" else table_id]
+        self.app.push_screen_detail(kind, row.key)  # type: ignore[attr-defined]
+
+    # --- preview and figures ------------------------------------------------------------
+
+    def current_item(self) -> tuple[str, str] | None:
+        table = self.table()
+        row = table.current
+        if row is None or row.kind == "gap":
+            return None
+        if self.pane == "sources" and self.show_pairs:
+            return ("source", row.key.partition("|")[0])
+        if self.pane == "figures" and self.show_matrix:
+            return ("claim", row.key)
+        return (KIND_OF_PANE[self.pane], row.key)
+
+    def _preview(self) -> None:
+        if not self.has_class("-wide"):
+            return
+        item = self.current_item()
+        body = self.query_one("#preview-body", Static)
+        if item is None:
+            body.update(plain("nothing selected"))
+            return
+        body.update(detail_content(self.details.of(*item), with_links=True))
+
+    def _draw_figure(self) -> None:
+        if not self.is_mounted:
+            return
+        row = self.query_one("#questions", VirtualTable).current
+        plot = self.query_one("#plot", Static)
+        if row is None or self.show_matrix:
+            plot.update(plain(""))
+            return
+        question = self.analysis.catalog.questions.get(row.key)
+        if question is None:
+            return
+        box = self.query_one("#plot-box")
+        width = max(box.size.width - 2, 30)
+        height = max(min(box.size.height - 10, 14), 5)
+        if question.kind == "quantity":
+            lines = quantity_plot(self.analysis, question.id, width, height)
+        else:
+            lines = category_lines(self.analysis, question.id)
+        header = question.text + (f" ({question.unit})" if question.unit else "")
+        plot.update(Content.assemble(plain(header).stylize("bold"), "\n",
+                                     plain_lines("\n".join(lines))))
+
+    def action_toggle_matrix(self) -> None:
+        if self.pane != "figures":
+            return
+        self.show_matrix = not self.show_matrix
+        table = self.query_one("#questions", VirtualTable)
+        if self.show_matrix:
+            questions, rows = self.browser.matrix_rows()
+            columns = [Column("SOURCE", 18)] + [Column(q[:14].upper(), 14) for q in questions]
+            table.set_rows(rows, columns)
+        else:
+            table.set_rows(self.browser.question_rows(), QUESTION_COLUMNS)
+        self.set_class(self.show_matrix, "-matrix")
+        self._titles()
+        self._draw_figure()
+
+    # --- toggles ------------------------------------------------------------------------
+
+    def action_toggle_all(self) -> None:
+        if self.pane not in ("claims", "timeline"):
+            return
+        self.all_claims = not self.all_claims
+        self._fill_claims()
+        self._status()
+
+    def action_toggle_pairs(self) -> None:
+        if self.pane != "sources":
+            return
+        self.show_pairs = not self.show_pairs
+        table = self.query_one("#sources", VirtualTable)
+        if self.show_pairs:
+            table.set_rows(self.browser.who_contradicts_whom_rows(), PAIR_COLUMNS)
+            table.empty_message = "no two sources contradict each other"
+        else:
+            table.set_rows(self.browser.source_rows(), SOURCE_COLUMNS)
+        self._titles()
+        self._status()
+
+    def action_filter(self) -> None:
+        if self.pane != "contradictions":
+            return
+
+        def apply(text: str | None) -> None:
+            if text is None:
+                return
+            self.contradiction_filter = text.strip()
+            self._fill_contradictions()
+            self._titles()
+            self._status()
+
+        self.app.push_screen(Prompt(
+            "Filter contradictions: rule:category question:ID source:NAME side:SIDE "
+            "(empty: all)", self.contradiction_filter), apply)
+
+    # --- search -------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        def run(query: str | None) -> None:
+            if not query:
+                return
+            self.hits = self.search_index.find(query)
+            self.hit_index = -1
+            if not self.hits:
+                notify(self, f"no match for {query!r}", severity="warning")
+                self._status(f"/{query}: no match")
+                return
+            self._remember()
+            self.action_next_hit(1, query)
+
+        self.app.push_screen(Prompt("Search every field (names, aliases, quotes, notes):"),
+                             run)
+
+    def action_next_hit(self, step: int, query: str | None = None) -> None:
+        if not self.hits:
+            notify(self, "no search yet: press / to search")
+            return
+        self.hit_index = (self.hit_index + step) % len(self.hits)
+        hit = self.hits[self.hit_index]
+        self.go_to(hit.kind, hit.id)
+        self._status(f"match {self.hit_index + 1} of {len(self.hits)} (n/N: next/previous)")
+
+    def go_to(self, kind: str, entity_id: str) -> None:
+        """Show the pane of `kind` with the cursor on `entity_id`."""
+        pane = PANE_OF_KIND[kind]
+        if kind == "claim":
+            claim = self.analysis.catalog.claims[entity_id]
+            if not self.all_claims and claim.event != self.event_filter:
+                self.all_claims = True
+                self._fill_claims()
+        if kind == "source" and self.show_pairs:
+            self.action_toggle_pairs()
+        if kind == "question" and self.show_matrix:
+            self.show_pane("figures")
+            self.action_toggle_matrix()
+        if kind == "contradiction" and self.contradiction_filter:
+            self.contradiction_filter = ""
+            self._fill_contradictions()
+            self._titles()
+        self.show_pane(pane)
+        table = self.table(pane)
+        index = table.index_of(entity_id)
+        if index is not None:
+            table.move_to(index)
+
+    # --- history ------------------------------------------------------------------------
+
+    def _remember(self) -> None:
+        row = self.table().current
+        self.history.append(Place(self.pane, row.key if row else None))
+        del self.history[:-100]
+
+    def action_back(self) -> None:
+        if not self.history:
+            self._status("nothing to go back to")
+            return
+        place = self.history.pop()
+        self.show_pane(place.pane)
+        if place.key is not None:
+            index = self.table().index_of(place.key)
+            if index is not None:
+                self.table().move_to(index)
+
+    # --- status -------------------------------------------------------------------------
+
+    def _status(self, message: str = "") -> None:
+        counts = self.analysis.catalog.counts()
+        parts = [f"{counts['events']} events · {counts['claims']} claims · "
+                 f"{len(self.analysis.contradictions)} contradictions"]
+        if self.partial:
+            parts.append(f"PARTIAL ({len(self.partial)} file(s) with errors left out)")
+        if message:
+            parts.append(message)
+        parts.append("? help")
+        self.query_one("#status", Static).update(plain("  │  ".join(parts)))
+
+
+def parse_filter(text: str) -> dict[str, object]:
+    """`rule:category question:x source:gadi side:russia` to filter arguments; a bare
+    word is a source."""
+    rules: list[str] = []
+    found: dict[str, object] = {"rules": rules}
+    for token in text.split():
+        key, sep, value = token.partition(":")
+        if not sep:
+            found["source"] = token
+        elif key == "rule":
+            rules.append(value)
+        elif key in ("question", "source", "side"):
+            found[key] = value
+    return found
