@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -95,11 +96,20 @@ class ContestedApp(App[int]):
         self.push_screen(HelpScreen(self._bindings_in_force(self.screen)))
 
     def _bindings_in_force(self, screen: Screen[object]) -> list[Binding]:
-        seen: dict[str, Binding] = {}
+        """One binding per action, with every key that triggers it, ours (with ids)
+        before Textual's own."""
+        merged: dict[str, Binding] = {}
         for active in screen.active_bindings.values():
             binding = active.binding
-            seen.setdefault(binding.id or binding.action, binding)
-        return sorted(seen.values(), key=lambda b: (b.id or "~", b.action))
+            name = binding.action
+            known = merged.get(name)
+            if known is None:
+                merged[name] = binding
+                continue
+            keys = ",".join(dict.fromkeys([*known.key.split(","), *binding.key.split(",")]))
+            merged[name] = replace(known, key=keys, id=known.id or binding.id,
+                                   description=known.description or binding.description)
+        return sorted(merged.values(), key=lambda b: (b.id is None, b.id or "", b.action))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action in the command palette, named as in help."""

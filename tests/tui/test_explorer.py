@@ -1,0 +1,343 @@
+"""The explorer driven key by key with Pilot: every pane, key and screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contested.tui.screens.detail import DetailScreen
+from contested.tui.screens.errors import ContextScreen, ErrorsScreen
+from contested.tui.screens.help import HelpScreen
+from contested.tui.screens.main import MainScreen
+from contested.tui.screens.prompt import Prompt
+from tests.conftest import SOURCES, Write
+from tests.tui.conftest import app_on, focused_table, main_screen, ready
+
+
+async def test_opens_on_the_timeline_with_a_gap_marker() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = main_screen(app)
+        table = focused_table(app)
+        assert (screen.pane, table.id) == ("timeline", "timeline")
+        kinds = [table.rows[i].kind for i in range(len(table.rows))]
+        assert "gap" in kinds
+        gap = table.rows[kinds.index("gap")]
+        assert gap.cells[1] == "⋯ 6 months later ⋯"
+        first = table.rows[0]
+        assert first.cells[0] == "2024-08"
+
+
+@pytest.mark.parametrize(("key", "pane", "table_id"), [
+    ("1", "timeline", "timeline"), ("2", "claims", "claims"), ("3", "sources", "sources"),
+    ("4", "contradictions", "contradictions"), ("5", "figures", "questions"),
+])
+async def test_number_keys_jump_to_panes(key: str, pane: str, table_id: str) -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(key)
+        assert main_screen(app).pane == pane
+        assert focused_table(app).id == table_id
+
+
+async def test_tab_and_shift_tab_cycle_panes() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "tab")
+        assert main_screen(app).pane == "claims" or main_screen(app).pane == "sources"
+        await pilot.press("shift+tab")
+        panes = []
+        for _ in range(5):
+            await pilot.press("tab")
+            panes.append(main_screen(app).pane)
+        assert sorted(panes) == sorted(["timeline", "claims", "sources", "contradictions",
+                                        "figures"])
+
+
+async def test_motion_keys_move_the_cursor() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        table = focused_table(app)
+        await pilot.press("j", "j", "down")
+        assert table.cursor == 3
+        await pilot.press("k", "up")
+        assert table.cursor == 1
+        await pilot.press("G")
+        assert table.cursor == len(table.rows) - 1
+        await pilot.press("g")
+        assert table.cursor == 0
+        await pilot.press("pagedown")
+        assert table.cursor > 5
+        await pilot.press("pageup")
+        assert table.cursor == 0
+
+
+async def test_claims_follow_the_selected_event_and_toggle_to_all() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        table = focused_table(app)
+        pipeline = table.index_of("pipeline-operation")
+        assert pipeline is not None
+        table.move_to(pipeline)
+        await pilot.press("2")
+        claims = focused_table(app)
+        keys = {claims.rows[i].key for i in range(len(claims.rows))}
+        assert keys == {c.id for c in main_screen(app).analysis.catalog.claims.values()
+                        if c.event == "pipeline-operation"}
+        marked = [claims.rows[i] for i in range(len(claims.rows))
+                  if claims.rows[i].key == "ru-media-pipeline-success"]
+        assert marked[0].cells[0] == "!1"
+        await pilot.press("a")
+        assert len(claims.rows) == 40
+        await pilot.press("a")
+        assert len(claims.rows) == len(keys)
+
+
+async def test_contradictions_pane_lists_zombie_against_syrsky() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("4")
+        table = focused_table(app)
+        explanations = [table.rows[i].cells[2] for i in range(len(table.rows))]
+        assert "Oleksandr Syrsky: under-control (2025-03?) vs Zombie: rout (2025-03?)" in (
+            explanations)
+        assert len(explanations) == 9
+
+
+async def test_enter_opens_details_and_escape_goes_back_through_history() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("4")
+        table = focused_table(app)
+        index = table.index_of("category~syrsky-under-control~zombie-rout")
+        assert index is not None
+        table.move_to(index)
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.detail.id == "category~syrsky-under-control~zombie-rout"
+        fields = dict(app.screen.detail.fields)
+        assert fields["quote 1"] == (
+            '“Oleksandr Syrsky assured that the situation was "under control"”')
+        # follow the first link: the Syrsky claim, then its source
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.detail.kind == "claim"
+        assert "relay chain" in dict(app.screen.detail.fields)
+        await pilot.press("enter")
+        assert app.screen.detail.kind == "source"  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        assert app.screen.detail.kind == "claim"  # type: ignore[attr-defined]
+        await pilot.press("backspace", "escape")
+        assert isinstance(app.screen, MainScreen)
+        assert main_screen(app).pane == "contradictions"
+
+
+async def test_claim_detail_shows_the_relay_chain() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.push_screen_detail("claim", "zombie-rout")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        fields = dict(app.screen.detail.fields)
+        assert fields["relay chain"] == "Zombie → Russian television → AFP → BTA → us"
+        assert fields["quote"].startswith("“The enemy is retreating in panic and disorder.")
+
+
+async def test_search_finds_gady_by_the_other_spelling_and_n_moves_on() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.screen, Prompt)
+        await pilot.press(*"Gadi", "enter")
+        screen = main_screen(app)
+        assert screen.pane == "claims"
+        first = focused_table(app).current
+        assert first is not None
+        assert app_claim_source(screen, first.key) == ["gady"]
+        await pilot.press("n")
+        second = focused_table(app).current
+        assert second is not None
+        assert second.key != first.key
+        await pilot.press("N")
+        assert focused_table(app).current == first
+        assert {h.kind for h in screen.hits} >= {"claim", "source"}
+
+
+def app_claim_source(screen: MainScreen, claim_id: str) -> list[str]:
+    return screen.analysis.catalog.claims[claim_id].source
+
+
+async def test_search_without_a_match_says_so() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"zzzqqq", "enter")
+        assert [n.message for n in app._notifications] == ["no match for 'zzzqqq'"]
+        assert main_screen(app).pane == "timeline"
+
+
+async def test_backspace_returns_to_where_search_started() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("j", "j", "slash", *"Sudzha", "enter")
+        assert main_screen(app).pane != "timeline" or focused_table(app).cursor != 2
+        await pilot.press("backspace")
+        assert main_screen(app).pane == "timeline"
+        assert focused_table(app).cursor == 2
+
+
+async def test_help_is_generated_from_the_bindings() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        ids = {b.id for b in app.screen.bindings}
+        assert {"pane.timeline", "pane.contradictions", "search", "help", "quit", "back",
+                "cursor.down", "open"} <= ids
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_reaches_every_action() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for expected in ("Timeline", "Claims", "Sources", "Contradictions", "Figures",
+                         "Search", "Help", "Quit", "Back", "Who contradicts whom",
+                         "Filter contradictions", "Claims x questions"):
+            assert expected in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Figures")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert main_screen(app).pane == "figures"
+
+
+async def test_keymap_file_remaps_a_binding_by_id(tmp_path: Path) -> None:
+    (tmp_path / "keymap.toml").write_text('[keys]\n"pane.contradictions" = "x"\n')
+    app = app_on(tmp_config=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("x")
+        assert main_screen(app).pane == "contradictions"
+        await pilot.press("1", "4")
+        assert main_screen(app).pane == "timeline"  # 4 no longer jumps
+
+
+async def test_a_broken_keymap_is_reported_not_fatal(tmp_path: Path) -> None:
+    (tmp_path / "keymap.toml").write_text("[keys\n")
+    app = app_on(tmp_config=tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        assert any("was ignored" in n.message for n in app._notifications)
+        await pilot.press("4")
+        assert main_screen(app).pane == "contradictions"
+
+
+async def test_sources_pane_and_who_contradicts_whom() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        table = focused_table(app)
+        names = [table.rows[i].cells[0] for i in range(len(table.rows))]
+        assert "Franz-Stefan Gady" in names
+        gady = table.rows[names.index("Franz-Stefan Gady")]
+        assert gady.cells[1] == "Franz-Stephan Gadi"
+        await pilot.press("w")
+        pairs = [table.rows[i].cells for i in range(len(table.rows))]
+        assert ("Oleksandr Syrsky", "[ukraine]", "vs", "Zombie", "[russia]", "1") in pairs
+        index = next(i for i, cells in enumerate(pairs) if cells[3] == "Zombie"
+                     and cells[0] == "Oleksandr Syrsky")
+        table.move_to(index)
+        await pilot.press("enter")
+        screen = main_screen(app)
+        assert screen.pane == "contradictions"
+        assert screen.contradiction_filter == "source:syrsky"
+
+
+async def test_contradictions_filter() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("4", "f")
+        assert isinstance(app.screen, Prompt)
+        await pilot.press(*"rule:declared", "enter")
+        table = focused_table(app)
+        assert [table.rows[i].key for i in range(len(table.rows))] == ["syrsky-vs-deepstate"]
+        await pilot.press("f", "ctrl+u", "enter")
+        assert len(table.rows) == 9
+
+
+async def test_figures_plot_the_falling_area_and_the_matrix() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("5")
+        table = focused_table(app)
+        assert table.current is not None
+        assert table.current.key == "ukraine-held-area-kursk"
+        plot = str(app.screen.query_one("#plot").render())
+        assert "series: falling, 1400 → 500 → 300 km2" in plot
+        await pilot.press("m")
+        assert table.columns[0].title == "SOURCE"
+        assert len(table.columns) == 1 + len(main_screen(app).analysis.catalog.questions)
+        await pilot.press("m")
+        assert table.columns[0].title == "QUESTION"
+
+
+async def test_wide_terminal_shows_a_preview() -> None:
+    app = app_on()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("4")
+        preview = str(app.screen.query_one("#preview-body").render())
+        assert "CONTRADICTION" in preview
+        assert app.screen.query_one("#preview").display
+
+
+async def test_q_quits() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("q")
+    assert app.return_code in (0, None)
+
+
+async def test_errors_screen_then_partial_catalog(write: Write) -> None:
+    write("sources.yaml", SOURCES)
+    broken = write("broken.yaml", "contested: 1\nclaims:\n  - {id: c1, source: nobody, text: x}\n")
+    write("fine.yaml", "contested: 1\nclaims:\n  - {id: c2, source: afp, text: x}\n")
+    app = app_on([broken.parent])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, ErrorsScreen)
+        table = focused_table(app)
+        assert table.rows[0].cells == (f"{broken}:3:22",
+                                       "unknown source 'nobody' [unknown-id]")
+        context = str(app.screen.query_one("#errors-context").render())
+        assert ">3 │   - {id: c1, source: nobody, text: x}" in context
+        await pilot.press("enter")
+        assert isinstance(app.screen, ContextScreen)
+        await pilot.press("escape", "c")
+        screen = main_screen(app)
+        assert screen.partial == [str(broken)]
+        assert set(screen.analysis.catalog.claims) == {"c2"}
+        assert "PARTIAL" in str(screen.query_one("#tabs").render())
