@@ -58,7 +58,7 @@ class Details:
         if claim is None:
             return Link(f"claim {claim_id}", "claim", claim_id)
         value = value_text(self.catalog, claim) if claim.value is not None else claim.text
-        return Link(f"claim: {source_names(self.catalog, claim)}: {value} "
+        return Link(f"{source_names(self.catalog, claim)}: {value} "
                     f"({date_text(claim.when)})", "claim", claim_id)
 
     def _contradiction_links(self, claim_ids: list[str]) -> list[Link]:
@@ -66,7 +66,7 @@ class Details:
         for claim_id in claim_ids:
             for found in self.analysis.contradictions_of(claim_id):
                 seen.setdefault(found.id, Link(
-                    f"contradiction ({'+'.join(found.rules)}): {found.explanation}",
+                    f"({'+'.join(found.rules)}) {found.explanation}",
                     "contradiction", found.id))
         return list(seen.values())
 
@@ -95,18 +95,18 @@ class Details:
                          f"{found.agreeing_origins} independent origin(s); "
                          f"{len(found.contradicting)} contradicting, "
                          f"{found.contradicting_origins} independent origin(s)")
-        links = [Link(f"source: {catalog.sources[s].name}", "source", s)
+        links = [Link(catalog.sources[s].name, "source", s)
                  for s in claim.source if s in catalog.sources]
         links += [Link(f"relayed by: {catalog.sources[v].name}", "source", v)
                   for v in claim.via if v in catalog.sources]
         if claim.event and claim.event in catalog.events:
-            links.append(Link(f"event: {catalog.events[claim.event].title}", "event",
+            links.append(Link(catalog.events[claim.event].title, "event",
                               claim.event))
         if question is not None:
-            links.append(Link(f"question: {question.text}", "question", question.id))
+            links.append(Link(question.text, "question", question.id))
         links += self._contradiction_links([claim_id])
         if found is not None:
-            links += [Link(f"agrees: {self._claim_link(c).label[7:]}", "claim", c)
+            links += [Link(f"agrees: {self._claim_link(c).label}", "claim", c)
                       for c in found.agreeing]
         links += [self._claim_link(c) for c in [*claim.disputes, *claim.supports]]
         return Detail("claim", claim_id, claim.text, _fields(
@@ -169,7 +169,7 @@ class Details:
                 fields.append((f"quote {position}", f"“{claim.quote}”"))
         links = [self._claim_link(c) for c in found.claims]
         if question is not None:
-            links.append(Link(f"question: {question.text}", "question", question.id))
+            links.append(Link(question.text, "question", question.id))
         return Detail("contradiction", found.id, found.explanation, fields, links)
 
 

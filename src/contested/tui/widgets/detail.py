@@ -20,7 +20,7 @@ def detail_content(detail: Detail, *, with_links: bool = False) -> Content:
     if with_links and detail.links:
         parts += ["\n", ("linked (enter opens):", "bold"), "\n"]
         for link in detail.links[:40]:
-            parts += ["  → ", plain(link.label), "\n"]
+            parts += ["  → ", (f"{link.kind}: ", "bold"), plain(link.label), "\n"]
         if len(detail.links) > 40:
             parts.append(f"  … and {len(detail.links) - 40} more\n")
     return Content.assemble(*parts)
