@@ -1017,7 +1017,12 @@ class CatalogSpec:
         return "\n".join(lines) + "\n"
 
 
-figures = st.integers(-4, 40).map(lambda n: n * 5)
+# Figures whose widened ends often touch exactly (60 + 25% = 75 = 100 - 25%,
+# 100 + 20% = 120 = 150 - 20%, 50 + 50% = 75 = 150 - 50%) or fall just between the 10%
+# and 15% of an `about` (about 100 at 5%: [90, 110]; 85 at 5%: [80.75, 89.25]).
+figures = st.sampled_from([0, 50, 60, 75, 85, 100, 120, 150, 300]) | st.integers(-4, 40).map(
+    lambda n: n * 5)
+tolerances = st.sampled_from(["0", "0.05"]) | st.sampled_from(TOLERANCES)
 
 
 @st.composite
@@ -1032,7 +1037,7 @@ def figure_specs(draw: st.DrawFn) -> FigureSpec:
 def catalog_specs(draw: st.DrawFn) -> CatalogSpec:
     questions = [QuestionSpec(f"cat{i}", "category", "0.05")
                  for i in range(draw(st.integers(1, 3)))]
-    questions += [QuestionSpec(f"qty{i}", "quantity", draw(st.sampled_from(TOLERANCES)))
+    questions += [QuestionSpec(f"qty{i}", "quantity", draw(tolerances))
                   for i in range(draw(st.integers(1, 3)))]
     events = {f"e{i}": draw(written_dates()) for i in range(draw(st.integers(0, 3)))}
     claims: list[ClaimSpec] = []

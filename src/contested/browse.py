@@ -144,8 +144,27 @@ class Browser:
 
     def contradiction_rows(self, found: Sequence[Contradiction] | None = None) -> list[Row]:
         items = self.analysis.contradictions if found is None else found
-        return [Row(item.id, ("+".join(item.rules), item.question or "(several)",
-                              item.explanation)) for item in items]
+        groups: dict[str | None, list[Contradiction]] = {}
+        for item in items:
+            groups.setdefault(item.question, []).append(item)
+        rows = []
+        for question_id, found in groups.items():
+            question = self.catalog.questions.get(question_id or "")
+            title = question.text if question else "declared across questions"
+            rows.append(Row(f"heading:{question_id}", ("", f"── {title} ──"), "heading"))
+            rows += [Row(item.id, ("+".join(item.rules), self.compact(item))) for item in found]
+        return rows
+
+    def compact(self, item: Contradiction) -> str:
+        """`Oleksandr Syrsky: under-control vs Zombie: rout (2025-03?)`: the explanation,
+        with the date said once when every side has the same."""
+        claims = [self.catalog.claims[c] for c in item.claims if c in self.catalog.claims]
+        dates = {date_text(c.when) for c in claims}
+        if len(dates) != 1:
+            return item.explanation
+        sides = " vs ".join(f"{source_names(self.catalog, c)}: {value_text(self.catalog, c)}"
+                            for c in claims)
+        return f"{sides} ({dates.pop()})"
 
     def question_rows(self) -> list[Row]:
         per_question: Counter[str] = Counter()

@@ -105,10 +105,17 @@ async def test_contradictions_pane_lists_zombie_against_syrsky() -> None:
         await ready(pilot)
         await pilot.press("4")
         table = focused_table(app)
-        explanations = [table.rows[i].cells[2] for i in range(len(table.rows))]
-        assert "Oleksandr Syrsky: under-control (2025-03?) vs Zombie: rout (2025-03?)" in (
-            explanations)
+        rows = [table.rows[i] for i in range(len(table.rows))]
+        explanations = [r.cells[1] for r in rows if r.kind != "heading"]
+        assert "Oleksandr Syrsky: under-control vs Zombie: rout (2025-03?)" in explanations
         assert len(explanations) == 9
+        assert [r.cells[1] for r in rows if r.kind == "heading"] == [
+            "── How did the Russian operation through the gas pipeline end? ──",
+            "── State of the Ukrainian forces in the Kursk region in March 2025 ──",
+            "── declared across questions ──",
+        ]
+        assert table.current is not None
+        assert table.current.kind != "heading"
 
 
 async def test_enter_opens_details_and_escape_goes_back_through_history() -> None:
@@ -281,9 +288,10 @@ async def test_contradictions_filter() -> None:
         assert isinstance(app.screen, Prompt)
         await pilot.press(*"rule:declared", "enter")
         table = focused_table(app)
-        assert [table.rows[i].key for i in range(len(table.rows))] == ["syrsky-vs-deepstate"]
+        assert [table.rows[i].key for i in range(len(table.rows))] == [
+            "heading:None", "syrsky-vs-deepstate"]
         await pilot.press("f", "ctrl+u", "enter")
-        assert len(table.rows) == 9
+        assert len([i for i in range(len(table.rows)) if table.rows[i].kind != "heading"]) == 9
 
 
 async def test_figures_plot_the_falling_area_and_the_matrix() -> None:

@@ -44,7 +44,7 @@ def test_pane_without_colour(snap_compare: Any, pane: str,
 
 
 def test_detail_of_a_contradiction(snap_compare: Any) -> None:
-    keys = ["4", "j", "j", "j", "j", "j", "j", "enter"]
+    keys = ["4", "j", "j", "j", "j", "j", "j", "j", "enter"]
     assert snap_compare(app_on(), terminal_size=(80, 24), run_before=before(*keys))
 
 

@@ -37,7 +37,7 @@ TABLE_OF_PANE = {"timeline": "timeline", "claims": "claims", "sources": "sources
                  "contradictions": "contradictions", "figures": "questions"}
 
 TIMELINE_COLUMNS = [Column("DATE", 18), Column("EVENT", 30, flex=True), Column("CLAIMS", 6),
-                    Column("!", 3), Column("TIMELINE", 24)]
+                    Column("!", 3), Column("TIMELINE", 16)]
 CLAIM_COLUMNS = [Column("!", 2), Column("SOURCE", 20), Column("SAID", 10),
                  Column("VALUE", 16), Column("CRED", 4), Column("AGREE", 5),
                  Column("TEXT", 20, flex=True)]
@@ -45,8 +45,7 @@ SOURCE_COLUMNS = [Column("NAME", 22, flex=True), Column("ALIASES", 18), Column("
                   Column("SIDE", 10), Column("REL", 3), Column("CLAIMS", 14), Column("!", 3)]
 PAIR_COLUMNS = [Column("SOURCE", 20, flex=True), Column("SIDE", 10), Column("", 2),
                 Column("SOURCE", 20, flex=True), Column("SIDE", 10), Column("N", 4)]
-CONTRADICTION_COLUMNS = [Column("RULE", 17), Column("QUESTION", 18),
-                         Column("WHO SAYS WHAT, WHEN", 30, flex=True)]
+CONTRADICTION_COLUMNS = [Column("RULE", 17), Column("WHO SAYS WHAT, WHEN", 30, flex=True)]
 QUESTION_COLUMNS = [Column("QUESTION", 24, flex=True), Column("KIND", 8), Column("CLAIMS", 6),
                     Column("SERIES", 8), Column("!", 3)]
 
@@ -97,6 +96,7 @@ class MainScreen(Screen[None]):
         self.show_pairs = False
         self.show_matrix = False
         self.contradiction_filter = ""
+        self.contradiction_count = 0
         self.hits: list[Hit] = []
         self.hit_index = -1
         self.history: list[Place] = []
@@ -169,7 +169,7 @@ class MainScreen(Screen[None]):
             "timeline": (f"1 Timeline: {counts['events']} events", ""),
             "sources": ("3 Sources" + (": who contradicts whom" if self.show_pairs else ""),
                         "w: " + ("list" if self.show_pairs else "who contradicts whom")),
-            "contradictions": (f"4 Contradictions: {len(self.table('contradictions').rows)}"
+            "contradictions": (f"4 Contradictions: {self.contradiction_count}"
                                + (f" (filter: {self.contradiction_filter})"
                                   if self.contradiction_filter else ""), "f: filter"),
             "questions": ("5 Figures: claims x questions" if self.show_matrix
@@ -205,7 +205,9 @@ class MainScreen(Screen[None]):
         found = self.analysis.contradictions
         if self.contradiction_filter:
             found = filter_contradictions(self.analysis, **parse_filter(self.contradiction_filter))  # type: ignore[arg-type]
-        table.set_rows(self.browser.contradiction_rows(found))
+        self.contradiction_count = len(found)
+        rows = self.browser.contradiction_rows(found)
+        table.set_rows(rows, cursor=1 if rows else 0)
         table.empty_message = "no contradictions match (f: change the filter)"
 
     def on_virtual_table_highlighted(self, message: VirtualTable.Highlighted) -> None:
@@ -221,7 +223,7 @@ class MainScreen(Screen[None]):
 
     def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:
         row = message.row
-        if row is None or row.kind == "gap":
+        if row is None or row.kind in ("gap", "heading"):
             return
         table_id = message.table.id or ""
         if table_id == "sources" and self.show_pairs:
@@ -243,7 +245,7 @@ class MainScreen(Screen[None]):
     def current_item(self) -> tuple[str, str] | None:
         table = self.table()
         row = table.current
-        if row is None or row.kind == "gap":
+        if row is None or row.kind in ("gap", "heading"):
             return None
         if self.pane == "sources" and self.show_pairs:
             return ("source", row.key.partition("|")[0])

@@ -55,7 +55,7 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Open", id="open"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "rows--header", "rows--cursor", "rows--marked", "rows--gap",
+        "rows--header", "rows--cursor", "rows--marked", "rows--gap", "rows--heading",
     }
     DEFAULT_CSS = """
     VirtualTable {
@@ -69,6 +69,7 @@ class VirtualTable(ScrollView, can_focus=True):
                                         color: $foreground; text-style: bold; }
     VirtualTable > .rows--marked { color: $warning; }
     VirtualTable > .rows--gap { color: $text-muted; text-style: italic; }
+    VirtualTable > .rows--heading { text-style: bold; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -163,10 +164,12 @@ class VirtualTable(ScrollView, can_focus=True):
         style = self.rich_style
         if row.kind == "marked":
             style = style + self.get_component_rich_style("rows--marked")
-        elif row.kind == "gap":
-            style = style + self.get_component_rich_style("rows--gap")
+        elif row.kind in ("gap", "heading"):
+            style = style + self.get_component_rich_style(f"rows--{row.kind}")
         if index == self.cursor:
             style = style + self.get_component_rich_style("rows--cursor")
+        if row.kind == "heading":  # a heading spans the columns
+            return self._strip((" ".join(c for c in row.cells if c),), [width], width, style)
         return self._strip(row.cells, widths, width, style)
 
     def _strip(self, cells: Sequence[str], widths: list[int], width: int, style: Style
