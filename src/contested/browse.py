@@ -148,11 +148,11 @@ class Browser:
         for item in items:
             groups.setdefault(item.question, []).append(item)
         rows = []
-        for question_id, found in groups.items():
+        for question_id, members in groups.items():
             question = self.catalog.questions.get(question_id or "")
             title = question.text if question else "declared across questions"
             rows.append(Row(f"heading:{question_id}", ("", f"── {title} ──"), "heading"))
-            rows += [Row(item.id, ("+".join(item.rules), self.compact(item))) for item in found]
+            rows += [Row(m.id, ("+".join(m.rules), self.compact(m))) for m in members]
         return rows
 
     def compact(self, item: Contradiction) -> str:
