@@ -5,22 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from contested.analysis import Analysis, analyse
-from contested.loading import LoadResult, bundled_catalog, load_catalog
 from contested.tui.keymap import default_keymap_path, load_keymap
 from contested.tui.safe import notify
-from contested.tui.screens.detail import DetailScreen
-from contested.tui.screens.errors import ErrorsScreen
 from contested.tui.screens.help import HelpScreen
 from contested.tui.screens.loading import LoadingScreen
-from contested.tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from contested.analysis import Analysis
+    from contested.loading import LoadResult
+    from contested.tui.screens.main import MainScreen
+
+# The core (pydantic, PyYAML) and the main screen are imported in the loading worker,
+# while the first screen paints: that is a third of the start-up time.
 
 
 class ContestedApp(App[int]):
@@ -37,7 +40,7 @@ class ContestedApp(App[int]):
     def __init__(self, paths: Sequence[str | Path] = (), *,
                  keymap_path: Path | None = None) -> None:
         super().__init__()
-        self.paths = list(paths) or [bundled_catalog()]
+        self.paths = list(paths)
         self.keymap_path = keymap_path or default_keymap_path()
         self.analysis: Analysis | None = None
         self.main: MainScreen | None = None
@@ -49,7 +52,7 @@ class ContestedApp(App[int]):
             self.set_keymap(keymap)
         if problem:
             notify(self, problem, severity="warning", timeout=8)
-        names = ", ".join(Path(p).name for p in self.paths)
+        names = ", ".join(Path(p).name for p in self.paths) or "the bundled Kursk timelines"
         self.push_screen(LoadingScreen(names))
         self.load()
 
@@ -57,11 +60,14 @@ class ContestedApp(App[int]):
     def load(self) -> None:
         screen = self.screen
         assert isinstance(screen, LoadingScreen)
+        from contested.analysis import analyse
+        from contested.loading import bundled_catalog, load_catalog
+        from contested.tui.screens import main  # noqa: F401  (imported here, off the UI)
 
         def progress(done: int, total: int) -> None:
             self.call_from_thread(screen.progress, done, total)
 
-        result = load_catalog(self.paths, progress=progress)
+        result = load_catalog(self.paths or [bundled_catalog()], progress=progress)
         if not result.ok:
             self.call_from_thread(self.show_errors, result)
             return
@@ -70,21 +76,29 @@ class ContestedApp(App[int]):
         self.call_from_thread(self.show_catalog, analysis, [])
 
     def show_catalog(self, analysis: Analysis, partial: list[str]) -> None:
+        from contested.tui.screens.main import MainScreen
+
         self.analysis = analysis
         self.main = MainScreen(analysis, partial=partial)
         self.switch_screen(self.main)
 
     def show_errors(self, result: LoadResult) -> None:
+        from contested.tui.screens.errors import ErrorsScreen
+
         self.result = result
         self.switch_screen(ErrorsScreen(result))
 
     def continue_partial(self, result: LoadResult) -> None:
+        from contested.analysis import analyse
+
         self.show_catalog(analyse(result.catalog), result.failed_paths)
 
     # --- navigation shared by the screens ------------------------------------------------
 
     def push_screen_detail(self, kind: str, entity_id: str) -> None:
         """Open the detail view of one item (the screen stack is the history)."""
+        from contested.tui.screens.detail import DetailScreen
+
         if self.main is None or not self.main.details.exists(kind, entity_id):
             notify(self, f"{kind} {entity_id} is not in this catalog", severity="warning")
             return

@@ -21,6 +21,15 @@ class LoadingScreen(Screen[None]):
         with Center():
             yield ProgressBar(id="loading-bar", show_eta=False)
 
+    def on_mount(self) -> None:
+        # The bar appears only for a load that takes more than a moment: animating it
+        # from the start would slow the quick load it would never be seen for.
+        self.query_one(ProgressBar).display = False
+        self.set_timer(0.3, self._show_bar)
+
+    def _show_bar(self) -> None:
+        self.query_one(ProgressBar).display = True
+
     def progress(self, done: int, total: int) -> None:
         self.query_one(ProgressBar).update(total=total, progress=done)
 
