@@ -7,13 +7,16 @@ without a terminal, and a pane of 300,000 claims asks for the rows it shows only
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import Generic, TypeVar
 
 from contested.analysis import Analysis, Contradiction, date_text, source_names, value_text
 from contested.model import Claim, Event, Source
+
+T = TypeVar("T")
 
 GAP_DAYS = 45
 """When two events in a row start further apart than this, a marker row says so."""
@@ -27,6 +30,35 @@ class Row:
     key: str
     cells: tuple[str, ...]
     kind: str = ""
+
+
+class LazyRows(Generic[T]):
+    """Rows made when first asked for: a pane of 300,000 claims formats only the few
+    rows on screen, and finds a row by key through an index built on first use."""
+
+    def __init__(self, items: Sequence[T], make: Callable[[T], Row],
+                 key: Callable[[T], str]) -> None:
+        self.items = items
+        self.make = make
+        self.key = key
+        self._rows: dict[int, Row] = {}
+        self._index: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> Row:
+        row = self._rows.get(index)
+        if row is None:
+            row = self._rows[index] = self.make(self.items[index])
+        return row
+
+    def index_of(self, key: str) -> int | None:
+        if self._index is None:
+            self._index = {}
+            for position, item in enumerate(self.items):
+                self._index.setdefault(self.key(item), position)
+        return self._index.get(key)
 
 
 def _months_between(first: date, second: date) -> str:
@@ -80,35 +112,42 @@ class Browser:
 
     # --- panes --------------------------------------------------------------------------
 
-    def timeline_rows(self) -> list[Row]:
+    def timeline_rows(self) -> LazyRows[tuple[str, str]]:
         """Events of every timeline in date order, with a marker where time jumps."""
-        rows: list[Row] = []
+        entries: list[tuple[str, str]] = []  # ("event", id) or ("gap", text)
         previous: date | None = None
         for event in self.events_in_order:
             start = event.date.earliest
             if previous is not None and start is not None and (start - previous).days > GAP_DAYS:
-                rows.append(Row(f"gap:{event.id}",
-                                ("⋯", f"⋯ {_months_between(previous, start)} ⋯", "", "", ""),
-                                "gap"))
+                entries.append(("gap", f"{_months_between(previous, start)}|{event.id}"))
             previous = start or previous
-            claims = self.claims_by_event.get(event.id, [])
-            disputed = sum(1 for c in claims if self.contradicted[c.id])
-            rows.append(Row(
-                event.id,
-                (event.date.text, event.title, str(len(claims)),
-                 f"!{disputed}" if disputed else "", event.origin.timeline or ""),
-                "marked" if disputed else "",
-            ))
-        return rows
+            entries.append(("event", event.id))
+        return LazyRows(entries, self._timeline_row,
+                        key=lambda e: e[1] if e[0] == "event" else f"gap:{e[1]}")
 
-    def claim_rows(self, event_id: str | None = None) -> list[Row]:
+    def _timeline_row(self, entry: tuple[str, str]) -> Row:
+        kind, value = entry
+        if kind == "gap":
+            text = value.partition("|")[0]
+            return Row(f"gap:{value}", ("⋯", f"⋯ {text} ⋯", "", "", ""), "gap")
+        event = self.catalog.events[value]
+        claims = self.claims_by_event.get(event.id, [])
+        disputed = sum(1 for c in claims if self.contradicted[c.id])
+        return Row(
+            event.id,
+            (event.date.text, event.title, str(len(claims)),
+             f"!{disputed}" if disputed else "", event.origin.timeline or ""),
+            "marked" if disputed else "",
+        )
+
+    def claim_rows(self, event_id: str | None = None) -> LazyRows[Claim]:
         """Claims of one event (or all): source, said, value, credibility, a `!` on a
         claim in a contradiction, and agreement counted by independent origin."""
         if event_id is None:
             claims: Sequence[Claim] = list(self.catalog.claims.values())
         else:
             claims = self.claims_by_event.get(event_id, [])
-        return [self.claim_row(c) for c in claims]
+        return LazyRows(claims, self.claim_row, key=lambda c: c.id)
 
     def claim_row(self, claim: Claim) -> Row:
         found = self.analysis.corroboration.get(claim.id)

@@ -116,6 +116,10 @@ class VirtualTable(ScrollView, can_focus=True):
         return None
 
     def index_of(self, key: str) -> int | None:
+        finder = getattr(self.rows, "index_of", None)
+        if finder is not None:
+            found: int | None = finder(key)
+            return found
         for index in range(len(self.rows)):
             if self.rows[index].key == key:
                 return index
