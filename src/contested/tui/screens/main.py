@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from contested.analysis import Analysis
@@ -100,6 +101,8 @@ class MainScreen(Screen[None]):
         self.hits: list[Hit] = []
         self.hit_index = -1
         self.history: list[Place] = []
+        self.claims_stale = False
+        self._preview_timer: Timer | None = None
 
     # --- layout -------------------------------------------------------------------------
 
@@ -144,6 +147,8 @@ class MainScreen(Screen[None]):
         return self.query_one(f"#{TABLE_OF_PANE[pane or self.pane]}", VirtualTable)
 
     def show_pane(self, pane: str) -> None:
+        if pane == "claims" and self.claims_stale:
+            self._fill_claims()
         self.pane = pane
         self.query_one(ContentSwitcher).current = pane
         self.table(pane).focus()
@@ -191,6 +196,7 @@ class MainScreen(Screen[None]):
     # --- filling ------------------------------------------------------------------------
 
     def _fill_claims(self) -> None:
+        self.claims_stale = False
         table = self.query_one("#claims", VirtualTable)
         event_id = None if self.all_claims else self.event_filter
         table.set_rows(self.browser.claim_rows(event_id))
@@ -216,10 +222,19 @@ class MainScreen(Screen[None]):
                 and row.key != self.event_filter):
             self.event_filter = row.key
             if not self.all_claims:
-                self._fill_claims()
+                self.claims_stale = True  # filled when the claims pane is shown
         if message.table.id == "questions":
             self._draw_figure()
-        self._preview()
+        self._schedule_preview()
+
+    def _schedule_preview(self) -> None:
+        """Update the preview once keys stop coming for a moment: holding j does not
+        rebuild it for every row passed."""
+        if not self.has_class("-wide"):
+            return
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(0.05, self._preview)
 
     def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:
         row = message.row

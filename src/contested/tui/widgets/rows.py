@@ -190,17 +190,25 @@ class VirtualTable(ScrollView, can_focus=True):
     # --- the cursor ---------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._scroll_cursor_into_view()
-        self.refresh()
+        if self._scroll_cursor_into_view():
+            self.refresh()
+        else:  # only the two rows that changed are painted again
+            top = int(self.scroll_offset.y)
+            for index in {old, new}:
+                self.refresh_line(index - top + 1)
         self.post_message(self.Highlighted(self, new, self.current))
 
-    def _scroll_cursor_into_view(self) -> None:
+    def _scroll_cursor_into_view(self) -> bool:
+        """Scroll so the cursor shows; True if that scrolled."""
         top = int(self.scroll_offset.y)
         visible = self._page
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + visible:
-            self.scroll_to(y=self.cursor - visible + 1, animate=False)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            return True
+        if self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+            return True
+        return False
 
     def move_to(self, index: int) -> None:
         if len(self.rows):

@@ -1,0 +1,145 @@
+"""Keypress to repaint in the explorer on a big catalog (100,000 events, 300,000 claims).
+
+Run: `python bench/explorer.py [--events 100000] [--claims 300000] [--keys 200]`
+
+The catalog comes from bench/load.py's generator (seeded). It is loaded and analysed
+once, then the explorer's main screen is driven headless with Textual's Pilot: for each
+key, the CPU time of this process (`time.process_time`, so idle waits do not count) from
+sending the key until the app has handled it and repainted. Targets (issue 5): at most
+16 ms of CPU per key (median) in the Timeline and Claims panes, and no key over 50 ms.
+Also printed: the time to build the main screen, and one-off costs such as showing all
+300,000 claims (`a`) and the first search (which builds the search index).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+from load import generate  # noqa: E402  (bench/load.py, beside this file)
+from textual.app import App  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
+
+from contested.analysis import Analysis, analyse  # noqa: E402
+from contested.loading import load_catalog  # noqa: E402
+from contested.tui.screens.main import MainScreen  # noqa: E402
+
+
+class BenchApp(App[None]):
+    CSS_PATH = str(Path(__file__).parents[1] / "src" / "contested" / "tui" / "contested.tcss")
+
+    def __init__(self, analysis: Analysis) -> None:
+        super().__init__()
+        self.analysis = analysis
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.analysis))
+
+
+async def cpu_per_key(pilot: Pilot[None], keys: list[str]) -> list[float]:
+    samples = []
+    for key in keys:
+        start = time.process_time()
+        await pilot.press(key)
+        await pilot.pause()
+        samples.append(time.process_time() - start)
+    return samples
+
+
+async def once(action: Callable[[], Awaitable[None]]) -> float:
+    start = time.perf_counter()
+    await action()
+    return time.perf_counter() - start
+
+
+def summary(name: str, samples: list[float]) -> str:
+    ms = sorted(s * 1000 for s in samples)
+    return (f"  {name:<38} median {statistics.median(ms):6.2f} ms  p95 "
+            f"{ms[int(len(ms) * 0.95) - 1]:6.2f} ms  max {ms[-1]:6.2f} ms  ({len(ms)} keys)")
+
+
+async def drive(analysis: Analysis, keys: int) -> list[str]:
+    lines = []
+    app = BenchApp(analysis)
+    start = time.perf_counter()
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not isinstance(app.screen, MainScreen):
+            await pilot.pause(0.01)
+        await pilot.pause()
+        lines.append(f"  main screen built and painted in {time.perf_counter() - start:.2f} s")
+        screen = app.screen
+        down = await cpu_per_key(pilot, ["j"] * keys)
+        up = await cpu_per_key(pilot, ["k"] * (keys // 2))
+        jumps = await cpu_per_key(pilot, ["G", "g"] * 10)
+        lines.append(summary("Timeline j (claims pane follows)", down))
+        lines.append(summary("Timeline k", up))
+        lines.append(summary("Timeline G/g (ends of 100k)", jumps))
+        await pilot.press("2")
+        claims_down = await cpu_per_key(pilot, ["j"] * keys)
+        lines.append(summary("Claims of one event, j", claims_down))
+        seconds = await once(lambda: pilot.press("a"))
+        lines.append(f"  all {len(analysis.catalog.claims):,} claims shown (a): {seconds:.3f} s")
+        all_down = await cpu_per_key(pilot, ["j"] * keys + ["pagedown"] * 20 + ["G", "g"])
+        lines.append(summary("All claims, j / pgdn / G / g", all_down))
+        seconds = await once(lambda: pilot.press("slash", *"drone", "enter"))
+        lines.append(f"  first search (builds the index): {seconds:.2f} s, "
+                     f"{len(screen.hits):,} matches")  # type: ignore[attr-defined]
+        next_hits = await cpu_per_key(pilot, ["n"] * 50)
+        lines.append(summary("Search n (next match)", next_hits))
+        every = down + up + jumps + claims_down + all_down
+        median_ms = statistics.median(every) * 1000
+        worst_ms = max(every) * 1000
+        verdict = "met" if median_ms <= 16 and worst_ms <= 50 else "NOT met"
+        lines.append(f"target (timeline and claims keys): median <= 16 ms, none over 50 ms "
+                     f"-> {verdict} (median {median_ms:.2f} ms, worst {worst_ms:.2f} ms)")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--claims", type=int, default=300_000)
+    parser.add_argument("--sources", type=int, default=1_000)
+    parser.add_argument("--files", type=int, default=16)
+    parser.add_argument("--keys", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=2025)
+    args = parser.parse_args()
+    print(f"machine:  {platform.platform()}, {os.cpu_count()} CPUs, "
+          f"python {platform.python_version()}")
+    with tempfile.TemporaryDirectory(prefix="contested-explorer-") as folder:
+        start = time.perf_counter()
+        catalog = generate(args.events, args.claims, args.sources, args.files, args.seed)
+        for name, text in catalog.files.items():
+            (Path(folder) / name).write_text(text, encoding="utf-8")
+        print(f"catalog:  {args.events:,} events, {args.claims:,} claims, generated in "
+              f"{time.perf_counter() - start:.1f} s")
+        start = time.perf_counter()
+        result = load_catalog([folder])
+        loaded = time.perf_counter() - start
+        if not result.ok:
+            for problem in result.diagnostics[:10]:
+                print(problem.headline(), file=sys.stderr)
+            return 1
+        start = time.perf_counter()
+        analysis = analyse(result.catalog)
+        print(f"load {loaded:.1f} s, analyse {time.perf_counter() - start:.1f} s, "
+              f"{len(analysis.contradictions):,} contradictions")
+    print("keypress to repaint, CPU of this process per key (headless, 120x40):")
+    for line in asyncio.run(drive(analysis, args.keys)):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
