@@ -27,13 +27,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from load import generate  # noqa: E402  (bench/load.py, beside this file)
-from textual.app import App  # noqa: E402
-from textual.pilot import Pilot  # noqa: E402
+from textual.app import App
+from textual.pilot import Pilot
 
-from contested.analysis import Analysis, analyse  # noqa: E402
-from contested.loading import load_catalog  # noqa: E402
-from contested.tui.screens.main import MainScreen  # noqa: E402
+from contested.analysis import Analysis, analyse
+from contested.loading import load_catalog
+from contested.tui.screens.main import MainScreen
+from load import generate
 
 
 class BenchApp(App[None]):
