@@ -38,15 +38,23 @@ The catalog is written to YAML files (seeded: the same bytes on every run), load
 stage is timed, best of `--repeat` (min and median), with the collector enabled as in
 real use (the loaded catalog itself is frozen out of it by `load_catalog`):
 `find_pairs`; `find_contradictions` given the pairs; `corroborate` given contradictions
-and pairs; `find_series`; `sanity_warnings` given the corroboration; `analyse` whole.
+and pairs; `find_series`; `sanity_warnings` given the corroboration; `analyse` whole;
+and, for context, `analyse` under `loading.collector_paused` (collector off, results
+frozen), which the engine does not do today.
 
 Target: contradictions, series and corroboration together at most 0.5 s, that is
 find_pairs + find_contradictions + corroborate + find_series (the sum of the parts;
 `analyse` minus `sanity_warnings` is printed too). The script prints the counts found,
 both figures and whether the target is met; it exits 0 either way (it measures, it
 does not gate). `--profile` adds a cProfile of one `analyse` run (top 25 by cumulative
-and by own time). `--prototype` also times an optimized variant of the four stages
-defined in this file (same results, checked), to size the gain before touching src/.
+and by own time).
+
+`--prototype` also times a drop-in variant of the four stages defined in this file
+(same signatures; same pairs in the same order, same contradictions, corroboration,
+series and warnings, checked), to size the gain before touching src/ (what it changes
+is listed above its code), plus two figures for a lazy design: corroboration of only
+the claims the warnings read (credibility 1 and 5), and the floor: one pass over the
+claims and the sweep, keeping pairs as indexes, with no object per pair.
 """
 
 from __future__ import annotations
@@ -54,7 +62,9 @@ from __future__ import annotations
 import argparse
 import bisect
 import cProfile
+import functools
 import gc
+import heapq
 import io
 import os
 import pstats
@@ -64,28 +74,36 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+from contested import analysis as analysis_module
 from contested.analysis import (
+    RULES,
     Analysis,
     Contradiction,
     Corroboration,
     Pairs,
     Series,
+    SeriesStep,
+    _key,
     analyse,
     corroborate,
     find_contradictions,
     find_pairs,
     find_series,
     sanity_warnings,
+    source_names,
+    value_text,
 )
-from contested.loading import discover, load_catalog
-from contested.model import Catalog
+from contested.loading import collector_paused, discover, load_catalog
+from contested.model import Catalog, Claim, Question
+from contested.quantities import ABOUT_MINIMUM, Quantity, format_number
 
 # Reuse bench/load.py's vocabulary, sources and fuzzy dates (the script's own folder is on
 # sys.path when it is run as a script; this also covers `import analysis` from elsewhere).
@@ -98,8 +116,8 @@ import load  # noqa: E402  (bench/load.py)
 TARGET_SECONDS = 0.5
 """find_pairs + find_contradictions + corroborate + find_series should take at most this."""
 
-HOT_DAY = date(2024, 6, 15)
-"""The day every claim of the hot question covers."""
+P = ParamSpec("P")
+T = TypeVar("T")
 
 # --- generation ------------------------------------------------------------------------------
 
@@ -479,8 +497,18 @@ def measure(engine: Engine, catalog: Catalog, repeat: int) -> Measured:
                         lambda: sanity_warnings(catalog, corroboration), repeat)
     analyse_row, analysis = timed("analyse (all of the above)",
                                   lambda: engine.analyse(catalog), repeat)
-    return Measured([pairs_row, found_row, corr_row, series_row, warn_row, analyse_row],
-                    pairs, found, corroboration, series, analysis)
+    del analysis
+    paused_row, analysis = timed("analyse under loading.collector_paused",
+                                 lambda: paused(engine.analyse, catalog), repeat)
+    return Measured([pairs_row, found_row, corr_row, series_row, warn_row, analyse_row,
+                     paused_row], pairs, found, corroboration, series, analysis)
+
+
+def paused(run: Callable[[Catalog], Analysis], catalog: Catalog) -> Analysis:
+    """`run(catalog)` with the cyclic collector disabled, then its results frozen out of
+    it, as load_catalog does (for context: what the engine would gain from it)."""
+    with collector_paused():
+        return run(catalog)
 
 
 def summary(found: Measured) -> list[str]:
@@ -547,17 +575,527 @@ def verdict(label: str, found: Measured) -> None:
 
 
 # --- prototype -------------------------------------------------------------------------------
+#
+# A drop-in variant of the four timed stages (same results, checked by same_results), to size
+# what src/contested/analysis.py could gain without changing its API. What it changes:
+#
+# 1. Claim.when / Claim.quantity are read from `claim.__pydantic_private__` once per claim.
+#    The properties go through pydantic's BaseModel.__getattr__ for private attributes
+#    (hasattr on a ModelPrivateAttr, then fields.py __getattr__): about 1.5 us per read,
+#    and the engine reads them 4.5 million times on the default catalog.
+# 2. Per question, each claim's day span and (quantity) compared interval are computed once,
+#    as plain ints and a (low, high, low_closed, high_closed) tuple with +-inf for open ends,
+#    instead of _span() and Quantity.compared() (two new Interval objects) for every pair.
+#    The sweep is the engine's (same order of pairs), over indexes instead of claims.
+# 3. Strings are built once per claim or question, not once per pair: describe() of a claim,
+#    the text of its compared interval, the question's part of a reason.
+# 4. Contradiction ids come from the already sorted key; rules are shared tuples; the final
+#    order is reached by sorting per question by id, not one sort over a tuple key.
+# 5. corroborate: source and via sets are built once per claim; origins() is a union-find
+#    over tokens (a source, a relay that is someone's source, a via chain), linear in the
+#    group, with the fast answers for groups of 0, 1 and 2.
+# 6. analyse: the grouping of claims by question is done once for pairs and series.
+
+_PRIVATE = "__pydantic_private__"
+_INF = float("inf")
+_RULE_TUPLES: dict[tuple[str, bool], tuple[str, ...]] = {
+    (kind, disputed): tuple(r for r in RULES if r == kind or (disputed and r == "disputes"))
+    for kind in ("category", "quantity", "") for disputed in (False, True)
+}
 
 
+def paused_collector(run: Callable[P, T]) -> Callable[P, T]:
+    """`run` under loading.collector_paused: the cyclic collector disabled, then what was
+    built frozen out of it. Every pair tuple and result object refers to claims; each
+    collection of the young generation visits those referents (random reads across the
+    whole loaded catalog), each full one revisits every result built so far, and the
+    first collection after re-enabling would scan them all once more unless frozen.
+    load_catalog pauses the collector for the same reason."""
+    @functools.wraps(run)
+    def paused_run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with collector_paused():
+            return run(*args, **kwargs)
+    return paused_run
+
+
+@dataclass
+class Group:
+    """The claims answering one question, with their spans and what the rule compares."""
+
+    question: Question
+    claims: list[Claim]
+    lows: list[int]
+    highs: list[int]
+    compared: list[Any]
+    """Category: the value; quantity: (low, high, low_closed, high_closed), +-inf for open."""
+
+
+def grouped(catalog: Catalog) -> list[Group]:
+    """`_answers`, with each claim's span and compared value computed once, without the
+    Interval objects of Quantity.compared() and with one span per distinct date object
+    (dates are shared: parse_date is cached)."""
+    groups: dict[str, Group] = {}
+    questions = catalog.questions
+    never, always = analysis_module._NEVER, analysis_module._ALWAYS
+    spans: dict[int, tuple[int, int]] = {}
+    for claim in catalog.claims.values():
+        about = claim.about
+        if about is None or claim.value is None:
+            continue
+        question = questions.get(about)
+        if question is None:
+            continue
+        private = getattr(claim, _PRIVATE)
+        if question.kind == "quantity":
+            quantity = private["_quantity"]
+            if quantity is None:
+                continue
+            # Interval.widened(), inline: the same arithmetic, no objects.
+            tolerance = question.tolerance
+            relative = max(tolerance, ABOUT_MINIMUM) if quantity.form == "about" else tolerance
+            interval = quantity.interval
+            low, high = interval.low, interval.high
+            compared: Any = (-_INF if low is None else low - abs(low) * relative,
+                             _INF if high is None else high + abs(high) * relative,
+                             interval.low_closed, interval.high_closed)
+        else:
+            compared = claim.value
+        group = groups.get(about)
+        if group is None:
+            group = groups[about] = Group(question, [], [], [], [])
+        group.compared.append(compared)
+        when = private["_when"]
+        span = spans.get(id(when))
+        if span is None:
+            if when is None:
+                span = (never, always)
+            else:
+                earliest, latest = when.earliest, when.latest
+                span = (never if earliest is None else earliest.toordinal(),
+                        always if latest is None else latest.toordinal())
+            spans[id(when)] = span
+        group.lows.append(span[0])
+        group.highs.append(span[1])
+        group.claims.append(claim)
+    return list(groups.values())
+
+
+@paused_collector
+def fast_find_pairs(catalog: Catalog, groups: list[Group] | None = None) -> Pairs:
+    pairs = Pairs()
+    conflicts, agreements = pairs.conflicts, pairs.agreements
+    add_conflict, add_agreement = conflicts.append, agreements.append
+    heappush, heappop = heapq.heappush, heapq.heappop
+    for group in grouped(catalog) if groups is None else groups:
+        claims, lows, highs, compared = group.claims, group.lows, group.highs, group.compared
+        kind = group.question.kind
+        category = kind == "category"
+        active: list[tuple[int, int]] = []
+        for index in sorted(range(len(claims)), key=lambda i: (lows[i], i)):
+            low = lows[index]
+            while active and active[0][0] < low:
+                heappop(active)
+            if active:
+                claim = claims[index]
+                mine = compared[index]
+                if category:
+                    for _, other in active:
+                        if compared[other] != mine:
+                            add_conflict((claims[other], claim, kind))
+                        else:
+                            add_agreement((claims[other], claim))
+                else:
+                    b_low, b_high, b_low_closed, b_high_closed = mine
+                    for _, other in active:
+                        a_low, a_high, a_low_closed, a_high_closed = compared[other]
+                        if (a_low < b_high or (a_low == b_high and a_low_closed and b_high_closed)
+                                ) and (b_low < a_high or (b_low == a_high and b_low_closed
+                                                          and a_high_closed)):
+                            add_agreement((claims[other], claim))
+                        else:
+                            add_conflict((claims[other], claim, kind))
+            heappush(active, (highs[index], index))
+    return pairs
+
+
+class Texts:
+    """describe() per claim and the parts of reasons per claim and question, built once."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.described: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        self.interval_text: dict[str, str] = {}
+        self.question_text: dict[str, tuple[str, str]] = {}
+
+    def describe(self, claim: Claim) -> str:
+        """`describe()` of the engine, once per claim, reading private attributes directly
+        and each source's name once."""
+        found = self.described.get(claim.id)
+        if found is not None:
+            return found
+        catalog = self.catalog
+        names = self.names
+        if not names:
+            names.update((s.id, s.name) for s in catalog.sources.values())
+        sources = claim.source
+        if len(sources) == 1:
+            who = names.get(sources[0], sources[0])
+        else:
+            listed = [names.get(s, s) for s in sources]
+            who = " and ".join(listed) if len(listed) <= 2 else ", ".join(listed)
+        private = getattr(claim, _PRIVATE)
+        quantity, when = private["_quantity"], private["_when"]
+        value = claim.value
+        if quantity is not None:
+            question = catalog.questions.get(claim.about or "")
+            what = quantity.text + (f" {question.unit}" if question and question.unit else "")
+        elif isinstance(value, str):
+            what = value
+        else:
+            what = value_text(catalog, claim)
+        found = f"{who}: {what} ({'undated' if when is None else when.text})"
+        self.described[claim.id] = found
+        return found
+
+    def reason(self, rules: tuple[str, ...], a: Claim, b: Claim) -> str:
+        """`_reason` of the engine, from cached parts."""
+        catalog = self.catalog
+        question = catalog.questions.get(a.about or "") if a.about == b.about else None
+        parts = []
+        if question is not None and ("category" in rules or "quantity" in rules):
+            category, quantity = self.question_parts(question)
+            if "category" in rules:
+                parts.append(category)
+            if "quantity" in rules:
+                qa, qb = getattr(a, _PRIVATE)["_quantity"], getattr(b, _PRIVATE)["_quantity"]
+                if qa and qb:
+                    parts.append(f"{self.compared_text(a, qa, question)} and "
+                                 f"{self.compared_text(b, qb, question)}{quantity}")
+        if "disputes" in rules:
+            disputer, disputed = (a, b) if b.id in a.disputes else (b, a)
+            parts.append(f"{source_names(catalog, disputer)} disputes '{disputed.id}'")
+        return "; ".join(parts)
+
+    def question_parts(self, question: Question) -> tuple[str, str]:
+        found = self.question_text.get(question.id)
+        if found is None:
+            unit = f" {question.unit}" if question.unit else ""
+            found = self.question_text[question.id] = (
+                f"different answers to '{question.text}' at overlapping dates",
+                f"{unit} do not meet (tolerance {format_number(question.tolerance * 100)}%, "
+                "about ±10% at least)",
+            )
+        return found
+
+    def compared_text(self, claim: Claim, quantity: Quantity, question: Question) -> str:
+        found = self.interval_text.get(claim.id)
+        if found is None:
+            found = self.interval_text[claim.id] = str(quantity.compared(question.tolerance))
+        return found
+
+
+@paused_collector
+def fast_find_contradictions(catalog: Catalog, pairs: Pairs) -> list[Contradiction]:
+    claims = catalog.claims
+    rule_of: dict[tuple[str, str], str] = {}
+    for a, b, rule in pairs.conflicts:
+        first, second = a.id, b.id
+        rule_of[(first, second) if first < second else (second, first)] = rule
+    disputed: set[tuple[str, str]] = set()
+    for claim in claims.values():
+        if claim.disputes:
+            for other in claim.disputes:
+                if other != claim.id and other in claims:
+                    disputed.add(_key(claim.id, other))
+    for key in disputed:
+        rule_of.setdefault(key, "")
+    texts = Texts(catalog)
+    describe = texts.describe
+    by_question: dict[str | None, list[Contradiction]] = defaultdict(list)
+    for declared in catalog.contradictions.values():
+        members = [claims[c] for c in declared.claims if c in claims]
+        rules = {"declared"}
+        if len(members) == 2:
+            key = _key(members[0].id, members[1].id)
+            kind = rule_of.pop(key, None)
+            if kind:
+                rules.add(kind)
+            if key in disputed:
+                rules.add("disputes")
+        ordered = tuple(r for r in RULES if r in rules)
+        abouts = {c.about for c in members}
+        reason = declared.note or "declared by the analyst"
+        if len(members) == 2 and len(ordered) > 1:
+            reason = texts.reason(ordered, members[0], members[1]) + "; " + reason
+        question = abouts.pop() if len(abouts) == 1 else None
+        by_question[question].append(Contradiction(
+            declared.id, ordered, tuple(declared.claims), question,
+            " vs ".join(describe(c) for c in members), reason, declared.note,
+        ))
+    for key, kind in rule_of.items():
+        first, second = key
+        a, b = claims[first], claims[second]
+        ordered = _RULE_TUPLES[kind, key in disputed]
+        about = a.about
+        question = about if about == b.about else None
+        by_question[question].append(Contradiction(
+            f"{ordered[0]}~{first}~{second}", ordered, key, question,
+            f"{describe(a)} vs {describe(b)}", texts.reason(ordered, a, b),
+        ))
+    found: list[Contradiction] = []
+    by_id = attrgetter("id")
+    for question in sorted(q for q in by_question if q is not None):
+        found += sorted(by_question[question], key=by_id)
+    found += sorted(by_question.get(None, ()), key=by_id)
+    return found
+
+
+def dependent(a_sources: list[str], a_via: list[str], b_sources: list[str],
+              b_via: list[str]) -> bool:
+    """`not independent()` of the engine, on the claims' own lists (one to three items
+    each: `in` on a short list beats building sets)."""
+    for source in a_sources:
+        if source in b_sources or source in b_via:
+            return True
+    for source in b_sources:
+        if source in a_via:
+            return True
+    return bool(a_via) and a_via == b_via
+
+
+Facts = tuple[str, list[str], list[str]]
+"""A claim's id, sources and via, read once: the claims are large objects scattered over
+the heap, and every attribute read on one is a few cache misses."""
+
+
+def _root(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def fast_origins(members: Sequence[Facts]) -> int:
+    """origins() of the engine: for two claims one test, else a union-find over shared
+    tokens (a source; a relay that is a member's source; a via chain), linear in the group."""
+    count = len(members)
+    if count <= 1:
+        return count
+    if count == 2:
+        (_, a_sources, a_via), (_, b_sources, b_via) = members
+        return 1 if dependent(a_sources, a_via, b_sources, b_via) else 2
+    parent = list(range(count))
+    by_source: dict[str, int] = {}
+    for index, (_, sources, _) in enumerate(members):
+        for source in sources:
+            first = by_source.setdefault(source, index)
+            if first != index:
+                parent[_root(parent, index)] = _root(parent, first)
+    by_chain: dict[tuple[str, ...], int] = {}
+    for index, (_, _, via) in enumerate(members):
+        if via:
+            for relay in via:
+                first = by_source.get(relay, index)
+                if first != index:
+                    parent[_root(parent, index)] = _root(parent, first)
+            first = by_chain.setdefault(tuple(via), index)
+            if first != index:
+                parent[_root(parent, index)] = _root(parent, first)
+    return sum(1 for index in range(count) if _root(parent, index) == index)
+
+
+@paused_collector
+def fast_corroborate(catalog: Catalog, contradictions: Sequence[Contradiction],
+                     pairs: Pairs, only: set[str] | None = None) -> dict[str, Corroboration]:
+    """`corroborate()` of the engine; with `only`, for those claims alone (what a lazy
+    engine would compute for the warnings, or for the claims a screen shows)."""
+    claims = catalog.claims
+    facts: dict[str, Facts] = {}
+
+    def facts_of(claim: Claim) -> Facts:
+        found = facts.get(claim.id)
+        if found is None:
+            found = facts[claim.id] = (claim.id, claim.source, claim.via)
+        return found
+
+    agree: dict[str, list[Facts]] = defaultdict(list)
+    for a, b in pairs.agreements:
+        a_facts, b_facts = facts_of(a), facts_of(b)
+        agree[a_facts[0]].append(b_facts)
+        agree[b_facts[0]].append(a_facts)
+    against: dict[str, list[Facts]] = defaultdict(list)
+    for found in contradictions:
+        members = [facts_of(claims[c]) for c in found.claims if c in claims]
+        if len(members) == 2 and members[0][0] != members[1][0]:
+            first, second = members
+            against[first[0]].append(second)
+            against[second[0]].append(first)
+            continue
+        for mine in members:
+            against[mine[0]].extend(m for m in members if m[0] != mine[0])
+    result: dict[str, Corroboration] = {}
+    nothing: list[Facts] = []
+    wanted = agree.keys() | against.keys()
+    for claim_id in wanted if only is None else wanted & only:
+        _, sources, via = facts[claim_id]
+        agreeing = agree.get(claim_id, nothing)
+        free = [f for f in agreeing if not dependent(sources, via, f[1], f[2])]
+        contradicting = against.get(claim_id, nothing)
+        if len(contradicting) > 1:
+            contradicting = list({f[0]: f for f in contradicting}.values())
+        free_against = [f for f in contradicting if not dependent(sources, via, f[1], f[2])]
+        result[claim_id] = Corroboration(
+            claim_id,
+            tuple([f[0] for f in agreeing]),
+            tuple([f[0] for f in free]),
+            len(free) if len(free) < 2 else fast_origins(free),
+            tuple([f[0] for f in contradicting]),
+            len(free_against) if len(free_against) < 2 else fast_origins(free_against),
+        )
+    return result
+
+
+@paused_collector
+def fast_find_series(catalog: Catalog, groups: list[Group] | None = None) -> dict[str, Series]:
+    series: dict[str, Series] = {}
+    never, always = analysis_module._NEVER, analysis_module._ALWAYS
+    fromordinal = date.fromordinal
+    for group in grouped(catalog) if groups is None else groups:
+        claims, lows, highs = group.claims, group.lows, group.highs
+        order = sorted(range(len(claims)), key=lambda i: (lows[i], highs[i]))
+        steps_at: list[list[int]] = []
+        reach = never - 1
+        for index in order:
+            if steps_at and lows[index] <= reach:
+                steps_at[-1].append(index)
+                reach = max(reach, highs[index])
+            else:
+                steps_at.append([index])
+                reach = highs[index]
+        if len(steps_at) < 2:
+            continue
+        steps: list[SeriesStep] = []
+        previous: float | None = None
+        for at in steps_at:
+            members = [claims[i] for i in at]
+            low = min(lows[i] for i in at)
+            high = max(highs[i] for i in at)
+            figure = fast_representative(members) if group.question.kind == "quantity" \
+                else None
+            change = None if figure is None or previous is None else figure - previous
+            steps.append(SeriesStep(
+                None if low == never else fromordinal(low),
+                None if high == always else fromordinal(high),
+                tuple([c.id for c in members]),
+                figure,
+                tuple(sorted({c.value for c in members if isinstance(c.value, str)}))
+                if figure is None else (),
+                change,
+            ))
+            previous = figure if figure is not None else previous
+        series[group.question.id] = Series(group.question.id, tuple(steps))
+    return series
+
+
+def fast_representative(group: Sequence[Claim]) -> float | None:
+    """`_representative` of the engine, reading each quantity once."""
+    quantities = [q for q in (getattr(c, _PRIVATE)["_quantity"] for c in group) if q is not None]
+    points = [q.plotted for q in quantities if q.form in ("exact", "about", "between")]
+    figures = [p for p in points if p is not None] or [
+        q.plotted for q in quantities if q.plotted is not None
+    ]
+    return float(statistics.median(figures)) if figures else None
+
+
+@paused_collector
 def prototype_analyse(catalog: Catalog) -> Analysis:
-    raise NotImplementedError
+    groups = grouped(catalog)
+    pairs = fast_find_pairs(catalog, groups)
+    contradictions = fast_find_contradictions(catalog, pairs)
+    corroboration = fast_corroborate(catalog, contradictions, pairs)
+    return Analysis(
+        catalog=catalog,
+        contradictions=contradictions,
+        series=fast_find_series(catalog, groups),
+        corroboration=corroboration,
+        warnings=sanity_warnings(catalog, corroboration),
+    )
 
 
-PROTOTYPE = ENGINE
+@paused_collector
+def corroborate_for_warnings(catalog: Catalog, contradictions: Sequence[Contradiction],
+                             pairs: Pairs) -> dict[str, Corroboration]:
+    """The corroboration sanity_warnings reads: claims of credibility 1 or 5 only."""
+    only = {c.id for c in catalog.claims.values() if c.credibility in (1, 5)}
+    return fast_corroborate(catalog, contradictions, pairs, only)
+
+
+@paused_collector
+def floor(catalog: Catalog) -> tuple[list[int], list[int], list[list[int]]]:
+    """What any engine of this design pays up front, whatever it builds later: one pass
+    over the claims (grouped) and the sweep, each pair kept as two indexes (conflicting
+    or agreeing) and each series step as the index of its first claim; no object per pair
+    or per claim. A lazy engine (reasons, explanations and corroboration built when a
+    screen or an export asks for them) would cost about this."""
+    conflicts: list[int] = []
+    agreements: list[int] = []
+    starts: list[list[int]] = []
+    heappush, heappop = heapq.heappush, heapq.heappop
+    for group in grouped(catalog):
+        lows, highs, compared = group.lows, group.highs, group.compared
+        category = group.question.kind == "category"
+        active: list[tuple[int, int]] = []
+        first: list[int] = []
+        reach = analysis_module._NEVER - 1
+        for index in sorted(range(len(lows)), key=lambda i: (lows[i], i)):
+            low = lows[index]
+            if low > reach:
+                first.append(index)
+            reach = max(reach, highs[index])
+            while active and active[0][0] < low:
+                heappop(active)
+            mine = compared[index]
+            for _, other in active:
+                if category:
+                    meets = compared[other] == mine
+                else:
+                    a_low, a_high, a_low_closed, a_high_closed = compared[other]
+                    b_low, b_high, b_low_closed, b_high_closed = mine
+                    meets = (a_low < b_high or (a_low == b_high and a_low_closed
+                                                and b_high_closed)) and (
+                        b_low < a_high or (b_low == a_high and b_low_closed and a_high_closed))
+                (agreements if meets else conflicts).extend((other, index))
+            heappush(active, (highs[index], index))
+        starts.append(first)
+    return conflicts, agreements, starts
+
+
+PROTOTYPE = Engine(fast_find_pairs, fast_find_contradictions, fast_corroborate,
+                   fast_find_series, prototype_analyse)
 
 
 def same_results(engine: Measured, fast: Measured) -> None:
     """Stop loudly unless the prototype found exactly what the engine found."""
+    def ids(pairs: Pairs) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+        return ([(a.id, b.id, rule) for a, b, rule in pairs.conflicts],
+                [(a.id, b.id) for a, b in pairs.agreements])
+
+    checks = {
+        "pairs": ids(engine.pairs) == ids(fast.pairs),
+        "contradictions": engine.contradictions == fast.contradictions,
+        "corroboration": engine.corroboration == fast.corroboration,
+        "series": engine.series == fast.series,
+        "analyse": (engine.analysis.contradictions == fast.analysis.contradictions
+                    and engine.analysis.series == fast.analysis.series
+                    and engine.analysis.corroboration == fast.analysis.corroboration
+                    and engine.analysis.warnings == fast.analysis.warnings),
+    }
+    wrong = [name for name, same in checks.items() if not same]
+    if wrong:
+        sys.exit(f"bench: the prototype differs from the engine in: {', '.join(wrong)}")
+    print("  same results as the engine: pairs (same order), contradictions (same order), "
+          "corroboration, series, analyse")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -616,7 +1154,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.prototype:
             fast = measure(PROTOTYPE, catalog, args.repeat)
             print(f"\nprototype (bench/analysis.py, --prototype), {runs}:")
-            print_rows(fast.rows)
+            floor_row, (conflicts, agreements, _) = timed(
+                "floor: grouping + sweep, pairs as indexes only", lambda: floor(catalog),
+                args.repeat)
+            lazy_row, lazy = timed(
+                "corroborate, credibility 1 and 5 only (warnings)",
+                lambda: corroborate_for_warnings(catalog, fast.contradictions, fast.pairs),
+                args.repeat)
+            print_rows([*fast.rows, lazy_row, floor_row])
+            if sanity_warnings(catalog, lazy) != fast.analysis.warnings:
+                sys.exit("bench: the warnings differ with corroboration of credibility 1, 5")
+            if (len(conflicts) // 2, len(agreements) // 2) != (
+                    len(engine.pairs.conflicts), len(engine.pairs.agreements)):
+                sys.exit("bench: the floor found other pairs than the engine")
             same_results(engine, fast)
             verdict("prototype", fast)
         del engine

@@ -61,6 +61,11 @@ class LazyRows(Generic[T]):
         return self._index.get(key)
 
 
+def _entry_key(entry: tuple[str, object]) -> str:
+    value = entry[1]
+    return value.id if isinstance(value, Contradiction) else f"heading:{value}"
+
+
 def _months_between(first: date, second: date) -> str:
     months = (second.year - first.year) * 12 + second.month - first.month
     if months >= 2:
@@ -181,18 +186,26 @@ class Browser:
             ))
         return rows
 
-    def contradiction_rows(self, found: Sequence[Contradiction] | None = None) -> list[Row]:
+    def contradiction_rows(self, found: Sequence[Contradiction] | None = None
+                           ) -> LazyRows[tuple[str, Contradiction | str | None]]:
+        """Contradictions under a heading per question (made as they are shown)."""
         items = self.analysis.contradictions if found is None else found
         groups: dict[str | None, list[Contradiction]] = {}
         for item in items:
             groups.setdefault(item.question, []).append(item)
-        rows = []
+        entries: list[tuple[str, Contradiction | str | None]] = []
         for question_id, members in groups.items():
-            question = self.catalog.questions.get(question_id or "")
-            title = question.text if question else "declared across questions"
-            rows.append(Row(f"heading:{question_id}", ("", f"── {title} ──"), "heading"))
-            rows += [Row(m.id, ("+".join(m.rules), self.compact(m))) for m in members]
-        return rows
+            entries.append(("heading", question_id))
+            entries += [("item", m) for m in members]
+        return LazyRows(entries, self._contradiction_row, key=_entry_key)
+
+    def _contradiction_row(self, entry: tuple[str, Contradiction | str | None]) -> Row:
+        value = entry[1]
+        if isinstance(value, Contradiction):
+            return Row(value.id, ("+".join(value.rules), self.compact(value)))
+        question = self.catalog.questions.get(value or "")
+        title = question.text if question else "declared across questions"
+        return Row(f"heading:{value}", ("", f"── {title} ──"), "heading")
 
     def compact(self, item: Contradiction) -> str:
         """`Oleksandr Syrsky: under-control vs Zombie: rout (2025-03?)`: the explanation,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -73,6 +74,9 @@ class ContestedApp(App[int]):
             return
         self.call_from_thread(screen.analysing)
         analysis = analyse(result.catalog)
+        # What was loaded and found lives as long as the app: keep the collector from
+        # scanning it again and again (a pause of a third of a second per full pass).
+        gc.freeze()
         self.call_from_thread(self.show_catalog, analysis, [])
 
     def show_catalog(self, analysis: Analysis, partial: list[str]) -> None:
