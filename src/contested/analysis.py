@@ -39,19 +39,38 @@ _ALWAYS = 10**9
 
 @dataclass(frozen=True, slots=True)
 class Contradiction:
-    """Claims that cannot all be true, with the rules that say so and why."""
+    """Claims that cannot all be true, with the rules that say so and why.
+
+    The one-line explanation and the reason are written when first read: a catalog
+    with 160,000 contradictions shows a screenful of them.
+    """
 
     id: str
     rules: tuple[str, ...]
     claims: tuple[str, ...]
     question: str | None
-    explanation: str
-    reason: str
     note: str | None = None
+    catalog: Catalog | None = field(default=None, compare=False, repr=False)
+    _words: list[str] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def rule(self) -> str:
         return self.rules[0]
+
+    @property
+    def explanation(self) -> str:
+        """`Zombie: rout (2025-03?) vs Oleksandr Syrsky: under-control (2025-03?)`."""
+        return self._written()[0]
+
+    @property
+    def reason(self) -> str:
+        """Why the rules say so, in a sentence."""
+        return self._written()[1]
+
+    def _written(self) -> list[str]:
+        if not self._words and self.catalog is not None:
+            self._words.extend(_explain(self.catalog, self))
+        return self._words or ["", ""]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,12 +179,14 @@ def describe(catalog: Catalog, claim: Claim) -> str:
 def independent(a: Claim, b: Claim) -> bool:
     """Two claims are independent unless they share an original source, one relays the
     other's source, or both reached us only through the same `via` chain."""
-    a_sources, b_sources = set(a.source), set(b.source)
-    if a_sources & b_sources:
+    a_via, b_via = a.via, b.via
+    b_sources = b.source
+    for source in a.source:  # lists of one to three ids: no sets needed
+        if source in b_sources or source in b_via:
+            return False
+    if any(source in a_via for source in b_sources):
         return False
-    if a_sources & set(b.via) or b_sources & set(a.via):
-        return False
-    return not (a.via and a.via == b.via)
+    return not (a_via and a_via == b_via)
 
 
 def origins(claims: Sequence[Claim]) -> int:
@@ -173,6 +194,8 @@ def origins(claims: Sequence[Claim]) -> int:
     under "not independent" (a shared source, a relay, the same via chain)."""
     if len(claims) <= 1:
         return len(claims)
+    if len(claims) == 2:
+        return 2 if independent(claims[0], claims[1]) else 1
     by_source: dict[str, list[int]] = defaultdict(list)
     by_relay: dict[str, list[int]] = defaultdict(list)
     by_chain: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -326,26 +349,33 @@ def find_contradictions(catalog: Catalog, pairs: Pairs | None = None) -> list[Co
             rules |= rules_of.pop(_key(members[0].id, members[1].id), set())
         ordered = tuple(r for r in RULES if r in rules)
         abouts = {c.about for c in members}
-        reason = declared.note or "declared by the analyst"
-        if len(members) == 2 and len(ordered) > 1:
-            reason = _reason(catalog, ordered, members[0], members[1]) + "; " + reason
         found.append(Contradiction(
             id=declared.id, rules=ordered, claims=tuple(declared.claims),
             question=abouts.pop() if len(abouts) == 1 else None,
-            explanation=" vs ".join(describe(catalog, c) for c in members),
-            reason=reason, note=declared.note,
+            note=declared.note, catalog=catalog,
         ))
+    claims = catalog.claims
     for (first, second), rules in rules_of.items():
-        a, b = catalog.claims[first], catalog.claims[second]
         ordered = tuple(r for r in RULES if r in rules)
+        about = claims[first].about
         found.append(Contradiction(
             id=pair_id(ordered[0], first, second), rules=ordered, claims=(first, second),
-            question=a.about if a.about == b.about else None,
-            explanation=f"{describe(catalog, a)} vs {describe(catalog, b)}",
-            reason=_reason(catalog, ordered, a, b),
+            question=about if about == claims[second].about else None, catalog=catalog,
         ))
     found.sort(key=lambda c: (c.question or "\uffff", c.id))
     return found
+
+
+def _explain(catalog: Catalog, item: Contradiction) -> tuple[str, str]:
+    """The explanation and the reason of a contradiction."""
+    members = [catalog.claims[c] for c in item.claims if c in catalog.claims]
+    explanation = " vs ".join(describe(catalog, c) for c in members)
+    if "declared" not in item.rules:
+        return explanation, _reason(catalog, item.rules, members[0], members[1])
+    reason = item.note or "declared by the analyst"
+    if len(members) == 2 and len(item.rules) > 1:
+        reason = _reason(catalog, item.rules, members[0], members[1]) + "; " + reason
+    return explanation, reason
 
 
 def find_series(catalog: Catalog) -> dict[str, Series]:

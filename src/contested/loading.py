@@ -210,11 +210,11 @@ def parse_timeline(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> P
 def _attach_origins(document: TimelineFile, tree: YamlMap, path: str) -> None:
     timeline_id = document.timeline.id if document.timeline else None
     if document.timeline is not None:
-        document.timeline._origin = Origin(path, timeline_id, tree.get("timeline"))
+        document.timeline.locate(Origin(path, timeline_id, tree.get("timeline")))
     for name in SECTIONS:
         raw_items = tree.get(name) or ()
         for entity, raw in zip(getattr(document, name), raw_items, strict=True):
-            entity._origin = Origin(path, timeline_id, raw)
+            entity.locate(Origin(path, timeline_id, raw))
 
 
 def _salvage(tree: YamlMap, path: str) -> tuple[TimelineFile, dict[tuple[str, str], Location]]:
@@ -225,7 +225,7 @@ def _salvage(tree: YamlMap, path: str) -> tuple[TimelineFile, dict[tuple[str, st
     raw_header = tree.get("timeline")
     header = _validate_alone(TimelineHeader, raw_header)
     if header is not None:
-        header._origin = Origin(path, header.id, raw_header)
+        header.locate(Origin(path, header.id, raw_header))
     timeline_id = header.id if header else None
     for name in SECTIONS:
         model = _MODEL_AT[(name,)]
@@ -238,7 +238,7 @@ def _salvage(tree: YamlMap, path: str) -> tuple[TimelineFile, dict[tuple[str, st
                     spot = raw.value_spots["id"]
                     broken[(name, raw["id"])] = Location(path, spot[0], spot[1])
                 continue
-            entity._origin = Origin(path, timeline_id, raw)
+            entity.locate(Origin(path, timeline_id, raw))
             kept.append(entity)
         parts[name] = kept
     return TimelineFile.model_construct(contested=1, timeline=header, **parts), broken
@@ -428,7 +428,7 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
             event = catalog.events.get(claim.event)
             if event is None:
                 check(claim, "event", [claim.event], "events")
-        claim._when = claim.as_of or (event.date if event else None) or claim.said
+        claim.resolve(when=claim.as_of or (event.date if event else None) or claim.said)
         problems.extend(_resolve_value(claim, catalog, broken_ids))
 
     for declared in catalog.contradictions.values():
@@ -484,10 +484,10 @@ def _resolve_value(claim: Claim, catalog: Catalog,
             f"{expected}; convert the figure (units are never converted for you)",
         ))
     if isinstance(value, QuantityForm):
-        claim._quantity = value.quantity()
+        claim.resolve(quantity=value.quantity())
     elif value is not None:
         try:
-            claim._quantity = exact(parse_number(value))
+            claim.resolve(quantity=exact(parse_number(value)))
         except QuantityError as error:
             problems.append(Diagnostic(
                 claim.origin.at("value"), "bad-value",

@@ -21,7 +21,6 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
-    PrivateAttr,
     Tag,
     WithJsonSchema,
     model_validator,
@@ -171,11 +170,18 @@ class Entity(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
 
-    _origin: Origin = PrivateAttr(default_factory=lambda: _NOWHERE)
+    # What the loader learns about an entity (where it was written; for a claim, its
+    # resolved figure and date) is kept in the instance's __dict__ beside the fields:
+    # reading a pydantic private attribute goes through __getattr__, ten times slower,
+    # and the engine reads these millions of times.
 
     @property
     def origin(self) -> Origin:
-        return self._origin
+        origin: Origin = self.__dict__.get("_origin", _NOWHERE)
+        return origin
+
+    def locate(self, origin: Origin) -> None:
+        self.__dict__["_origin"] = origin
 
 
 class TimelineHeader(Entity):
@@ -340,18 +346,25 @@ class Claim(Entity):
     supports: IdList = Field(default_factory=list, description="Claims this one corroborates.")
     note: Text | None = Field(None, description="Analyst's note, e.g. how a date was inferred.")
 
-    _quantity: Quantity | None = PrivateAttr(default=None)
-    _when: FuzzyDate | None = PrivateAttr(default=None)
-
     @property
     def quantity(self) -> Quantity | None:
         """The figure resolved to an interval, once the catalog has linked the question."""
-        return self._quantity
+        quantity: Quantity | None = self.__dict__.get("_quantity")
+        return quantity
 
     @property
     def when(self) -> FuzzyDate | None:
         """When the claimed state holds: as_of, else the event's date, else said."""
-        return self._when
+        when: FuzzyDate | None = self.__dict__.get("_when")
+        return when
+
+    def resolve(self, *, when: FuzzyDate | None = None, quantity: Quantity | None = None,
+                ) -> None:
+        """Set what linking found: the date the claim holds, and its figure."""
+        if when is not None:
+            self.__dict__["_when"] = when
+        if quantity is not None:
+            self.__dict__["_quantity"] = quantity
 
 
 class DeclaredContradiction(Entity):
