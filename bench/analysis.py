@@ -71,6 +71,7 @@ import pstats
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -98,12 +99,10 @@ from contested.analysis import (
     find_pairs,
     find_series,
     sanity_warnings,
-    source_names,
-    value_text,
 )
 from contested.loading import collector_paused, discover, load_catalog
 from contested.model import Catalog, Claim, Question
-from contested.quantities import ABOUT_MINIMUM, Quantity, format_number
+from contested.quantities import ABOUT_MINIMUM
 
 # Reuse bench/load.py's vocabulary, sources and fuzzy dates (the script's own folder is on
 # sys.path when it is run as a script; this also covers `import analysis` from elsewhere).
@@ -579,24 +578,26 @@ def verdict(label: str, found: Measured) -> None:
 # A drop-in variant of the four timed stages (same results, checked by same_results), to size
 # what src/contested/analysis.py could gain without changing its API. What it changes:
 #
-# 1. Claim.when / Claim.quantity are read from `claim.__pydantic_private__` once per claim.
-#    The properties go through pydantic's BaseModel.__getattr__ for private attributes
-#    (hasattr on a ModelPrivateAttr, then fields.py __getattr__): about 1.5 us per read,
-#    and the engine reads them 4.5 million times on the default catalog.
+# 1. Claim.when / Claim.quantity are read from the claim's __dict__ once per claim (where
+#    the loader keeps them since commit 17324e2; before it, the properties went through
+#    pydantic's __getattr__ for private attributes, about 1.6 us per read, 4.5 million
+#    reads per analyse on the default catalog).
 # 2. Per question, each claim's day span and (quantity) compared interval are computed once,
 #    as plain ints and a (low, high, low_closed, high_closed) tuple with +-inf for open ends,
 #    instead of _span() and Quantity.compared() (two new Interval objects) for every pair.
 #    The sweep is the engine's (same order of pairs), over indexes instead of claims.
-# 3. Strings are built once per claim or question, not once per pair: describe() of a claim,
-#    the text of its compared interval, the question's part of a reason.
-# 4. Contradiction ids come from the already sorted key; rules are shared tuples; the final
-#    order is reached by sorting per question by id, not one sort over a tuple key.
-# 5. corroborate: source and via sets are built once per claim; origins() is a union-find
-#    over tokens (a source, a relay that is someone's source, a via chain), linear in the
-#    group, with the fast answers for groups of 0, 1 and 2.
+# 3. find_contradictions: each conflicting pair keeps its rule and question from the sweep
+#    (no second lookup of both claims per pair); ids come from the already sorted key;
+#    rules are shared tuples; Contradiction is built positionally; the final order is
+#    reached by sorting per question by id, not one sort over a (question, id) key.
+#    Explanations and reasons stay lazy, as in the engine.
+# 4. corroborate: each claim's id, sources and via are read once (Facts); independence is
+#    tested on those short lists; origins() is a union-find over tokens (a source, a relay
+#    that is a member's source, a via chain), linear in the group, with the answers for
+#    groups of 0, 1 and 2 inline.
+# 5. Every stage runs under loading.collector_paused (see paused_collector).
 # 6. analyse: the grouping of claims by question is done once for pairs and series.
 
-_PRIVATE = "__pydantic_private__"
 _INF = float("inf")
 _RULE_TUPLES: dict[tuple[str, bool], tuple[str, ...]] = {
     (kind, disputed): tuple(r for r in RULES if r == kind or (disputed and r == "disputes"))
@@ -645,9 +646,9 @@ def grouped(catalog: Catalog) -> list[Group]:
         question = questions.get(about)
         if question is None:
             continue
-        private = getattr(claim, _PRIVATE)
+        resolved = claim.__dict__
         if question.kind == "quantity":
-            quantity = private["_quantity"]
+            quantity = resolved.get("_quantity")
             if quantity is None:
                 continue
             # Interval.widened(), inline: the same arithmetic, no objects.
@@ -664,7 +665,7 @@ def grouped(catalog: Catalog) -> list[Group]:
         if group is None:
             group = groups[about] = Group(question, [], [], [], [])
         group.compared.append(compared)
-        when = private["_when"]
+        when = resolved.get("_when")
         span = spans.get(id(when))
         if span is None:
             if when is None:
@@ -718,90 +719,13 @@ def fast_find_pairs(catalog: Catalog, groups: list[Group] | None = None) -> Pair
     return pairs
 
 
-class Texts:
-    """describe() per claim and the parts of reasons per claim and question, built once."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self.described: dict[str, str] = {}
-        self.names: dict[str, str] = {}
-        self.interval_text: dict[str, str] = {}
-        self.question_text: dict[str, tuple[str, str]] = {}
-
-    def describe(self, claim: Claim) -> str:
-        """`describe()` of the engine, once per claim, reading private attributes directly
-        and each source's name once."""
-        found = self.described.get(claim.id)
-        if found is not None:
-            return found
-        catalog = self.catalog
-        names = self.names
-        if not names:
-            names.update((s.id, s.name) for s in catalog.sources.values())
-        sources = claim.source
-        if len(sources) == 1:
-            who = names.get(sources[0], sources[0])
-        else:
-            listed = [names.get(s, s) for s in sources]
-            who = " and ".join(listed) if len(listed) <= 2 else ", ".join(listed)
-        private = getattr(claim, _PRIVATE)
-        quantity, when = private["_quantity"], private["_when"]
-        value = claim.value
-        if quantity is not None:
-            question = catalog.questions.get(claim.about or "")
-            what = quantity.text + (f" {question.unit}" if question and question.unit else "")
-        elif isinstance(value, str):
-            what = value
-        else:
-            what = value_text(catalog, claim)
-        found = f"{who}: {what} ({'undated' if when is None else when.text})"
-        self.described[claim.id] = found
-        return found
-
-    def reason(self, rules: tuple[str, ...], a: Claim, b: Claim) -> str:
-        """`_reason` of the engine, from cached parts."""
-        catalog = self.catalog
-        question = catalog.questions.get(a.about or "") if a.about == b.about else None
-        parts = []
-        if question is not None and ("category" in rules or "quantity" in rules):
-            category, quantity = self.question_parts(question)
-            if "category" in rules:
-                parts.append(category)
-            if "quantity" in rules:
-                qa, qb = getattr(a, _PRIVATE)["_quantity"], getattr(b, _PRIVATE)["_quantity"]
-                if qa and qb:
-                    parts.append(f"{self.compared_text(a, qa, question)} and "
-                                 f"{self.compared_text(b, qb, question)}{quantity}")
-        if "disputes" in rules:
-            disputer, disputed = (a, b) if b.id in a.disputes else (b, a)
-            parts.append(f"{source_names(catalog, disputer)} disputes '{disputed.id}'")
-        return "; ".join(parts)
-
-    def question_parts(self, question: Question) -> tuple[str, str]:
-        found = self.question_text.get(question.id)
-        if found is None:
-            unit = f" {question.unit}" if question.unit else ""
-            found = self.question_text[question.id] = (
-                f"different answers to '{question.text}' at overlapping dates",
-                f"{unit} do not meet (tolerance {format_number(question.tolerance * 100)}%, "
-                "about ±10% at least)",
-            )
-        return found
-
-    def compared_text(self, claim: Claim, quantity: Quantity, question: Question) -> str:
-        found = self.interval_text.get(claim.id)
-        if found is None:
-            found = self.interval_text[claim.id] = str(quantity.compared(question.tolerance))
-        return found
-
-
 @paused_collector
 def fast_find_contradictions(catalog: Catalog, pairs: Pairs) -> list[Contradiction]:
     claims = catalog.claims
-    rule_of: dict[tuple[str, str], str] = {}
-    for a, b, rule in pairs.conflicts:
+    found_pairs: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for a, b, rule in pairs.conflicts:  # a pair of the sweep: both answer a's question
         first, second = a.id, b.id
-        rule_of[(first, second) if first < second else (second, first)] = rule
+        found_pairs[(first, second) if first < second else (second, first)] = (rule, a.about)
     disputed: set[tuple[str, str]] = set()
     for claim in claims.values():
         if claim.disputes:
@@ -809,39 +733,30 @@ def fast_find_contradictions(catalog: Catalog, pairs: Pairs) -> list[Contradicti
                 if other != claim.id and other in claims:
                     disputed.add(_key(claim.id, other))
     for key in disputed:
-        rule_of.setdefault(key, "")
-    texts = Texts(catalog)
-    describe = texts.describe
+        if key not in found_pairs:
+            about = claims[key[0]].about
+            found_pairs[key] = ("", about if about == claims[key[1]].about else None)
     by_question: dict[str | None, list[Contradiction]] = defaultdict(list)
     for declared in catalog.contradictions.values():
         members = [claims[c] for c in declared.claims if c in claims]
         rules = {"declared"}
         if len(members) == 2:
             key = _key(members[0].id, members[1].id)
-            kind = rule_of.pop(key, None)
+            kind, _ = found_pairs.pop(key, ("", None))
             if kind:
                 rules.add(kind)
             if key in disputed:
                 rules.add("disputes")
         ordered = tuple(r for r in RULES if r in rules)
         abouts = {c.about for c in members}
-        reason = declared.note or "declared by the analyst"
-        if len(members) == 2 and len(ordered) > 1:
-            reason = texts.reason(ordered, members[0], members[1]) + "; " + reason
         question = abouts.pop() if len(abouts) == 1 else None
         by_question[question].append(Contradiction(
-            declared.id, ordered, tuple(declared.claims), question,
-            " vs ".join(describe(c) for c in members), reason, declared.note,
+            declared.id, ordered, tuple(declared.claims), question, declared.note, catalog,
         ))
-    for key, kind in rule_of.items():
-        first, second = key
-        a, b = claims[first], claims[second]
+    for key, (kind, question) in found_pairs.items():
         ordered = _RULE_TUPLES[kind, key in disputed]
-        about = a.about
-        question = about if about == b.about else None
         by_question[question].append(Contradiction(
-            f"{ordered[0]}~{first}~{second}", ordered, key, question,
-            f"{describe(a)} vs {describe(b)}", texts.reason(ordered, a, b),
+            f"{ordered[0]}~{key[0]}~{key[1]}", ordered, key, question, None, catalog,
         ))
     found: list[Contradiction] = []
     by_id = attrgetter("id")
@@ -1000,7 +915,7 @@ def fast_find_series(catalog: Catalog, groups: list[Group] | None = None) -> dic
 
 def fast_representative(group: Sequence[Claim]) -> float | None:
     """`_representative` of the engine, reading each quantity once."""
-    quantities = [q for q in (getattr(c, _PRIVATE)["_quantity"] for c in group) if q is not None]
+    quantities = [q for q in (c.__dict__.get("_quantity") for c in group) if q is not None]
     points = [q.plotted for q in quantities if q.form in ("exact", "about", "between")]
     figures = [p for p in points if p is not None] or [
         q.plotted for q in quantities if q.plotted is not None
@@ -1081,8 +996,13 @@ def same_results(engine: Measured, fast: Measured) -> None:
         return ([(a.id, b.id, rule) for a, b, rule in pairs.conflicts],
                 [(a.id, b.id) for a, b in pairs.agreements])
 
+    def texts(found: list[Contradiction]) -> list[tuple[str, str]]:
+        return [(c.explanation, c.reason) for c in [*found[:500], *found[-500:]]]
+
     checks = {
         "pairs": ids(engine.pairs) == ids(fast.pairs),
+        "explanations and reasons (first and last 500)":
+            texts(engine.contradictions) == texts(fast.contradictions),
         "contradictions": engine.contradictions == fast.contradictions,
         "corroboration": engine.corroboration == fast.corroboration,
         "series": engine.series == fast.series,
@@ -1094,8 +1014,26 @@ def same_results(engine: Measured, fast: Measured) -> None:
     wrong = [name for name, same in checks.items() if not same]
     if wrong:
         sys.exit(f"bench: the prototype differs from the engine in: {', '.join(wrong)}")
-    print("  same results as the engine: pairs (same order), contradictions (same order), "
-          "corroboration, series, analyse")
+    print("  same results as the engine: pairs (same order), contradictions (same order, "
+          "same texts), corroboration, series, analyse")
+
+
+def engine_version() -> str:
+    """The commit of the engine measured, and whether src/ differs from it (read-only git:
+    other people edit the engine while benchmarks run)."""
+    root = BENCH.parent
+    environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True,
+                                env=environment).stdout.strip()
+        changed = subprocess.run(["git", "-C", str(root), "diff", "--quiet", "HEAD", "--",
+                                  "src"], capture_output=True, check=False,
+                                 env=environment).returncode
+    except (OSError, subprocess.CalledProcessError):
+        return f"{analysis_module.__file__} (not a git checkout)"
+    return f"{analysis_module.__file__} at git {commit}" + (
+        ", with uncommitted changes in src/" if changed else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1125,6 +1063,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for line in load.machine():
         print(line)
+    print(f"engine:   {engine_version()}")
     directory = args.keep or Path(tempfile.mkdtemp(prefix="contested-bench-analysis-"))
     try:
         directory.mkdir(parents=True, exist_ok=True)

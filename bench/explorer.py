@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import platform
 import statistics
@@ -134,7 +133,6 @@ def main() -> int:
             return 1
         start = time.perf_counter()
         analysis = analyse(result.catalog)
-        gc.freeze()  # as the explorer does once it has loaded
         print(f"load {loaded:.1f} s, analyse {time.perf_counter() - start:.1f} s, "
               f"{len(analysis.contradictions):,} contradictions")
     print("keypress to repaint, CPU of this process per key (headless, 120x40):")

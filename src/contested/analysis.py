@@ -21,10 +21,11 @@ from __future__ import annotations
 import heapq
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from contested.collector import collector_paused
 from contested.dates import FuzzyDate
 from contested.diagnostics import Diagnostic, Location, Severity, sort_diagnostics
 from contested.model import Catalog, Claim, Question
@@ -133,7 +134,7 @@ class Analysis:
     catalog: Catalog
     contradictions: list[Contradiction]
     series: dict[str, Series]
-    corroboration: dict[str, Corroboration]
+    corroboration: Mapping[str, Corroboration]
     warnings: list[Diagnostic]
     _by_claim: dict[str, list[Contradiction]] = field(default_factory=dict, repr=False)
 
@@ -428,8 +429,53 @@ def _representative(group: Sequence[Claim]) -> float | None:
     return float(statistics.median(figures)) if figures else None
 
 
+class CorroborationIndex(Mapping[str, Corroboration]):
+    """Per claim, its `Corroboration`, worked out when first asked for.
+
+    The pairs are found once for the whole catalog; counting origins claim by claim is
+    left until a claim is shown or exported, so the cost follows what is looked at.
+    """
+
+    def __init__(self, catalog: Catalog, agree: dict[str, list[Claim]],
+                 against: dict[str, list[Claim]]) -> None:
+        self.catalog = catalog
+        self.agree = agree
+        self.against = against
+        self._keys = list(dict.fromkeys([*agree, *against]))
+        self._made: dict[str, Corroboration] = {}
+
+    def __getitem__(self, claim_id: str) -> Corroboration:
+        made = self._made.get(claim_id)
+        if made is not None:
+            return made
+        if claim_id not in self.agree and claim_id not in self.against:
+            raise KeyError(claim_id)
+        claim = self.catalog.claims[claim_id]
+        agreeing = self.agree.get(claim_id, [])
+        free = [c for c in agreeing if independent(claim, c)]
+        contradicting = list({c.id: c for c in self.against.get(claim_id, [])}.values())
+        made = self._made[claim_id] = Corroboration(
+            claim=claim_id,
+            agreeing=tuple(c.id for c in agreeing),
+            independent_agreeing=tuple(c.id for c in free),
+            agreeing_origins=origins(free),
+            contradicting=tuple(c.id for c in contradicting),
+            contradicting_origins=origins([c for c in contradicting if independent(claim, c)]),
+        )
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self.agree or claim_id in self.against
+
+
 def corroborate(catalog: Catalog, contradictions: Sequence[Contradiction],
-                pairs: Pairs | None = None) -> dict[str, Corroboration]:
+                pairs: Pairs | None = None) -> CorroborationIndex:
     """Per claim: agreeing claims (same answer, overlapping dates) and contradicting ones,
     with the number of independent origins behind each."""
     pairs = find_pairs(catalog) if pairs is None else pairs
@@ -438,30 +484,17 @@ def corroborate(catalog: Catalog, contradictions: Sequence[Contradiction],
         agree[a.id].append(b)
         agree[b.id].append(a)
     against: dict[str, list[Claim]] = defaultdict(list)
+    claims = catalog.claims
     for found in contradictions:
-        members = [catalog.claims[c] for c in found.claims if c in catalog.claims]
+        members = [claims[c] for c in found.claims if c in claims]
         for claim in members:
-            against[claim.id].extend(m for m in members if m.id != claim.id)
-    result: dict[str, Corroboration] = {}
-    for claim_id in agree.keys() | against.keys():
-        claim = catalog.claims[claim_id]
-        agreeing = agree.get(claim_id, [])
-        free = [c for c in agreeing if independent(claim, c)]
-        contradicting = list({c.id: c for c in against.get(claim_id, [])}.values())
-        result[claim_id] = Corroboration(
-            claim=claim_id,
-            agreeing=tuple(c.id for c in agreeing),
-            independent_agreeing=tuple(c.id for c in free),
-            agreeing_origins=origins(free),
-            contradicting=tuple(c.id for c in contradicting),
-            contradicting_origins=origins([c for c in contradicting if independent(claim, c)]),
-        )
-    return result
+            against[claim.id].extend(m for m in members if m is not claim)
+    return CorroborationIndex(catalog, dict(agree), dict(against))
 
 
 # --- warnings -------------------------------------------------------------------------------
 
-def sanity_warnings(catalog: Catalog, corroboration: dict[str, Corroboration]
+def sanity_warnings(catalog: Catalog, corroboration: Mapping[str, Corroboration]
                     ) -> list[Diagnostic]:
     """The checks an experienced analyst makes; reported, never refused."""
     warnings: list[Diagnostic] = []
@@ -480,6 +513,8 @@ def sanity_warnings(catalog: Catalog, corroboration: dict[str, Corroboration]
             events_with_claims.add(claim.event)
         if claim.about:
             per_question[claim.about] += 1
+        if claim.credibility not in (1, 5):
+            continue
         found = corroboration.get(claim.id)
         if claim.credibility == 1 and (found is None or found.agreeing_origins == 0):
             warn(claim.origin.at("credibility"), "credibility-1-unconfirmed",
@@ -512,14 +547,15 @@ def sanity_warnings(catalog: Catalog, corroboration: dict[str, Corroboration]
 
 def analyse(catalog: Catalog) -> Analysis:
     """Contradictions, series, corroboration and warnings for one catalog."""
-    pairs = find_pairs(catalog)
-    contradictions = find_contradictions(catalog, pairs)
-    corroboration = corroborate(catalog, contradictions, pairs)
-    return Analysis(
-        catalog=catalog,
-        contradictions=contradictions,
-        series=find_series(catalog),
-        corroboration=corroboration,
-        warnings=sanity_warnings(catalog, corroboration),
-    )
+    with collector_paused():
+        pairs = find_pairs(catalog)
+        contradictions = find_contradictions(catalog, pairs)
+        corroboration = corroborate(catalog, contradictions, pairs)
+        return Analysis(
+            catalog=catalog,
+            contradictions=contradictions,
+            series=find_series(catalog),
+            corroboration=corroboration,
+            warnings=sanity_warnings(catalog, corroboration),
+        )
 

@@ -7,10 +7,8 @@ loaded cleanly (all of them when there is no error), for the explorer's partial 
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from contested.collector import collector_paused
 from contested.diagnostics import (
     Diagnostic,
     DiagnosticError,
@@ -95,24 +94,6 @@ class LoadResult:
     def failed_paths(self) -> list[str]:
         failed = {d.location.path for d in self.diagnostics}
         return [p for p in self.paths if p in failed]
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while loading, then freeze what was built.
-
-    Loading builds a million acyclic objects: scanning them again and again costs 3-6x
-    the whole load, and even one pass after loading costs a fifth of it. Frozen, they are
-    never scanned; they are still freed by reference counting when dropped.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def discover(paths: Sequence[str | Path]) -> tuple[list[str], list[Diagnostic]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -73,10 +72,7 @@ class ContestedApp(App[int]):
             self.call_from_thread(self.show_errors, result)
             return
         self.call_from_thread(screen.analysing)
-        analysis = analyse(result.catalog)
-        # What was loaded and found lives as long as the app: keep the collector from
-        # scanning it again and again (a pause of a third of a second per full pass).
-        gc.freeze()
+        analysis = analyse(result.catalog)  # frozen out of the collector's passes
         self.call_from_thread(self.show_catalog, analysis, [])
 
     def show_catalog(self, analysis: Analysis, partial: list[str]) -> None:
