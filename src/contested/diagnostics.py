@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,6 +18,16 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+def shown_path(path: str) -> str:
+    """A path as a person wants to read it: relative to the current directory when it
+    lies below it (as ruff and compilers print them), else as given."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place in a file: 1-based line and column, as editors count them."""
@@ -26,9 +37,10 @@ class Location:
     column: int = 0
 
     def __str__(self) -> str:
+        path = shown_path(self.path)
         if self.line:
-            return f"{self.path}:{self.line}:{self.column}"
-        return self.path
+            return f"{path}:{self.line}:{self.column}"
+        return path
 
 
 @dataclass(frozen=True, slots=True)
