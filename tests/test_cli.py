@@ -246,3 +246,10 @@ def test_contradictions_of_a_broken_catalog_exit_1(write: Write) -> None:
     assert done.returncode == 1
     assert done.stdout == ""
     assert f"{bad}:3:5: source 'a' has no 'name', which is required" in done.stderr
+
+
+def test_the_cli_offers_the_engines_rules() -> None:
+    import contested.analysis
+    import contested.cli
+
+    assert contested.cli.RULES == contested.analysis.RULES

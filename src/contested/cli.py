@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from contested.loading import LoadResult
 
 RULES = ("declared", "category", "quantity", "disputes")
+"""`contested.analysis.RULES`, written here so that `--help` does not import the engine
+(and pydantic); a test keeps the two equal."""
 
 EXIT_OK = 0
 EXIT_INVALID = 1

@@ -30,7 +30,6 @@ from contested.analysis import (
     value_text,
 )
 from contested.dates import FuzzyDate
-from contested.diagnostics import Diagnostic
 from contested.model import Catalog, Claim, Source
 from contested.quantities import Quantity, format_number
 from contested.text import printable
@@ -193,10 +192,6 @@ def _series_record(catalog: Catalog, series: Series) -> dict[str, Any]:
     }
 
 
-def _warning_record(warning: Diagnostic) -> dict[str, Any]:
-    return warning.as_dict()
-
-
 # --- JSON ---------------------------------------------------------------------------------
 
 def to_json(analysis: Analysis) -> str:
@@ -238,7 +233,7 @@ def to_json(analysis: Analysis) -> str:
              "contradicting_origins": c.contradicting_origins}
             for c in sorted(analysis.corroboration.values(), key=lambda c: c.claim)
         ],
-        "warnings": [_warning_record(w) for w in analysis.warnings],
+        "warnings": [w.as_dict() for w in analysis.warnings],
     }
     return json.dumps(document, indent=2) + "\n"
 
