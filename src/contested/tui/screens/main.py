@@ -135,6 +135,12 @@ class MainScreen(Screen[None]):
         self._titles()
         self.show_pane("timeline")
         self.on_resize()
+        # The search index of a big catalog takes seconds: build it while the analyst
+        # reads, not when they first press /.
+        self.run_worker(self._build_search_index, thread=True, exit_on_error=False)
+
+    def _build_search_index(self) -> None:
+        _ = self.search_index.entries
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 120, "-wide")
