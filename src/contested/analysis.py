@@ -288,10 +288,10 @@ class Pairs:
     agreements: list[tuple[Claim, Claim]] = field(default_factory=list)
 
 
-def find_pairs(catalog: Catalog) -> Pairs:
+def find_pairs(catalog: Catalog, answers: dict[str, list[Claim]] | None = None) -> Pairs:
     pairs = Pairs()
     conflicts, agreements = pairs.conflicts, pairs.agreements
-    for question_id, claims in _answers(catalog).items():
+    for question_id, claims in (_answers(catalog) if answers is None else answers).items():
         question = catalog.questions[question_id]
         for a, b in _sweep(claims):
             if _conflict(question, a, b):
@@ -379,11 +379,12 @@ def _explain(catalog: Catalog, item: Contradiction) -> tuple[str, str]:
     return explanation, reason
 
 
-def find_series(catalog: Catalog) -> dict[str, Series]:
+def find_series(catalog: Catalog, answers: dict[str, list[Claim]] | None = None
+                ) -> dict[str, Series]:
     """Per question, the claims grouped into steps of overlapping dates, in time order;
     a question with two steps or more has a series."""
     series: dict[str, Series] = {}
-    for question_id, claims in _answers(catalog).items():
+    for question_id, claims in (_answers(catalog) if answers is None else answers).items():
         ordered = sorted(claims, key=lambda c: _span(c.when))
         groups: list[list[Claim]] = []
         reach = _NEVER - 1
@@ -548,13 +549,14 @@ def sanity_warnings(catalog: Catalog, corroboration: Mapping[str, Corroboration]
 def analyse(catalog: Catalog) -> Analysis:
     """Contradictions, series, corroboration and warnings for one catalog."""
     with collector_paused():
-        pairs = find_pairs(catalog)
+        answers = _answers(catalog)  # grouped once, for the pairs and the series
+        pairs = find_pairs(catalog, answers)
         contradictions = find_contradictions(catalog, pairs)
         corroboration = corroborate(catalog, contradictions, pairs)
         return Analysis(
             catalog=catalog,
             contradictions=contradictions,
-            series=find_series(catalog),
+            series=find_series(catalog, answers),
             corroboration=corroboration,
             warnings=sanity_warnings(catalog, corroboration),
         )
