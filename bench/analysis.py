@@ -77,7 +77,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from operator import attrgetter
@@ -90,6 +90,7 @@ from contested.analysis import (
     Analysis,
     Contradiction,
     Corroboration,
+    CorroborationIndex,
     Pairs,
     Series,
     SeriesStep,
@@ -827,16 +828,9 @@ def fast_origins(members: Sequence[Claim]) -> int:
     return sum(1 for index in range(count) if _root(parent, index) == index)
 
 
-class FastCorroboration(Mapping[str, Corroboration]):
-    """The engine's CorroborationIndex (each claim's Corroboration worked out when first
-    asked for), with `dependent` and `fast_origins`."""
-
-    def __init__(self, catalog: Catalog, agree: dict[str, list[Claim]],
-                 against: dict[str, list[Claim]]) -> None:
-        self.catalog = catalog
-        self.agree = agree
-        self.against = against
-        self._made: dict[str, Corroboration] = {}
+class FastCorroboration(CorroborationIndex):
+    """The engine's CorroborationIndex, working a claim out with `dependent` and
+    `fast_origins`."""
 
     def __getitem__(self, claim_id: str) -> Corroboration:
         made = self._made.get(claim_id)
@@ -862,15 +856,6 @@ class FastCorroboration(Mapping[str, Corroboration]):
             len(free_against) if len(free_against) < 2 else fast_origins(free_against),
         )
         return made
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys([*self.agree, *self.against]))
-
-    def __len__(self) -> int:
-        return len(self.agree.keys() | self.against.keys())
-
-    def __contains__(self, claim_id: object) -> bool:
-        return claim_id in self.agree or claim_id in self.against
 
 
 def fast_corroborate(catalog: Catalog, contradictions: Sequence[Contradiction],
