@@ -253,15 +253,6 @@ class Browser:
         return [(sources[a], sources[b], n) for (a, b), n in counts.most_common()
                 if a in sources and b in sources]
 
-    def side_matrix(self) -> tuple[list[str], dict[tuple[str, str], int]]:
-        """Contradictions between sides (a side against itself counts too)."""
-        counts: Counter[tuple[str, str]] = Counter()
-        for first, second, n in self.source_pairs():
-            a, b = sorted((first.side, second.side))
-            counts[(a, b)] += n
-        sides = sorted({s for pair in counts for s in pair})
-        return sides, dict(counts)
-
     def who_contradicts_whom_rows(self) -> list[Row]:
         return [Row(f"{a.id}|{b.id}", (a.name, f"[{a.side}]", "vs", b.name, f"[{b.side}]",
                                       str(n)))

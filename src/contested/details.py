@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from contested.analysis import Analysis, date_text, source_names, value_text
 from contested.browse import Browser
 
-KINDS = ("event", "claim", "source", "question", "contradiction")
-
 
 @dataclass(frozen=True, slots=True)
 class Link:

@@ -2,14 +2,13 @@
 
 A plain `str` handed to most Textual widgets is parsed as markup (`[@click=...]` runs an
 action, an unbalanced `[/]` raises), and control characters reach the terminal. Every
-string that came from a timeline goes through `plain` (Textual `Content`) or
-`plain_text` (Rich `Text`): built from the characters, never parsed, after
+string that came from a timeline goes through `plain` or `plain_lines` (Textual
+`Content`) or `notify`: built from the characters, never parsed, after
 `contested.text.printable` has replaced control, escape and bidi characters.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.content import Content
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
@@ -25,11 +24,6 @@ def plain(text: str | None) -> Content:
 def plain_lines(text: str | None) -> Content:
     """Data as Textual content, keeping its line breaks."""
     return Content(printable(text or "", keep_newlines=True))
-
-
-def plain_text(text: str | None, style: str = "") -> Text:
-    """Data as a Rich `Text` (for renderables and notifications)."""
-    return Text(printable(text or ""), style=style, no_wrap=False, end="")
 
 
 def notify(node: MessagePump, text: str, *, severity: SeverityLevel = "information",
