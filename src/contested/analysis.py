@@ -11,31 +11,42 @@ Rules (docs/timeline-format.md, "When claims contradict"):
 Declared entries and disputes links are the analyst's word and need no overlapping
 dates. A claim with no date at all (no as_of, event or said) may hold at any time.
 
-Pairs are found per question by a sort-and-sweep over `as_of`: every pair the sweep
-meets overlaps in time, so it is either a contradiction or an agreement, and both are
-reported. The cost follows the output, not the square of the catalog.
+Pairs are found per question over `as_of` with array operations (`contested.pairs`):
+every pair at overlapping dates is either a contradiction or an agreement, and both are
+reported. Contradictions, series and corroboration are held as arrays and made into
+objects when read, so the cost follows what is shown, not the size of the catalog.
 """
 
 from __future__ import annotations
 
-import heapq
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import overload
+
+import numpy as np
 
 from contested.collector import collector_paused
+from contested.columns import ALWAYS, NEVER
 from contested.dates import FuzzyDate
 from contested.diagnostics import Diagnostic, Location, Severity, sort_diagnostics
-from contested.model import Catalog, Claim, Question
+from contested.model import Catalog, Claim
+from contested.pairs import (
+    Bools,
+    ClaimTable,
+    Ints,
+    Pairs,
+    by_question,
+    claim_table,
+    find_pairs,
+    keyed,
+)
 from contested.quantities import format_number
 
 RULES: tuple[str, ...] = ("declared", "category", "quantity", "disputes")
 """In the order a contradiction names them; the first is its `rule`."""
-
-_NEVER = -(10**9)
-_ALWAYS = 10**9
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,19 +143,14 @@ class Analysis:
     """Everything the engine found in one catalog."""
 
     catalog: Catalog
-    contradictions: list[Contradiction]
-    series: dict[str, Series]
+    contradictions: Contradictions
+    series: Mapping[str, Series]
     corroboration: Mapping[str, Corroboration]
     warnings: list[Diagnostic]
-    _by_claim: dict[str, list[Contradiction]] = field(default_factory=dict, repr=False)
 
     def contradictions_of(self, claim_id: str) -> list[Contradiction]:
         """The contradictions a claim is part of."""
-        if not self._by_claim and self.contradictions:
-            for found in self.contradictions:
-                for member in found.claims:
-                    self._by_claim.setdefault(member, []).append(found)
-        return self._by_claim.get(claim_id, [])
+        return self.contradictions.of(claim_id)
 
 
 # --- describing claims for people -------------------------------------------------------
@@ -231,74 +237,10 @@ def origins(claims: Sequence[Claim]) -> int:
     return groups
 
 
-# --- finding pairs ------------------------------------------------------------------------
+# --- contradictions -----------------------------------------------------------------------
 
-def _span(when: FuzzyDate | None) -> tuple[int, int]:
-    if when is None:
-        return _NEVER, _ALWAYS
-    low = when.earliest.toordinal() if when.earliest else _NEVER
-    high = when.latest.toordinal() if when.latest else _ALWAYS
-    return low, high
-
-
-def _sweep(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Claim]]:
-    """Every pair of claims whose `as_of` ranges share a day, each pair once."""
-    ordered = sorted(((*_span(c.when), i, c) for i, c in enumerate(claims)),
-                     key=lambda item: (item[0], item[2]))
-    active: list[tuple[int, int, Claim]] = []
-    for low, high, index, claim in ordered:
-        while active and active[0][0] < low:
-            heapq.heappop(active)
-        for _, _, other in active:
-            yield other, claim
-        heapq.heappush(active, (high, index, claim))
-
-
-def _conflict(question: Question, a: Claim, b: Claim) -> bool:
-    """True when two claims at overlapping dates give answers that cannot both hold."""
-    if question.kind == "category":
-        return a.value != b.value
-    qa, qb = a.quantity, b.quantity
-    assert qa is not None
-    assert qb is not None
-    return not qa.compared(question.tolerance).intersects(qb.compared(question.tolerance))
-
-
-def _answers(catalog: Catalog) -> dict[str, list[Claim]]:
-    """Claims with a value, grouped by the question they answer."""
-    grouped: dict[str, list[Claim]] = defaultdict(list)
-    for claim in catalog.claims.values():
-        if claim.about is None or claim.value is None:
-            continue
-        question = catalog.questions.get(claim.about)
-        if question is None:
-            continue
-        if question.kind == "quantity" and claim.quantity is None:
-            continue
-        grouped[claim.about].append(claim)
-    return grouped
-
-
-@dataclass
-class Pairs:
-    """What one sweep over every question found: pairs at overlapping dates that
-    conflict (with the question's kind as rule) and pairs that agree."""
-
-    conflicts: list[tuple[Claim, Claim, str]] = field(default_factory=list)
-    agreements: list[tuple[Claim, Claim]] = field(default_factory=list)
-
-
-def find_pairs(catalog: Catalog, answers: dict[str, list[Claim]] | None = None) -> Pairs:
-    pairs = Pairs()
-    conflicts, agreements = pairs.conflicts, pairs.agreements
-    for question_id, claims in (_answers(catalog) if answers is None else answers).items():
-        question = catalog.questions[question_id]
-        for a, b in _sweep(claims):
-            if _conflict(question, a, b):
-                conflicts.append((a, b, question.kind))
-            else:
-                agreements.append((a, b))
-    return pairs
+_CATEGORY, _QUANTITY, _DISPUTES = 1, 2, 4
+_PAIR_RULES = ((_CATEGORY, "category"), (_QUANTITY, "quantity"), (_DISPUTES, "disputes"))
 
 
 def pair_id(rule: str, a: str, b: str) -> str:
@@ -327,46 +269,6 @@ def _reason(catalog: Catalog, rules: Sequence[str], a: Claim, b: Claim) -> str:
     return "; ".join(parts)
 
 
-def _key(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a < b else (b, a)
-
-
-def find_contradictions(catalog: Catalog, pairs: Pairs | None = None) -> list[Contradiction]:
-    """Every contradiction in the catalog, each pair once with all its rules."""
-    pairs = find_pairs(catalog) if pairs is None else pairs
-    rules_of: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for a, b, rule in pairs.conflicts:
-        rules_of[_key(a.id, b.id)].add(rule)
-    for claim in catalog.claims.values():
-        for other in claim.disputes:
-            if other != claim.id and other in catalog.claims:
-                rules_of[_key(claim.id, other)].add("disputes")
-
-    found: list[Contradiction] = []
-    for declared in catalog.contradictions.values():
-        members = [catalog.claims[c] for c in declared.claims if c in catalog.claims]
-        rules = {"declared"}
-        if len(members) == 2:
-            rules |= rules_of.pop(_key(members[0].id, members[1].id), set())
-        ordered = tuple(r for r in RULES if r in rules)
-        abouts = {c.about for c in members}
-        found.append(Contradiction(
-            id=declared.id, rules=ordered, claims=tuple(declared.claims),
-            question=abouts.pop() if len(abouts) == 1 else None,
-            note=declared.note, catalog=catalog,
-        ))
-    claims = catalog.claims
-    for (first, second), rules in rules_of.items():
-        ordered = tuple(r for r in RULES if r in rules)
-        about = claims[first].about
-        found.append(Contradiction(
-            id=pair_id(ordered[0], first, second), rules=ordered, claims=(first, second),
-            question=about if about == claims[second].about else None, catalog=catalog,
-        ))
-    found.sort(key=lambda c: (c.question or "\uffff", c.id))
-    return found
-
-
 def _explain(catalog: Catalog, item: Contradiction) -> tuple[str, str]:
     """The explanation and the reason of a contradiction."""
     members = [catalog.claims[c] for c in item.claims if c in catalog.claims]
@@ -379,35 +281,226 @@ def _explain(catalog: Catalog, item: Contradiction) -> tuple[str, str]:
     return explanation, reason
 
 
-def find_series(catalog: Catalog, answers: dict[str, list[Claim]] | None = None
-                ) -> dict[str, Series]:
-    """Per question, the claims grouped into steps of overlapping dates, in time order;
-    a question with two steps or more has a series."""
-    series: dict[str, Series] = {}
-    for question_id, claims in (_answers(catalog) if answers is None else answers).items():
-        ordered = sorted(claims, key=lambda c: _span(c.when))
-        groups: list[list[Claim]] = []
-        reach = _NEVER - 1
-        for claim in ordered:
-            low, high = _span(claim.when)
-            if groups and low <= reach:
-                groups[-1].append(claim)
-                reach = max(reach, high)
-            else:
-                groups.append([claim])
-                reach = high
-        if len(groups) < 2:
+class Contradictions(Sequence[Contradiction]):
+    """Every contradiction of a catalog, ordered by question (undecided last), declared
+    ones first, then by rule and claim ids; each made when first read.
+
+    The pairs are held as rows of the claim table, so a catalog with 300,000 of them
+    costs arrays, and the explorer makes the screenful it shows.
+    """
+
+    def __init__(self, catalog: Catalog, table: ClaimTable, declared: list[Contradiction], *,
+                 first: Ints, second: Ints, rules: Ints, question: Ints, order: Ints) -> None:
+        self.catalog = catalog
+        self.table = table
+        self.declared = declared
+        self.first, self.second, self.rules, self.question = first, second, rules, question
+        self.order = order  # entry n < len(declared) is declared[n], else pair n - len(declared)
+        self._made: dict[int, Contradiction] = {}
+        self._members: tuple[Ints, Ints] | None = None
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    @overload
+    def __getitem__(self, index: int) -> Contradiction: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Contradiction]: ...
+
+    def __getitem__(self, index: int | slice) -> Contradiction | list[Contradiction]:
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        made = self._made.get(index)
+        if made is None:
+            made = self._made[index] = self._make(int(self.order[index]))
+        return made
+
+    def __iter__(self) -> Iterator[Contradiction]:
+        return (self[n] for n in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                         strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _make(self, entry: int) -> Contradiction:
+        if entry < len(self.declared):
+            return self.declared[entry]
+        pair = entry - len(self.declared)
+        mask = int(self.rules[pair])
+        rules = tuple(name for bit, name in _PAIR_RULES if mask & bit)
+        ids = self.table.ids
+        first, second = ids[self.first[pair]], ids[self.second[pair]]
+        question = int(self.question[pair])
+        return Contradiction(
+            id=f"{rules[0]}~{first}~{second}", rules=rules, claims=(first, second),
+            question=self.table.question_ids[question] if question >= 0 else None,
+            catalog=self.catalog,
+        )
+
+    def _membership(self) -> tuple[Ints, Ints]:
+        """For each claim row, the positions of its contradictions: (offsets, positions)."""
+        if self._members is None:
+            position = np.empty(len(self.order), dtype=np.int64)
+            position[self.order] = np.arange(len(self.order))
+            row_of = self.table.row_of
+            declared_rows = [(row, n) for n, found in enumerate(self.declared)
+                             for row in map(row_of, found.claims) if row is not None]
+            extra = len(self.declared)
+            rows = np.concatenate([
+                np.array([r for r, _ in declared_rows], dtype=np.int64),
+                self.first, self.second])
+            positions = np.concatenate([
+                position[np.array([n for _, n in declared_rows], dtype=np.int64)],
+                position[extra:], position[extra:]])
+            by_row = np.lexsort((positions, rows))
+            offsets = np.searchsorted(rows[by_row], np.arange(len(self.table.claims) + 1))
+            self._members = (offsets, positions[by_row])
+        return self._members
+
+    def count_of(self, claim_id: str) -> int:
+        """How many contradictions a claim is part of."""
+        row = self.table.row_of(claim_id)
+        if row is None:
+            return 0
+        offsets, _ = self._membership()
+        return int(offsets[row + 1] - offsets[row])
+
+    def counts(self) -> dict[str, int]:
+        """Claim id → how many contradictions it is part of, for claims in any."""
+        offsets, _ = self._membership()
+        sizes = np.diff(offsets)
+        claims = self.table.claims
+        return {claims[row].id: int(sizes[row]) for row in np.flatnonzero(sizes).tolist()}
+
+    def of(self, claim_id: str) -> list[Contradiction]:
+        """The contradictions a claim is part of, in this sequence's order."""
+        row = self.table.row_of(claim_id)
+        if row is None:
+            return []
+        offsets, positions = self._membership()
+        return [self[p] for p in positions[offsets[row]:offsets[row + 1]].tolist()]
+
+    def get(self, contradiction_id: str) -> Contradiction | None:
+        """The contradiction with this id, or None."""
+        for found in self.declared:
+            if found.id == contradiction_id:
+                return found
+        _, _, rest = contradiction_id.partition("~")
+        first = rest.partition("~")[0]
+        return next((c for c in self.of(first) if c.id == contradiction_id), None)
+
+
+def _declared(catalog: Catalog) -> list[Contradiction]:
+    found = []
+    for declared in catalog.contradictions.values():
+        abouts = {catalog.claims[c].about for c in declared.claims if c in catalog.claims}
+        found.append(Contradiction(
+            id=declared.id, rules=("declared",), claims=tuple(declared.claims),
+            question=abouts.pop() if len(abouts) == 1 else None,
+            note=declared.note, catalog=catalog,
+        ))
+    return found
+
+
+def find_contradictions(catalog: Catalog, pairs: Pairs | None = None) -> Contradictions:
+    """Every contradiction in the catalog, each pair once with all its rules."""
+    pairs = find_pairs(claim_table(catalog)) if pairs is None else pairs
+    table = pairs.table
+    size = np.int64(max(len(table.claims), 1))
+    first, second = pairs.first[pairs.conflict], pairs.second[pairs.conflict]
+    rules = np.where(table.quantity[first], _QUANTITY, _CATEGORY)
+    keys = np.minimum(first, second) * size + np.maximum(first, second)
+    disputes = [min(a, b) * int(size) + max(a, b) for a, b in table.disputes]
+    keys = np.concatenate([keys, np.array(disputes, dtype=np.int64)])
+    rules = np.concatenate([rules, np.full(len(disputes), _DISPUTES, dtype=np.int64)])
+    keys, where = np.unique(keys, return_inverse=True)
+    merged = np.zeros(len(keys), dtype=np.int64)
+    np.bitwise_or.at(merged, where, rules)
+
+    declared = _declared(catalog)
+    keep = np.ones(len(keys), dtype=np.bool_)
+    for n, found in enumerate(declared):
+        members = [r for r in map(table.row_of, found.claims) if r is not None]
+        if len(members) != 2:
             continue
+        key = min(members) * int(size) + max(members)
+        at = int(np.searchsorted(keys, key))
+        if at < len(keys) and keys[at] == key and keep[at]:
+            keep[at] = False
+            mask = int(merged[at])
+            declared[n] = replace(found, rules=("declared", *(
+                name for bit, name in _PAIR_RULES if mask & bit)))
+    keys, merged = keys[keep], merged[keep]
+    first, second = keys // size, keys % size
+    swap = table.id_rank[first] > table.id_rank[second]  # in id order, as in the pair's id
+    first, second = np.where(swap, second, first), np.where(swap, first, second)
+    question = np.where(table.about[first] == table.about[second], table.about[first], -1)
+
+    # Order: by question id (none last), declared first, then by rule, the earlier claim's
+    # first day, and the claim ids.
+    question_rank = np.append(_ranks(table.question_ids), len(table.question_ids))
+    declared_questions = np.array(
+        [table.question_index.get(f.question or "", -1) for f in declared], dtype=np.int64)
+    first_rule = np.where(merged & _CATEGORY, 1, np.where(merged & _QUANTITY, 2, 3))
+    zeros = np.zeros(len(declared), np.int64)
+    order = np.lexsort((
+        np.concatenate([zeros, table.id_rank[second]]),
+        np.concatenate([_ranks([f.id for f in declared]), table.id_rank[first]]),
+        np.concatenate([zeros, np.minimum(table.low[first], table.low[second])]),
+        np.concatenate([zeros, first_rule]),
+        np.concatenate([question_rank[declared_questions], question_rank[question]]),
+    ))
+    return Contradictions(catalog, table, declared, first=first, second=second, rules=merged,
+                          question=question, order=order)
+
+
+def _ranks(words: Sequence[str]) -> Ints:
+    """Each word's place in sorted order."""
+    rank = np.empty(len(words), dtype=np.int64)
+    rank[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
+    return rank
+
+
+# --- series ---------------------------------------------------------------------------------
+
+class SeriesIndex(Mapping[str, Series]):
+    """Per question with two steps or more, its `Series`, made when first read."""
+
+    def __init__(self, table: ClaimTable, ordered: Ints, starts: Ints, counts: Ints) -> None:
+        self.table = table
+        self.ordered = ordered  # rows by question, then dates
+        self.starts = starts  # where each step begins in `ordered`, with the end appended
+        first = (np.cumsum(counts) - counts).tolist()
+        self.steps = {table.question_ids[q]: (first[q], int(counts[q]))
+                      for q in np.flatnonzero(counts >= 2).tolist()}
+        self._made: dict[str, Series] = {}
+
+    def __getitem__(self, question_id: str) -> Series:
+        made = self._made.get(question_id)
+        if made is not None:
+            return made
+        step, count = self.steps[question_id]  # KeyError for a question without a series
         steps: list[SeriesStep] = []
         previous: float | None = None
-        for group in groups:
-            spans = [_span(c.when) for c in group]
-            low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+        claims, low, high = self.table.claims, self.table.low, self.table.high
+        for n in range(step, step + count):
+            rows = self.ordered[self.starts[n]:self.starts[n + 1]]
+            group = [claims[r] for r in rows.tolist()]
+            earliest, latest = int(low[rows].min()), int(high[rows].max())
             figure = _representative(group)
             change = None if figure is None or previous is None else figure - previous
             steps.append(SeriesStep(
-                earliest=date.fromordinal(low) if low != _NEVER else None,
-                latest=date.fromordinal(high) if high != _ALWAYS else None,
+                earliest=date.fromordinal(earliest) if earliest != NEVER else None,
+                latest=date.fromordinal(latest) if latest != ALWAYS else None,
                 claims=tuple(c.id for c in group),
                 figure=figure,
                 values=tuple(sorted({c.value for c in group if isinstance(c.value, str)}))
@@ -415,8 +508,32 @@ def find_series(catalog: Catalog, answers: dict[str, list[Claim]] | None = None
                 change=change,
             ))
             previous = figure if figure is not None else previous
-        series[question_id] = Series(question_id, tuple(steps))
-    return series
+        made = self._made[question_id] = Series(question_id, tuple(steps))
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self.steps
+
+
+def find_series(catalog: Catalog, table: ClaimTable | None = None,
+                ordered: Ints | None = None) -> SeriesIndex:
+    """Per question, the claims grouped into steps of overlapping dates, in time order;
+    a question with two steps or more has a series."""
+    table = claim_table(catalog) if table is None else table
+    ordered = by_question(table) if ordered is None else ordered
+    starts, ends = keyed(table, ordered)
+    reach = np.maximum.accumulate(ends)
+    begins = np.flatnonzero(np.concatenate([[True], starts[1:] > reach[:-1]]))
+    begins = np.append(begins, len(ordered)) if len(ordered) else np.zeros(1, np.int64)
+    counts = np.bincount(table.question[ordered[begins[:-1]]],
+                         minlength=len(table.question_ids))
+    return SeriesIndex(table, ordered, begins, counts)
 
 
 def _representative(group: Sequence[Claim]) -> float | None:
@@ -430,6 +547,8 @@ def _representative(group: Sequence[Claim]) -> float | None:
     return float(statistics.median(figures)) if figures else None
 
 
+# --- corroboration ----------------------------------------------------------------------------
+
 class CorroborationIndex(Mapping[str, Corroboration]):
     """Per claim, its `Corroboration`, worked out when first asked for.
 
@@ -437,24 +556,41 @@ class CorroborationIndex(Mapping[str, Corroboration]):
     left until a claim is shown or exported, so the cost follows what is looked at.
     """
 
-    def __init__(self, catalog: Catalog, agree: dict[str, list[Claim]],
-                 against: dict[str, list[Claim]]) -> None:
+    def __init__(self, catalog: Catalog, table: ClaimTable, offsets: Ints, partners: Ints,
+                 contradictions: Contradictions) -> None:
         self.catalog = catalog
-        self.agree = agree
-        self.against = against
-        self._keys = list(dict.fromkeys([*agree, *against]))
+        self.table = table
+        self.offsets, self.partners = offsets, partners  # agreeing rows, per row
+        self.contradictions = contradictions
+        self._involved: Bools | None = None
+        self._keys: list[str] | None = None
         self._made: dict[str, Corroboration] = {}
+
+    def involved(self) -> Bools:
+        """Per row: does the claim agree with, or contradict, another?"""
+        if self._involved is None:
+            contradicted, _ = self.contradictions._membership()
+            self._involved = (np.diff(self.offsets) > 0) | (np.diff(contradicted) > 0)
+        return self._involved
 
     def __getitem__(self, claim_id: str) -> Corroboration:
         made = self._made.get(claim_id)
         if made is not None:
             return made
-        if claim_id not in self.agree and claim_id not in self.against:
+        row = self.table.row_of(claim_id)
+        if row is None or not self.involved()[row]:
             raise KeyError(claim_id)
-        claim = self.catalog.claims[claim_id]
-        agreeing = self.agree.get(claim_id, [])
+        claims = self.table.claims
+        claim = claims[row]
+        agreeing = [claims[r] for r in
+                    self.partners[self.offsets[row]:self.offsets[row + 1]].tolist()]
         free = [c for c in agreeing if independent(claim, c)]
-        contradicting = list({c.id: c for c in self.against.get(claim_id, [])}.values())
+        against: dict[str, Claim] = {}
+        for found in self.contradictions.of(claim_id):
+            for member in found.claims:
+                if member != claim_id and member in self.catalog.claims:
+                    against.setdefault(member, self.catalog.claims[member])
+        contradicting = list(against.values())
         made = self._made[claim_id] = Corroboration(
             claim=claim_id,
             agreeing=tuple(c.id for c in agreeing),
@@ -465,32 +601,35 @@ class CorroborationIndex(Mapping[str, Corroboration]):
         )
         return made
 
+    def _claim_ids(self) -> list[str]:
+        if self._keys is None:
+            ids = self.table.ids
+            self._keys = [ids[r] for r in np.flatnonzero(self.involved()).tolist()]
+        return self._keys
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
+        return iter(self._claim_ids())
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return int(self.involved().sum())
 
     def __contains__(self, claim_id: object) -> bool:
-        return claim_id in self.agree or claim_id in self.against
+        row = self.table.row_of(claim_id) if isinstance(claim_id, str) else None
+        return row is not None and bool(self.involved()[row])
 
 
-def corroborate(catalog: Catalog, contradictions: Sequence[Contradiction],
+def corroborate(catalog: Catalog, contradictions: Contradictions,
                 pairs: Pairs | None = None) -> CorroborationIndex:
     """Per claim: agreeing claims (same answer, overlapping dates) and contradicting ones,
     with the number of independent origins behind each."""
-    pairs = find_pairs(catalog) if pairs is None else pairs
-    agree: dict[str, list[Claim]] = defaultdict(list)
-    for a, b in pairs.agreements:
-        agree[a.id].append(b)
-        agree[b.id].append(a)
-    against: dict[str, list[Claim]] = defaultdict(list)
-    claims = catalog.claims
-    for found in contradictions:
-        members = [claims[c] for c in found.claims if c in claims]
-        for claim in members:
-            against[claim.id].extend(m for m in members if m is not claim)
-    return CorroborationIndex(catalog, dict(agree), dict(against))
+    pairs = find_pairs(contradictions.table) if pairs is None else pairs
+    agree = ~pairs.conflict
+    owners = np.concatenate([pairs.first[agree], pairs.second[agree]])
+    partners = np.concatenate([pairs.second[agree], pairs.first[agree]])
+    by_owner = np.argsort(owners * len(pairs.table.claims) + partners)  # partners in order
+    offsets = np.searchsorted(owners[by_owner], np.arange(len(pairs.table.claims) + 1))
+    return CorroborationIndex(catalog, pairs.table, offsets, partners[by_owner],
+                              contradictions)
 
 
 # --- warnings -------------------------------------------------------------------------------
@@ -549,14 +688,15 @@ def sanity_warnings(catalog: Catalog, corroboration: Mapping[str, Corroboration]
 def analyse(catalog: Catalog) -> Analysis:
     """Contradictions, series, corroboration and warnings for one catalog."""
     with collector_paused():
-        answers = _answers(catalog)  # grouped once, for the pairs and the series
-        pairs = find_pairs(catalog, answers)
+        table = claim_table(catalog)
+        ordered = by_question(table)  # sorted once, for the pairs and the series
+        pairs = find_pairs(table, ordered)
         contradictions = find_contradictions(catalog, pairs)
         corroboration = corroborate(catalog, contradictions, pairs)
         return Analysis(
             catalog=catalog,
             contradictions=contradictions,
-            series=find_series(catalog, answers),
+            series=find_series(catalog, table, ordered),
             corroboration=corroboration,
             warnings=sanity_warnings(catalog, corroboration),
         )

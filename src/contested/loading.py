@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from contested.collector import collector_paused
+from contested.columns import ClaimColumns
 from contested.diagnostics import (
     Diagnostic,
     DiagnosticError,
@@ -393,6 +394,7 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                     f"unknown {kind} '{ref}'{did_you_mean(ref, index)}",
                 ))
 
+    columns = catalog.columns = ClaimColumns.for_questions(catalog.questions)
     for claim in catalog.claims.values():
         check(claim, "source", claim.source, "sources")
         check(claim, "via", claim.via, "sources")
@@ -411,6 +413,8 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                 check(claim, "event", [claim.event], "events")
         claim.resolve(when=claim.as_of or (event.date if event else None) or claim.said)
         problems.extend(_resolve_value(claim, catalog, broken_ids))
+        columns.add(claim)
+    columns.finish(catalog.claims)
 
     for declared in catalog.contradictions.values():
         check(declared, "claims", declared.claims, "claims")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -30,6 +30,9 @@ from contested.dates import FuzzyDate, parse_date
 from contested.diagnostics import Location, shown
 from contested.guarded_yaml import YamlMap
 from contested.quantities import Form, Quantity, QuantityError, parse_number, quantity_from_form
+
+if TYPE_CHECKING:
+    from contested.columns import ClaimColumns
 
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -429,6 +432,8 @@ class Catalog:
     events: dict[str, Event] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
     contradictions: dict[str, DeclaredContradiction] = field(default_factory=dict)
+    columns: ClaimColumns | None = field(default=None, repr=False, compare=False)
+    """What the contradiction engine reads of each claim, noted while linking."""
 
     def section(self, name: str) -> dict[str, Any]:
         section: dict[str, Any] = getattr(self, name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -13,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from contested.analysis import Analysis
+from contested.analysis import Analysis, Contradiction
 from contested.browse import Browser
 from contested.details import Details
 from contested.export import filter_contradictions
@@ -214,7 +215,7 @@ class MainScreen(Screen[None]):
 
     def _fill_contradictions(self) -> None:
         table = self.query_one("#contradictions", VirtualTable)
-        found = self.analysis.contradictions
+        found: Sequence[Contradiction] = self.analysis.contradictions
         if self.contradiction_filter:
             found = filter_contradictions(self.analysis, **parse_filter(self.contradiction_filter))  # type: ignore[arg-type]
         self.contradiction_count = len(found)
