@@ -2,7 +2,7 @@
 
 Run: `python bench/analysis.py [--events 100000] [--claims 300000] [--questions 10000]
 [--sources 1000] [--files 20] [--repeat 3] [--keep DIR] [--seed N] [--hot-question N]
-[--profile] [--prototype]`
+[--profile]`
 
 What is measured, and why. Loading is measured by bench/load.py; this script measures
 what comes after it, the analysis the explorer and `contested contradictions` / `export`
@@ -34,28 +34,24 @@ all share a day and whose exact figures all differ: N(N-1)/2 contradictions. It 
 that the cost follows the number of pairs reported, not the size of the catalog.
 
 The catalog is written to YAML files (seeded: the same bytes on every run), loaded with
-`load_catalog` (timed, and checked to be valid with the intended counts), then each
-stage is timed, best of `--repeat` (min and median), each run under
-`contested.collector.collector_paused` as `analyse` runs its stages (the collector is
-emptied before each run): `find_pairs`; `find_contradictions` given the pairs;
-`corroborate` given contradictions and pairs (an index: each claim's Corroboration is
-worked out when first read); `find_series`; `sanity_warnings` given a fresh
-corroborate() (it reads the claims of credibility 1 and 5); `analyse` whole; and, for
-context, reading every claim's corroboration from a fresh corroborate(), as `export
---format json` does.
+`load_catalog` (timed, and checked to be valid with the intended counts; linking notes
+the numbers the engine reads per claim, `contested.columns`), then each stage is timed,
+best of `--repeat` (min and median), each run under `contested.collector.collector_paused`
+as `analyse` runs its stages (the collector is emptied before each run): `claim_table`
+(the noted columns as numpy arrays); `by_question` (claims sorted by question and
+dates); `find_pairs`; `find_contradictions` given the pairs; `corroborate`; `find_series`;
+the first reads of the results (one contradiction and its explanation, the contradictions
+of a claim, one corroboration, one series: the indexes made on first use are made then);
+`sanity_warnings` given a fresh corroborate(); `analyse` whole. For context, and not in
+the target: reading every contradiction with its explanation (what `export` does), every
+claim's corroboration, every series, and the columns read in a pass of their own over
+the claims (what linking saves by noting them while it visits each claim).
 
-Target: contradictions, series and corroboration together at most 0.5 s, that is
-find_pairs + find_contradictions + corroborate + find_series (the sum of the parts;
-`analyse` minus `sanity_warnings` is printed too). The script prints the counts found,
-both figures and whether the target is met; it exits 0 either way (it measures, it
-does not gate). `--profile` adds a cProfile of one `analyse` run (top 25 by cumulative
-and by own time).
-
-`--prototype` also times a drop-in variant of the four stages defined in this file
-(same signatures; same pairs in the same order, same contradictions and texts,
-corroboration, series and warnings, checked), to size the gain before touching src/
-(what it changes is listed above its code), and the floor of the current design: one
-pass over the claims and the sweep, keeping pairs as indexes, with no object per pair.
+Target: contradictions, series and corroboration together at most 0.5 s, counted here as
+the sum of the first seven stages (from the columns to results ready to read). The
+script prints the counts found, the figures and whether the target is met; it exits 0
+either way (it measures, it does not gate). `--profile` adds a cProfile of one `analyse`
+run (top 25 by cumulative and by own time).
 """
 
 from __future__ import annotations
@@ -63,9 +59,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import cProfile
-import functools
 import gc
-import heapq
 import io
 import os
 import pstats
@@ -76,25 +70,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from operator import attrgetter
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from contested import analysis as analysis_module
 from contested.analysis import (
-    RULES,
     Analysis,
-    Contradiction,
-    Corroboration,
+    Contradictions,
     CorroborationIndex,
     Pairs,
     Series,
-    SeriesStep,
-    _key,
     analyse,
     corroborate,
     find_contradictions,
@@ -103,9 +92,10 @@ from contested.analysis import (
     sanity_warnings,
 )
 from contested.collector import collector_paused
+from contested.columns import ClaimColumns
 from contested.loading import discover, load_catalog
-from contested.model import Catalog, Claim, Question
-from contested.quantities import ABOUT_MINIMUM
+from contested.model import Catalog
+from contested.pairs import by_question, claim_table
 
 # Reuse bench/load.py's vocabulary, sources and fuzzy dates (the script's own folder is on
 # sys.path when it is run as a script; this also covers `import analysis` from elsewhere).
@@ -117,9 +107,6 @@ import load  # noqa: E402  (bench/load.py)
 
 TARGET_SECONDS = 0.5
 """find_pairs + find_contradictions + corroborate + find_series should take at most this."""
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 # --- generation ------------------------------------------------------------------------------
 
@@ -467,58 +454,79 @@ def check_valid(directory: Path, intended: dict[str, int]) -> tuple[Catalog, flo
     return result.catalog, elapsed
 
 
-@dataclass(frozen=True)
-class Engine:
-    """The stages to time: the engine's functions, or the prototype's."""
-
-    find_pairs: Callable[[Catalog], Pairs]
-    find_contradictions: Callable[[Catalog, Pairs], list[Contradiction]]
-    corroborate: Callable[[Catalog, list[Contradiction], Pairs], Mapping[str, Corroboration]]
-    find_series: Callable[[Catalog], dict[str, Series]]
-    analyse: Callable[[Catalog], Analysis]
-
-
-ENGINE = Engine(find_pairs, find_contradictions, corroborate, find_series, analyse)
-
-
 @dataclass
 class Measured:
     """The timings of every stage, and what the last run of each found."""
 
     rows: list[Row]
     pairs: Pairs
-    contradictions: list[Contradiction]
-    corroboration: Mapping[str, Corroboration]
-    series: dict[str, Series]
+    contradictions: Contradictions
+    corroboration: CorroborationIndex
+    series: Mapping[str, Series]
     analysis: Analysis
 
     @property
     def parts(self) -> float:
-        """find_pairs + find_contradictions + corroborate + find_series, best runs."""
-        return sum(row.best for row in self.rows[:4])
+        """The stages up to results ready to read (the first seven rows), best runs."""
+        return sum(row.best for row in self.rows[:7])
 
 
-def measure(engine: Engine, catalog: Catalog, repeat: int) -> Measured:
-    pairs_row, pairs = timed("find_pairs", lambda: engine.find_pairs(catalog), repeat)
+def first_reads(found: Contradictions, corroboration: CorroborationIndex,
+                series: Mapping[str, Series]) -> int:
+    """Read one of each result, so the indexes made on first use are made: the middle
+    contradiction and its explanation, the contradictions of one of its claims, that
+    claim's corroboration, the first series."""
+    if not len(found):
+        return 0
+    item = found[len(found) // 2]
+    read = len(item.explanation) + len(found.of(item.claims[0]))
+    read += len(corroboration[item.claims[0]].agreeing)
+    read += len(corroboration)
+    first = next(iter(series), None)
+    return read + (len(series[first].steps) if first else 0)
+
+
+def measure(catalog: Catalog, repeat: int) -> Measured:
+    table_row, table = timed("claim_table (arrays of the columns linking noted)",
+                             lambda: claim_table(catalog), repeat)
+    order_row, ordered = timed("by_question (claims sorted by question, dates)",
+                               lambda: by_question(table), repeat)
+    pairs_row, pairs = timed("find_pairs", lambda: find_pairs(table, ordered), repeat)
     found_row, found = timed("find_contradictions (given the pairs)",
-                             lambda: engine.find_contradictions(catalog, pairs), repeat)
+                             lambda: find_contradictions(catalog, pairs), repeat)
     corr_row, corroboration = timed(
         "corroborate (given contradictions, pairs)",
-        lambda: engine.corroborate(catalog, found, pairs), repeat)
-    series_row, series = timed("find_series", lambda: engine.find_series(catalog), repeat)
+        lambda: corroborate(catalog, found, pairs), repeat)
+    series_row, series = timed("find_series (given the sorted claims)",
+                               lambda: find_series(catalog, table, ordered), repeat)
 
-    def fresh() -> Mapping[str, Corroboration]:
+    def fresh() -> tuple[Contradictions, CorroborationIndex, Mapping[str, Series]]:
         with collector_paused():
-            return engine.corroborate(catalog, found, pairs)
+            contradictions = find_contradictions(catalog, pairs)
+            return (contradictions, corroborate(catalog, contradictions, pairs),
+                    find_series(catalog, table, ordered))
 
+    reads_row, _ = timed_with("first reads (lazy indexes made: see first_reads)",
+                              lambda made: first_reads(*made), fresh, repeat)
     warn_row, _ = timed_with("sanity_warnings (given a fresh corroborate())",
-                             lambda index: sanity_warnings(catalog, index), fresh, repeat)
-    analyse_row, analysis = timed("analyse (all of the above)",
-                                  lambda: engine.analyse(catalog), repeat)
-    every_row, _ = timed_with("every claim's corroboration (what to_json reads)",
-                              lambda index: sum(1 for _ in index.values()), fresh, repeat)
-    return Measured([pairs_row, found_row, corr_row, series_row, warn_row, analyse_row,
-                     every_row], pairs, found, corroboration, series, analysis)
+                             lambda made: sanity_warnings(catalog, made[1]), fresh, repeat)
+    analyse_row, analysis = timed("analyse (all of the above but the first reads)",
+                                  lambda: analyse(catalog), repeat)
+    rows = [table_row, order_row, pairs_row, found_row, corr_row, series_row, reads_row,
+            warn_row, analyse_row]
+    # Reading everything: what `export` and `contradictions --all` do, cost per item read.
+    every = [
+        timed_with("every contradiction with its explanation",
+                   lambda made: sum(len(c.explanation) for c in made[0]), fresh, repeat)[0],
+        timed_with("every claim's corroboration (what to_json reads)",
+                   lambda made: sum(1 for _ in made[1].values()), fresh, repeat)[0],
+        timed_with("every series",
+                   lambda made: sum(len(s.steps) for s in made[2].values()), fresh, repeat)[0],
+        timed("ClaimColumns.of: the columns read in a pass of their own (what linking "
+              "saves by noting them)",
+              lambda: ClaimColumns.of(catalog.claims, catalog.questions), repeat)[0],
+    ]
+    return Measured(rows + every, pairs, found, corroboration, series, analysis)
 
 
 def summary(found: Measured) -> list[str]:
@@ -527,6 +535,7 @@ def summary(found: Measured) -> list[str]:
     by_rule = Counter(c.rule for c in found.contradictions)
     with_rule = Counter(r for c in found.contradictions for r in c.rules)
     kinds = Counter(rule for _, _, rule in pairs.conflicts)
+    agreeing = int((~pairs.conflict).sum())
     warnings = Counter(d.code for d in found.analysis.warnings)
     series = found.series
     steps = sum(len(s.steps) for s in series.values())
@@ -534,10 +543,10 @@ def summary(found: Measured) -> list[str]:
     corroboration = found.corroboration
     independent = sum(1 for c in corroboration.values() if c.agreeing_origins > 0)
     return [
-        f"pairs at overlapping dates: {len(pairs.conflicts) + len(pairs.agreements):,} "
-        f"({len(pairs.conflicts):,} conflicting: "
+        f"pairs at overlapping dates: {len(pairs.first):,} "
+        f"({int(pairs.conflict.sum()):,} conflicting: "
         + ", ".join(f"{n:,} {k}" for k, n in sorted(kinds.items()))
-        + f"; {len(pairs.agreements):,} agreeing)",
+        + f"; {agreeing:,} agreeing)",
         f"contradictions: {len(found.contradictions):,} (by first rule: "
         + ", ".join(f"{by_rule[r]:,} {r}" for r in sorted(by_rule))
         + "; naming each rule: "
@@ -572,453 +581,18 @@ def print_rows(rows: list[Row]) -> None:
         print(f"  {row.label:52} {row.best:8.3f} {row.median:8.3f}")
 
 
-def verdict(label: str, found: Measured) -> None:
-    analyse_row, warn_row = found.rows[5], found.rows[4]
+def verdict(label: str, found: Measured, load_time: float) -> None:
+    analyse_row, warn_row = found.rows[8], found.rows[7]
     print(f"\n{label}:")
+    print(f"  load_catalog (once, for context)                      {load_time:7.3f} s")
     print(f"  analyse, whole (min)                                  {analyse_row.best:7.3f} s")
     print(f"  analyse - sanity_warnings (min)                       "
           f"{analyse_row.best - warn_row.best:7.3f} s")
-    print(f"  pairs + contradictions + corroboration + series (min) {found.parts:7.3f} s")
+    print(f"  table + pairs + contradictions + corroboration + series + first reads "
+          f"(min) {found.parts:7.3f} s")
     met = "met" if found.parts <= TARGET_SECONDS else "NOT met"
     print(f"  target: contradictions, series and corroboration together at most "
           f"{TARGET_SECONDS} s -> {met} ({found.parts / TARGET_SECONDS:.1f}x the budget)")
-
-
-# --- prototype -------------------------------------------------------------------------------
-#
-# A drop-in variant of the four timed stages (same results, checked by same_results), to size
-# what src/contested/analysis.py could gain without changing its API. What it changes:
-#
-# 1. Claim.when / Claim.quantity are read from the claim's __dict__ once per claim (where
-#    the loader keeps them since commit 17324e2; before it, the properties went through
-#    pydantic's __getattr__ for private attributes, about 1.6 us per read, 4.5 million
-#    reads per analyse on the default catalog).
-# 2. Per question, each claim's day span and (quantity) compared interval are computed once,
-#    as plain ints and a (low, high, low_closed, high_closed) tuple with +-inf for open ends,
-#    instead of _span() and Quantity.compared() (two new Interval objects) for every pair.
-#    The sweep is the engine's (same order of pairs), over indexes instead of claims.
-# 3. find_contradictions: each conflicting pair keeps its rule and question from the sweep
-#    (no second lookup of both claims per pair); ids come from the already sorted key;
-#    rules are shared tuples; Contradiction is built positionally; the final order is
-#    reached by sorting per question by id, not one sort over a (question, id) key.
-#    Explanations and reasons stay lazy, as in the engine.
-# 4. corroborate: a two-claim contradiction is indexed by its ids, without looking its
-#    claims' ids up again nor a generator per member; when a claim's Corroboration is
-#    asked for (lazily, as in the engine), independence is tested on the claims' short
-#    lists, and origins() is a union-find over tokens (a source, a relay that is a
-#    member's source, a via chain), linear in the group, with the answers for groups of
-#    0, 1 and 2 inline.
-# 5. analyse: the grouping of claims by question is done once for pairs and series; it
-#    runs under collector_paused, as the engine's does.
-
-_INF = float("inf")
-_RULE_TUPLES: dict[tuple[str, bool], tuple[str, ...]] = {
-    (kind, disputed): tuple(r for r in RULES if r == kind or (disputed and r == "disputes"))
-    for kind in ("category", "quantity", "") for disputed in (False, True)
-}
-
-
-def paused_collector(run: Callable[P, T]) -> Callable[P, T]:
-    """`run` under collector_paused: the cyclic collector disabled, then what was
-    built frozen out of it. Every pair tuple and result object refers to claims; each
-    collection of the young generation visits those referents (random reads across the
-    whole loaded catalog), each full one revisits every result built so far, and the
-    first collection after re-enabling would scan them all once more unless frozen.
-    load_catalog pauses the collector for the same reason."""
-    @functools.wraps(run)
-    def paused_run(*args: P.args, **kwargs: P.kwargs) -> T:
-        with collector_paused():
-            return run(*args, **kwargs)
-    return paused_run
-
-
-@dataclass
-class Group:
-    """The claims answering one question, with their spans and what the rule compares."""
-
-    question: Question
-    claims: list[Claim]
-    lows: list[int]
-    highs: list[int]
-    compared: list[Any]
-    """Category: the value; quantity: (low, high, low_closed, high_closed), +-inf for open."""
-
-
-def grouped(catalog: Catalog) -> list[Group]:
-    """`_answers`, with each claim's span and compared value computed once, without the
-    Interval objects of Quantity.compared() and with one span per distinct date object
-    (dates are shared: parse_date is cached)."""
-    groups: dict[str, Group] = {}
-    questions = catalog.questions
-    never, always = analysis_module._NEVER, analysis_module._ALWAYS
-    spans: dict[int, tuple[int, int]] = {}
-    for claim in catalog.claims.values():
-        about = claim.about
-        if about is None or claim.value is None:
-            continue
-        question = questions.get(about)
-        if question is None:
-            continue
-        resolved = claim.__dict__
-        if question.kind == "quantity":
-            quantity = resolved.get("_quantity")
-            if quantity is None:
-                continue
-            # Interval.widened(), inline: the same arithmetic, no objects.
-            tolerance = question.tolerance
-            relative = max(tolerance, ABOUT_MINIMUM) if quantity.form == "about" else tolerance
-            interval = quantity.interval
-            low, high = interval.low, interval.high
-            compared: Any = (-_INF if low is None else low - abs(low) * relative,
-                             _INF if high is None else high + abs(high) * relative,
-                             interval.low_closed, interval.high_closed)
-        else:
-            compared = claim.value
-        group = groups.get(about)
-        if group is None:
-            group = groups[about] = Group(question, [], [], [], [])
-        group.compared.append(compared)
-        when = resolved.get("_when")
-        span = spans.get(id(when))
-        if span is None:
-            if when is None:
-                span = (never, always)
-            else:
-                earliest, latest = when.earliest, when.latest
-                span = (never if earliest is None else earliest.toordinal(),
-                        always if latest is None else latest.toordinal())
-            spans[id(when)] = span
-        group.lows.append(span[0])
-        group.highs.append(span[1])
-        group.claims.append(claim)
-    return list(groups.values())
-
-
-def fast_find_pairs(catalog: Catalog, groups: list[Group] | None = None) -> Pairs:
-    pairs = Pairs()
-    conflicts, agreements = pairs.conflicts, pairs.agreements
-    add_conflict, add_agreement = conflicts.append, agreements.append
-    heappush, heappop = heapq.heappush, heapq.heappop
-    for group in grouped(catalog) if groups is None else groups:
-        claims, lows, highs, compared = group.claims, group.lows, group.highs, group.compared
-        kind = group.question.kind
-        category = kind == "category"
-        active: list[tuple[int, int]] = []
-        for index in sorted(range(len(claims)), key=lambda i: (lows[i], i)):
-            low = lows[index]
-            while active and active[0][0] < low:
-                heappop(active)
-            if active:
-                claim = claims[index]
-                mine = compared[index]
-                if category:
-                    for _, other in active:
-                        if compared[other] != mine:
-                            add_conflict((claims[other], claim, kind))
-                        else:
-                            add_agreement((claims[other], claim))
-                else:
-                    b_low, b_high, b_low_closed, b_high_closed = mine
-                    for _, other in active:
-                        a_low, a_high, a_low_closed, a_high_closed = compared[other]
-                        if (a_low < b_high or (a_low == b_high and a_low_closed and b_high_closed)
-                                ) and (b_low < a_high or (b_low == a_high and b_low_closed
-                                                          and a_high_closed)):
-                            add_agreement((claims[other], claim))
-                        else:
-                            add_conflict((claims[other], claim, kind))
-            heappush(active, (highs[index], index))
-    return pairs
-
-
-def fast_find_contradictions(catalog: Catalog, pairs: Pairs) -> list[Contradiction]:
-    claims = catalog.claims
-    found_pairs: dict[tuple[str, str], tuple[str, str | None]] = {}
-    for a, b, rule in pairs.conflicts:  # a pair of the sweep: both answer a's question
-        first, second = a.id, b.id
-        found_pairs[(first, second) if first < second else (second, first)] = (rule, a.about)
-    disputed: set[tuple[str, str]] = set()
-    for claim in claims.values():
-        if claim.disputes:
-            for other in claim.disputes:
-                if other != claim.id and other in claims:
-                    disputed.add(_key(claim.id, other))
-    for key in disputed:
-        if key not in found_pairs:
-            about = claims[key[0]].about
-            found_pairs[key] = ("", about if about == claims[key[1]].about else None)
-    by_question: dict[str | None, list[Contradiction]] = defaultdict(list)
-    for declared in catalog.contradictions.values():
-        members = [claims[c] for c in declared.claims if c in claims]
-        rules = {"declared"}
-        if len(members) == 2:
-            key = _key(members[0].id, members[1].id)
-            kind, _ = found_pairs.pop(key, ("", None))
-            if kind:
-                rules.add(kind)
-            if key in disputed:
-                rules.add("disputes")
-        ordered = tuple(r for r in RULES if r in rules)
-        abouts = {c.about for c in members}
-        question = abouts.pop() if len(abouts) == 1 else None
-        by_question[question].append(Contradiction(
-            declared.id, ordered, tuple(declared.claims), question, declared.note, catalog,
-        ))
-    for key, (kind, question) in found_pairs.items():
-        ordered = _RULE_TUPLES[kind, key in disputed]
-        by_question[question].append(Contradiction(
-            f"{ordered[0]}~{key[0]}~{key[1]}", ordered, key, question, None, catalog,
-        ))
-    found: list[Contradiction] = []
-    by_id = attrgetter("id")
-    for question in sorted(q for q in by_question if q is not None):
-        found += sorted(by_question[question], key=by_id)
-    found += sorted(by_question.get(None, ()), key=by_id)
-    return found
-
-
-def dependent(a_sources: list[str], a_via: list[str], b_sources: list[str],
-              b_via: list[str]) -> bool:
-    """`not independent()` of the engine, on the claims' own lists (one to three items
-    each: `in` on a short list beats building sets)."""
-    for source in a_sources:
-        if source in b_sources or source in b_via:
-            return True
-    for source in b_sources:
-        if source in a_via:
-            return True
-    return bool(a_via) and a_via == b_via
-
-
-def _root(parent: list[int], i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
-
-
-def fast_origins(members: Sequence[Claim]) -> int:
-    """origins() of the engine: for two claims one test, else a union-find over shared
-    tokens (a source; a relay that is a member's source; a via chain), linear in the group."""
-    count = len(members)
-    if count <= 1:
-        return count
-    if count == 2:
-        a, b = members
-        return 1 if dependent(a.source, a.via, b.source, b.via) else 2
-    parent = list(range(count))
-    by_source: dict[str, int] = {}
-    vias: list[list[str]] = []
-    for index, claim in enumerate(members):
-        for source in claim.source:
-            first = by_source.setdefault(source, index)
-            if first != index:
-                parent[_root(parent, index)] = _root(parent, first)
-        vias.append(claim.via)
-    by_chain: dict[tuple[str, ...], int] = {}
-    for index, via in enumerate(vias):
-        if via:
-            for relay in via:
-                first = by_source.get(relay, index)
-                if first != index:
-                    parent[_root(parent, index)] = _root(parent, first)
-            first = by_chain.setdefault(tuple(via), index)
-            if first != index:
-                parent[_root(parent, index)] = _root(parent, first)
-    return sum(1 for index in range(count) if _root(parent, index) == index)
-
-
-class FastCorroboration(CorroborationIndex):
-    """The engine's CorroborationIndex, working a claim out with `dependent` and
-    `fast_origins`."""
-
-    def __getitem__(self, claim_id: str) -> Corroboration:
-        made = self._made.get(claim_id)
-        if made is not None:
-            return made
-        if claim_id not in self.agree and claim_id not in self.against:
-            raise KeyError(claim_id)
-        claim = self.catalog.claims[claim_id]
-        sources, via = claim.source, claim.via
-        nothing: list[Claim] = []
-        agreeing = self.agree.get(claim_id, nothing)
-        free = [c for c in agreeing if not dependent(sources, via, c.source, c.via)]
-        contradicting = self.against.get(claim_id, nothing)
-        if len(contradicting) > 1:
-            contradicting = list({c.id: c for c in contradicting}.values())
-        free_against = [c for c in contradicting if not dependent(sources, via, c.source, c.via)]
-        made = self._made[claim_id] = Corroboration(
-            claim_id,
-            tuple([c.id for c in agreeing]),
-            tuple([c.id for c in free]),
-            len(free) if len(free) < 2 else fast_origins(free),
-            tuple([c.id for c in contradicting]),
-            len(free_against) if len(free_against) < 2 else fast_origins(free_against),
-        )
-        return made
-
-
-def fast_corroborate(catalog: Catalog, contradictions: Sequence[Contradiction],
-                     pairs: Pairs) -> FastCorroboration:
-    """`corroborate()` of the engine: the index of agreeing and contradicting claims;
-    each claim's Corroboration worked out when asked for."""
-    claims = catalog.claims
-    agree: dict[str, list[Claim]] = defaultdict(list)
-    for a, b in pairs.agreements:
-        agree[a.id].append(b)
-        agree[b.id].append(a)
-    against: dict[str, list[Claim]] = defaultdict(list)
-    for found in contradictions:
-        pair = found.claims
-        if len(pair) == 2:  # a pair of the rules, or a declared pair: no generator per member
-            first, second = pair
-            if first != second and first in claims and second in claims:
-                a, b = claims[first], claims[second]
-                against[first].append(b)
-                against[second].append(a)
-                continue
-        members = [claims[c] for c in pair if c in claims]
-        for claim in members:
-            against[claim.id].extend(m for m in members if m is not claim)
-    return FastCorroboration(catalog, dict(agree), dict(against))
-
-
-def fast_find_series(catalog: Catalog, groups: list[Group] | None = None) -> dict[str, Series]:
-    series: dict[str, Series] = {}
-    never, always = analysis_module._NEVER, analysis_module._ALWAYS
-    fromordinal = date.fromordinal
-    for group in grouped(catalog) if groups is None else groups:
-        claims, lows, highs = group.claims, group.lows, group.highs
-        order = sorted(range(len(claims)), key=lambda i: (lows[i], highs[i]))
-        steps_at: list[list[int]] = []
-        reach = never - 1
-        for index in order:
-            if steps_at and lows[index] <= reach:
-                steps_at[-1].append(index)
-                reach = max(reach, highs[index])
-            else:
-                steps_at.append([index])
-                reach = highs[index]
-        if len(steps_at) < 2:
-            continue
-        steps: list[SeriesStep] = []
-        previous: float | None = None
-        for at in steps_at:
-            members = [claims[i] for i in at]
-            low = min(lows[i] for i in at)
-            high = max(highs[i] for i in at)
-            figure = fast_representative(members) if group.question.kind == "quantity" \
-                else None
-            change = None if figure is None or previous is None else figure - previous
-            steps.append(SeriesStep(
-                None if low == never else fromordinal(low),
-                None if high == always else fromordinal(high),
-                tuple([c.id for c in members]),
-                figure,
-                tuple(sorted({c.value for c in members if isinstance(c.value, str)}))
-                if figure is None else (),
-                change,
-            ))
-            previous = figure if figure is not None else previous
-        series[group.question.id] = Series(group.question.id, tuple(steps))
-    return series
-
-
-def fast_representative(group: Sequence[Claim]) -> float | None:
-    """`_representative` of the engine, reading each quantity once."""
-    quantities = [q for q in (c.__dict__.get("_quantity") for c in group) if q is not None]
-    points = [q.plotted for q in quantities if q.form in ("exact", "about", "between")]
-    figures = [p for p in points if p is not None] or [
-        q.plotted for q in quantities if q.plotted is not None
-    ]
-    return float(statistics.median(figures)) if figures else None
-
-
-@paused_collector
-def prototype_analyse(catalog: Catalog) -> Analysis:
-    groups = grouped(catalog)
-    pairs = fast_find_pairs(catalog, groups)
-    contradictions = fast_find_contradictions(catalog, pairs)
-    corroboration = fast_corroborate(catalog, contradictions, pairs)
-    return Analysis(
-        catalog=catalog,
-        contradictions=contradictions,
-        series=fast_find_series(catalog, groups),
-        corroboration=corroboration,
-        warnings=sanity_warnings(catalog, corroboration),
-    )
-
-
-@paused_collector
-def floor(catalog: Catalog) -> tuple[list[int], list[int], list[list[int]]]:
-    """What any engine of this design pays up front, whatever it builds later: one pass
-    over the claims (grouped) and the sweep, each pair kept as two indexes (conflicting
-    or agreeing) and each series step as the index of its first claim; no object per pair
-    or per claim. A lazy engine (reasons, explanations and corroboration built when a
-    screen or an export asks for them) would cost about this."""
-    conflicts: list[int] = []
-    agreements: list[int] = []
-    starts: list[list[int]] = []
-    heappush, heappop = heapq.heappush, heapq.heappop
-    for group in grouped(catalog):
-        lows, highs, compared = group.lows, group.highs, group.compared
-        category = group.question.kind == "category"
-        active: list[tuple[int, int]] = []
-        first: list[int] = []
-        reach = analysis_module._NEVER - 1
-        for index in sorted(range(len(lows)), key=lambda i: (lows[i], i)):
-            low = lows[index]
-            if low > reach:
-                first.append(index)
-            reach = max(reach, highs[index])
-            while active and active[0][0] < low:
-                heappop(active)
-            mine = compared[index]
-            for _, other in active:
-                if category:
-                    meets = compared[other] == mine
-                else:
-                    a_low, a_high, a_low_closed, a_high_closed = compared[other]
-                    b_low, b_high, b_low_closed, b_high_closed = mine
-                    meets = (a_low < b_high or (a_low == b_high and a_low_closed
-                                                and b_high_closed)) and (
-                        b_low < a_high or (b_low == a_high and b_low_closed and a_high_closed))
-                (agreements if meets else conflicts).extend((other, index))
-            heappush(active, (highs[index], index))
-        starts.append(first)
-    return conflicts, agreements, starts
-
-
-PROTOTYPE = Engine(fast_find_pairs, fast_find_contradictions, fast_corroborate,
-                   fast_find_series, prototype_analyse)
-
-
-def same_results(engine: Measured, fast: Measured) -> None:
-    """Stop loudly unless the prototype found exactly what the engine found."""
-    def ids(pairs: Pairs) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
-        return ([(a.id, b.id, rule) for a, b, rule in pairs.conflicts],
-                [(a.id, b.id) for a, b in pairs.agreements])
-
-    def texts(found: list[Contradiction]) -> list[tuple[str, str]]:
-        return [(c.explanation, c.reason) for c in [*found[:500], *found[-500:]]]
-
-    checks = {
-        "pairs": ids(engine.pairs) == ids(fast.pairs),
-        "explanations and reasons (first and last 500)":
-            texts(engine.contradictions) == texts(fast.contradictions),
-        "contradictions": engine.contradictions == fast.contradictions,
-        "corroboration": engine.corroboration == fast.corroboration,
-        "series": engine.series == fast.series,
-        "analyse": (engine.analysis.contradictions == fast.analysis.contradictions
-                    and engine.analysis.series == fast.analysis.series
-                    and engine.analysis.corroboration == fast.analysis.corroboration
-                    and engine.analysis.warnings == fast.analysis.warnings),
-    }
-    wrong = [name for name, same in checks.items() if not same]
-    if wrong:
-        sys.exit(f"bench: the prototype differs from the engine in: {', '.join(wrong)}")
-    print("  same results as the engine: pairs (same order), contradictions (same order, "
-          "same texts), corroboration, series, analyse")
 
 
 def engine_version() -> str:
@@ -1056,8 +630,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="add one question with N mutually contradicting claims")
     parser.add_argument("--profile", action="store_true",
                         help="also print a cProfile of one analyse run")
-    parser.add_argument("--prototype", action="store_true",
-                        help="also time the optimized prototype defined in this file")
     args = parser.parse_args(argv)
     if min(args.events, args.questions, args.files, args.repeat) < 1 or args.sources < 2 \
             or args.claims < 2 * args.questions or args.hot_question < 0:
@@ -1087,30 +659,17 @@ def main(argv: list[str] | None = None) -> int:
         analyse(catalog)  # warm-up: lazy imports, caches
         runs = "1 run" if args.repeat == 1 else f"{args.repeat} runs each"
         print(f"\nwall times, {runs}, each under collector_paused as in analyse (seconds):")
-        engine = measure(ENGINE, catalog, args.repeat)
-        print_rows(engine.rows)
+        engine = measure(catalog, args.repeat)
+        print_rows(engine.rows[:9])
+        print("\nreading everything, for context (not in the target):")
+        print_rows(engine.rows[9:])
         print()
         for line in summary(engine):
             print(line)
-        verdict("engine (src/contested/analysis.py)", engine)
-        if args.prototype:
-            fast = measure(PROTOTYPE, catalog, args.repeat)
-            print(f"\nprototype (bench/analysis.py, --prototype), {runs}:")
-            floor_row, (conflicts, agreements, _) = timed(
-                "floor: grouping + sweep, pairs as indexes only", lambda: floor(catalog),
-                args.repeat)
-            print_rows([*fast.rows, floor_row])
-            if (len(conflicts) // 2, len(agreements) // 2) != (
-                    len(engine.pairs.conflicts), len(engine.pairs.agreements)):
-                sys.exit("bench: the floor found other pairs than the engine")
-            same_results(engine, fast)
-            verdict("prototype", fast)
+        verdict("engine (src/contested/analysis.py)", engine, load_time)
         del engine
         if args.profile:
             print("\ncProfile of one analyse run:\n" + profile(catalog))
-            if args.prototype:
-                print("\ncProfile of one prototype analyse run:\n"
-                      + profile(catalog, prototype_analyse))
     finally:
         if args.keep is None:
             shutil.rmtree(directory, ignore_errors=True)

@@ -297,7 +297,7 @@ class Contradictions(Sequence[Contradiction]):
         self.first, self.second, self.rules, self.question = first, second, rules, question
         self.order = order  # entry n < len(declared) is declared[n], else pair n - len(declared)
         self._made: dict[int, Contradiction] = {}
-        self._members: tuple[Ints, Ints] | None = None
+        self._members: tuple[Ints, Ints, Ints] | None = None
 
     def __len__(self) -> int:
         return len(self.order)
@@ -346,8 +346,9 @@ class Contradictions(Sequence[Contradiction]):
             catalog=self.catalog,
         )
 
-    def _membership(self) -> tuple[Ints, Ints]:
-        """For each claim row, the positions of its contradictions: (offsets, positions)."""
+    def _membership(self) -> tuple[Ints, Ints, Ints]:
+        """For each claim row, the positions of its contradictions and the other claim of
+        each (-1 for a declared one: see its claims): (offsets, positions, others)."""
         if self._members is None:
             position = np.empty(len(self.order), dtype=np.int64)
             position[self.order] = np.arange(len(self.order))
@@ -361,22 +362,41 @@ class Contradictions(Sequence[Contradiction]):
             positions = np.concatenate([
                 position[np.array([n for _, n in declared_rows], dtype=np.int64)],
                 position[extra:], position[extra:]])
+            others = np.concatenate([np.full(len(declared_rows), -1, dtype=np.int64),
+                                     self.second, self.first])
             by_row = np.lexsort((positions, rows))
             offsets = np.searchsorted(rows[by_row], np.arange(len(self.table.claims) + 1))
-            self._members = (offsets, positions[by_row])
+            self._members = (offsets, positions[by_row], others[by_row])
         return self._members
+
+    def against(self, row: int) -> list[int]:
+        """The rows of the claims that contradict the claim in `row`, each once, in this
+        sequence's order."""
+        offsets, positions, others = self._membership()
+        start, end = offsets[row], offsets[row + 1]
+        found: dict[int, None] = {}
+        for position, other in zip(positions[start:end].tolist(), others[start:end].tolist(),
+                                   strict=True):
+            if other >= 0:
+                found[other] = None
+                continue
+            for member in self[position].claims:
+                at = self.table.row_of(member)
+                if at is not None and at != row:
+                    found[at] = None
+        return list(found)
 
     def count_of(self, claim_id: str) -> int:
         """How many contradictions a claim is part of."""
         row = self.table.row_of(claim_id)
         if row is None:
             return 0
-        offsets, _ = self._membership()
+        offsets, _, _ = self._membership()
         return int(offsets[row + 1] - offsets[row])
 
     def counts(self) -> dict[str, int]:
         """Claim id → how many contradictions it is part of, for claims in any."""
-        offsets, _ = self._membership()
+        offsets, _, _ = self._membership()
         sizes = np.diff(offsets)
         claims = self.table.claims
         return {claims[row].id: int(sizes[row]) for row in np.flatnonzero(sizes).tolist()}
@@ -386,7 +406,7 @@ class Contradictions(Sequence[Contradiction]):
         row = self.table.row_of(claim_id)
         if row is None:
             return []
-        offsets, positions = self._membership()
+        offsets, positions, _ = self._membership()
         return [self[p] for p in positions[offsets[row]:offsets[row + 1]].tolist()]
 
     def get(self, contradiction_id: str) -> Contradiction | None:
@@ -569,7 +589,7 @@ class CorroborationIndex(Mapping[str, Corroboration]):
     def involved(self) -> Bools:
         """Per row: does the claim agree with, or contradict, another?"""
         if self._involved is None:
-            contradicted, _ = self.contradictions._membership()
+            contradicted, _, _ = self.contradictions._membership()
             self._involved = (np.diff(self.offsets) > 0) | (np.diff(contradicted) > 0)
         return self._involved
 
@@ -585,12 +605,7 @@ class CorroborationIndex(Mapping[str, Corroboration]):
         agreeing = [claims[r] for r in
                     self.partners[self.offsets[row]:self.offsets[row + 1]].tolist()]
         free = [c for c in agreeing if independent(claim, c)]
-        against: dict[str, Claim] = {}
-        for found in self.contradictions.of(claim_id):
-            for member in found.claims:
-                if member != claim_id and member in self.catalog.claims:
-                    against.setdefault(member, self.catalog.claims[member])
-        contradicting = list(against.values())
+        contradicting = [claims[r] for r in self.contradictions.against(row)]
         made = self._made[claim_id] = Corroboration(
             claim=claim_id,
             agreeing=tuple(c.id for c in agreeing),
@@ -600,6 +615,16 @@ class CorroborationIndex(Mapping[str, Corroboration]):
             contradicting_origins=origins([c for c in contradicting if independent(claim, c)]),
         )
         return made
+
+    def independently_agreed(self, claim_id: str) -> bool:
+        """Does a claim from another origin agree with this one? (Without counting.)"""
+        row = self.table.row_of(claim_id)
+        if row is None:
+            return False
+        claims = self.table.claims
+        claim = claims[row]
+        return any(independent(claim, claims[other]) for other in
+                   self.partners[self.offsets[row]:self.offsets[row + 1]].tolist())
 
     def _claim_ids(self) -> list[str]:
         if self._keys is None:
@@ -634,36 +659,29 @@ def corroborate(catalog: Catalog, contradictions: Contradictions,
 
 # --- warnings -------------------------------------------------------------------------------
 
-def sanity_warnings(catalog: Catalog, corroboration: Mapping[str, Corroboration]
-                    ) -> list[Diagnostic]:
+def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list[Diagnostic]:
     """The checks an experienced analyst makes; reported, never refused."""
     warnings: list[Diagnostic] = []
 
     def warn(location: Location, code: str, message: str) -> None:
         warnings.append(Diagnostic(location, code, message, Severity.WARNING))
 
-    quoted: set[str] = set()
-    relayed: set[str] = set()
-    events_with_claims: set[str] = set()
-    per_question: dict[str, int] = defaultdict(int)
-    for claim in catalog.claims.values():
-        quoted.update(claim.source)
-        relayed.update(claim.via)
-        if claim.event:
-            events_with_claims.add(claim.event)
-        if claim.about:
-            per_question[claim.about] += 1
-        if claim.credibility not in (1, 5):
-            continue
-        found = corroboration.get(claim.id)
-        if claim.credibility == 1 and (found is None or found.agreeing_origins == 0):
-            warn(claim.origin.at("credibility"), "credibility-1-unconfirmed",
-                 f"claim '{claim.id}' has credibility 1 (confirmed by other independent "
+    table = corroboration.table
+    claims, ids, credibility = table.claims, table.ids, table.credibility
+    for row in np.flatnonzero(credibility == 1).tolist():
+        if not corroboration.independently_agreed(ids[row]):
+            warn(claims[row].origin.at("credibility"), "credibility-1-unconfirmed",
+                 f"claim '{ids[row]}' has credibility 1 (confirmed by other independent "
                  "sources) but no claim from another origin agrees with it")
-        if claim.credibility == 5 and (found is None or not found.contradicting):
-            warn(claim.origin.at("credibility"), "credibility-5-uncontradicted",
-                 f"claim '{claim.id}' has credibility 5 (improbable) but no claim "
-                 "contradicts it")
+    contradicted, _, _ = corroboration.contradictions._membership()
+    for row in np.flatnonzero((credibility == 5) & (np.diff(contradicted) == 0)).tolist():
+        warn(claims[row].origin.at("credibility"), "credibility-5-uncontradicted",
+             f"claim '{ids[row]}' has credibility 5 (improbable) but no claim "
+             "contradicts it")
+    quoted, relayed = table.columns.quoted, table.columns.relayed
+    events_with_claims = table.columns.events
+    answered = table.about[table.about >= 0]
+    per_question = np.bincount(answered, minlength=len(table.question_ids)).tolist()
     for source in catalog.sources.values():
         if source.kind == "social-media" and source.reliability == "A":
             warn(source.origin.at("reliability"), "reliability-a-social-media",
@@ -676,8 +694,7 @@ def sanity_warnings(catalog: Catalog, corroboration: Mapping[str, Corroboration]
         if event.id not in events_with_claims:
             warn(event.origin.at("id"), "event-without-claims",
                  f"event '{event.id}' has no claim")
-    for question in catalog.questions.values():
-        count = per_question.get(question.id, 0)
+    for question, count in zip(catalog.questions.values(), per_question, strict=True):
         if count <= 1:
             what = "no claim" if count == 0 else "one claim: nothing to compare it with"
             warn(question.origin.at("id"), "question-with-one-claim",

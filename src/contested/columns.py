@@ -24,11 +24,11 @@ ALWAYS = 10**9
 
 _INF = float("inf")
 
-WIDTH = 10
+WIDTH = 11
 """Numbers per claim: about, question, first day, last day, category code, the figure's
-low and high ends, whether each end is closed, and how much the figure is widened when
-compared. All are kept as float64 (days and codes are exact in it), so that the whole
-table is one buffer numpy reads without a copy."""
+low and high ends, whether each end is closed, how much the figure is widened when
+compared, and the claim's credibility. All are kept as float64 (days and codes are
+exact in it), so that the whole table is one buffer numpy reads without a copy."""
 _UNANSWERED = (0, 0, -1, 0.0, 0.0, True, True, 0.0)
 
 
@@ -63,6 +63,12 @@ class ClaimColumns:
     """The claim ids in sorted order (set by `finish`)..."""
     rows_by_rank: list[int] = field(default_factory=list)
     """... and the row of each."""
+    quoted: set[str] = field(default_factory=set)
+    """Sources some claim quotes, ..."""
+    relayed: set[str] = field(default_factory=set)
+    """... sources some claim came through, ..."""
+    events: set[str] = field(default_factory=set)
+    """... and events some claim is about: for the warnings."""
     _disputing: list[tuple[int, list[str]]] = field(default_factory=list)
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
@@ -107,6 +113,12 @@ class ClaimColumns:
         self.count += 1
         if claim.disputes:
             self._disputing.append((row, claim.disputes))
+        self.quoted.update(claim.source)
+        if claim.via:
+            self.relayed.update(claim.via)
+        if claim.event is not None:
+            self.events.add(claim.event)
+        credibility = claim.credibility
         about = self.question_index.get(claim.about, -1) if claim.about is not None else -1
         value = claim.value
         held = claim.__dict__  # the resolved date and figure (model.Claim.resolve)
@@ -114,6 +126,7 @@ class ClaimColumns:
             numbers.append(about)
             numbers.append(-1)
             numbers.extend(_UNANSWERED)
+            numbers.append(credibility)
             return
         when = held.get("_when")
         days = self._spans.get(id(when))  # parse_date shares one object per written date
@@ -123,13 +136,14 @@ class ClaimColumns:
             code = self.codes.get(value)
             if code is None:
                 code = self.codes[value] = len(self.codes)
-            numbers.extend((about, about, *days, code, 0.0, 0.0, True, True, 0.0))
+            numbers.extend((about, about, *days, code, 0.0, 0.0, True, True, 0.0, credibility))
             return
         quantity = held.get("_quantity")
         if quantity is None:
             numbers.append(about)
             numbers.append(-1)
             numbers.extend(_UNANSWERED)
+            numbers.append(credibility)
             return
         interval, tolerance = quantity.interval, self.tolerance[about]
         numbers.extend((
@@ -138,4 +152,5 @@ class ClaimColumns:
             _INF if interval.high is None else interval.high,
             interval.low_closed, interval.high_closed,
             max(tolerance, ABOUT_MINIMUM) if quantity.form == "about" else tolerance,
+            credibility,
         ))

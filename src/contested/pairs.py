@@ -13,7 +13,6 @@ numpy does the array work; this module holds everything that knows about it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +38,6 @@ class ClaimTable:
 
     claims: list[Claim]
     ids: list[str]
-    row_of: Callable[[str], int | None]
     question_ids: list[str]
     question_index: dict[str, int]
     about: Ints
@@ -53,7 +51,17 @@ class ClaimTable:
     low_closed: Bools
     high_closed: Bools
     disputes: list[tuple[int, int]]
+    credibility: Ints
+    columns: ClaimColumns
     id_rank: Ints
+
+    _rows: dict[str, int] | None = None
+
+    def row_of(self, claim_id: str) -> int | None:
+        """The row of a claim, or None (a dict made on first use: 0.07 s at 300k)."""
+        if self._rows is None:
+            self._rows = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return self._rows.get(claim_id)
 
     @property
     def answered(self) -> Ints:
@@ -77,7 +85,6 @@ def claim_table(catalog: Catalog) -> ClaimTable:
     return ClaimTable(
         claims=list(catalog.claims.values()),
         ids=list(catalog.claims),
-        row_of=columns.row_of,
         question_ids=columns.question_ids,
         question_index=columns.question_index,
         about=whole[:, 0].copy(),
@@ -91,6 +98,8 @@ def claim_table(catalog: Catalog) -> ClaimTable:
         low_closed=grid[:, 7] != 0,
         high_closed=grid[:, 8] != 0,
         disputes=columns.disputes,
+        credibility=grid[:, 10].astype(np.int64),
+        columns=columns,
         id_rank=id_rank,
     )
 
