@@ -524,7 +524,8 @@ def measure(catalog: Catalog, repeat: int) -> Measured:
                    lambda made: sum(len(s.steps) for s in made[2].values()), fresh, repeat)[0],
         timed("ClaimColumns.of: the columns read in a pass of their own (what linking "
               "saves by noting them)",
-              lambda: ClaimColumns.of(catalog.claims, catalog.questions), repeat)[0],
+              lambda: ClaimColumns.of(catalog.claims, catalog.questions, catalog.sources),
+              repeat)[0],
     ]
     return Measured(rows + every, pairs, found, corroboration, series, analysis)
 

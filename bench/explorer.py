@@ -1,6 +1,7 @@
 """Keypress to repaint in the explorer on a big catalog (100,000 events, 300,000 claims).
 
-Run: `python bench/explorer.py [--events 100000] [--claims 300000] [--keys 200]`
+Run: `python bench/explorer.py [--events 100000] [--claims 300000] [--keys 200]
+[--catalog DIR] [--profile]`
 
 The catalog comes from bench/load.py's generator (seeded). It is loaded and analysed
 once, then the explorer's main screen is driven headless with Textual's Pilot: for each
@@ -9,14 +10,19 @@ sending the key until the app has handled it and repainted. Targets (issue 5): a
 16 ms of CPU per key (median) in the Timeline and Claims panes, and no key over 50 ms.
 Also printed: the time to build the main screen, and one-off costs such as showing all
 300,000 claims (`a`) and the first search (which builds the search index).
+`--catalog DIR` drives an existing catalog instead (bench/analysis.py --keep writes one);
+`--profile` prints a cProfile of 100 `j` keys in the Timeline pane.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import io
 import os
 import platform
+import pstats
 import statistics
 import sys
 import tempfile
@@ -69,6 +75,25 @@ def summary(name: str, samples: list[float]) -> str:
             f"{ms[int(len(ms) * 0.95) - 1]:6.2f} ms  max {ms[-1]:6.2f} ms  ({len(ms)} keys)")
 
 
+async def profiled(analysis: Analysis, keys: int) -> list[str]:
+    """A cProfile of `keys` presses of j in the Timeline pane, by own time."""
+    app = BenchApp(analysis)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not isinstance(app.screen, MainScreen):
+            await pilot.pause(0.01)
+        await pilot.pause()
+        await cpu_per_key(pilot, ["j"] * 10)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        await cpu_per_key(pilot, ["j"] * keys)
+        profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(30)
+    stats.sort_stats("cumulative").print_stats(40)
+    return out.getvalue().splitlines()
+
+
 async def drive(analysis: Analysis, keys: int) -> list[str]:
     lines = []
     app = BenchApp(analysis)
@@ -114,16 +139,22 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=16)
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--catalog", type=Path, metavar="DIR",
+                        help="drive this catalog instead of generating one")
+    parser.add_argument("--profile", action="store_true",
+                        help="print a cProfile of 100 j keys in the Timeline pane")
     args = parser.parse_args()
     print(f"machine:  {platform.platform()}, {os.cpu_count()} CPUs, "
           f"python {platform.python_version()}")
-    with tempfile.TemporaryDirectory(prefix="contested-explorer-") as folder:
+    with tempfile.TemporaryDirectory(prefix="contested-explorer-") as scratch:
+        folder = args.catalog or Path(scratch)
         start = time.perf_counter()
-        catalog = generate(args.events, args.claims, args.sources, args.files, args.seed)
-        for name, text in catalog.files.items():
-            (Path(folder) / name).write_text(text, encoding="utf-8")
-        print(f"catalog:  {args.events:,} events, {args.claims:,} claims, generated in "
-              f"{time.perf_counter() - start:.1f} s")
+        if args.catalog is None:
+            catalog = generate(args.events, args.claims, args.sources, args.files, args.seed)
+            for name, text in catalog.files.items():
+                (folder / name).write_text(text, encoding="utf-8")
+            print(f"catalog:  {args.events:,} events, {args.claims:,} claims, generated in "
+                  f"{time.perf_counter() - start:.1f} s")
         start = time.perf_counter()
         result = load_catalog([folder])
         loaded = time.perf_counter() - start
@@ -133,8 +164,13 @@ def main() -> int:
             return 1
         start = time.perf_counter()
         analysis = analyse(result.catalog)
-        print(f"load {loaded:.1f} s, analyse {time.perf_counter() - start:.1f} s, "
-              f"{len(analysis.contradictions):,} contradictions")
+        print(f"load {loaded:.1f} s, analyse {time.perf_counter() - start:.1f} s: "
+              f"{len(analysis.catalog.events):,} events, {len(analysis.catalog.claims):,} "
+              f"claims, {len(analysis.contradictions):,} contradictions")
+    if args.profile:
+        for line in asyncio.run(profiled(analysis, 100)):
+            print(line)
+        return 0
     print("keypress to repaint, CPU of this process per key (headless, 120x40):")
     for line in asyncio.run(drive(analysis, args.keys)):
         print(line)

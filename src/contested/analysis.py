@@ -20,7 +20,7 @@ objects when read, so the cost follows what is shown, not the size of the catalo
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -350,8 +350,7 @@ class Contradictions(Sequence[Contradiction]):
         """For each claim row, the positions of its contradictions and the other claim of
         each (-1 for a declared one: see its claims): (offsets, positions, others)."""
         if self._members is None:
-            position = np.empty(len(self.order), dtype=np.int64)
-            position[self.order] = np.arange(len(self.order))
+            position = self._positions()
             row_of = self.table.row_of
             declared_rows = [(row, n) for n, found in enumerate(self.declared)
                              for row in map(row_of, found.claims) if row is not None]
@@ -403,20 +402,112 @@ class Contradictions(Sequence[Contradiction]):
 
     def of(self, claim_id: str) -> list[Contradiction]:
         """The contradictions a claim is part of, in this sequence's order."""
+        return [self[p] for p in self.positions_of(claim_id)]
+
+    def positions_of(self, claim_id: str) -> list[int]:
+        """Where the contradictions a claim is part of are in the sequence."""
         row = self.table.row_of(claim_id)
         if row is None:
             return []
         offsets, positions, _ = self._membership()
-        return [self[p] for p in positions[offsets[row]:offsets[row + 1]].tolist()]
+        found: list[int] = positions[offsets[row]:offsets[row + 1]].tolist()
+        return found
 
     def get(self, contradiction_id: str) -> Contradiction | None:
         """The contradiction with this id, or None."""
-        for found in self.declared:
+        position = self.position_of(contradiction_id)
+        return None if position is None else self[position]
+
+    def position_of(self, contradiction_id: str) -> int | None:
+        """Where the contradiction with this id is in the sequence, or None."""
+        for n, found in enumerate(self.declared):
             if found.id == contradiction_id:
-                return found
-        _, _, rest = contradiction_id.partition("~")
-        first = rest.partition("~")[0]
-        return next((c for c in self.of(first) if c.id == contradiction_id), None)
+                return int(self._positions()[n])
+        first = contradiction_id.partition("~")[2].partition("~")[0]
+        row = self.table.row_of(first)
+        if row is None:
+            return None
+        offsets, positions, _ = self._membership()
+        return next((p for p in positions[offsets[row]:offsets[row + 1]].tolist()
+                     if self[p].id == contradiction_id), None)
+
+    def _positions(self) -> Ints:
+        """Per entry (declared ones, then pairs), its place in the sequence."""
+        position = np.empty(len(self.order), dtype=np.int64)
+        position[self.order] = np.arange(len(self.order))
+        return position
+
+    def _entry_questions(self) -> Ints:
+        """Per place in the sequence, the question's position (-1: none)."""
+        declared = [self.table.question_index.get(f.question or "", -1) for f in self.declared]
+        entries = np.concatenate([np.array(declared, dtype=np.int64), self.question])
+        return entries[self.order]
+
+    def runs(self) -> list[tuple[str | None, int, int]]:
+        """(question, start, end) of each question's stretch of the sequence, in order."""
+        questions = self._entry_questions()
+        if not len(questions):
+            return []
+        starts = np.flatnonzero(np.concatenate([[True], questions[1:] != questions[:-1]]))
+        ends = np.append(starts[1:], len(questions))
+        ids = self.table.question_ids
+        return [(ids[q] if q >= 0 else None, start, end) for q, start, end in zip(
+            questions[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)]
+
+    def per_question(self) -> dict[str, int]:
+        """Question id → how many contradictions are about it."""
+        questions = self._entry_questions()
+        counts = np.bincount(questions[questions >= 0], minlength=len(self.table.question_ids))
+        ids = self.table.question_ids
+        return {ids[q]: int(counts[q]) for q in np.flatnonzero(counts).tolist()}
+
+    def _sources_of(self, row: int) -> list[str]:
+        return list(dict.fromkeys(self.table.claims[row].source))
+
+    def _member_rows(self) -> list[list[int]]:
+        """The rows of each declared contradiction's claims."""
+        row_of = self.table.row_of
+        return [[r for r in map(row_of, f.claims) if r is not None] for f in self.declared]
+
+    def per_source(self) -> Counter[str]:
+        """Source id → how many contradictions have a claim from it."""
+        counts: Counter[str] = Counter()
+        source, ids = self.table.source, self.table.columns.source_ids
+        a, b = source[self.first], source[self.second]
+        single = (a >= 0) & (b >= 0)
+        tally = np.bincount(a[single], minlength=len(ids)) + np.bincount(
+            b[single & (a != b)], minlength=len(ids))
+        counts.update({ids[n]: int(tally[n]) for n in np.flatnonzero(tally).tolist()})
+        several = [[*self._sources_of(int(x)), *self._sources_of(int(y))] for x, y in zip(
+            self.first[~single].tolist(), self.second[~single].tolist(), strict=True)]
+        several += [[s for row in rows for s in self._sources_of(row)]
+                    for rows in self._member_rows()]
+        for members in several:
+            counts.update(set(members))
+        return counts
+
+    def source_pairs(self) -> Counter[tuple[str, str]]:
+        """(source, source) in id order → how many contradictions set them against each
+        other (a claim's sources against the other claims' sources)."""
+        counts: Counter[tuple[str, str]] = Counter()
+        source, ids = self.table.source, self.table.columns.source_ids
+        a, b = source[self.first], source[self.second]
+        single = (a >= 0) & (b >= 0)
+        low, high = np.minimum(a[single], b[single]), np.maximum(a[single], b[single])
+        keys, tally = np.unique(low * len(ids) + high, return_counts=True)
+        for key, n in zip(keys.tolist(), tally.tolist(), strict=True):
+            pair = (ids[key // len(ids)], ids[key % len(ids)])
+            counts[pair if pair[0] <= pair[1] else (pair[1], pair[0])] += n
+        groups = [[x, y] for x, y in zip(self.first[~single].tolist(),
+                                          self.second[~single].tolist(), strict=True)]
+        for rows in [*groups, *self._member_rows()]:
+            sides = [self._sources_of(r) for r in rows]
+            counts.update({
+                (s, t) if s <= t else (t, s)
+                for i, one in enumerate(sides) for other in sides[i + 1:]
+                for s in one for t in other
+            })
+        return counts
 
 
 def _declared(catalog: Catalog) -> list[Contradiction]:

@@ -6,14 +6,22 @@ without a terminal, and a pane of 300,000 claims asks for the rows it shows only
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, overload
 
-from contested.analysis import Analysis, Contradiction, date_text, source_names, value_text
+from contested.analysis import (
+    Analysis,
+    Contradiction,
+    Contradictions,
+    date_text,
+    source_names,
+    value_text,
+)
 from contested.model import Claim, Event, Source
 
 T = TypeVar("T")
@@ -54,11 +62,72 @@ class LazyRows(Generic[T]):
         return row
 
     def index_of(self, key: str) -> int | None:
+        finder = getattr(self.items, "index_of", None)
+        if finder is not None:  # the items know where a key is without a pass over them
+            found: int | None = finder(key)
+            return found
         if self._index is None:
             self._index = {}
             for position, item in enumerate(self.items):
                 self._index.setdefault(self.key(item), position)
         return self._index.get(key)
+
+
+Entry = tuple[str, "Contradiction | str | None"]
+
+
+class Grouped(Sequence[Entry]):
+    """Contradictions (in question order) with a heading before each question's:
+    `("heading", question id or None)` and `("item", contradiction)`, each made when
+    read, so that 300,000 contradictions cost only the ones on screen."""
+
+    def __init__(self, items: Sequence[Contradiction]) -> None:
+        self.items = items
+        if isinstance(items, Contradictions):
+            runs = items.runs()
+        else:  # a filtered list, already made
+            runs = []
+            for position, item in enumerate(items):
+                if not runs or runs[-1][0] != item.question:
+                    runs.append((item.question, position, position + 1))
+                else:
+                    runs[-1] = (item.question, runs[-1][1], position + 1)
+        self.questions = [question for question, _, _ in runs]
+        self.item_starts = [start for _, start, _ in runs]
+        self.row_starts = [start + n for n, start in enumerate(self.item_starts)]
+
+    def __len__(self) -> int:
+        return len(self.items) + len(self.questions)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        run = bisect_right(self.row_starts, index) - 1
+        if index == self.row_starts[run]:
+            return ("heading", self.questions[run])
+        return ("item", self.items[index - run - 1])
+
+    def index_of(self, key: str) -> int | None:
+        """The row of a heading (`heading:QUESTION`) or of a contradiction (its id)."""
+        if key.startswith("heading:"):
+            question = key.removeprefix("heading:")
+            return next((self.row_starts[n] for n, q in enumerate(self.questions)
+                         if str(q) == question), None)
+        if isinstance(self.items, Contradictions):
+            position = self.items.position_of(key)
+        else:
+            position = next((n for n, c in enumerate(self.items) if c.id == key), None)
+        if position is None:
+            return None
+        return position + bisect_right(self.item_starts, position)
 
 
 def _entry_key(entry: tuple[str, object]) -> str:
@@ -103,13 +172,9 @@ class Browser:
                 grouped[source].append(claim)
         return grouped
 
-    @cached_property
-    def contradicted(self) -> Counter[str]:
-        """How many contradictions each claim is part of."""
-        counts: Counter[str] = Counter()
-        for found in self.analysis.contradictions:
-            counts.update(found.claims)
-        return counts
+    def contradicted(self, claim_id: str) -> int:
+        """How many contradictions a claim is part of."""
+        return self.analysis.contradictions.count_of(claim_id)
 
     @cached_property
     def events_in_order(self) -> list[Event]:
@@ -137,7 +202,7 @@ class Browser:
             return Row(f"gap:{value}", ("⋯", f"⋯ {text} ⋯", "", "", ""), "gap")
         event = self.catalog.events[value]
         claims = self.claims_by_event.get(event.id, [])
-        disputed = sum(1 for c in claims if self.contradicted[c.id])
+        disputed = sum(1 for c in claims if self.contradicted(c.id))
         return Row(
             event.id,
             (event.date.text, event.title, str(len(claims)),
@@ -157,7 +222,7 @@ class Browser:
     def claim_row(self, claim: Claim) -> Row:
         found = self.analysis.corroboration.get(claim.id)
         agree = f"+{found.agreeing_origins}" if found and found.agreeing_origins else ""
-        contradictions = self.contradicted[claim.id]
+        contradictions = self.contradicted(claim.id)
         mark = f"!{contradictions}" if contradictions else ""
         value = value_text(self.catalog, claim) if claim.value is not None else ""
         return Row(
@@ -169,10 +234,7 @@ class Browser:
 
     def source_rows(self) -> list[Row]:
         rows = []
-        involved: Counter[str] = Counter()
-        for found in self.analysis.contradictions:
-            involved.update({s for c in found.claims if c in self.catalog.claims
-                             for s in self.catalog.claims[c].source})
+        involved = self.analysis.contradictions.per_source()
         for source in sorted(self.catalog.sources.values(), key=lambda s: s.name.casefold()):
             said = sum(1 for c in self.claims_by_source.get(source.id, ())
                        if source.id in c.source)
@@ -189,15 +251,8 @@ class Browser:
     def contradiction_rows(self, found: Sequence[Contradiction] | None = None
                            ) -> LazyRows[tuple[str, Contradiction | str | None]]:
         """Contradictions under a heading per question (made as they are shown)."""
-        items = self.analysis.contradictions if found is None else found
-        groups: dict[str | None, list[Contradiction]] = {}
-        for item in items:
-            groups.setdefault(item.question, []).append(item)
-        entries: list[tuple[str, Contradiction | str | None]] = []
-        for question_id, members in groups.items():
-            entries.append(("heading", question_id))
-            entries += [("item", m) for m in members]
-        return LazyRows(entries, self._contradiction_row, key=_entry_key)
+        return LazyRows(Grouped(self.analysis.contradictions if found is None else found),
+                        self._contradiction_row, key=_entry_key)
 
     def _contradiction_row(self, entry: tuple[str, Contradiction | str | None]) -> Row:
         value = entry[1]
@@ -219,10 +274,7 @@ class Browser:
         return f"{sides} ({dates.pop()})"
 
     def question_rows(self) -> list[Row]:
-        per_question: Counter[str] = Counter()
-        for found in self.analysis.contradictions:
-            if found.question:
-                per_question[found.question] += 1
+        per_question = Counter(self.analysis.contradictions.per_question())
         answered: Counter[str] = Counter(
             c.about for c in self.catalog.claims.values() if c.about is not None
         )
@@ -240,17 +292,10 @@ class Browser:
 
     def source_pairs(self) -> list[tuple[Source, Source, int]]:
         """Pairs of sources whose claims contradict, most contradictions first."""
-        counts: Counter[tuple[str, str]] = Counter()
-        for found in self.analysis.contradictions:
-            members = [self.catalog.claims[c] for c in found.claims if c in self.catalog.claims]
-            pairs = {
-                (a, b) if a <= b else (b, a)
-                for i, first in enumerate(members) for second in members[i + 1:]
-                for a in first.source for b in second.source
-            }
-            counts.update(pairs)
+        counts = self.analysis.contradictions.source_pairs()
         sources = self.catalog.sources
-        return [(sources[a], sources[b], n) for (a, b), n in counts.most_common()
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [(sources[a], sources[b], n) for (a, b), n in ranked
                 if a in sources and b in sources]
 
     def who_contradicts_whom_rows(self) -> list[Row]:
@@ -271,7 +316,7 @@ class Browser:
                 continue
             cells = [""] * len(questions)
             value = value_text(self.catalog, claim)
-            cells[column[claim.about]] = ("!" if self.contradicted[claim.id] else "") + value
+            cells[column[claim.about]] = ("!" if self.contradicted(claim.id) else "") + value
             rows.append(Row(claim.id, (source_names(self.catalog, claim), *cells),
-                            "marked" if self.contradicted[claim.id] else ""))
+                            "marked" if self.contradicted(claim.id) else ""))
         return questions, rows

@@ -24,11 +24,11 @@ ALWAYS = 10**9
 
 _INF = float("inf")
 
-WIDTH = 11
+WIDTH = 12
 """Numbers per claim: about, question, first day, last day, category code, the figure's
 low and high ends, whether each end is closed, how much the figure is widened when
-compared, and the claim's credibility. All are kept as float64 (days and codes are
-exact in it), so that the whole table is one buffer numpy reads without a copy."""
+compared, the claim's credibility, and its source (-1 for several). All are kept as
+float64 (days and codes are exact in it): the table is one buffer numpy reads as is."""
 _UNANSWERED = (0, 0, -1, 0.0, 0.0, True, True, 0.0)
 
 
@@ -52,6 +52,8 @@ class ClaimColumns:
 
     question_ids: list[str]
     question_index: dict[str, int]
+    source_ids: list[str]
+    source_index: dict[str, int]
     tolerance: list[float]
     is_quantity: list[bool]
     numbers: array[float] = field(default_factory=lambda: array("d"))
@@ -73,18 +75,21 @@ class ClaimColumns:
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
-    def for_questions(cls, questions: Mapping[str, Question]) -> ClaimColumns:
+    def for_catalog(cls, questions: Mapping[str, Question], sources: Mapping[str, object]
+                    ) -> ClaimColumns:
         return cls(
             question_ids=list(questions),
             question_index={q: n for n, q in enumerate(questions)},
+            source_ids=list(sources),
+            source_index={s: n for n, s in enumerate(sources)},
             tolerance=[q.tolerance for q in questions.values()],
             is_quantity=[q.kind == "quantity" for q in questions.values()],
         )
 
     @classmethod
-    def of(cls, claims: Mapping[str, Claim], questions: Mapping[str, Question]
-           ) -> ClaimColumns:
-        columns = cls.for_questions(questions)
+    def of(cls, claims: Mapping[str, Claim], questions: Mapping[str, Question],
+           sources: Mapping[str, object]) -> ClaimColumns:
+        columns = cls.for_catalog(questions, sources)
         for claim in claims.values():
             columns.add(claim)
         columns.finish(claims)
@@ -118,7 +123,8 @@ class ClaimColumns:
             self.relayed.update(claim.via)
         if claim.event is not None:
             self.events.add(claim.event)
-        credibility = claim.credibility
+        ends = (claim.credibility, self.source_index.get(claim.source[0], -1)
+                if len(claim.source) == 1 else -1)
         about = self.question_index.get(claim.about, -1) if claim.about is not None else -1
         value = claim.value
         held = claim.__dict__  # the resolved date and figure (model.Claim.resolve)
@@ -126,7 +132,7 @@ class ClaimColumns:
             numbers.append(about)
             numbers.append(-1)
             numbers.extend(_UNANSWERED)
-            numbers.append(credibility)
+            numbers.extend(ends)
             return
         when = held.get("_when")
         days = self._spans.get(id(when))  # parse_date shares one object per written date
@@ -136,14 +142,14 @@ class ClaimColumns:
             code = self.codes.get(value)
             if code is None:
                 code = self.codes[value] = len(self.codes)
-            numbers.extend((about, about, *days, code, 0.0, 0.0, True, True, 0.0, credibility))
+            numbers.extend((about, about, *days, code, 0.0, 0.0, True, True, 0.0, *ends))
             return
         quantity = held.get("_quantity")
         if quantity is None:
             numbers.append(about)
             numbers.append(-1)
             numbers.extend(_UNANSWERED)
-            numbers.append(credibility)
+            numbers.extend(ends)
             return
         interval, tolerance = quantity.interval, self.tolerance[about]
         numbers.extend((
@@ -152,5 +158,5 @@ class ClaimColumns:
             _INF if interval.high is None else interval.high,
             interval.low_closed, interval.high_closed,
             max(tolerance, ABOUT_MINIMUM) if quantity.form == "about" else tolerance,
-            credibility,
+            *ends,
         ))

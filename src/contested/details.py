@@ -44,7 +44,7 @@ class Details:
                    "question": "questions"}.get(kind)
         if section is not None:
             return entity_id in self.catalog.section(section)
-        return any(c.id == entity_id for c in self.analysis.contradictions)
+        return self.analysis.contradictions.position_of(entity_id) is not None
 
     def of(self, kind: str, entity_id: str) -> Detail:
         builder = {"event": self.event, "claim": self.claim, "source": self.source,
@@ -151,7 +151,9 @@ class Details:
             *self._contradiction_links([c.id for c in claims])])
 
     def contradiction(self, contradiction_id: str) -> Detail:
-        found = next(c for c in self.analysis.contradictions if c.id == contradiction_id)
+        found = self.analysis.contradictions.get(contradiction_id)
+        if found is None:
+            raise KeyError(contradiction_id)
         question = self.catalog.questions.get(found.question or "")
         fields = _fields(
             ("rules", ", ".join(found.rules)), ("question", question.text if question else None),

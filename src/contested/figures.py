@@ -123,8 +123,8 @@ def category_lines(analysis: Analysis, question_id: str) -> list[str]:
                     key=lambda c: (c.when.sort_key if c.when else (date.min, date.max), c.id))
     if not claims:
         return ["no answers yet"]
-    found = {c for item in analysis.contradictions if item.question == question_id
-             for c in item.claims}
+    found = {c for claim in claims for item in analysis.contradictions_of(claim.id)
+             if item.question == question_id for c in item.claims}
     width = max(len(source_names(catalog, c)) + len(sides_of(analysis, c)) + 3 for c in claims)
     lines = []
     for claim in claims:

@@ -394,7 +394,8 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                     f"unknown {kind} '{ref}'{did_you_mean(ref, index)}",
                 ))
 
-    columns = catalog.columns = ClaimColumns.for_questions(catalog.questions)
+    columns = catalog.columns = ClaimColumns.for_catalog(catalog.questions,
+                                                                catalog.sources)
     for claim in catalog.claims.values():
         check(claim, "source", claim.source, "sources")
         check(claim, "via", claim.via, "sources")

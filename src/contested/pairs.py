@@ -52,6 +52,7 @@ class ClaimTable:
     high_closed: Bools
     disputes: list[tuple[int, int]]
     credibility: Ints
+    source: Ints
     columns: ClaimColumns
     id_rank: Ints
 
@@ -71,7 +72,8 @@ class ClaimTable:
 
 def claim_table(catalog: Catalog) -> ClaimTable:
     """The claims' columns as arrays: noted while linking, or read now if they were not."""
-    columns = catalog.columns or ClaimColumns.of(catalog.claims, catalog.questions)
+    columns = catalog.columns or ClaimColumns.of(catalog.claims, catalog.questions,
+                                                    catalog.sources)
     grid = np.frombuffer(columns.numbers, dtype=np.float64).reshape((columns.count, WIDTH))
     whole = grid[:, :5].astype(np.int64)
     lows, highs, relative = grid[:, 5], grid[:, 6], grid[:, 9]
@@ -99,6 +101,7 @@ def claim_table(catalog: Catalog) -> ClaimTable:
         high_closed=grid[:, 8] != 0,
         disputes=columns.disputes,
         credibility=grid[:, 10].astype(np.int64),
+        source=grid[:, 11].astype(np.int64),
         columns=columns,
         id_rank=id_rank,
     )

@@ -11,6 +11,7 @@ from contested.tui.screens.errors import ContextScreen, ErrorsScreen
 from contested.tui.screens.help import HelpScreen
 from contested.tui.screens.main import MainScreen
 from contested.tui.screens.prompt import Prompt
+from contested.tui.widgets.text_view import TextView
 from tests.conftest import SOURCES, Write
 from tests.tui.conftest import app_on, focused_table, main_screen, ready
 
@@ -316,7 +317,7 @@ async def test_wide_terminal_shows_a_preview() -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         await pilot.press("4")
-        preview = str(app.screen.query_one("#preview-body").render())
+        preview = app.screen.query_one("#preview", TextView).plain_text()
         assert "CONTRADICTION" in preview
         assert app.screen.query_one("#preview").display
 

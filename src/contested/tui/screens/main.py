@@ -24,6 +24,7 @@ from contested.tui.safe import notify, plain, plain_lines
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.detail import detail_content
 from contested.tui.widgets.rows import Column, VirtualTable
+from contested.tui.widgets.text_view import TextView
 
 PANES: tuple[tuple[str, str], ...] = (
     ("timeline", "Timeline"),
@@ -119,8 +120,7 @@ class MainScreen(Screen[None]):
                     yield VirtualTable(QUESTION_COLUMNS, id="questions")
                     with VerticalScroll(id="plot-box"):
                         yield Static(id="plot")
-            with VerticalScroll(id="preview"):
-                yield Static(id="preview-body")
+            yield TextView(id="preview")
         yield Static(id="status")
         yield Footer()
 
@@ -279,11 +279,11 @@ class MainScreen(Screen[None]):
         if not self.has_class("-wide"):
             return
         item = self.current_item()
-        body = self.query_one("#preview-body", Static)
+        view = self.query_one("#preview", TextView)
         if item is None:
-            body.update(plain("nothing selected"))
+            view.update(plain("nothing selected"))
             return
-        body.update(detail_content(self.details.of(*item), with_links=True))
+        view.update(detail_content(self.details.of(*item), with_links=True))
 
     def _draw_figure(self) -> None:
         if not self.is_mounted:

@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from contested.browse import Row
 from contested.text import printable
+from contested.tui.widgets.text_view import resize_quietly
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable > .rows--heading { text-style: bold; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)  # watch_cursor paints
 
     class Highlighted(Message):
         """The cursor moved to a row."""
@@ -129,7 +130,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _update_size(self) -> None:
         # Rows always fit the width (flexible columns give way), so only height scrolls.
-        self.virtual_size = Size(1, len(self.rows) + 1)
+        resize_quietly(self, Size(1, len(self.rows) + 1))
 
     def on_mount(self) -> None:
         self._update_size()

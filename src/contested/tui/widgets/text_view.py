@@ -1,0 +1,70 @@
+"""Inert content in a scrolling view that changes without a layout of the screen.
+
+A `Static` in a `VerticalScroll` asks for a layout of the whole screen on each update
+(its height may change), which costs about 9 ms on the main screen: too much for a
+preview that follows the cursor. This view wraps its content into lines itself and
+only its own lines are painted again.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+def resize_quietly(view: ScrollView, size: Size) -> None:
+    """Give a scrolling view a new virtual size and repaint it, without the layout of
+    the whole screen that setting `virtual_size` asks for (the view's own size does not
+    change; only its scrollbars do)."""
+    if size != view.virtual_size:
+        view.set_reactive(Widget.virtual_size, size)
+        view._scroll_update(size)  # what a layout would do for this view
+    view.refresh()
+
+
+class TextView(ScrollView):
+    """Content (built with `contested.tui.safe`) wrapped to the view's width."""
+
+    DEFAULT_CSS = """
+    TextView { scrollbar-size-vertical: 1; }
+    """
+
+    def __init__(self, content: Content | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.content = content or Content("")
+        self._lines: list[Strip] = []
+        self._wrapped_at = -1
+
+    def update(self, content: Content) -> None:
+        """Show other content, from its first line."""
+        self.content = content
+        self._wrapped_at = -1
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._wrap()
+
+    def on_resize(self) -> None:
+        self._wrap()
+
+    def _wrap(self) -> None:
+        width = max(self.scrollable_content_region.width, 1)
+        if width == self._wrapped_at:
+            return
+        self._wrapped_at = width
+        lines = self.content.wrap(width)
+        self._lines = [Strip(line.render_segments(), line.cell_length) for line in lines]
+        resize_quietly(self, Size(width, len(self._lines)))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_offset.y) + y
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        return self._lines[index].apply_style(self.rich_style).adjust_cell_length(
+            width, self.rich_style)
+
+    def plain_text(self) -> str:
+        """What the view shows, as text (for tests and copying)."""
+        return self.content.plain
