@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from contested.analysis import (
     Analysis,
     Contradiction,
+    Contradictions,
     analyse,
     claim_table,
     corroborate,
@@ -1318,6 +1319,44 @@ def test_the_engine_matches_a_brute_force_reference(spec: CatalogSpec) -> None:
     series = find_series(catalog)
     assert {q: [frozenset(s.claims) for s in found_series.steps]
             for q, found_series in series.items()} == expected.steps
+    check_counts_against_the_objects(catalog, contradictions)
+
+
+def test_kursk_counts_read_from_the_arrays_match_the_objects(kursk: Analysis) -> None:
+    check_counts_against_the_objects(kursk.catalog, kursk.contradictions)
+
+
+def check_counts_against_the_objects(catalog: Catalog, found: Contradictions) -> None:
+    """What the explorer reads from the arrays equals what the objects say."""
+    made = list(found)
+    assert found[:] == made
+    for claim_id in catalog.claims:
+        mine = [c for c in made if claim_id in c.claims]
+        assert found.of(claim_id) == mine
+        assert found.count_of(claim_id) == len(mine)
+    for position, item in enumerate(made):
+        assert found.position_of(item.id) == position
+        assert found.get(item.id) is item
+    assert found.position_of("category~nothing~here") is None
+    assert found.per_question() == dict(Counter(c.question for c in made if c.question))
+    runs = [(q, start, end) for q, start, end in found.runs()]
+    assert [c.question for c in made] == [q for q, start, end in runs
+                                          for _ in range(start, end)]
+    sources_of = {c.id: dict.fromkeys(catalog.claims[c.id].source) for c in
+                  catalog.claims.values()}
+    assert found.per_source() == Counter(
+        s for c in made for s in {s for m in c.claims for s in sources_of[m]})
+    sides = {s.id: s.side for s in catalog.sources.values()}
+    for group in (None, sides):
+        name = (lambda s: s) if group is None else group.__getitem__
+        expected_pairs: Counter[tuple[str, str]] = Counter()
+        for c in made:
+            members = [[name(s) for s in sources_of[m]] for m in c.claims]
+            expected_pairs.update({
+                (a, b) if a <= b else (b, a)
+                for i, one in enumerate(members) for other in members[i + 1:]
+                for a in one for b in other})
+        assert found.source_pairs(group) == expected_pairs
 
 
 @st.composite

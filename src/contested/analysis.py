@@ -486,22 +486,30 @@ class Contradictions(Sequence[Contradiction]):
             counts.update(set(members))
         return counts
 
-    def source_pairs(self) -> Counter[tuple[str, str]]:
-        """(source, source) in id order → how many contradictions set them against each
-        other (a claim's sources against the other claims' sources)."""
+    def source_pairs(self, group: Mapping[str, str] | None = None
+                     ) -> Counter[tuple[str, str]]:
+        """(source, source) in order → how many contradictions set them against each other
+        (a claim's sources against the other claims'). With `group` (source id → a name,
+        such as its side), the same between groups; each contradiction counts once."""
+        ids = self.table.columns.source_ids
+        names = [group.get(s, s) for s in ids] if group is not None else ids
+        labels, code = np.unique(np.array(names, dtype=object), return_inverse=True)
+        labels = labels.tolist()
         counts: Counter[tuple[str, str]] = Counter()
-        source, ids = self.table.source, self.table.columns.source_ids
+        source = self.table.source
         a, b = source[self.first], source[self.second]
         single = (a >= 0) & (b >= 0)
-        low, high = np.minimum(a[single], b[single]), np.maximum(a[single], b[single])
-        keys, tally = np.unique(low * len(ids) + high, return_counts=True)
-        for key, n in zip(keys.tolist(), tally.tolist(), strict=True):
-            pair = (ids[key // len(ids)], ids[key % len(ids)])
-            counts[pair if pair[0] <= pair[1] else (pair[1], pair[0])] += n
+        if len(ids):
+            a, b = code[a[single]], code[b[single]]
+            low, high = np.minimum(a, b), np.maximum(a, b)
+            keys, tally = np.unique(low * len(labels) + high, return_counts=True)
+            for key, n in zip(keys.tolist(), tally.tolist(), strict=True):
+                counts[(labels[key // len(labels)], labels[key % len(labels)])] += n
+        name = dict(zip(ids, names, strict=True))
         groups = [[x, y] for x, y in zip(self.first[~single].tolist(),
                                           self.second[~single].tolist(), strict=True)]
         for rows in [*groups, *self._member_rows()]:
-            sides = [self._sources_of(r) for r in rows]
+            sides = [[name.get(s, s) for s in self._sources_of(r)] for r in rows]
             counts.update({
                 (s, t) if s <= t else (t, s)
                 for i, one in enumerate(sides) for other in sides[i + 1:]

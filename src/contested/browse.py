@@ -303,6 +303,15 @@ class Browser:
                                       str(n)))
                 for a, b, n in self.source_pairs()]
 
+    def side_pairs_rows(self) -> list[Row]:
+        """Sides whose sources contradict each other, most contradictions first; a side
+        against itself is shown too (Syrsky vs DeepState are both Ukrainian)."""
+        sides = {s.id: s.side for s in self.catalog.sources.values()}
+        counts = self.analysis.contradictions.source_pairs(sides)
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [Row(f"{a}|{b}", (a, "vs", b, str(n), "(same side)" if a == b else ""))
+                for (a, b), n in ranked]
+
     # --- claims x questions ---------------------------------------------------------------
 
     def matrix_rows(self) -> tuple[list[str], list[Row]]:

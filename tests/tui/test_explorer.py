@@ -226,7 +226,7 @@ async def test_command_palette_reaches_every_action() -> None:
         await ready(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for expected in ("Timeline", "Claims", "Sources", "Contradictions", "Figures",
-                         "Search", "Help", "Quit", "Back", "Who contradicts whom",
+                         "Search", "Help", "Quit", "Back", "Who contradicts whom (sources, sides)",
                          "Filter contradictions", "Claims x questions"):
             assert expected in titles
         await pilot.press("ctrl+p")
@@ -279,6 +279,25 @@ async def test_sources_pane_and_who_contradicts_whom() -> None:
         screen = main_screen(app)
         assert screen.pane == "contradictions"
         assert screen.contradiction_filter == "source:syrsky"
+
+
+async def test_which_sides_contradict_which() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("3", "w", "w")
+        table = focused_table(app)
+        rows = [table.rows[i].cells for i in range(len(table.rows))]
+        assert rows[0] == ("russia", "vs", "ukraine", "3", "")
+        assert ("ukraine", "vs", "ukraine", "2", "(same side)") in rows
+        assert sum(int(cells[3]) for cells in rows) == 9  # each contradiction once
+        assert "which sides contradict which" in str(table.border_title)
+        await pilot.press("enter")
+        screen = main_screen(app)
+        assert screen.pane == "contradictions"
+        assert screen.contradiction_filter == "side:russia"
+        await pilot.press("3", "w")
+        assert str(focused_table(app).border_title) == "3 Sources"  # back to the list
 
 
 async def test_contradictions_filter() -> None:

@@ -98,7 +98,10 @@ async def test_every_pane_shows_hostile_text_literally(tmp_path: Path,
             assert literal in body, literal
         await visit(pilot, "enter")  # follow a link
         await visit(pilot, "escape", "escape")
-        await visit(pilot, "3", "w", "w", "4", "f")
+        await visit(pilot, "3", "w", "w")  # who contradicts whom: sources, then sides
+        if size == (160, 50):
+            assert "[@click=app.quit]x[/]" in screen_text(app)  # a side, as written
+        await visit(pilot, "w", "4", "f")
         await visit(pilot, *"[/]", "enter")
         await visit(pilot, "f", "ctrl+u", "enter", "5", "m", "m")
         plot = str(screen.query_one("#plot").render())

@@ -11,11 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from contested.analysis import Analysis, Contradiction
 from contested.browse import Browser
+from contested.collector import freeze_what_is_built
 from contested.details import Details
 from contested.export import filter_contradictions
 from contested.figures import category_lines, quantity_plot
@@ -48,6 +48,8 @@ SOURCE_COLUMNS = [Column("NAME", 22, flex=True), Column("ALIASES", 18), Column("
                   Column("SIDE", 10), Column("REL", 3), Column("CLAIMS", 14), Column("!", 3)]
 PAIR_COLUMNS = [Column("SOURCE", 20, flex=True), Column("SIDE", 10), Column("", 2),
                 Column("SOURCE", 20, flex=True), Column("SIDE", 10), Column("N", 4)]
+SIDE_PAIR_COLUMNS = [Column("SIDE", 16, flex=True), Column("", 2), Column("SIDE", 16, flex=True),
+                     Column("N", 6), Column("", 14)]
 CONTRADICTION_COLUMNS = [Column("RULE", 17), Column("WHO SAYS WHAT, WHEN", 30, flex=True)]
 QUESTION_COLUMNS = [Column("QUESTION", 24, flex=True), Column("KIND", 8), Column("CLAIMS", 6),
                     Column("SERIES", 8), Column("!", 3)]
@@ -77,7 +79,7 @@ class MainScreen(Screen[None]):
         Binding("N", "next_hit(-1)", "Previous match", show=False, id="search.previous"),
         Binding("a", "toggle_all", "All claims / this event", show=False,
                 id="claims.toggle-all"),
-        Binding("w", "toggle_pairs", "Who contradicts whom", show=False,
+        Binding("w", "toggle_pairs", "Who contradicts whom (sources, sides)", show=False,
                 id="sources.who-contradicts-whom"),
         Binding("f", "filter", "Filter contradictions", show=False,
                 id="contradictions.filter"),
@@ -96,7 +98,7 @@ class MainScreen(Screen[None]):
         self.pane = "timeline"
         self.event_filter: str | None = None
         self.all_claims = False
-        self.show_pairs = False
+        self.show_pairs = ""  # "": the list; "sources" or "sides": who contradicts whom
         self.show_matrix = False
         self.contradiction_filter = ""
         self.contradiction_count = 0
@@ -104,7 +106,6 @@ class MainScreen(Screen[None]):
         self.hit_index = -1
         self.history: list[Place] = []
         self.claims_stale = False
-        self._preview_timer: Timer | None = None
 
     # --- layout -------------------------------------------------------------------------
 
@@ -142,6 +143,7 @@ class MainScreen(Screen[None]):
 
     def _build_search_index(self) -> None:
         _ = self.search_index.entries
+        freeze_what_is_built()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 120, "-wide")
@@ -179,8 +181,10 @@ class MainScreen(Screen[None]):
         counts = self.analysis.catalog.counts()
         titles = {
             "timeline": (f"1 Timeline: {counts['events']} events", ""),
-            "sources": ("3 Sources" + (": who contradicts whom" if self.show_pairs else ""),
-                        "w: " + ("list" if self.show_pairs else "who contradicts whom")),
+            "sources": ("3 Sources" + {"": "", "sources": ": who contradicts whom",
+                                       "sides": ": which sides contradict which"}[self.show_pairs],
+                        "w: " + {"": "who contradicts whom", "sources": "between sides",
+                                 "sides": "list"}[self.show_pairs]),
             "contradictions": (f"4 Contradictions: {self.contradiction_count}"
                                + (f" (filter: {self.contradiction_filter})"
                                   if self.contradiction_filter else ""), "f: filter"),
@@ -232,16 +236,7 @@ class MainScreen(Screen[None]):
                 self.claims_stale = True  # filled when the claims pane is shown
         if message.table.id == "questions":
             self._draw_figure()
-        self._schedule_preview()
-
-    def _schedule_preview(self) -> None:
-        """Update the preview once keys stop coming for a moment: holding j does not
-        rebuild it for every row passed."""
-        if not self.has_class("-wide"):
-            return
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        self._preview_timer = self.set_timer(0.05, self._preview)
+        self._preview()
 
     def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:
         row = message.row
@@ -251,7 +246,8 @@ class MainScreen(Screen[None]):
         if table_id == "sources" and self.show_pairs:
             first = row.key.partition("|")[0]
             self._remember()
-            self.contradiction_filter = f"source:{first}"
+            self.contradiction_filter = (f"side:{first}" if self.show_pairs == "sides"
+                                         else f"source:{first}")
             self._fill_contradictions()
             self._titles()
             self.show_pane("contradictions")
@@ -268,6 +264,8 @@ class MainScreen(Screen[None]):
         table = self.table()
         row = table.current
         if row is None or row.kind in ("gap", "heading"):
+            return None
+        if self.pane == "sources" and self.show_pairs == "sides":
             return None
         if self.pane == "sources" and self.show_pairs:
             return ("source", row.key.partition("|")[0])
@@ -334,11 +332,14 @@ class MainScreen(Screen[None]):
     def action_toggle_pairs(self) -> None:
         if self.pane != "sources":
             return
-        self.show_pairs = not self.show_pairs
+        self.show_pairs = {"": "sources", "sources": "sides", "sides": ""}[self.show_pairs]
         table = self.query_one("#sources", VirtualTable)
-        if self.show_pairs:
+        if self.show_pairs == "sources":
             table.set_rows(self.browser.who_contradicts_whom_rows(), PAIR_COLUMNS)
             table.empty_message = "no two sources contradict each other"
+        elif self.show_pairs == "sides":
+            table.set_rows(self.browser.side_pairs_rows(), SIDE_PAIR_COLUMNS)
+            table.empty_message = "no contradiction between sources with a side"
         else:
             table.set_rows(self.browser.source_rows(), SOURCE_COLUMNS)
         self._titles()

@@ -48,13 +48,22 @@ class TextView(ScrollView):
     def on_resize(self) -> None:
         self._wrap()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._wrapped_at = -1  # the lines carry the old style (a theme changed)
+        self._wrap()
+
     def _wrap(self) -> None:
         width = max(self.scrollable_content_region.width, 1)
         if width == self._wrapped_at:
             return
         self._wrapped_at = width
-        lines = self.content.wrap(width)
-        self._lines = [Strip(line.render_segments(), line.cell_length) for line in lines]
+        style = self.rich_style
+        self._lines = [
+            Strip(line.render_segments(), line.cell_length).apply_style(style)
+            .adjust_cell_length(width, style)
+            for line in self.content.wrap(width)
+        ]
         resize_quietly(self, Size(width, len(self._lines)))
 
     def render_line(self, y: int) -> Strip:
@@ -62,8 +71,7 @@ class TextView(ScrollView):
         index = int(self.scroll_offset.y) + y
         if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
-        return self._lines[index].apply_style(self.rich_style).adjust_cell_length(
-            width, self.rich_style)
+        return self._lines[index]
 
     def plain_text(self) -> str:
         """What the view shows, as text (for tests and copying)."""
