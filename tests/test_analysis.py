@@ -433,6 +433,10 @@ def test_disputes_between_agreeing_claims_still_contradict(build: Build) -> None
     analysis = build(on_outcome("a", "success", disputes="[b]"),
                      on_outcome("b", "success", source="s2"))
     assert found(analysis) == {"disputes~a~b": (("disputes",), ("a", "b"))}
+    # the analyst says they disagree: they are not counted as agreeing as well
+    assert analysis.corroboration["a"].agreeing == ()
+    assert analysis.corroboration["a"].contradicting == ("b",)
+    assert analysis.corroboration["b"].agreeing == ()
 
 
 def test_pair_id_is_readable_and_ordered() -> None:
@@ -1251,6 +1255,8 @@ def reference(spec: CatalogSpec) -> Reference:
     for members, _ in result:
         for member in members:
             contradicting[member] |= members - {member}
+    for claim_id, against in contradicting.items():  # opposed claims do not also agree
+        agreeing[claim_id] -= against
     steps: dict[str, list[frozenset[str]]] = {}
     for question_id in questions:
         on_it = [c for c in answers if c.about == question_id]

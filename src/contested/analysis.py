@@ -745,13 +745,24 @@ class CorroborationIndex(Mapping[str, Corroboration]):
 def corroborate(catalog: Catalog, contradictions: Contradictions,
                 pairs: Pairs | None = None) -> CorroborationIndex:
     """Per claim: agreeing claims (same answer, overlapping dates) and contradicting ones,
-    with the number of independent origins behind each."""
+    with the number of independent origins behind each. Two claims in a contradiction
+    (a `disputes` link, or declared) do not also agree, whatever their answers."""
     pairs = find_pairs(contradictions.table) if pairs is None else pairs
+    size = len(pairs.table.claims)
     agree = ~pairs.conflict
+    if len(contradictions.declared) or pairs.table.disputes:
+        low = np.minimum(pairs.first, pairs.second)
+        high = np.maximum(pairs.first, pairs.second)
+        opposed = [np.minimum(contradictions.first, contradictions.second) * size
+                   + np.maximum(contradictions.first, contradictions.second)]
+        for rows in contradictions._member_rows():
+            opposed += [np.array([min(a, b) * size + max(a, b) for a in rows for b in rows
+                                  if a != b], dtype=np.int64)]
+        agree &= ~np.isin(low * size + high, np.concatenate(opposed))
     owners = np.concatenate([pairs.first[agree], pairs.second[agree]])
     partners = np.concatenate([pairs.second[agree], pairs.first[agree]])
-    by_owner = np.argsort(owners * len(pairs.table.claims) + partners)  # partners in order
-    offsets = np.searchsorted(owners[by_owner], np.arange(len(pairs.table.claims) + 1))
+    by_owner = np.argsort(owners * size + partners)  # partners in order
+    offsets = np.searchsorted(owners[by_owner], np.arange(size + 1))
     return CorroborationIndex(catalog, pairs.table, offsets, partners[by_owner],
                               contradictions)
 
