@@ -57,12 +57,15 @@ class VirtualTable(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "rows--header", "rows--cursor", "rows--marked", "rows--gap", "rows--heading",
+        "rows--thumb", "rows--track",
     }
     DEFAULT_CSS = """
     VirtualTable {
         height: 1fr;
-        scrollbar-size-vertical: 1;
+        scrollbar-size-vertical: 0;  /* the rows draw their own position indicator */
     }
+    VirtualTable > .rows--thumb { color: $accent; }
+    VirtualTable > .rows--track { color: $text-muted; }
     VirtualTable > .rows--header { text-style: bold; }
     VirtualTable > .rows--cursor { background: $block-cursor-background;
                                    color: $block-cursor-foreground; text-style: bold; }
@@ -97,6 +100,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self.columns: list[Column] = list(columns)
         self.rows: RowSource = rows if rows is not None else []
         self.empty_message = "nothing to show"
+        self._painted: dict[tuple[int, int, bool, bool, bool | None], Strip] = {}
+        """Painted rows by (index, width, under the cursor, focused): scrolling by one row
+        paints one new row, not the screenful."""
 
     # --- data ---------------------------------------------------------------------------
 
@@ -106,6 +112,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if columns is not None:
             self.columns = list(columns)
         self.rows = rows
+        self._painted.clear()
         self._update_size()
         self.cursor = min(max(cursor, 0), max(len(rows) - 1, 0))
         self.refresh()
@@ -138,6 +145,10 @@ class VirtualTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._scroll_cursor_into_view()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._painted.clear()  # painted with the old theme
+
     @property
     def _page(self) -> int:
         return max(self.scrollable_content_region.height - 1, 1)
@@ -153,18 +164,51 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # --- painting -----------------------------------------------------------------------
 
+    def _thumb(self) -> range | None:
+        """The rows (1-based lines) of the position indicator's thumb, or None when every
+        row fits: a column of text drawn with the rows, cheaper to paint than a
+        scrollbar widget and visible without colour."""
+        page, total = self._page, len(self.rows)
+        if total <= page:
+            return None
+        size = max(1, page * page // total)
+        start = round(self.scroll_offset.y / max(total - page, 1) * (page - size))
+        return range(start + 1, start + size + 1)
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        full = self.scrollable_content_region.width
+        thumb = self._thumb()
+        width = full - 1 if thumb is not None else full
         widths = self._widths(width)
         if y == 0:
             titles = tuple(c.title for c in self.columns)
-            return self._strip(titles, widths, width, self.get_component_rich_style(
+            line = self._strip(titles, widths, width, self.get_component_rich_style(
                 "rows--header"))
+            return line if thumb is None else self._with_indicator(line, None)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
             if index == 0:
                 return self._strip((self.empty_message,), [width], width, Style(italic=True))
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(full, self.rich_style)
+        in_thumb = None if thumb is None else y in thumb
+        key = (index, full, index == self.cursor, self.has_focus, in_thumb)
+        strip = self._painted.get(key)
+        if strip is None:
+            if len(self._painted) > 1024:  # rows scrolled past long ago
+                self._painted.clear()
+            strip = self._paint(index, widths, width)
+            if in_thumb is not None:
+                strip = self._with_indicator(strip, in_thumb)
+            self._painted[key] = strip
+        return strip
+
+    def _with_indicator(self, line: Strip, in_thumb: bool | None) -> Strip:
+        mark = " " if in_thumb is None else ("┃" if in_thumb else "│")
+        style = self.get_component_rich_style(
+            "rows--thumb" if in_thumb else "rows--track")
+        return Strip([*line, Segment(mark, style)], line.cell_length + 1)
+
+    def _paint(self, index: int, widths: list[int], width: int) -> Strip:
         row = self.rows[index]
         style = self.rich_style
         if row.kind == "marked":
