@@ -30,3 +30,30 @@ def freeze_what_is_built() -> None:
     (the explorer's search index: 400,000 entries at 300,000 claims) is built, so that
     the collections the next keypresses set off do not scan it again (up to 0.3 s)."""
     gc.freeze()
+
+
+class FullCollections:
+    """Full collections (the oldest generation) held back while a person is typing and
+    made when they pause: in the explorer one took 20 ms, in the middle of a keypress.
+    Young generations are still collected as usual."""
+
+    def __init__(self) -> None:
+        self._saved: tuple[int, int, int] | None = None
+
+    def hold(self) -> None:
+        if self._saved is None:
+            self._saved = gc.get_threshold()
+            young, middle, _ = self._saved
+            gc.set_threshold(young, middle, 1_000_000)
+
+    def release(self) -> None:
+        if self._saved is not None:
+            gc.set_threshold(*self._saved)
+            self._saved = None
+
+    def collect_if_due(self) -> bool:
+        """Make the full collection the held threshold put off, if one is due."""
+        if self._saved is None or gc.get_count()[2] < self._saved[2]:
+            return False
+        gc.collect(2)
+        return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -15,7 +16,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from contested.analysis import Analysis, Contradiction
 from contested.browse import Browser
-from contested.collector import freeze_what_is_built
+from contested.collector import FullCollections, freeze_what_is_built
 from contested.details import Details
 from contested.export import filter_contradictions
 from contested.figures import category_lines, quantity_plot
@@ -105,6 +106,8 @@ class MainScreen(Screen[None]):
         self.hits: list[Hit] = []
         self.hit_index = -1
         self.history: list[Place] = []
+        self.collections = FullCollections()
+        self.last_key = 0.0
         self.claims_stale = False
 
     # --- layout -------------------------------------------------------------------------
@@ -137,9 +140,21 @@ class MainScreen(Screen[None]):
         self._titles()
         self.show_pane("timeline")
         self.on_resize()
+        self.collections.hold()
+        self.set_interval(1.0, self._collect_when_idle)
         # The search index of a big catalog takes seconds: build it while the analyst
         # reads, not when they first press /.
         self.run_worker(self._build_search_index, thread=True, exit_on_error=False)
+
+    def on_key(self) -> None:
+        self.last_key = time.monotonic()
+
+    def _collect_when_idle(self) -> None:
+        if time.monotonic() - self.last_key >= 1.0:
+            self.collections.collect_if_due()
+
+    def on_unmount(self) -> None:
+        self.collections.release()
 
     def _build_search_index(self) -> None:
         _ = self.search_index.entries
