@@ -115,7 +115,7 @@ async def drive(analysis: Analysis, keys: int, size: tuple[int, int]) -> list[st
         lines.append(summary("Timeline k", up))
         lines.append(summary("Timeline G/g (ends of 100k)", jumps))
         await pilot.press("2")
-        seconds = await once(lambda: pilot.press("a"))
+        seconds = await once(lambda: pilot.press("A"))
         lines.append(f"  all {len(analysis.catalog.claims):,} claims shown (a): {seconds:.3f} s")
         claims_down = await cpu_per_key(pilot, ["j"] * keys)
         lines.append(summary("Claims (all of them), j", claims_down))

@@ -62,3 +62,10 @@ def load(tmp_path: Path) -> Callable[[], LoadResult]:
         return load_catalog([tmp_path])
 
     return _load
+
+
+@pytest.fixture(autouse=True)
+def _own_data_directory(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notes on the bundled timelines go to the user's data directory: a test's own."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))

@@ -23,6 +23,7 @@ from contested.analysis import (
     value_text,
 )
 from contested.model import Claim, Event, Source
+from contested.notes import NotesStore
 
 T = TypeVar("T")
 
@@ -54,6 +55,10 @@ class LazyRows(Generic[T]):
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def forget(self) -> None:
+        """Make the rows again when next shown (what they show has changed)."""
+        self._rows.clear()
 
     def __getitem__(self, index: int) -> Row:
         row = self._rows.get(index)
@@ -150,9 +155,14 @@ def sides_of(analysis: Analysis, claim: Claim) -> str:
 class Browser:
     """The explorer's questions to the catalog, answered once and kept."""
 
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysis, notes: NotesStore | None = None) -> None:
         self.analysis = analysis
         self.catalog = analysis.catalog
+        self.notes = notes
+
+    def marks(self, kind: str, key: str) -> str:
+        """What the analyst noted about an item, in a few characters (`★ explained`)."""
+        return self.notes.get(kind, key).marks() if self.notes is not None else ""
 
     # --- indexes ------------------------------------------------------------------------
 
@@ -199,14 +209,15 @@ class Browser:
         kind, value = entry
         if kind == "gap":
             text = value.partition("|")[0]
-            return Row(f"gap:{value}", ("⋯", f"⋯ {text} ⋯", "", "", ""), "gap")
+            return Row(f"gap:{value}", ("⋯", f"⋯ {text} ⋯", "", "", "", ""), "gap")
         event = self.catalog.events[value]
         claims = self.claims_by_event.get(event.id, [])
         disputed = sum(1 for c in claims if self.contradicted(c.id))
         return Row(
             event.id,
             (event.date.text, event.title, str(len(claims)),
-             f"!{disputed}" if disputed else "", event.origin.timeline or ""),
+             f"!{disputed}" if disputed else "", event.origin.timeline or "",
+             self.marks("event", event.id)),
             "marked" if disputed else "",
         )
 
@@ -228,7 +239,7 @@ class Browser:
         return Row(
             claim.id,
             (mark, source_names(self.catalog, claim), date_text(claim.said), value,
-             str(claim.credibility), agree, claim.text),
+             str(claim.credibility), agree, claim.text, self.marks("claim", claim.id)),
             "marked" if contradictions else "",
         )
 
@@ -243,7 +254,8 @@ class Browser:
                 source.id,
                 (source.name, ", ".join(source.aliases), source.kind, source.side,
                  source.reliability, str(said) + (f" (+{relayed} relayed)" if relayed else ""),
-                 f"!{involved[source.id]}" if involved[source.id] else ""),
+                 f"!{involved[source.id]}" if involved[source.id] else "",
+                 self.marks("source", source.id)),
                 "marked" if involved[source.id] else "",
             ))
         return rows
@@ -257,10 +269,11 @@ class Browser:
     def _contradiction_row(self, entry: tuple[str, Contradiction | str | None]) -> Row:
         value = entry[1]
         if isinstance(value, Contradiction):
-            return Row(value.id, ("+".join(value.rules), self.compact(value)))
+            return Row(value.id, ("+".join(value.rules), self.compact(value),
+                                  self.marks("contradiction", value.id)))
         question = self.catalog.questions.get(value or "")
         title = question.text if question else "declared across questions"
-        return Row(f"heading:{value}", ("", f"── {title} ──"), "heading")
+        return Row(f"heading:{value}", ("", f"── {title} ──", ""), "heading")
 
     def compact(self, item: Contradiction) -> str:
         """`Oleksandr Syrsky: under-control vs Zombie: rout (2025-03?)`: the explanation,

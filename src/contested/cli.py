@@ -51,7 +51,7 @@ def _paths_argument(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="contested",
-        usage="contested [--no-mouse] [PATH ...]   (the explorer)\n"
+        usage="contested [--no-mouse] [--notes PATH] [PATH ...]   (the explorer)\n"
               "       contested COMMAND [OPTIONS] [PATH ...]",
         description="Review conflict timelines where sources disagree. With no command, "
                     "open the explorer on PATHs (default: the bundled Kursk timelines).",
@@ -250,7 +250,8 @@ COMMANDS = ("validate", "contradictions", "export", "schema")
 def explorer_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="contested",
-        usage="contested [--no-mouse] [PATH ...]\n       contested COMMAND ...",
+        usage="contested [--no-mouse] [--notes PATH] [PATH ...]\n"
+              "       contested COMMAND ...",
         description="Open the explorer on timeline files or directories (default: the "
                     "bundled Kursk timelines). Commands: " + ", ".join(COMMANDS) +
                     "; `contested COMMAND --help` for each.",
@@ -259,6 +260,10 @@ def explorer_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-mouse", action="store_true",
                         help="do not capture the mouse (keyboard only; the terminal's own "
                              "selection keeps working)")
+    parser.add_argument("--notes", type=Path, metavar="PATH",
+                        help="the review notes file (default: contested-notes.yaml in the "
+                             "first directory loaded; for the bundled timelines, in the "
+                             "user's data directory)")
     _paths_argument(parser)
     return parser
 
@@ -272,15 +277,22 @@ def run_explorer(args: argparse.Namespace) -> int:
         for path in missing:
             print(f"contested: {printable(path)}: no such file or directory", file=sys.stderr)
         return EXIT_USAGE
+    from contested.notes import default_notes_path
     from contested.tui.app import run_explorer as run
 
-    return run(args.paths, mouse=not args.no_mouse)
+    notes = args.notes or default_notes_path(args.paths)
+    if notes.is_dir():
+        explorer_parser().print_usage(sys.stderr)
+        print(f"contested: --notes {printable(str(notes))}: a folder, not a file",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return run(args.paths, mouse=not args.no_mouse, notes=notes)
 
 
 def dispatch(argv: Sequence[str]) -> int:
     arguments = list(argv)
     first = arguments[0] if arguments else ""
-    if first in COMMANDS or (first.startswith("-") and first != "--no-mouse"):
+    if first in COMMANDS or first in ("-h", "--help"):
         args = build_parser().parse_args(arguments)
     else:
         return run_explorer(explorer_parser().parse_args(arguments))

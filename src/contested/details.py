@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from contested.analysis import Analysis, date_text, source_names, value_text
 from contested.browse import Browser
+from contested.notes import SECTION_OF
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,16 @@ class Details:
     def of(self, kind: str, entity_id: str) -> Detail:
         builder = {"event": self.event, "claim": self.claim, "source": self.source,
                    "question": self.question, "contradiction": self.contradiction}[kind]
-        return builder(entity_id)
+        detail = builder(entity_id)
+        notes = self.browser.notes
+        if notes is None or kind not in SECTION_OF:
+            return detail
+        note = notes.get(kind, entity_id)
+        noted = _fields(("noted", note.marks()), ("preferred", note.preferred),
+                        ("because", note.reason))
+        noted += [(f"comment {c.at}", c.text) for c in note.comments]
+        return Detail(detail.kind, detail.id, detail.title, detail.fields + noted,
+                      detail.links)
 
     def _claim_link(self, claim_id: str) -> Link:
         claim = self.catalog.claims.get(claim_id)

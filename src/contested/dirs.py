@@ -17,3 +17,8 @@ def cache_dir() -> Path:
 def config_dir() -> Path:
     """The keymap and settings a user writes by hand."""
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    """What contested writes for a user: the notes on the bundled timelines."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

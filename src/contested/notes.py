@@ -24,7 +24,7 @@ import errno
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contested.atomic import write_atomically
 from contested.diagnostics import Diagnostic, DiagnosticError, Location
+from contested.dirs import data_dir
 from contested.guarded_yaml import YamlList, YamlMap, read_yaml
 
 NOTES_VERSION = 1
@@ -119,6 +120,16 @@ class Notes:
 
     def count(self) -> int:
         return sum(len(section) for section in self.sections.values())
+
+
+def default_notes_path(paths: Sequence[str | Path]) -> Path:
+    """`contested-notes.yaml` in the first directory loaded (a file's own directory);
+    for the bundled timelines, which may sit in a read-only install, the user's data
+    directory."""
+    if not paths:
+        return data_dir() / DEFAULT_NAME
+    first = Path(paths[0])
+    return (first if first.is_dir() else first.parent) / DEFAULT_NAME
 
 
 def now() -> str:
@@ -376,12 +387,11 @@ class NotesStore:
                 notes.views.setdefault(name, view)
         self._save(merge)
 
-    def orphans(self, present: Mapping[str, Any]) -> list[tuple[str, str, Note]]:
-        """Notes whose target is gone: `present` maps a section to what has ids (the
-        catalog's claims, events, sources, or the contradictions by id)."""
+    def orphans(self, exists: Callable[[str, str], bool]) -> list[tuple[str, str, Note]]:
+        """Notes whose target is gone: `exists(section, id)` says whether it is there."""
         return [(kind, target, note) for kind in KINDS
                 for target, note in self.notes.sections[kind].items()
-                if target not in present.get(kind, {})]
+                if not exists(kind, target)]
 
 
 # --- changes the explorer makes ------------------------------------------------------------

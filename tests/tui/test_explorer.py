@@ -94,9 +94,9 @@ async def test_claims_follow_the_selected_event_and_toggle_to_all() -> None:
         marked = [claims.rows[i] for i in range(len(claims.rows))
                   if claims.rows[i].key == "ru-media-pipeline-success"]
         assert marked[0].cells[0] == "!1"
-        await pilot.press("a")
+        await pilot.press("A")
         assert len(claims.rows) == 40
-        await pilot.press("a")
+        await pilot.press("A")
         assert len(claims.rows) == len(keys)
 
 
@@ -324,10 +324,10 @@ async def test_figures_plot_the_falling_area_and_the_matrix() -> None:
         assert table.current.key == "ukraine-held-area-kursk"
         plot = str(app.screen.query_one("#plot").render())
         assert "series: falling, 1400 → 500 → 300 km2" in plot
-        await pilot.press("m")
+        await pilot.press("x")
         assert table.columns[0].title == "SOURCE"
         assert len(table.columns) == 1 + len(main_screen(app).analysis.catalog.questions)
-        await pilot.press("m")
+        await pilot.press("x")
         assert table.columns[0].title == "QUESTION"
 
 

@@ -103,7 +103,7 @@ async def test_every_pane_shows_hostile_text_literally(tmp_path: Path,
             assert "[@click=app.quit]x[/]" in screen_text(app)  # a side, as written
         await visit(pilot, "w", "4", "f")
         await visit(pilot, *"[/]", "enter")
-        await visit(pilot, "f", "ctrl+u", "enter", "5", "m", "m")
+        await visit(pilot, "f", "ctrl+u", "enter", "5", "x", "x")
         plot = str(screen.query_one("#plot").render())
         assert "␛[2J" in plot
         await visit(pilot, "slash", *"[/]", "enter")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -20,6 +20,7 @@ from contested.tui.screens.loading import LoadingScreen
 if TYPE_CHECKING:
     from contested.analysis import Analysis
     from contested.loading import LoadResult
+    from contested.notes import Note, NotesStore
     from contested.tui.screens.main import MainScreen
 
 # The core (pydantic, PyYAML) and the main screen are imported in the loading worker,
@@ -35,12 +36,22 @@ class ContestedApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("asterisk", "note_star", "Star / unstar", show=False, id="notes.star"),
+        Binding("t", "note_tags", "Tags", show=False, id="notes.tags"),
+        Binding("a", "note_comment", "Add a comment", show=False, id="notes.comment"),
+        Binding("m", "note_status", "Status: open, explained, resolved", show=False,
+                id="notes.status"),
+        Binding("p", "note_prefer", "Prefer a side's claim (with the reason)", show=False,
+                id="notes.prefer"),
+        Binding("O", "orphans", "Orphaned notes", show=False, id="notes.orphans"),
     ]
 
     def __init__(self, paths: Sequence[str | Path] = (), *,
-                 keymap_path: Path | None = None) -> None:
+                 keymap_path: Path | None = None, notes_path: Path | None = None) -> None:
         super().__init__()
         self.paths = list(paths)
+        self.notes_path = notes_path
+        self.notes: NotesStore | None = None
         self.keymap_path = keymap_path or default_keymap_path()
         self.analysis: Analysis | None = None
         self.main: MainScreen | None = None
@@ -62,7 +73,10 @@ class ContestedApp(App[int]):
         assert isinstance(screen, LoadingScreen)
         from contested.analysis import analyse
         from contested.loading import bundled_catalog, load_catalog
+        from contested.notes import NotesStore, default_notes_path
         from contested.tui.screens import main  # noqa: F401  (imported here, off the UI)
+
+        self.notes = NotesStore(self.notes_path or default_notes_path(self.paths))
 
         def progress(done: int, total: int) -> None:
             self.call_from_thread(screen.progress, done, total)
@@ -79,8 +93,11 @@ class ContestedApp(App[int]):
         from contested.tui.screens.main import MainScreen
 
         self.analysis = analysis
-        self.main = MainScreen(analysis, partial=partial)
+        self.main = MainScreen(analysis, partial=partial, notes=self.notes)
         self.switch_screen(self.main)
+        if self.notes is not None and self.notes.read_only:
+            notify(self, self.notes.read_only, title="Notes are read-only",
+                   severity="error", timeout=15)
 
     def show_errors(self, result: LoadResult) -> None:
         from contested.tui.screens.errors import ErrorsScreen
@@ -103,6 +120,172 @@ class ContestedApp(App[int]):
             notify(self, f"{kind} {entity_id} is not in this catalog", severity="warning")
             return
         self.push_screen(DetailScreen(self.main.details.of(kind, entity_id)))
+
+    # --- review notes -------------------------------------------------------------------
+
+    def noted_item(self) -> tuple[str, str] | None:
+        """The item the notes keys act on: the focused row, or the detail shown."""
+        from contested.notes import SECTION_OF
+        from contested.tui.screens.detail import DetailScreen
+        from contested.tui.screens.main import MainScreen
+
+        screen = self.screen
+        item: tuple[str, str] | None = None
+        if isinstance(screen, MainScreen):
+            item = screen.current_item()
+        elif isinstance(screen, DetailScreen):
+            item = (screen.detail.kind, screen.detail.id)
+        if item is None or self.notes is None:
+            return None
+        if item[0] not in SECTION_OF:
+            notify(self, "notes are kept on events, claims, sources and contradictions",
+                   severity="warning")
+            return None
+        return item
+
+    def change_note(self, item: tuple[str, str], edit: Callable[[Note], Note]) -> None:
+        from contested.notes import NotesReadOnly
+
+        assert self.notes is not None
+        try:
+            note = self.notes.change(*item, edit)
+        except NotesReadOnly as error:
+            self.notes_refused(str(error), item, edit)
+            return
+        if self.main is not None:
+            self.main.notes_changed()
+        refresh = getattr(self.screen, "notes_changed", None)
+        if refresh is not None and self.screen is not self.main:
+            refresh(self.main.details.of(*item) if self.main else None)
+        notify(self, f"{item[0]} {item[1]}: {note.marks() or 'no notes'}", timeout=3)
+
+    def notes_refused(self, reason: str, item: tuple[str, str],
+                      edit: Callable[[Note], Note]) -> None:
+        """A save failed: say why; where the folder cannot be written, offer another file."""
+        from contested.tui.screens.prompt import Prompt
+
+        notify(self, reason, title="Note not saved", severity="error", timeout=12)
+        if self.notes is None or self.notes.read_only or "choose another" not in reason:
+            if self.main is not None:
+                self.main.notes_changed()
+            return
+
+        def moved(answer: str | None) -> None:
+            if not answer or self.notes is None:
+                return
+            self.notes.move_to(Path(answer).expanduser())
+            self.change_note(item, edit)
+
+        self.push_screen(Prompt("Save the notes in another file (path):",
+                                str(Path.home() / "contested-notes.yaml")), moved)
+
+    def action_note_star(self) -> None:
+        from contested.notes import toggled_star
+
+        item = self.noted_item()
+        if item is not None:
+            self.change_note(item, toggled_star)
+
+    def action_note_tags(self) -> None:
+        from contested.notes import with_tags
+        from contested.tui.screens.prompt import Prompt
+
+        item = self.noted_item()
+        if item is None or self.notes is None:
+            return
+        current = " ".join(self.notes.get(*item).tags)
+
+        def answered(text: str | None) -> None:
+            if text is not None:
+                self.change_note(item, with_tags(text))
+
+        self.push_screen(Prompt(f"Tags of {item[0]} {item[1]} (space or comma between):",
+                                current), answered)
+
+    def action_note_comment(self) -> None:
+        from contested.notes import with_comment
+        from contested.tui.screens.prompt import Prompt
+
+        item = self.noted_item()
+        if item is None:
+            return
+
+        def answered(text: str | None) -> None:
+            if text and text.strip():
+                self.change_note(item, with_comment(text.strip()))
+
+        self.push_screen(Prompt(f"Comment on {item[0]} {item[1]}:"), answered)
+
+    def contradiction_item(self) -> tuple[str, str] | None:
+        item = self.noted_item()
+        if item is not None and item[0] != "contradiction":
+            notify(self, "status and preferred claims are for contradictions (4)",
+                   severity="warning")
+            return None
+        return item
+
+    def action_note_status(self) -> None:
+        from contested.notes import next_status
+
+        item = self.contradiction_item()
+        if item is not None:
+            self.change_note(item, next_status)
+
+    def action_note_prefer(self) -> None:
+        from contested.analysis import describe
+        from contested.notes import with_preferred
+        from contested.tui.screens.detail import DetailScreen
+        from contested.tui.screens.prompt import Prompt
+
+        item = self.contradiction_item()
+        if item is None or self.analysis is None:
+            return
+        found = self.analysis.contradictions.get(item[1])
+        if found is None:
+            return
+        catalog = self.analysis.catalog
+        claims = [c for c in found.claims if c in catalog.claims]
+        screen = self.screen
+        focused = None  # in a contradiction's detail, the claim link under the cursor
+        if isinstance(screen, DetailScreen) and screen.focused_link() is not None:
+            kind, _, target = (screen.focused_link() or "").partition(":")
+            focused = target if kind == "claim" and target in claims else None
+
+        def because(claim_id: str) -> None:
+            def answered(reason: str | None) -> None:
+                if reason is not None:
+                    self.change_note(item, with_preferred(claim_id, reason.strip()))
+            self.push_screen(Prompt(f"Why is {claim_id} preferred?"), answered)
+
+        if focused is not None:
+            because(focused)
+            return
+        choices = "  ".join(f"{n}: {describe(catalog, catalog.claims[c])}"
+                            for n, c in enumerate(claims, 1))
+
+        def chosen(answer: str | None) -> None:
+            if answer is None:
+                return
+            picked = answer.strip()
+            if picked.isdigit() and 1 <= int(picked) <= len(claims):
+                because(claims[int(picked) - 1])
+            elif picked in claims:
+                because(picked)
+            else:
+                notify(self, f"no side {picked!r}: give 1 to {len(claims)}", severity="warning")
+
+        self.push_screen(Prompt(f"Prefer which side? {choices}"), chosen)
+
+    def action_orphans(self) -> None:
+        from contested.tui.screens.orphans import OrphansScreen
+
+        if self.notes is None or self.main is None:
+            return
+        details = self.main.details
+        singular = {"contradictions": "contradiction", "claims": "claim",
+                    "events": "event", "sources": "source"}
+        self.push_screen(OrphansScreen(self.notes.orphans(
+            lambda section, target: details.exists(singular[section], target))))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -140,8 +323,9 @@ class ContestedApp(App[int]):
         yield from super().get_system_commands(screen)
 
 
-def run_explorer(paths: Sequence[str], *, mouse: bool = True) -> int:
+def run_explorer(paths: Sequence[str], *, mouse: bool = True,
+                 notes: Path | None = None) -> int:
     """Run the app in this terminal; the exit status of the process."""
-    app = ContestedApp(paths)
+    app = ContestedApp(paths, notes_path=notes)
     status = app.run(mouse=mouse)
     return status if isinstance(status, int) else 0

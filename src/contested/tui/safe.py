@@ -27,7 +27,8 @@ def plain_lines(text: str | None) -> Content:
 
 
 def notify(node: MessagePump, text: str, *, severity: SeverityLevel = "information",
-           timeout: float | None = None) -> None:
+           timeout: float | None = None, title: str = "") -> None:
     """A notification whose text is data: never markup, controls made visible."""
     app = node.app
-    app.notify(printable(text), severity=severity, timeout=timeout, markup=False)
+    app.notify(printable(text), title=printable(title), severity=severity, timeout=timeout,
+               markup=False)

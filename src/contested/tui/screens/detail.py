@@ -47,6 +47,18 @@ class DetailScreen(Screen[None]):
         links.empty_message = "nothing linked"
         links.focus()
 
+    def focused_link(self) -> str | None:
+        """`kind:id` of the link under the cursor, when the links have the focus."""
+        links = self.query_one("#links", VirtualTable)
+        row = links.current
+        return row.key if row is not None and links.has_focus else None
+
+    def notes_changed(self, detail: Detail | None) -> None:
+        """Show the item's notes as they are now."""
+        if detail is not None:
+            self.detail = detail
+            self.query_one("#detail-body", Static).update(detail_content(detail))
+
     def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:
         if message.row is not None:
             kind, _, entity_id = message.row.key.partition(":")

@@ -16,13 +16,15 @@ from contested.tui.keymap import default_keymap_path
 
 START = (
     "contested shows where sources disagree.\n"
-    "  4  Contradictions: the claims that cannot all be true (enter: details, quotes,\n"
-    "     where each claim came from)\n"
-    "  5  Figures: each question's figures over time (a series is a trend, not a\n"
-    "     contradiction)\n"
-    "  1  Timeline, 2 Claims, 3 Sources; / searches everything, n/N next/previous;\n"
-    "     enter opens, esc goes back; ctrl+p lists every command.\n"
-    "  ! marks a claim in a contradiction; +N counts agreement by independent origin.\n"
+    "• 4 Contradictions: the claims that cannot all be true (enter: details, quotes, "
+    "where each claim came from).\n"
+    "• 5 Figures: each question's figures over time (a series is a trend, not a "
+    "contradiction).\n"
+    "• 1 Timeline, 2 Claims, 3 Sources; / searches everything, n/N next/previous; enter "
+    "opens, esc goes back; ctrl+p lists every command.\n"
+    "• ! marks a claim in a contradiction; +N counts agreement by independent origin.\n"
+    "• Review: * star, t tags, a comment; on a contradiction m status and p the side you "
+    "prefer. Notes are saved at once in their own file, never in the timelines.\n"
 )
 
 

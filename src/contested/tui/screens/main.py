@@ -20,6 +20,7 @@ from contested.collector import FullCollections, freeze_what_is_built
 from contested.details import Details
 from contested.export import filter_contradictions
 from contested.figures import category_lines, quantity_plot
+from contested.notes import NotesStore
 from contested.search import Hit, SearchIndex
 from contested.tui.safe import notify, plain, plain_lines
 from contested.tui.screens.prompt import Prompt
@@ -52,6 +53,11 @@ PAIR_COLUMNS = [Column("SOURCE", 20, flex=True), Column("SIDE", 10), Column("", 
 SIDE_PAIR_COLUMNS = [Column("SIDE", 16, flex=True), Column("", 2), Column("SIDE", 16, flex=True),
                      Column("N", 6), Column("", 14)]
 CONTRADICTION_COLUMNS = [Column("RULE", 17), Column("WHO SAYS WHAT, WHEN", 30, flex=True)]
+NOTE_COLUMN = Column("NOTE", 12)
+"""Last in a list, once something in it has a note (rows always carry the cell)."""
+NOTED_TABLES = (("timeline", "events", TIMELINE_COLUMNS), ("claims", "claims", CLAIM_COLUMNS),
+                ("sources", "sources", SOURCE_COLUMNS),
+                ("contradictions", "contradictions", CONTRADICTION_COLUMNS))
 QUESTION_COLUMNS = [Column("QUESTION", 24, flex=True), Column("KIND", 8), Column("CLAIMS", 6),
                     Column("SERIES", 8), Column("!", 3)]
 
@@ -78,21 +84,23 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", id="search"),
         Binding("n", "next_hit(1)", "Next match", show=False, id="search.next"),
         Binding("N", "next_hit(-1)", "Previous match", show=False, id="search.previous"),
-        Binding("a", "toggle_all", "All claims / this event", show=False,
+        Binding("A", "toggle_all", "All claims / this event", show=False,
                 id="claims.toggle-all"),
         Binding("w", "toggle_pairs", "Who contradicts whom (sources, sides)", show=False,
                 id="sources.who-contradicts-whom"),
         Binding("f", "filter", "Filter contradictions", show=False,
                 id="contradictions.filter"),
-        Binding("m", "toggle_matrix", "Claims x questions", show=False,
+        Binding("x", "toggle_matrix", "Claims x questions", show=False,
                 id="figures.matrix"),
         Binding("escape,backspace", "back", "Back", show=False, id="back"),
     ]
 
-    def __init__(self, analysis: Analysis, *, partial: list[str] | None = None) -> None:
+    def __init__(self, analysis: Analysis, *, partial: list[str] | None = None,
+                 notes: NotesStore | None = None) -> None:
         super().__init__()
         self.analysis = analysis
-        self.browser = Browser(analysis)
+        self.notes = notes
+        self.browser = Browser(analysis, notes)
         self.details = Details(self.browser)
         self.search_index = SearchIndex(self.browser)
         self.partial = partial or []
@@ -137,6 +145,7 @@ class MainScreen(Screen[None]):
                             if r.key in self.analysis.series), 0)
         self.query_one("#questions", VirtualTable).set_rows(questions, cursor=with_series)
         self._fill_claims()
+        self._note_columns()
         self._titles()
         self.show_pane("timeline")
         self.on_resize()
@@ -145,6 +154,29 @@ class MainScreen(Screen[None]):
         # The search index of a big catalog takes seconds: build it while the analyst
         # reads, not when they first press /.
         self.run_worker(self._build_search_index, thread=True, exit_on_error=False)
+
+    def _note_columns(self) -> None:
+        """A NOTE column in the lists whose items have notes (at 80 columns the space
+        is the text's until then)."""
+        sections = self.notes.notes.sections if self.notes is not None else {}
+        for table_id, section, columns in NOTED_TABLES:
+            if table_id == "sources" and self.show_pairs:
+                continue
+            noted = [*columns, NOTE_COLUMN] if sections.get(section) else list(columns)
+            table = self.query_one(f"#{table_id}", VirtualTable)
+            if table.columns != noted:
+                table.columns = noted
+
+    def notes_changed(self) -> None:
+        """Show a changed note in every list and in the preview."""
+        self._note_columns()
+        for table in self.query(VirtualTable):
+            forget = getattr(table.rows, "forget", None)
+            if forget is not None:
+                forget()
+            table.repaint_rows()
+        self._preview()
+        self._status()
 
     def on_key(self) -> None:
         self.last_key = time.monotonic()
@@ -204,7 +236,7 @@ class MainScreen(Screen[None]):
                                + (f" (filter: {self.contradiction_filter})"
                                   if self.contradiction_filter else ""), "f: filter"),
             "questions": ("5 Figures: claims x questions" if self.show_matrix
-                          else "5 Figures: questions", "m: matrix"),
+                          else "5 Figures: questions", "x: claims x questions"),
         }
         for table_id, (title, subtitle) in titles.items():
             table = self.query_one(f"#{table_id}", VirtualTable)
@@ -229,7 +261,7 @@ class MainScreen(Screen[None]):
         event = self.analysis.catalog.events.get(event_id or "")
         scope = f"event {event.date.text}: {event.title}" if event else "all"
         table.border_title = plain(f"2 Claims: {len(table.rows)} ({scope})")
-        table.border_subtitle = plain("a: " + ("this event" if self.all_claims else "all"))
+        table.border_subtitle = plain("A: " + ("this event" if self.all_claims else "all"))
         table.empty_message = "no claims for this event (a: all claims)"
 
     def _fill_contradictions(self) -> None:
@@ -357,6 +389,7 @@ class MainScreen(Screen[None]):
             table.empty_message = "no contradiction between sources with a side"
         else:
             table.set_rows(self.browser.source_rows(), SOURCE_COLUMNS)
+            self._note_columns()
         self._titles()
         self._status()
 
@@ -452,6 +485,8 @@ class MainScreen(Screen[None]):
                  f"{len(self.analysis.contradictions)} contradictions"]
         if self.partial:
             parts.append(f"PARTIAL ({len(self.partial)} file(s) with errors left out)")
+        if self.notes is not None and self.notes.read_only:
+            parts.append("NOTES READ-ONLY")
         if message:
             parts.append(message)
         parts.append("? help")

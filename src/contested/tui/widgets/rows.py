@@ -117,6 +117,11 @@ class VirtualTable(ScrollView, can_focus=True):
         self.cursor = min(max(cursor, 0), max(len(rows) - 1, 0))
         self.refresh()
 
+    def repaint_rows(self) -> None:
+        """Paint every row again (what they show has changed; the cursor stays)."""
+        self._painted.clear()
+        self.refresh()
+
     @property
     def current(self) -> Row | None:
         if 0 <= self.cursor < len(self.rows):

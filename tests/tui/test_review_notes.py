@@ -1,0 +1,203 @@
+"""Review notes from the keyboard: every key, every state of the notes file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from contested.notes import NotesStore
+from contested.tui.screens.detail import DetailScreen
+from contested.tui.screens.main import MainScreen
+from contested.tui.screens.orphans import OrphansScreen
+from contested.tui.screens.prompt import Prompt
+from tests.tui.conftest import app_on, focused_table, main_screen, ready
+
+ZOMBIE_SYRSKY = "category~syrsky-under-control~zombie-rout"
+
+
+async def on_zombie_vs_syrsky(pilot: Pilot[int]) -> None:
+    """Open the contradictions pane with the cursor on Zombie vs Syrsky."""
+    await pilot.press("4")
+    table = focused_table(pilot.app)  # type: ignore[arg-type]
+    index = table.index_of(ZOMBIE_SYRSKY)
+    assert index is not None
+    table.move_to(index)
+    await pilot.pause()
+
+
+def notes_in(path: Path) -> NotesStore:
+    return NotesStore(path)
+
+
+async def answer(pilot: Pilot[int], text: str) -> None:
+    assert isinstance(pilot.app.screen, Prompt), pilot.app.screen
+    await pilot.press("ctrl+u", *text, "enter")
+    await pilot.pause()
+
+
+async def test_review_a_contradiction_end_to_end(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    app = app_on(notes=notes)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await on_zombie_vs_syrsky(pilot)
+        await pilot.press("asterisk")
+        await pilot.pause()
+        assert notes_in(notes).get("contradiction", ZOMBIE_SYRSKY).star
+        table = focused_table(app)
+        assert table.current is not None
+        assert table.current.cells[-1].startswith("★")  # the list shows it at once
+        await pilot.press("m")
+        await pilot.press("t")
+        await answer(pilot, "follow-up, check")
+        await pilot.press("a")
+        await answer(pilot, "Syrsky spoke on Monday; the rout claim is later.")
+        await pilot.press("p")
+        await answer(pilot, "1")  # the first claim in id order: Syrsky's
+        await answer(pilot, "unit withdrawals confirm a retreat, not a rout")
+        note = notes_in(notes).get("contradiction", ZOMBIE_SYRSKY)
+        assert note.star
+        assert note.status == "explained"
+        assert note.tags == ("follow-up", "check")
+        assert [c.text for c in note.comments] == [
+            "Syrsky spoke on Monday; the rout claim is later."]
+        assert note.preferred == "syrsky-under-control"
+        assert note.reason == "unit withdrawals confirm a retreat, not a rout"
+        assert "explained" in table.current.cells[-1]
+        # m cycles: explained -> resolved -> open
+        await pilot.press("m", "m")
+        assert notes_in(notes).get("contradiction", ZOMBIE_SYRSKY).status == "open"
+        # the detail view shows the notes, and the keys work there too
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        body = str(app.screen.query_one("#detail-body").render())
+        assert "follow-up" in body
+        assert "Syrsky spoke on Monday" in body
+        await pilot.press("asterisk")
+        await pilot.pause()
+        assert not notes_in(notes).get("contradiction", ZOMBIE_SYRSKY).star
+        assert "★" not in str(app.screen.query_one("#detail-body").render())
+
+
+async def test_notes_keys_on_events_claims_and_sources(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    app = app_on(notes=notes)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        event = focused_table(app).current
+        assert event is not None
+        await pilot.press("asterisk", "2")
+        claim = focused_table(app).current
+        assert claim is not None
+        await pilot.press("t")
+        await answer(pilot, "#quote")
+        await pilot.press("3")
+        source = focused_table(app).current
+        assert source is not None
+        await pilot.press("a")
+        await answer(pilot, "check the BTA translation")
+        store = notes_in(notes)
+        assert store.get("event", event.key).star
+        assert store.get("claim", claim.key).tags == ("quote",)
+        assert store.get("source", source.key).comments[0].text == "check the BTA translation"
+        # status and preferred claims belong to contradictions
+        await pilot.press("m")
+        await pilot.pause()
+        assert store.get("source", source.key).status == "open"
+        assert any("for contradictions" in n.message for n in app._notifications)
+
+
+async def test_a_corrupt_notes_file_makes_notes_read_only_and_is_left_alone(
+        tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("contested-notes: 1\nnotes: [unclosed\n")
+    app = app_on(notes=notes)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        assert any("notes.yaml:" in n.message and "read-only" in n.message
+                   for n in app._notifications)
+        assert "NOTES READ-ONLY" in str(main_screen(app).query_one("#status").render())
+        await on_zombie_vs_syrsky(pilot)
+        await pilot.press("asterisk")
+        await pilot.pause()
+        assert app.is_running
+        assert notes.read_text() == "contested-notes: 1\nnotes: [unclosed\n"
+
+
+async def test_a_folder_that_cannot_be_written_offers_another_notes_file(
+        tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder\n")
+    elsewhere = tmp_path / "elsewhere.yaml"
+    app = app_on(notes=blocked / "notes.yaml")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        await on_zombie_vs_syrsky(pilot)
+        await pilot.press("asterisk")
+        await pilot.pause()
+        assert any("cannot save notes" in n.message for n in app._notifications)
+        await answer(pilot, str(elsewhere))
+        assert notes_in(elsewhere).get("contradiction", ZOMBIE_SYRSKY).star
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_orphaned_notes_are_shown(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("contested-notes: 1\nnotes:\n  claims:\n"
+                     "    gone-claim: {star: true, comments: [{at: x, text: '[/] kept'}]}\n")
+    app = app_on(notes=notes)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("O")
+        await pilot.pause()
+        assert isinstance(app.screen, OrphansScreen)
+        table = focused_table(app)
+        assert [table.rows[i].cells for i in range(len(table.rows))] == [
+            ("claims", "gone-claim", "★ ✎1", "[/] kept")]
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_two_explorers_on_one_notes_file_keep_both_notes(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    first, second = app_on(notes=notes), app_on(notes=notes)
+    async with first.run_test(size=(100, 30)) as one, \
+            second.run_test(size=(100, 30)) as two:
+        await ready(one)
+        await ready(two)  # both read the notes file before either saved
+        await on_zombie_vs_syrsky(one)
+        await one.press("asterisk")
+        await two.press("2", "asterisk")
+        await one.pause()
+        await two.pause()
+        claim = focused_table(second).current
+    store = notes_in(notes)
+    assert store.get("contradiction", ZOMBIE_SYRSKY).star
+    assert claim is not None
+    assert store.get("claim", claim.key).star
+
+
+async def test_hostile_tags_and_comments_are_shown_literally(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    app = app_on(notes=notes)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await ready(pilot)
+        await on_zombie_vs_syrsky(pilot)
+        await pilot.press("t")
+        await answer(pilot, "[@click=app.quit]x[/] [/]")
+        await pilot.press("a")
+        await answer(pilot, "[red]x[/red] \\x1b[2J")
+        assert app.is_running
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg
+        assert "\u202e" not in svg
+        table = focused_table(app)
+        assert table.current is not None
+        assert "#[@click=app.quit]x[/]" in table.current.cells[-1]
+        await pilot.press("enter")
+        await pilot.pause()
+        body = str(app.screen.query_one("#detail-body").render())
+        assert "[red]x[/red] \\x1b[2J" in body
+        assert app.is_running
