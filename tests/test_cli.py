@@ -253,3 +253,58 @@ def test_the_cli_offers_the_engines_rules() -> None:
     import contested.cli
 
     assert contested.cli.RULES == contested.analysis.RULES
+
+
+REVIEWED = """\
+contested-notes: 1
+notes:
+  contradictions:
+    "category~syrsky-under-control~zombie-rout": {star: true, tags: ["follow-up"], \
+comments: [{at: "2025-03-12T10:04:00Z", text: "Syrsky spoke on Monday"}], status: explained, \
+preferred: "syrsky-under-control", reason: "withdrawals, not a rout"}
+  claims:
+    "deepstate-third-lost": {star: true}
+    "gone-claim": {tags: ["kept"]}
+  events: {}
+  sources: {}
+views:
+  "ukrainian": {filter: "side:ukraine"}
+"""
+
+
+def test_export_with_notes_shows_the_review(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    notes.write_text(REVIEWED)
+    done = run("export", "--notes", str(notes))
+    assert done.returncode == 0, done.stderr
+    report = done.stdout
+    review = report.index("**Review:** ★ starred · status: explained · tags: follow-up")
+    assert report.index("category~syrsky-under-control~zombie-rout") < review
+    assert "Preferred: `syrsky-under-control`, because withdrawals, not a rout" in report
+    assert "- 2025-03-12T10:04:00Z: Syrsky spoke on Monday" in report
+    assert "### claim `deepstate-third-lost`" in report
+    assert "no longer in the catalog (kept in the notes file): claim `gone-claim`" in report
+    exported = json.loads(run("export", "--format", "json", "--notes", str(notes)).stdout)
+    assert exported["notes"]["contradictions"][
+        "category~syrsky-under-control~zombie-rout"]["status"] == "explained"
+    assert exported["views"] == {"ukrainian": {"filter": "side:ukraine"}}
+    assert "notes" not in json.loads(run("export", "--format", "json").stdout)
+
+
+def test_export_with_a_missing_or_broken_notes_file_fails_clearly(tmp_path: Path) -> None:
+    done = run("export", "--notes", str(tmp_path / "none.yaml"))
+    assert done.returncode == 2
+    assert "none.yaml: no such file" in done.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("contested-notes: 1\nnotes:\n  claims:\n    a: {stars: true}\n")
+    done = run("export", "--notes", str(broken))
+    assert done.returncode == 1
+    assert "broken.yaml:4:9: unknown field 'stars'" in done.stderr
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+
+
+def test_explorer_notes_must_be_a_file(tmp_path: Path) -> None:
+    done = run("--notes", str(tmp_path))
+    assert done.returncode == 2
+    assert "a folder, not a file" in done.stderr

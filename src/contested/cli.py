@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="markdown (default), json or csv")
     export.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE (atomically) instead of standard output")
+    export.add_argument("--notes", metavar="FILE", type=Path,
+                        help="include the review notes of FILE: stars, statuses, preferred "
+                             "claims with their reasons, tags and comments (markdown, json)")
 
     commands.add_parser(
         "schema", help="print the JSON Schema of a timeline file",
@@ -219,10 +222,23 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     from contested.export import render
     from contested.text import printable
 
+    notes = None
+    if args.notes is not None:
+        from contested.notes import NotesStore
+
+        if not args.notes.is_file():
+            print(f"contested: --notes {printable(str(args.notes))}: no such file",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        store = NotesStore(args.notes)
+        if store.read_only:
+            print(f"contested: {printable(store.read_only)}", file=sys.stderr)
+            return EXIT_INVALID
+        notes = store.notes
     analysis = _analysed(args.paths)
     if isinstance(analysis, int):
         return analysis
-    text = render(analysis, args.format)
+    text = render(analysis, args.format, notes)
     if args.output and args.output != "-":
         try:
             write_atomically(args.output, text)

@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -31,6 +31,7 @@ from contested.analysis import (
 )
 from contested.dates import FuzzyDate
 from contested.model import Catalog, Claim, Source
+from contested.notes import Note, Notes
 from contested.quantities import Quantity, format_number
 from contested.text import printable
 
@@ -194,8 +195,8 @@ def _series_record(catalog: Catalog, series: Series) -> dict[str, Any]:
 
 # --- JSON ---------------------------------------------------------------------------------
 
-def to_json(analysis: Analysis) -> str:
-    """The normalized catalog and everything found in it."""
+def to_json(analysis: Analysis, notes: Notes | None = None) -> str:
+    """The normalized catalog and everything found in it (and the review notes)."""
     catalog = analysis.catalog
     document = {
         "format": "contested-export",
@@ -235,6 +236,11 @@ def to_json(analysis: Analysis) -> str:
         ],
         "warnings": [w.as_dict() for w in analysis.warnings],
     }
+    if notes is not None:
+        document["notes"] = {kind: {target: note.model_dump(mode="json")
+                                    for target, note in section.items()}
+                             for kind, section in notes.sections.items()}
+        document["views"] = {name: view.model_dump() for name, view in notes.views.items()}
     return json.dumps(document, indent=2) + "\n"
 
 
@@ -370,9 +376,11 @@ def _claim_lines(analysis: Analysis, claim: Claim, indent: str = "") -> list[str
     return lines
 
 
-def to_markdown(analysis: Analysis, title: str = "Contested claims") -> str:
+def to_markdown(analysis: Analysis, title: str = "Contested claims",
+                notes: Notes | None = None) -> str:
     """A report an analyst can send: chronology per timeline, then per question the
-    series and the contradictions, then the warnings."""
+    series and the contradictions (with the analyst's review, given `notes`), then the
+    other review notes and the warnings."""
     catalog = analysis.catalog
     out: list[str] = [f"# {md(title)}", ""]
     counts = catalog.counts()
@@ -384,12 +392,14 @@ def to_markdown(analysis: Analysis, title: str = "Contested claims") -> str:
     )
     out.append("")
     out += _chronologies(catalog)
-    out += _questions(analysis)
+    out += _questions(analysis, notes)
     undecided = [c for c in analysis.contradictions if c.question is None]
     if undecided:
         out += ["## Contradictions across questions", ""]
         for item in undecided:
-            out += _contradiction_lines(analysis, item)
+            out += _contradiction_lines(analysis, item, notes)
+    if notes is not None:
+        out += _review_lines(analysis, notes)
     out += ["## Warnings", ""]
     if analysis.warnings:
         out += [f"- `{w.location}` {md(w.message)}" for w in analysis.warnings]
@@ -424,7 +434,7 @@ def _chronologies(catalog: Catalog) -> list[str]:
     return out
 
 
-def _questions(analysis: Analysis) -> list[str]:
+def _questions(analysis: Analysis, notes: Notes | None = None) -> list[str]:
     catalog = analysis.catalog
     by_question: dict[str, list[Contradiction]] = {}
     for item in analysis.contradictions:
@@ -457,7 +467,7 @@ def _questions(analysis: Analysis) -> list[str]:
         if found:
             out += [f"**Contradictions ({len(found)}):**", ""]
             for item in found:
-                out += _contradiction_lines(analysis, item)
+                out += _contradiction_lines(analysis, item, notes)
     return out
 
 
@@ -467,10 +477,50 @@ def _span_text(earliest: date | None, latest: date | None) -> str:
     return low if low == high else f"{low} to {high}"
 
 
-def _contradiction_lines(analysis: Analysis, item: Contradiction) -> list[str]:
+def _note_lines(note: Note, *, status: bool = False) -> list[str]:
+    """The analyst's review of one item (with its status, for a contradiction)."""
+    said = []
+    if note.star:
+        said.append("★ starred")
+    if status:
+        said.append(f"status: {note.status}")
+    if note.tags:
+        said.append("tags: " + ", ".join(md(t) for t in note.tags))
+    out = ["**Review:** " + (" · ".join(said) or "noted"), ""]
+    if note.preferred:
+        out += [f"Preferred: `{md(note.preferred)}`"
+                + (f", because {md(note.reason)}" if note.reason else ""), ""]
+    out += [f"- {md(c.at)}: {md(c.text)}" for c in note.comments]
+    return [*out, ""] if note.comments else out
+
+
+def _review_lines(analysis: Analysis, notes: Notes) -> list[str]:
+    """Notes on events, claims and sources, and notes whose target is gone."""
+    catalog = analysis.catalog
+    out = ["## Review notes", ""]
+    present: dict[str, Mapping[str, object]] = {
+        "events": catalog.events, "claims": catalog.claims, "sources": catalog.sources}
+    for kind, items in present.items():
+        for target, note in notes.sections.get(kind, {}).items():
+            if target in items:
+                out += [f"### {kind[:-1]} `{md(target)}`", "", *_note_lines(note)]
+    orphans = [(kind, target) for kind, section in notes.sections.items()
+               for target in section
+               if (kind == "contradictions" and analysis.contradictions.get(target) is None)
+               or (kind in present and target not in present[kind])]
+    if orphans:
+        out += ["Notes whose target is no longer in the catalog (kept in the notes file): "
+                + ", ".join(f"{kind[:-1]} `{md(target)}`" for kind, target in orphans), ""]
+    return out if len(out) > 2 else [*out, "No other notes.", ""]
+
+
+def _contradiction_lines(analysis: Analysis, item: Contradiction,
+                         notes: Notes | None = None) -> list[str]:
     catalog = analysis.catalog
     out = [f"### {md(item.explanation)}", "",
            f"`{item.id}` · {', '.join(item.rules)} · {md(item.reason)}", ""]
+    if notes is not None and item.id in notes.sections["contradictions"]:
+        out += _note_lines(notes.get("contradiction", item.id), status=True)
     for claim_id in item.claims:
         claim = catalog.claims.get(claim_id)
         if claim is not None:
@@ -479,10 +529,14 @@ def _contradiction_lines(analysis: Analysis, item: Contradiction) -> list[str]:
     return out
 
 
-def render(analysis: Analysis, fmt: str) -> str:
-    """The export in format `fmt`: markdown, json or csv."""
-    renderers = {"markdown": to_markdown, "json": to_json, "csv": to_csv}
-    return renderers[fmt](analysis)
+def render(analysis: Analysis, fmt: str, notes: Notes | None = None) -> str:
+    """The export in format `fmt`: markdown or json (both with the review notes, when
+    given), or csv (one row per claim)."""
+    if fmt == "markdown":
+        return to_markdown(analysis, notes=notes)
+    if fmt == "json":
+        return to_json(analysis, notes)
+    return to_csv(analysis)
 
 
 def filter_contradictions(analysis: Analysis, *, rules: Iterable[str] = (),

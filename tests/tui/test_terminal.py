@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from contested.notes import Note, NotesStore
+
 CONTESTED = Path(sys.executable).parent / "contested"
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -49,7 +51,7 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     status = tmp_path / "status"
     env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR")}
     env["TERM"] = "xterm-256color"
-    command = f"{CONTESTED}; echo $? > {status}"
+    command = f"{CONTESTED} --notes {tmp_path / 'notes.yaml'}; echo $? > {status}"
     subprocess.run(["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "main",
                     "-x", "80", "-y", "24", command], check=True, env=env, timeout=20)
     try:
@@ -73,8 +75,13 @@ def test_bundled_catalog_contradictions_help_and_quit(terminal: tuple[Terminal, 
     assert "Contradictions" in help_screen
     term.keys("Escape")
     term.wait_for("4 Contradictions: 9")
+    term.keys("*")  # star the contradiction under the cursor: saved at once
+    term.wait_for("★")
     term.keys("q")
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and not status.exists():
         time.sleep(0.1)
     assert status.read_text().strip() == "0"
+    noted = NotesStore(status.parent / "notes.yaml").notes.sections["contradictions"]
+    assert noted == {"category~ru-media-pipeline-success~ua-media-pipeline-losses":
+                     Note(star=True)}
