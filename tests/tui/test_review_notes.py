@@ -201,3 +201,24 @@ async def test_hostile_tags_and_comments_are_shown_literally(tmp_path: Path) -> 
         body = str(app.screen.query_one("#detail-body").render())
         assert "[red]x[/red] \\x1b[2J" in body
         assert app.is_running
+
+
+async def test_y_copies_the_item_and_e_writes_the_report(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    app = app_on(notes=notes)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        await on_zombie_vs_syrsky(pilot)
+        await pilot.press("asterisk", "y")
+        await pilot.pause()
+        copied = app.clipboard
+        assert copied.startswith(f"contradiction {ZOMBIE_SYRSKY}\n")
+        assert "Oleksandr Syrsky: under-control" in copied
+        assert "noted: ★" in copied
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.exported is not None
+        assert app.exported.parent == tmp_path
+        report = app.exported.read_text()
+        assert "**Review:** ★ starred · status: open" in report
+        assert any(str(app.exported) in n.message for n in app._notifications)

@@ -44,6 +44,10 @@ class ContestedApp(App[int]):
         Binding("p", "note_prefer", "Prefer a side's claim (with the reason)", show=False,
                 id="notes.prefer"),
         Binding("O", "orphans", "Orphaned notes", show=False, id="notes.orphans"),
+        Binding("y", "copy", "Copy the item (OSC 52: works over SSH and in tmux)",
+                show=False, id="copy"),
+        Binding("e", "export_report", "Export the report, with the notes", show=False,
+                id="export"),
     ]
 
     def __init__(self, paths: Sequence[str | Path] = (), *,
@@ -52,6 +56,7 @@ class ContestedApp(App[int]):
         self.paths = list(paths)
         self.notes_path = notes_path
         self.notes: NotesStore | None = None
+        self.exported: Path | None = None
         self.keymap_path = keymap_path or default_keymap_path()
         self.analysis: Analysis | None = None
         self.main: MainScreen | None = None
@@ -275,6 +280,52 @@ class ContestedApp(App[int]):
                 notify(self, f"no side {picked!r}: give 1 to {len(claims)}", severity="warning")
 
         self.push_screen(Prompt(f"Prefer which side? {choices}"), chosen)
+
+    def action_copy(self) -> None:
+        """Copy the focused item (id, text, quote, sources) to the clipboard."""
+        import os
+
+        from contested.clipboard import osc52
+        from contested.text import printable
+        from contested.tui.screens.detail import DetailScreen
+        from contested.tui.screens.main import MainScreen
+
+        screen = self.screen
+        item = None
+        if isinstance(screen, MainScreen):
+            item = screen.current_item()
+        elif isinstance(screen, DetailScreen):
+            item = (screen.detail.kind, screen.detail.id)
+        if item is None or self.main is None:
+            return
+        detail = self.main.details.of(*item)
+        lines = [f"{detail.kind} {detail.id}", detail.title]
+        lines += [f"{label}: {value}" for label, value in detail.fields]
+        text = printable("\n".join(lines), keep_newlines=True)
+        self._clipboard = text
+        if self._driver is not None:
+            self._driver.write(osc52(text, tmux="TMUX" in os.environ))
+        notify(self, f"copied {item[0]} {item[1]} ({len(text)} characters)", timeout=3)
+
+    def action_export_report(self) -> None:
+        """Write the markdown report, notes included, beside the notes file."""
+        import time
+
+        from contested.atomic import write_atomically
+        from contested.export import to_markdown
+
+        if self.analysis is None or self.notes is None:
+            return
+        folder = self.notes.path.parent
+        path = folder / f"contested-report-{time.strftime('%Y%m%d-%H%M%S')}.md"
+        try:
+            write_atomically(path, to_markdown(self.analysis, notes=self.notes.notes))
+        except OSError as error:
+            notify(self, f"cannot write {path}: {error.strerror or error}", severity="error",
+                   timeout=10)
+            return
+        self.exported = path
+        notify(self, f"report written: {path}", title="Exported", timeout=10)
 
     def action_orphans(self) -> None:
         from contested.tui.screens.orphans import OrphansScreen
