@@ -192,11 +192,14 @@ class Browser:
 
     # --- panes --------------------------------------------------------------------------
 
-    def timeline_rows(self) -> LazyRows[tuple[str, str]]:
-        """Events of every timeline in date order, with a marker where time jumps."""
+    def timeline_rows(self, only: set[str] | None = None) -> LazyRows[tuple[str, str]]:
+        """Events of every timeline in date order (those in `only`, given a filter), with
+        a marker where time jumps."""
         entries: list[tuple[str, str]] = []  # ("event", id) or ("gap", text)
         previous: date | None = None
         for event in self.events_in_order:
+            if only is not None and event.id not in only:
+                continue
             start = event.date.earliest
             if previous is not None and start is not None and (start - previous).days > GAP_DAYS:
                 entries.append(("gap", f"{_months_between(previous, start)}|{event.id}"))
@@ -221,13 +224,17 @@ class Browser:
             "marked" if disputed else "",
         )
 
-    def claim_rows(self, event_id: str | None = None) -> LazyRows[Claim]:
-        """Claims of one event (or all): source, said, value, credibility, a `!` on a
-        claim in a contradiction, and agreement counted by independent origin."""
+    def claim_rows(self, event_id: str | None = None, only: set[str] | None = None
+                   ) -> LazyRows[Claim]:
+        """Claims of one event (or all; those in `only`, given a filter): source, said,
+        value, credibility, a `!` on a claim in a contradiction, and agreement counted by
+        independent origin."""
         if event_id is None:
             claims: Sequence[Claim] = list(self.catalog.claims.values())
         else:
             claims = self.claims_by_event.get(event_id, [])
+        if only is not None:
+            claims = [c for c in claims if c.id in only]
         return LazyRows(claims, self.claim_row, key=lambda c: c.id)
 
     def claim_row(self, claim: Claim) -> Row:
@@ -243,10 +250,12 @@ class Browser:
             "marked" if contradictions else "",
         )
 
-    def source_rows(self) -> list[Row]:
+    def source_rows(self, only: set[str] | None = None) -> list[Row]:
         rows = []
         involved = self.analysis.contradictions.per_source()
         for source in sorted(self.catalog.sources.values(), key=lambda s: s.name.casefold()):
+            if only is not None and source.id not in only:
+                continue
             said = sum(1 for c in self.claims_by_source.get(source.id, ())
                        if source.id in c.source)
             relayed = len(self.claims_by_source.get(source.id, ())) - said

@@ -266,7 +266,7 @@ COMMANDS = ("validate", "contradictions", "export", "schema")
 def explorer_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="contested",
-        usage="contested [--no-mouse] [--notes PATH] [PATH ...]\n"
+        usage="contested [--no-mouse] [--notes PATH] [--view NAME] [PATH ...]\n"
               "       contested COMMAND ...",
         description="Open the explorer on timeline files or directories (default: the "
                     "bundled Kursk timelines). Commands: " + ", ".join(COMMANDS) +
@@ -280,6 +280,8 @@ def explorer_parser() -> argparse.ArgumentParser:
                         help="the review notes file (default: contested-notes.yaml in the "
                              "first directory loaded; for the bundled timelines, in the "
                              "user's data directory)")
+    parser.add_argument("--view", metavar="NAME",
+                        help="open with a view saved in the notes file (its filter)")
     _paths_argument(parser)
     return parser
 
@@ -302,7 +304,7 @@ def run_explorer(args: argparse.Namespace) -> int:
         print(f"contested: --notes {printable(str(notes))}: a folder, not a file",
               file=sys.stderr)
         return EXIT_USAGE
-    return run(args.paths, mouse=not args.no_mouse, notes=notes)
+    return run(args.paths, mouse=not args.no_mouse, notes=notes, view=args.view)
 
 
 def dispatch(argv: Sequence[str]) -> int:

@@ -36,6 +36,7 @@ def focused_table(app: ContestedApp) -> VirtualTable:
 
 
 def app_on(paths: list[Path] | None = None, tmp_config: Path | None = None,
-           notes: Path | None = None) -> ContestedApp:
+           notes: Path | None = None, view: str | None = None) -> ContestedApp:
     keymap = (tmp_config / "keymap.toml") if tmp_config else Path("/nonexistent/keymap.toml")
-    return ContestedApp([str(p) for p in paths or []], keymap_path=keymap, notes_path=notes)
+    return ContestedApp([str(p) for p in paths or []], keymap_path=keymap, notes_path=notes,
+                        view=view)

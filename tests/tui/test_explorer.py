@@ -227,7 +227,7 @@ async def test_command_palette_reaches_every_action() -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for expected in ("Timeline", "Claims", "Sources", "Contradictions", "Figures",
                          "Search", "Help", "Quit", "Back", "Who contradicts whom (sources, sides)",
-                         "Filter contradictions", "Claims x questions"):
+                         "Filter every pane", "Claims x questions"):
             assert expected in titles
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -278,7 +278,7 @@ async def test_sources_pane_and_who_contradicts_whom() -> None:
         await pilot.press("enter")
         screen = main_screen(app)
         assert screen.pane == "contradictions"
-        assert screen.contradiction_filter == "source:syrsky"
+        assert screen.filter.text == "source:syrsky"
 
 
 async def test_which_sides_contradict_which() -> None:
@@ -295,7 +295,7 @@ async def test_which_sides_contradict_which() -> None:
         await pilot.press("enter")
         screen = main_screen(app)
         assert screen.pane == "contradictions"
-        assert screen.contradiction_filter == "side:russia"
+        assert screen.filter.text == "side:russia"
         await pilot.press("3", "w")
         assert str(focused_table(app).border_title) == "3 Sources"  # back to the list
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from contested.notes import NotesStore
+from contested.notes import NotesStore, View
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.main import MainScreen
 from contested.tui.screens.orphans import OrphansScreen
@@ -222,3 +222,70 @@ async def test_y_copies_the_item_and_e_writes_the_report(tmp_path: Path) -> None
         report = app.exported.read_text()
         assert "**Review:** ★ starred · status: open" in report
         assert any(str(app.exported) in n.message for n in app._notifications)
+
+
+async def test_a_newcomer_reviews_kursk_end_to_end(tmp_path: Path) -> None:
+    """Issue 6, done when: star Zombie vs Syrsky, mark it explained with a reason,
+    filter to Ukrainian sources, save that view, quit, reopen with --view, export."""
+    notes = tmp_path / "notes.yaml"
+    app = app_on(notes=notes)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await on_zombie_vs_syrsky(pilot)
+        await pilot.press("asterisk", "m", "p")
+        await answer(pilot, "1")
+        await answer(pilot, "withdrawals, not a rout")
+        await pilot.press("f")
+        await answer(pilot, "side:ukraine")
+        screen = main_screen(app)
+        assert "FILTER: side:ukraine" in str(screen.query_one("#tabs").render())
+        shown = focused_table(app)
+        keys = [shown.rows[i].key for i in range(len(shown.rows))]
+        assert ZOMBIE_SYRSKY in keys
+        assert "category~gady-already-difficult~zombie-rout" not in keys
+        await pilot.press("V")
+        await answer(pilot, "ukrainian sources")
+        await pilot.press("q")
+    assert notes_in(notes).notes.views["ukrainian sources"].filter == "side:ukraine"
+
+    again = app_on(notes=notes, view="ukrainian sources")
+    async with again.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = main_screen(again)
+        assert screen.filter.text == "side:ukraine"
+        await pilot.press("3")
+        sources = focused_table(again)
+        names = [sources.rows[i].cells[0] for i in range(len(sources.rows))]
+        assert "Oleksandr Syrsky" in names
+        assert "Zombie" not in names
+        await pilot.press("e")
+        await pilot.pause()
+        assert again.exported is not None
+        report = again.exported.read_text()
+    review = report[report.index(ZOMBIE_SYRSKY):]
+    assert "**Review:** ★ starred · status: explained" in review
+    assert "Preferred: `syrsky-under-control`, because withdrawals, not a rout" in review
+
+
+async def test_an_unknown_view_or_a_bad_filter_is_reported(tmp_path: Path) -> None:
+    app = app_on(notes=tmp_path / "notes.yaml", view="nothing")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        assert any("no view named 'nothing'" in n.message for n in app._notifications)
+        await pilot.press("f")
+        await answer(pilot, "colour:red")
+        assert any("'colour' is not a filter" in n.message for n in app._notifications)
+        assert not main_screen(app).filter.active
+
+
+async def test_saved_views_are_in_the_palette(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    NotesStore(notes).save_view("[/] russian", View(filter="side:russia"))
+    app = app_on(notes=notes)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "View: [/] russian" in commands
+        commands["View: [/] russian"].callback()
+        await pilot.pause()
+        assert main_screen(app).filter.text == "side:russia"

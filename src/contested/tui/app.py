@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from contested.text import printable
 from contested.tui.keymap import default_keymap_path, load_keymap
 from contested.tui.safe import notify
 from contested.tui.screens.help import HelpScreen
@@ -51,8 +52,10 @@ class ContestedApp(App[int]):
     ]
 
     def __init__(self, paths: Sequence[str | Path] = (), *,
-                 keymap_path: Path | None = None, notes_path: Path | None = None) -> None:
+                 keymap_path: Path | None = None, notes_path: Path | None = None,
+                 view: str | None = None) -> None:
         super().__init__()
+        self.start_view = view
         self.paths = list(paths)
         self.notes_path = notes_path
         self.notes: NotesStore | None = None
@@ -98,7 +101,17 @@ class ContestedApp(App[int]):
         from contested.tui.screens.main import MainScreen
 
         self.analysis = analysis
-        self.main = MainScreen(analysis, partial=partial, notes=self.notes)
+        start_filter = ""
+        if self.start_view and self.notes is not None:
+            view = self.notes.notes.views.get(self.start_view)
+            if view is None:
+                saved = ", ".join(self.notes.notes.views) or "none yet"
+                notify(self, f"no view named '{self.start_view}' (saved: {saved})",
+                       severity="error", timeout=10)
+            else:
+                start_filter = view.filter
+        self.main = MainScreen(analysis, partial=partial, notes=self.notes,
+                               start_filter=start_filter)
         self.switch_screen(self.main)
         if self.notes is not None and self.notes.read_only:
             notify(self, self.notes.read_only, title="Notes are read-only",
@@ -371,12 +384,18 @@ class ContestedApp(App[int]):
                 self.call_later(self.run_action, action, node)
 
             yield SystemCommand(binding.description, f"{keys} · id: {binding.id}", run)
+        if self.notes is not None and self.main is not None:
+            for name, view in self.notes.notes.views.items():
+                def show(name: str = name) -> None:
+                    if self.main is not None:
+                        self.main.open_view(name)
+                yield SystemCommand(f"View: {printable(name)}", printable(view.filter), show)
         yield from super().get_system_commands(screen)
 
 
 def run_explorer(paths: Sequence[str], *, mouse: bool = True,
-                 notes: Path | None = None) -> int:
+                 notes: Path | None = None, view: str | None = None) -> int:
     """Run the app in this terminal; the exit status of the process."""
-    app = ContestedApp(paths, notes_path=notes)
+    app = ContestedApp(paths, notes_path=notes, view=view)
     status = app.run(mouse=mouse)
     return status if isinstance(status, int) else 0

@@ -18,9 +18,10 @@ from contested.analysis import Analysis, Contradiction
 from contested.browse import Browser
 from contested.collector import FullCollections, freeze_what_is_built
 from contested.details import Details
-from contested.export import filter_contradictions
 from contested.figures import category_lines, quantity_plot
-from contested.notes import NotesStore
+from contested.filters import Filter, Filtered, FilterError, parse_filter
+from contested.filters import apply as apply_filter
+from contested.notes import NotesReadOnly, NotesStore, View
 from contested.search import Hit, SearchIndex
 from contested.tui.safe import notify, plain, plain_lines
 from contested.tui.screens.prompt import Prompt
@@ -88,16 +89,17 @@ class MainScreen(Screen[None]):
                 id="claims.toggle-all"),
         Binding("w", "toggle_pairs", "Who contradicts whom (sources, sides)", show=False,
                 id="sources.who-contradicts-whom"),
-        Binding("f", "filter", "Filter contradictions", show=False,
-                id="contradictions.filter"),
+        Binding("f", "filter", "Filter every pane", show=False, id="filter"),
+        Binding("V", "save_view", "Save the filter as a view", show=False, id="view.save"),
         Binding("x", "toggle_matrix", "Claims x questions", show=False,
                 id="figures.matrix"),
         Binding("escape,backspace", "back", "Back", show=False, id="back"),
     ]
 
     def __init__(self, analysis: Analysis, *, partial: list[str] | None = None,
-                 notes: NotesStore | None = None) -> None:
+                 notes: NotesStore | None = None, start_filter: str = "") -> None:
         super().__init__()
+        self.start_filter = start_filter
         self.analysis = analysis
         self.notes = notes
         self.browser = Browser(analysis, notes)
@@ -109,7 +111,8 @@ class MainScreen(Screen[None]):
         self.all_claims = False
         self.show_pairs = ""  # "": the list; "sources" or "sides": who contradicts whom
         self.show_matrix = False
-        self.contradiction_filter = ""
+        self.filter = Filter()
+        self.filtered = Filtered()
         self.contradiction_count = 0
         self.hits: list[Hit] = []
         self.hit_index = -1
@@ -139,6 +142,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#timeline", VirtualTable).set_rows(self.browser.timeline_rows())
         self.query_one("#sources", VirtualTable).set_rows(self.browser.source_rows())
+        if self.start_filter:
+            self.set_filter(self.start_filter)
         self._fill_contradictions()
         questions = self.browser.question_rows()
         with_series = next((i for i, r in enumerate(questions)
@@ -213,7 +218,7 @@ class MainScreen(Screen[None]):
         self._status()
 
     def _tabs(self) -> None:
-        parts: list[str | tuple[str, str]] = [" "]
+        parts: list[str | tuple[str, str] | Content] = [" "]
         for number, (pane, title) in enumerate(PANES, 1):
             if pane == self.pane:
                 parts.append((f"[{number} {title}]", "reverse bold"))
@@ -222,6 +227,9 @@ class MainScreen(Screen[None]):
             parts.append(" ")
         if self.partial:
             parts.append((f" PARTIAL: {len(self.partial)} file(s) left out ", "bold"))
+        if self.filter.active:
+            parts.append((" FILTER: ", "bold"))
+            parts.append(plain(self.filter.text))
         self.query_one("#tabs", Static).update(Content.assemble(*parts))
 
     def _titles(self) -> None:
@@ -233,8 +241,8 @@ class MainScreen(Screen[None]):
                         "w: " + {"": "who contradicts whom", "sources": "between sides",
                                  "sides": "list"}[self.show_pairs]),
             "contradictions": (f"4 Contradictions: {self.contradiction_count}"
-                               + (f" (filter: {self.contradiction_filter})"
-                                  if self.contradiction_filter else ""), "f: filter"),
+                               + (f" (filter: {self.filter.text})"
+                                  if self.filter.active else ""), "f: filter"),
             "questions": ("5 Figures: claims x questions" if self.show_matrix
                           else "5 Figures: questions", "x: claims x questions"),
         }
@@ -257,7 +265,7 @@ class MainScreen(Screen[None]):
         self.claims_stale = False
         table = self.query_one("#claims", VirtualTable)
         event_id = None if self.all_claims else self.event_filter
-        table.set_rows(self.browser.claim_rows(event_id))
+        table.set_rows(self.browser.claim_rows(event_id, self.filtered.claims))
         event = self.analysis.catalog.events.get(event_id or "")
         scope = f"event {event.date.text}: {event.title}" if event else "all"
         table.border_title = plain(f"2 Claims: {len(table.rows)} ({scope})")
@@ -267,8 +275,8 @@ class MainScreen(Screen[None]):
     def _fill_contradictions(self) -> None:
         table = self.query_one("#contradictions", VirtualTable)
         found: Sequence[Contradiction] = self.analysis.contradictions
-        if self.contradiction_filter:
-            found = filter_contradictions(self.analysis, **parse_filter(self.contradiction_filter))  # type: ignore[arg-type]
+        if self.filtered.contradictions is not None:
+            found = self.filtered.contradictions
         self.contradiction_count = len(found)
         rows = self.browser.contradiction_rows(found)
         table.set_rows(rows, cursor=1 if rows else 0)
@@ -293,10 +301,8 @@ class MainScreen(Screen[None]):
         if table_id == "sources" and self.show_pairs:
             first = row.key.partition("|")[0]
             self._remember()
-            self.contradiction_filter = (f"side:{first}" if self.show_pairs == "sides"
-                                         else f"source:{first}")
-            self._fill_contradictions()
-            self._titles()
+            self.set_filter(f"side:{first}" if self.show_pairs == "sides"
+                            else f"source:{first}")
             self.show_pane("contradictions")
             return
         if table_id == "questions" and self.show_matrix:
@@ -393,21 +399,67 @@ class MainScreen(Screen[None]):
         self._titles()
         self._status()
 
-    def action_filter(self) -> None:
-        if self.pane != "contradictions":
-            return
+    def set_filter(self, text: str) -> bool:
+        """Filter every pane; False (and a message) when the filter cannot be read."""
+        try:
+            chosen = parse_filter(text)
+        except FilterError as error:
+            notify(self, str(error), title="Filter not applied", severity="error", timeout=8)
+            return False
+        self.filter = chosen
+        self.filtered = apply_filter(self.analysis, chosen,
+                                     self.notes.notes if self.notes is not None else None)
+        self.query_one("#timeline", VirtualTable).set_rows(
+            self.browser.timeline_rows(self.filtered.events))
+        if not self.show_pairs:
+            self.query_one("#sources", VirtualTable).set_rows(
+                self.browser.source_rows(self.filtered.sources))
+        self._fill_claims()
+        self._fill_contradictions()
+        self._note_columns()
+        self._titles()
+        self._tabs()
+        self._status()
+        return True
 
-        def apply(text: str | None) -> None:
-            if text is None:
-                return
-            self.contradiction_filter = text.strip()
-            self._fill_contradictions()
-            self._titles()
-            self._status()
+    def action_filter(self) -> None:
+        def answered(text: str | None) -> None:
+            if text is not None:
+                self.set_filter(text)
 
         self.app.push_screen(Prompt(
-            "Filter contradictions: rule:category question:ID source:NAME side:SIDE "
-            "(empty: all)", self.contradiction_filter), apply)
+            "Filter every pane: side:S source:NAME kind:K reliability:B credibility:3 "
+            "tag:T starred status:S rule:R question:ID timeline:ID from:DATE to:DATE "
+            "(empty: all)", self.filter.text), answered)
+
+    def action_save_view(self) -> None:
+        if self.notes is None:
+            return
+        if not self.filter.active:
+            notify(self, "no filter to save: f sets one", severity="warning")
+            return
+
+        def answered(name: str | None) -> None:
+            if not name or not name.strip() or self.notes is None:
+                return
+            try:
+                self.notes.save_view(name.strip(), View(filter=self.filter.text))
+            except NotesReadOnly as error:
+                notify(self, str(error), severity="error", timeout=10)
+                return
+            notify(self, f"view '{name.strip()}' saved: {self.filter.text}", timeout=4)
+
+        self.app.push_screen(Prompt(f"Save the filter '{self.filter.text}' as the view:"),
+                             answered)
+
+    def open_view(self, name: str) -> bool:
+        view = self.notes.notes.views.get(name) if self.notes is not None else None
+        if view is None:
+            known = ", ".join(self.notes.notes.views) if self.notes is not None else ""
+            notify(self, f"no view named '{name}'" + (f" (saved: {known})" if known else ""),
+                   severity="error", timeout=8)
+            return False
+        return self.set_filter(view.filter)
 
     # --- search -------------------------------------------------------------------------
 
@@ -436,6 +488,14 @@ class MainScreen(Screen[None]):
         self.go_to(hit.kind, hit.id)
         self._status(f"match {self.hit_index + 1} of {len(self.hits)} (n/N: next/previous)")
 
+    def _passes(self, kind: str, entity_id: str) -> bool:
+        chosen = {"event": self.filtered.events, "claim": self.filtered.claims,
+                  "source": self.filtered.sources}.get(kind)
+        if kind == "contradiction":
+            found = self.filtered.contradictions
+            return found is None or any(c.id == entity_id for c in found)
+        return chosen is None or entity_id in chosen
+
     def go_to(self, kind: str, entity_id: str) -> None:
         """Show the pane of `kind` with the cursor on `entity_id`."""
         pane = PANE_OF_KIND[kind]
@@ -449,10 +509,8 @@ class MainScreen(Screen[None]):
         if kind == "question" and self.show_matrix:
             self.show_pane("figures")
             self.action_toggle_matrix()
-        if kind == "contradiction" and self.contradiction_filter:
-            self.contradiction_filter = ""
-            self._fill_contradictions()
-            self._titles()
+        if self.filter.active and kind != "question" and not self._passes(kind, entity_id):
+            self.set_filter("")  # what was asked for is filtered out: show everything
         self.show_pane(pane)
         table = self.table(pane)
         index = table.index_of(entity_id)
@@ -491,19 +549,3 @@ class MainScreen(Screen[None]):
             parts.append(message)
         parts.append("? help")
         self.query_one("#status", Static).update(plain("  │  ".join(parts)))
-
-
-def parse_filter(text: str) -> dict[str, object]:
-    """`rule:category question:x source:gadi side:russia` to filter arguments; a bare
-    word is a source."""
-    rules: list[str] = []
-    found: dict[str, object] = {"rules": rules}
-    for token in text.split():
-        key, sep, value = token.partition(":")
-        if not sep:
-            found["source"] = token
-        elif key == "rule":
-            rules.append(value)
-        elif key in ("question", "source", "side"):
-            found[key] = value
-    return found
