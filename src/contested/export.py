@@ -17,6 +17,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -377,10 +378,11 @@ def _claim_lines(analysis: Analysis, claim: Claim, indent: str = "") -> list[str
 
 
 def to_markdown(analysis: Analysis, title: str = "Contested claims",
-                notes: Notes | None = None) -> str:
+                notes: Notes | None = None, view: Selection | None = None) -> str:
     """A report an analyst can send: chronology per timeline, then per question the
     series and the contradictions (with the analyst's review, given `notes`), then the
-    other review notes and the warnings."""
+    other review notes and the warnings. Given a `view` (the explorer's filter), only
+    the events, claims and contradictions it keeps."""
     catalog = analysis.catalog
     out: list[str] = [f"# {md(title)}", ""]
     counts = catalog.counts()
@@ -391,9 +393,14 @@ def to_markdown(analysis: Analysis, title: str = "Contested claims",
         f"{len(analysis.warnings)} warnings."
     )
     out.append("")
-    out += _chronologies(catalog)
-    out += _questions(analysis, notes)
-    undecided = [c for c in analysis.contradictions if c.question is None]
+    if view is not None and view.text:
+        out += [f"View: `{md(view.text)}`.", ""]
+    out += _chronologies(catalog, view)
+    shown: Sequence[Contradiction] = analysis.contradictions
+    if view is not None and view.contradictions is not None:
+        shown = view.contradictions
+    out += _questions(analysis, notes, shown)
+    undecided = [c for c in shown if c.question is None]
     if undecided:
         out += ["## Contradictions across questions", ""]
         for item in undecided:
@@ -409,13 +416,26 @@ def to_markdown(analysis: Analysis, title: str = "Contested claims",
     return "\n".join(out)
 
 
-def _chronologies(catalog: Catalog) -> list[str]:
+@dataclass(frozen=True)
+class Selection:
+    """What a filtered view keeps (None: everything of that kind), and its filter."""
+
+    text: str = ""
+    events: set[str] | None = None
+    claims: set[str] | None = None
+    contradictions: Sequence[Contradiction] | None = None
+
+
+def _chronologies(catalog: Catalog, view: Selection | None = None) -> list[str]:
     out: list[str] = []
     by_timeline: dict[str | None, list[Any]] = {}
     for event in catalog.events.values():
-        by_timeline.setdefault(event.origin.timeline, []).append(event)
+        if view is None or view.events is None or event.id in view.events:
+            by_timeline.setdefault(event.origin.timeline, []).append(event)
     claims_of: dict[str, list[Claim]] = {}
     for claim in catalog.claims.values():
+        if view is not None and view.claims is not None and claim.id not in view.claims:
+            continue
         if claim.event:
             claims_of.setdefault(claim.event, []).append(claim)
     for timeline_id, events in by_timeline.items():
@@ -434,10 +454,11 @@ def _chronologies(catalog: Catalog) -> list[str]:
     return out
 
 
-def _questions(analysis: Analysis, notes: Notes | None = None) -> list[str]:
+def _questions(analysis: Analysis, notes: Notes | None = None,
+               shown: Sequence[Contradiction] | None = None) -> list[str]:
     catalog = analysis.catalog
     by_question: dict[str, list[Contradiction]] = {}
-    for item in analysis.contradictions:
+    for item in analysis.contradictions if shown is None else shown:
         if item.question is not None:
             by_question.setdefault(item.question, []).append(item)
     out: list[str] = []

@@ -262,6 +262,8 @@ async def test_a_newcomer_reviews_kursk_end_to_end(tmp_path: Path) -> None:
         await pilot.pause()
         assert again.exported is not None
         report = again.exported.read_text()
+    assert "View: `side:ukraine`." in report
+    assert "category~gady-already-difficult~zombie-rout" not in report  # filtered out
     review = report[report.index(ZOMBIE_SYRSKY):]
     assert "**Review:** ★ starred · status: explained" in review
     assert "Preferred: `syrsky-under-control`, because withdrawals, not a rout" in review

@@ -325,14 +325,17 @@ class ContestedApp(App[int]):
         import time
 
         from contested.atomic import write_atomically
-        from contested.export import to_markdown
+        from contested.export import Selection, to_markdown
 
-        if self.analysis is None or self.notes is None:
+        if self.analysis is None or self.notes is None or self.main is None:
             return
+        kept = self.main.filtered
+        view = Selection(self.main.filter.text, kept.events, kept.claims, kept.contradictions)
         folder = self.notes.path.parent
         path = folder / f"contested-report-{time.strftime('%Y%m%d-%H%M%S')}.md"
         try:
-            write_atomically(path, to_markdown(self.analysis, notes=self.notes.notes))
+            write_atomically(path, to_markdown(self.analysis, notes=self.notes.notes,
+                                               view=view))
         except OSError as error:
             notify(self, f"cannot write {path}: {error.strerror or error}", severity="error",
                    timeout=10)
