@@ -538,3 +538,17 @@ def _parse_path(path: str, limits: Limits) -> ParsedFile:
             error = DiagnosticError(Diagnostic(Location(path), "unreadable",
                                                error.strerror or str(error)))
         return ParsedFile(path, None, [error.diagnostic])
+
+
+def stamps(paths: Sequence[str | Path]) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every timeline file under `paths` and of the folders themselves
+    (a file added or removed changes its folder): what live reload compares."""
+    found: dict[str, tuple[int, int]] = {}
+    files, _ = discover(paths)
+    for path in [*files, *(str(p) for p in paths if Path(p).is_dir())]:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        found[str(path)] = (info.st_mtime_ns, info.st_size)
+    return found

@@ -7,7 +7,8 @@ Never losing a note is the point of this module:
 - every change is saved at once, atomically (temporary file beside it, fsync, rename):
   a reader, or a process killed mid-save, sees the old file or the new one;
 - a change is made under a lock on a file beside the notes, to the notes as they are on
-  disk at that moment: two explorers on one file each add their notes to the other's
+  disk at that moment (the file is read again when its bytes differ from what this
+  explorer last read or wrote): two explorers on one file each add their notes to the other's
   instead of writing over them;
 - a notes file that cannot be read is left as it is and the notes go read-only, with the
   reason; so does a folder where nothing can be written (with a way to choose another);
@@ -22,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -248,12 +250,10 @@ def render_notes(notes: Notes, lines: dict[tuple[str, str], str] | None = None) 
 
 # --- the store --------------------------------------------------------------------------------
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    try:
-        found = path.stat()
-    except FileNotFoundError:
-        return None
-    return (found.st_ino, found.st_size, found.st_mtime_ns)
+def _digest(data: bytes) -> bytes:
+    """What a save compares to know whether another explorer wrote the file since (a
+    stat is not enough: a reused inode, the same size and a coarse clock tick)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class NotesStore:
@@ -267,7 +267,7 @@ class NotesStore:
         self.path = path
         self.notes = Notes()
         self.read_only: str | None = None
-        self._stamp: tuple[int, int, int] | None = None
+        self._seen: bytes | None = None
         self._lines: dict[tuple[str, str], str] = {}
         self._reload()
 
@@ -275,15 +275,23 @@ class NotesStore:
     def lock_path(self) -> Path:
         return self.path.with_name(f".{self.path.name}.lock")
 
-    def _reload(self) -> None:
-        """Read the file (a missing one is no notes yet); a bad one makes notes read-only."""
+    def _read(self) -> bytes | None:
+        """The file's bytes; None when there is none yet (saving will say if it cannot)."""
         try:
-            data = self.path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError):  # no notes yet; saving will say
-            self.notes, self._stamp, self._lines = Notes(), None, {}
-            return
+            return self.path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def _reload(self, data: bytes | None = None, *, given: bool = False) -> None:
+        """Take the file's notes (a missing file is no notes yet); a file that cannot be
+        read makes notes read-only."""
+        try:
+            data = data if given else self._read()
         except OSError as error:
             self.read_only = f"{self.path}: {error.strerror or error}"
+            return
+        if data is None:
+            self.notes, self._seen, self._lines = Notes(), None, {}
             return
         try:
             self.notes = parse_notes(data, str(self.path))
@@ -291,7 +299,7 @@ class NotesStore:
             self.read_only = (f"{error.diagnostic.headline()}; the notes file is left as "
                               "it is and notes are read-only")
             return
-        self._stamp = _stamp(self.path)
+        self._seen = _digest(data)
         self._lines = {}
 
     def get(self, kind: str, target: str) -> Note:
@@ -332,17 +340,22 @@ class NotesStore:
         if self.read_only:
             raise NotesReadOnly(self.read_only)
         with self._locked():
-            if _stamp(self.path) != self._stamp:  # another explorer saved: start from that
-                self._reload()
+            try:
+                data = self._read()
+            except OSError as error:
+                raise NotesReadOnly(f"{self.path}: {error.strerror or error}") from error
+            if (None if data is None else _digest(data)) != self._seen:
+                self._reload(data, given=True)  # another explorer saved: start from that
                 if self.read_only:
                     raise NotesReadOnly(self.read_only)
             edit(self.notes)
+            text = render_notes(self.notes, self._lines)
             try:
-                write_atomically(self.path, render_notes(self.notes, self._lines))
+                write_atomically(self.path, text)
             except OSError as error:
                 self._reload()  # what is on disk is what holds
                 raise NotesReadOnly(self._cannot_write(error)) from error
-            self._stamp = _stamp(self.path)
+            self._seen = _digest(text.encode("utf-8"))
 
     def change(self, kind: str, target: str, edit: Callable[[Note], Note]) -> Note:
         """Change one note and save at once; returns the note as saved."""
@@ -374,7 +387,7 @@ class NotesStore:
     def move_to(self, path: Path) -> None:
         """Keep the notes in another file from now on (after a save failed here)."""
         kept = self.notes
-        self.path, self.read_only, self._stamp, self._lines = path, None, None, {}
+        self.path, self.read_only, self._seen, self._lines = path, None, None, {}
         self._reload()
         if self.read_only:
             return

@@ -64,6 +64,9 @@ class ContestedApp(App[int]):
         self.analysis: Analysis | None = None
         self.main: MainScreen | None = None
         self.result: LoadResult | None = None
+        self.watched: list[str | Path] = []
+        self.stamps: dict[str, tuple[int, int]] = {}
+        self.reloads = 0
 
     def on_mount(self) -> None:
         keymap, problem = load_keymap(self.keymap_path)
@@ -80,7 +83,7 @@ class ContestedApp(App[int]):
         screen = self.screen
         assert isinstance(screen, LoadingScreen)
         from contested.analysis import analyse
-        from contested.loading import bundled_catalog, load_catalog
+        from contested.loading import bundled_catalog, load_catalog, stamps
         from contested.notes import NotesStore, default_notes_path
         from contested.tui.screens import main  # noqa: F401  (imported here, off the UI)
 
@@ -89,7 +92,9 @@ class ContestedApp(App[int]):
         def progress(done: int, total: int) -> None:
             self.call_from_thread(screen.progress, done, total)
 
-        result = load_catalog(self.paths or [bundled_catalog()], progress=progress)
+        self.watched = self.paths or [bundled_catalog()]
+        self.stamps = stamps(self.watched)
+        result = load_catalog(self.watched, progress=progress)
         if not result.ok:
             self.call_from_thread(self.show_errors, result)
             return
@@ -113,9 +118,49 @@ class ContestedApp(App[int]):
         self.main = MainScreen(analysis, partial=partial, notes=self.notes,
                                start_filter=start_filter)
         self.switch_screen(self.main)
+        self.watch_files()
         if self.notes is not None and self.notes.read_only:
             notify(self, self.notes.read_only, title="Notes are read-only",
                    severity="error", timeout=15)
+
+    # --- live reload ----------------------------------------------------------------------
+
+    def watch_files(self) -> None:
+        """Look at the timeline files' stamps ten times a second (a few stat calls)."""
+        if self.main is not None and not getattr(self, "_watching", False):
+            self._watching = True
+            self.set_interval(0.1, self.check_files)
+
+    def check_files(self) -> None:
+        from contested.loading import stamps
+
+        now = stamps(self.watched)
+        if now != self.stamps:
+            self.stamps = now
+            self.reload()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reload")
+    def reload(self) -> None:
+        """Load again in a worker; errors leave the last good catalog on screen."""
+        from contested.analysis import analyse
+        from contested.loading import load_catalog
+
+        result = load_catalog(self.watched)
+        if not result.ok:
+            first = result.diagnostics[0].headline()
+            self.call_from_thread(
+                notify, self, f"{len(result.diagnostics)} problem(s) after the change, "
+                f"first: {first}. Still showing the last catalog that loaded.",
+                title="Not reloaded", severity="error", timeout=15)
+            return
+        analysis = analyse(result.catalog)
+        self.call_from_thread(self.reloaded, analysis)
+
+    def reloaded(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        if self.main is not None:
+            self.main.reload(analysis)
+        self.reloads += 1
 
     def show_errors(self, result: LoadResult) -> None:
         from contested.tui.screens.errors import ErrorsScreen

@@ -172,6 +172,26 @@ class MainScreen(Screen[None]):
             if table.columns != noted:
                 table.columns = noted
 
+    def reload(self, analysis: Analysis) -> None:
+        """Show a catalog loaded again after a file changed: the same panes, filter and
+        history, the cursors on the same ids (notes follow by id)."""
+        at = {t.id: t.current.key for t in self.query(VirtualTable) if t.current is not None}
+        self.analysis = analysis
+        self.browser = Browser(analysis, self.notes)
+        self.details = Details(self.browser)
+        self.search_index = SearchIndex(self.browser)
+        self.hits, self.hit_index = [], -1
+        self.query_one("#questions", VirtualTable).set_rows(self.browser.question_rows())
+        self.set_filter(self.filter.text)
+        for table in self.query(VirtualTable):
+            index = table.index_of(at[table.id]) if table.id in at else None
+            if index is not None:
+                table.move_to(index)
+        self._draw_figure()
+        self._preview()
+        counts = analysis.catalog.counts()
+        self._status(f"reloaded: {counts['events']} events, {counts['claims']} claims")
+
     def notes_changed(self) -> None:
         """Show a changed note in every list and in the preview."""
         self._note_columns()

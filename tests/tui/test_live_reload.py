@@ -1,0 +1,56 @@
+"""Live reload: a timeline edited under the running explorer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tests.conftest import TIMELINES
+from tests.tui.conftest import app_on, focused_table, main_screen, ready
+
+OLD_TITLE = "Ukraine still claims to control 500 sq. km of the Kursk region"
+
+
+async def wait_for(pilot: Pilot[int], check: object, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if callable(check) and check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("it never happened")
+
+
+async def test_an_edited_file_reloads_and_the_cursor_stays(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(TIMELINES, catalog)
+    figures = catalog / "kursk-2025-02-figures.yaml"
+    app = app_on([catalog], notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        timeline = focused_table(app)
+        index = next(i for i in range(len(timeline.rows))
+                     if timeline.rows[i].cells[1] == OLD_TITLE)
+        timeline.move_to(index)
+        await pilot.press("asterisk")  # a note, attached by the event's id
+        key = timeline.rows[index].key
+        figures.write_text(figures.read_text().replace(
+            f"title: {OLD_TITLE}", "title: Ukraine says it holds 500 sq. km (edited)"))
+        await wait_for(pilot, lambda: app.reloads == 1)
+        await pilot.pause()
+        current = focused_table(app).current
+        assert current is not None
+        assert current.key == key  # the cursor stayed on the same event
+        assert current.cells[1] == "Ukraine says it holds 500 sq. km (edited)"
+        assert current.cells[-1] == "★"  # the note followed by id
+        assert "reloaded" in str(main_screen(app).query_one("#status").render())
+
+        figures.write_text(figures.read_text() + "\n  - [broken\n")
+        await wait_for(pilot, lambda: any("Not reloaded" in (n.title or "")
+                                          for n in app._notifications))
+        assert app.reloads == 1
+        still = focused_table(app).current
+        assert still is not None
+        assert still.cells[1] == "Ukraine says it holds 500 sq. km (edited)"
+        assert any("problem(s) after the change" in n.message and ".yaml:" in n.message
+                   for n in app._notifications)
