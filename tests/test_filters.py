@@ -79,3 +79,11 @@ def test_notes_criteria(kursk: Analysis) -> None:
     assert [c.id for c in explained.contradictions or []] == [
         "category~syrsky-under-control~zombie-rout"]
     assert apply(kursk, parse_filter("status:resolved"), notes).contradictions == []
+
+
+def test_the_figures_pane_keeps_the_questions_of_the_claims_kept(kursk: Analysis) -> None:
+    gadi = apply(kursk, parse_filter("gadi"), None)
+    assert gadi.claims is not None
+    assert gadi.questions == {kursk.catalog.claims[c].about for c in gadi.claims} - {None}
+    assert "ukraine-situation-kursk" in (gadi.questions or set())
+    assert apply(kursk, parse_filter("rule:declared"), None).questions is None

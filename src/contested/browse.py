@@ -295,13 +295,17 @@ class Browser:
                             for c in claims)
         return f"{sides} ({dates.pop()})"
 
-    def question_rows(self) -> list[Row]:
+    def question_rows(self, only: set[str] | None = None) -> list[Row]:
+        """Questions (those in `only`, given a filter) with their claims, series trend
+        and contradictions."""
         per_question = Counter(self.analysis.contradictions.per_question())
         answered: Counter[str] = Counter(
             c.about for c in self.catalog.claims.values() if c.about is not None
         )
         rows = []
         for question in self.catalog.questions.values():
+            if only is not None and question.id not in only:
+                continue
             series = self.analysis.series.get(question.id)
             rows.append(Row(question.id, (
                 question.text, question.kind, str(answered[question.id]),

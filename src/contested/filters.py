@@ -10,7 +10,8 @@ word is a source. Each pane applies what concerns it and ignores the rest:
 - events: timeline, date, their notes, and, for what concerns claims, having such a claim;
 - sources: side, kind, reliability, name, and their notes;
 - contradictions: rule, question, status and their notes, and having a claim that
-  passes the claims' filter.
+  passes the claims' filter;
+- questions (the figures pane): having a claim that passes.
 """
 
 from __future__ import annotations
@@ -174,6 +175,7 @@ class Filtered:
     claims: set[str] | None = None
     sources: set[str] | None = None
     contradictions: list[Contradiction] | None = None
+    questions: set[str] | None = None
 
 
 def apply(analysis: Analysis, chosen: Filter, notes: Notes | None) -> Filtered:
@@ -195,8 +197,11 @@ def apply(analysis: Analysis, chosen: Filter, notes: Notes | None) -> Filtered:
               and (not noted or chosen.note_ok(note_of("event", e.id)))}
     kept_sources = {s.id for s in sources.values() if chosen.source_ok(s)
                     and (not noted or chosen.note_ok(note_of("source", s.id)))}
+    questions = ({catalog.claims[c].about for c in claims} - {None}
+                 if chosen.on_claims or noted else None)
     return Filtered(events, claims, kept_sources,
-                    _contradictions(analysis, chosen, note_of))
+                    _contradictions(analysis, chosen, note_of),
+                    questions)  # type: ignore[arg-type]
 
 
 def _contradictions(analysis: Analysis, chosen: Filter,

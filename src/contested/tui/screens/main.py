@@ -181,7 +181,6 @@ class MainScreen(Screen[None]):
         self.details = Details(self.browser)
         self.search_index = SearchIndex(self.browser)
         self.hits, self.hit_index = [], -1
-        self.query_one("#questions", VirtualTable).set_rows(self.browser.question_rows())
         self.set_filter(self.filter.text)
         for table in self.query(VirtualTable):
             index = table.index_of(at[table.id]) if table.id in at else None
@@ -388,7 +387,8 @@ class MainScreen(Screen[None]):
             columns = [Column("SOURCE", 18)] + [Column(q[:14].upper(), 14) for q in questions]
             table.set_rows(rows, columns)
         else:
-            table.set_rows(self.browser.question_rows(), QUESTION_COLUMNS)
+            table.set_rows(self.browser.question_rows(self.filtered.questions),
+                           QUESTION_COLUMNS)
         self.set_class(self.show_matrix, "-matrix")
         self._titles()
         self._draw_figure()
@@ -434,6 +434,10 @@ class MainScreen(Screen[None]):
         if not self.show_pairs:
             self.query_one("#sources", VirtualTable).set_rows(
                 self.browser.source_rows(self.filtered.sources))
+        if not self.show_matrix:
+            self.query_one("#questions", VirtualTable).set_rows(
+                self.browser.question_rows(self.filtered.questions))
+            self._draw_figure()
         self._fill_claims()
         self._fill_contradictions()
         self._note_columns()
