@@ -751,14 +751,22 @@ def corroborate(catalog: Catalog, contradictions: Contradictions,
     size = len(pairs.table.claims)
     agree = ~pairs.conflict
     if len(contradictions.declared) or pairs.table.disputes:
-        low = np.minimum(pairs.first, pairs.second)
-        high = np.maximum(pairs.first, pairs.second)
-        opposed = [np.minimum(contradictions.first, contradictions.second) * size
-                   + np.maximum(contradictions.first, contradictions.second)]
-        for rows in contradictions._member_rows():
-            opposed += [np.array([min(a, b) * size + max(a, b) for a in rows for b in rows
-                                  if a != b], dtype=np.int64)]
-        agree &= ~np.isin(low * size + high, np.concatenate(opposed))
+        # Only disputes links and declared entries can oppose claims that agree: check
+        # the agreeing pairs between claims they name, not all of them.
+        named = [(int(a), int(b)) for a, b, mask in zip(
+            contradictions.first.tolist(), contradictions.second.tolist(),
+            contradictions.rules.tolist(), strict=True) if mask & _DISPUTES]
+        named += [(a, b) for rows in contradictions._member_rows() for a in rows
+                  for b in rows if a != b]
+        if named:
+            opposed = np.array([min(a, b) * size + max(a, b) for a, b in named],
+                               dtype=np.int64)
+            involved = np.zeros(size, dtype=np.bool_)
+            involved[[row for pair in named for row in pair]] = True
+            candidates = np.flatnonzero(agree & involved[pairs.first] & involved[pairs.second])
+            low = np.minimum(pairs.first[candidates], pairs.second[candidates])
+            high = np.maximum(pairs.first[candidates], pairs.second[candidates])
+            agree[candidates[np.isin(low * size + high, opposed)]] = False
     owners = np.concatenate([pairs.first[agree], pairs.second[agree]])
     partners = np.concatenate([pairs.second[agree], pairs.first[agree]])
     by_owner = np.argsort(owners * size + partners)  # partners in order
