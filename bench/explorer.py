@@ -69,10 +69,12 @@ async def once(action: Callable[[], Awaitable[None]]) -> float:
     return time.perf_counter() - start
 
 
-def summary(name: str, samples: list[float]) -> str:
+def summary(name: str, samples: list[float], unit: str = "keys") -> str:
+    """Median, 95th percentile and worst of `samples` (seconds), in milliseconds."""
     ms = sorted(s * 1000 for s in samples)
     return (f"  {name:<38} median {statistics.median(ms):6.2f} ms  p95 "
-            f"{ms[int(len(ms) * 0.95) - 1]:6.2f} ms  max {ms[-1]:6.2f} ms  ({len(ms)} keys)")
+            f"{ms[max(int(len(ms) * 0.95) - 1, 0)]:6.2f} ms  max {ms[-1]:6.2f} ms  "
+            f"({len(ms)} {unit})")
 
 
 async def profiled(analysis: Analysis, keys: int, size: tuple[int, int]) -> list[str]:

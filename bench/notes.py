@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.tui helpers
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/explorer.py
 
 from contested.loading import bundled_catalog
 from contested.notes import (
@@ -38,13 +39,11 @@ from contested.notes import (
     with_comment,
     with_tags,
 )
+from explorer import summary as timings
 
 
 def summary(name: str, seconds: list[float]) -> str:
-    ms = sorted(s * 1000 for s in seconds)
-    return (f"  {name:<44} median {statistics.median(ms):7.2f} ms   p95 "
-            f"{ms[max(int(len(ms) * 0.95) - 1, 0)]:7.2f} ms   max {ms[-1]:7.2f} ms  "
-            f"({len(ms)} runs)")
+    return timings(name, seconds, "runs")
 
 
 def save_latency(folder: Path, count: int, saves: int) -> list[float]:
