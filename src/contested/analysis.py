@@ -753,9 +753,9 @@ def corroborate(catalog: Catalog, contradictions: Contradictions,
     if len(contradictions.declared) or pairs.table.disputes:
         # Only disputes links and declared entries can oppose claims that agree: check
         # the agreeing pairs between claims they name, not all of them.
-        named = [(int(a), int(b)) for a, b, mask in zip(
-            contradictions.first.tolist(), contradictions.second.tolist(),
-            contradictions.rules.tolist(), strict=True) if mask & _DISPUTES]
+        disputed = (contradictions.rules & _DISPUTES) != 0
+        named = list(zip(contradictions.first[disputed].tolist(),
+                         contradictions.second[disputed].tolist(), strict=True))
         named += [(a, b) for rows in contradictions._member_rows() for a in rows
                   for b in rows if a != b]
         if named:

@@ -291,3 +291,16 @@ async def test_saved_views_are_in_the_palette(tmp_path: Path) -> None:
         commands["View: [/] russian"].callback()
         await pilot.pause()
         assert main_screen(app).filter.text == "side:russia"
+
+
+async def test_an_empty_notes_file_is_no_notes_and_takes_the_first(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("")
+    app = app_on(notes=notes)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert "NOTES READ-ONLY" not in str(main_screen(app).query_one("#status").render())
+        await on_zombie_vs_syrsky(pilot)
+        await pilot.press("asterisk")
+        await pilot.pause()
+    assert notes_in(notes).get("contradiction", ZOMBIE_SYRSKY).star
