@@ -1,0 +1,35 @@
+"""bench/generate.py writes a catalog that contested accepts, with what a benchmark needs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from contested.analysis import analyse
+from contested.loading import load_catalog
+from tests.conftest import REPO
+
+
+def test_the_generated_catalog_is_valid_and_has_contradictions_and_series(
+        tmp_path: Path) -> None:
+    out = tmp_path / "catalog"
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "400",
+                           "--out", str(out)], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert "400 events, 1,200 claims" in done.stdout
+    result = load_catalog([out])
+    assert result.ok, [d.headline() for d in result.diagnostics[:5]]
+    counts = result.catalog.counts()
+    assert (counts["events"], counts["claims"], counts["files"]) == (400, 1200, 4)
+    analysis = analyse(result.catalog)
+    assert len(analysis.contradictions) > 0
+    assert len(analysis.series) > 0
+    dated = {c.when.text for c in result.catalog.claims.values() if c.when is not None}
+    assert any("/" in text for text in dated)  # intervals
+    assert any(text.endswith(("~", "?", "%")) for text in dated)  # qualifiers
+    again = tmp_path / "again"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "400", "--out",
+                    str(again)], capture_output=True, timeout=120, check=True)
+    assert all((out / p.name).read_bytes() == p.read_bytes() for p in again.iterdir())
