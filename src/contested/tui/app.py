@@ -145,7 +145,11 @@ class ContestedApp(App[int]):
         from contested.analysis import analyse
         from contested.loading import load_catalog
 
+        from textual.worker import get_current_worker
+
         result = load_catalog(self.watched)
+        if get_current_worker().is_cancelled:  # a newer change is being loaded
+            return
         if not result.ok:
             first = result.diagnostics[0].headline()
             self.call_from_thread(
@@ -154,7 +158,8 @@ class ContestedApp(App[int]):
                 title="Not reloaded", severity="error", timeout=15)
             return
         analysis = analyse(result.catalog)
-        self.call_from_thread(self.reloaded, analysis)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self.reloaded, analysis)
 
     def reloaded(self, analysis: Analysis) -> None:
         self.analysis = analysis
