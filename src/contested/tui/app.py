@@ -142,10 +142,10 @@ class ContestedApp(App[int]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reload")
     def reload(self) -> None:
         """Load again in a worker; errors leave the last good catalog on screen."""
+        from textual.worker import get_current_worker
+
         from contested.analysis import analyse
         from contested.loading import load_catalog
-
-        from textual.worker import get_current_worker
 
         result = load_catalog(self.watched)
         if get_current_worker().is_cancelled:  # a newer change is being loaded
