@@ -33,3 +33,18 @@ def test_the_generated_catalog_is_valid_and_has_contradictions_and_series(
     subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "400", "--out",
                     str(again)], capture_output=True, timeout=120, check=True)
     assert all((out / p.name).read_bytes() == p.read_bytes() for p in again.iterdir())
+
+
+def test_bench_run_prints_every_figure(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "300", "--keys", "5",
+                           "--keep", str(tmp_path / "catalog")], capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    table = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    names = [line.split(" | ")[0].removeprefix("| ") for line in table]
+    for expected in ("bare `yaml.load` (C loader, GC off)", "`contested validate`, cold",
+                     "`contested validate`, cached", "`export --format json` (rendering)",
+                     "explorer: main screen (catalog loaded)",
+                     "peak RSS of this process (catalog, analysis, explorer)"):
+        assert expected in names, names
+    assert any(name.startswith("explorer: CPU per key, Timeline j") for name in names)
