@@ -39,6 +39,7 @@ from contested.model import (
     QuantityForm,
     Question,
     Source,
+    Spots,
     TimelineFile,
     TimelineHeader,
 )
@@ -192,11 +193,11 @@ def parse_timeline(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> P
 def _attach_origins(document: TimelineFile, tree: YamlMap, path: str) -> None:
     timeline_id = document.timeline.id if document.timeline else None
     if document.timeline is not None:
-        document.timeline.locate(Origin(path, timeline_id, tree.get("timeline")))
+        document.timeline.locate(Origin(path, timeline_id, _spots(tree.get("timeline"))))
     for name in SECTIONS:
         raw_items = tree.get(name) or ()
         for entity, raw in zip(getattr(document, name), raw_items, strict=True):
-            entity.locate(Origin(path, timeline_id, raw))
+            entity.locate(Origin(path, timeline_id, _spots(raw)))
 
 
 def _salvage(tree: YamlMap, path: str) -> tuple[TimelineFile, dict[tuple[str, str], Location]]:
@@ -207,7 +208,7 @@ def _salvage(tree: YamlMap, path: str) -> tuple[TimelineFile, dict[tuple[str, st
     raw_header = tree.get("timeline")
     header = _validate_alone(TimelineHeader, raw_header)
     if header is not None:
-        header.locate(Origin(path, header.id, raw_header))
+        header.locate(Origin(path, header.id, _spots(raw_header)))
     timeline_id = header.id if header else None
     for name in SECTIONS:
         model = _MODEL_AT[(name,)]
@@ -220,7 +221,7 @@ def _salvage(tree: YamlMap, path: str) -> tuple[TimelineFile, dict[tuple[str, st
                     spot = raw.value_spots["id"]
                     broken[(name, raw["id"])] = Location(path, spot[0], spot[1])
                 continue
-            entity.locate(Origin(path, timeline_id, raw))
+            entity.locate(Origin(path, timeline_id, _spots(raw)))
             kept.append(entity)
         parts[name] = kept
     return TimelineFile.model_construct(contested=1, timeline=header, **parts), broken
@@ -338,13 +339,11 @@ def _at(path: str, spot: tuple[int, int], code: str, message: str) -> Diagnostic
 
 def _item_location(entity: Entity, name: str, index: int) -> Location:
     """The place of item `index` of list field `name` (or of the field, if not a list)."""
-    node = entity.origin.node
-    if node is not None:
-        items = node.get(name)
-        if isinstance(items, YamlList) and index < len(items.item_spots):
-            line, column = items.item_spots[index]
-            return Location(entity.origin.path, line, column)
-    return entity.origin.at(name)
+    return entity.origin.item(name, index)
+
+
+def _spots(raw: Any) -> Spots | None:
+    return Spots(raw) if isinstance(raw, YamlMap) else None
 
 
 def link(documents: Iterable[tuple[str, TimelineFile]],
