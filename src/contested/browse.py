@@ -22,7 +22,7 @@ from contested.analysis import (
     source_names,
     value_text,
 )
-from contested.model import Claim, Event, Source
+from contested.model import Claim, Event, Question, Source
 from contested.notes import NotesStore
 
 T = TypeVar("T")
@@ -182,6 +182,26 @@ class Browser:
                 grouped[source].append(claim)
         return grouped
 
+    @cached_property
+    def said(self) -> Counter[str]:
+        """Per source, the claims it makes (one pass over the claims, with `relayed`)."""
+        said: Counter[str] = Counter()
+        relayed: Counter[str] = Counter()
+        for claim in self.catalog.claims.values():
+            sources = claim.source
+            said.update(set(sources))
+            if claim.via:
+                relayed.update({v for v in claim.via if v not in sources})
+        self.__dict__["relayed"] = relayed
+        return said
+
+    @cached_property
+    def relayed(self) -> Counter[str]:
+        """Per source, the claims that came through it (and that it does not make)."""
+        _ = self.said  # counts both
+        found: Counter[str] = self.__dict__["relayed"]
+        return found
+
     def contradicted(self, claim_id: str) -> int:
         """How many contradictions a claim is part of."""
         return self.analysis.contradictions.count_of(claim_id)
@@ -256,9 +276,7 @@ class Browser:
         for source in sorted(self.catalog.sources.values(), key=lambda s: s.name.casefold()):
             if only is not None and source.id not in only:
                 continue
-            said = sum(1 for c in self.claims_by_source.get(source.id, ())
-                       if source.id in c.source)
-            relayed = len(self.claims_by_source.get(source.id, ())) - said
+            said, relayed = self.said[source.id], self.relayed[source.id]
             rows.append(Row(
                 source.id,
                 (source.name, ", ".join(source.aliases), source.kind, source.side,
@@ -295,24 +313,25 @@ class Browser:
                             for c in claims)
         return f"{sides} ({dates.pop()})"
 
-    def question_rows(self, only: set[str] | None = None) -> list[Row]:
+    def question_rows(self, only: set[str] | None = None) -> LazyRows[Question]:
         """Questions (those in `only`, given a filter) with their claims, series trend
-        and contradictions."""
+        and contradictions; each row made when shown (a trend reads its series)."""
         per_question = Counter(self.analysis.contradictions.per_question())
         answered: Counter[str] = Counter(
             c.about for c in self.catalog.claims.values() if c.about is not None
         )
-        rows = []
-        for question in self.catalog.questions.values():
-            if only is not None and question.id not in only:
-                continue
+
+        def make(question: Question) -> Row:
             series = self.analysis.series.get(question.id)
-            rows.append(Row(question.id, (
+            return Row(question.id, (
                 question.text, question.kind, str(answered[question.id]),
                 series.trend if series else "",
                 f"!{per_question[question.id]}" if per_question[question.id] else "",
-            ), "marked" if per_question[question.id] else ""))
-        return rows
+            ), "marked" if per_question[question.id] else "")
+
+        questions = [q for q in self.catalog.questions.values()
+                     if only is None or q.id in only]
+        return LazyRows(questions, make, key=lambda q: q.id)
 
     # --- who contradicts whom -----------------------------------------------------------
 

@@ -489,7 +489,15 @@ class Catalog:
         }
 
     def claims_about(self, question_id: str) -> Iterator[Claim]:
-        return (c for c in self.claims.values() if c.about == question_id)
+        """The claims about one question, in catalog order (grouped once, when first
+        asked: the figures pane asks for one question at a time)."""
+        grouped = self.__dict__.get("_by_question")
+        if grouped is None:
+            grouped = self.__dict__["_by_question"] = {}
+            for claim in self.claims.values():
+                if claim.about is not None:
+                    grouped.setdefault(claim.about, []).append(claim)
+        return iter(grouped.get(question_id, ()))
 
 
 def json_schema() -> dict[str, Any]:
