@@ -535,7 +535,8 @@ def summary(found: Measured) -> list[str]:
     pairs = found.pairs
     by_rule = Counter(c.rule for c in found.contradictions)
     with_rule = Counter(r for c in found.contradictions for r in c.rules)
-    kinds = Counter(rule for _, _, rule in pairs.conflicts)
+    quantity = int(pairs.table.quantity[pairs.first[pairs.conflict]].sum())
+    kinds = {"category": int(pairs.conflict.sum()) - quantity, "quantity": quantity}
     agreeing = int((~pairs.conflict).sum())
     warnings = Counter(d.code for d in found.analysis.warnings)
     series = found.series

@@ -296,8 +296,12 @@ class Contradictions(Sequence[Contradiction]):
         self.declared = declared
         self.first, self.second, self.rules, self.question = first, second, rules, question
         self.order = order  # entry n < len(declared) is declared[n], else pair n - len(declared)
+        self.member_rows = [[r for r in map(table.row_of, found.claims) if r is not None]
+                            for found in declared]
+        """The rows of each declared contradiction's claims."""
         self._made: dict[int, Contradiction] = {}
         self._members: tuple[Ints, Ints, Ints] | None = None
+        self._position: Ints | None = None
 
     def __len__(self) -> int:
         return len(self.order)
@@ -351,9 +355,8 @@ class Contradictions(Sequence[Contradiction]):
         each (-1 for a declared one: see its claims): (offsets, positions, others)."""
         if self._members is None:
             position = self._positions()
-            row_of = self.table.row_of
-            declared_rows = [(row, n) for n, found in enumerate(self.declared)
-                             for row in map(row_of, found.claims) if row is not None]
+            declared_rows = [(row, n) for n, rows in enumerate(self.member_rows)
+                             for row in rows]
             extra = len(self.declared)
             rows = np.concatenate([
                 np.array([r for r, _ in declared_rows], dtype=np.int64),
@@ -379,9 +382,8 @@ class Contradictions(Sequence[Contradiction]):
             if other >= 0:
                 found[other] = None
                 continue
-            for member in self[position].claims:
-                at = self.table.row_of(member)
-                if at is not None and at != row:
+            for at in self.member_rows[int(self.order[position])]:  # a declared one
+                if at != row:
                     found[at] = None
         return list(found)
 
@@ -393,12 +395,11 @@ class Contradictions(Sequence[Contradiction]):
         offsets, _, _ = self._membership()
         return int(offsets[row + 1] - offsets[row])
 
-    def counts(self) -> dict[str, int]:
-        """Claim id → how many contradictions it is part of, for claims in any."""
+    def per_row(self) -> Ints:
+        """Per claim row, how many contradictions it is part of."""
         offsets, _, _ = self._membership()
-        sizes = np.diff(offsets)
-        claims = self.table.claims
-        return {claims[row].id: int(sizes[row]) for row in np.flatnonzero(sizes).tolist()}
+        sizes: Ints = np.diff(offsets)
+        return sizes
 
     def of(self, claim_id: str) -> list[Contradiction]:
         """The contradictions a claim is part of, in this sequence's order."""
@@ -433,9 +434,10 @@ class Contradictions(Sequence[Contradiction]):
 
     def _positions(self) -> Ints:
         """Per entry (declared ones, then pairs), its place in the sequence."""
-        position = np.empty(len(self.order), dtype=np.int64)
-        position[self.order] = np.arange(len(self.order))
-        return position
+        if self._position is None:
+            self._position = np.empty(len(self.order), dtype=np.int64)
+            self._position[self.order] = np.arange(len(self.order))
+        return self._position
 
     def _entry_questions(self) -> Ints:
         """Per place in the sequence, the question's position (-1: none)."""
@@ -464,11 +466,6 @@ class Contradictions(Sequence[Contradiction]):
     def _sources_of(self, row: int) -> list[str]:
         return list(dict.fromkeys(self.table.claims[row].source))
 
-    def _member_rows(self) -> list[list[int]]:
-        """The rows of each declared contradiction's claims."""
-        row_of = self.table.row_of
-        return [[r for r in map(row_of, f.claims) if r is not None] for f in self.declared]
-
     def per_source(self) -> Counter[str]:
         """Source id → how many contradictions have a claim from it."""
         counts: Counter[str] = Counter()
@@ -481,7 +478,7 @@ class Contradictions(Sequence[Contradiction]):
         several = [[*self._sources_of(int(x)), *self._sources_of(int(y))] for x, y in zip(
             self.first[~single].tolist(), self.second[~single].tolist(), strict=True)]
         several += [[s for row in rows for s in self._sources_of(row)]
-                    for rows in self._member_rows()]
+                    for rows in self.member_rows]
         for members in several:
             counts.update(set(members))
         return counts
@@ -508,7 +505,7 @@ class Contradictions(Sequence[Contradiction]):
         name = dict(zip(ids, names, strict=True))
         groups = [[x, y] for x, y in zip(self.first[~single].tolist(),
                                           self.second[~single].tolist(), strict=True)]
-        for rows in [*groups, *self._member_rows()]:
+        for rows in [*groups, *self.member_rows]:
             sides = [[name.get(s, s) for s in self._sources_of(r)] for r in rows]
             counts.update({
                 (s, t) if s <= t else (t, s)
@@ -688,8 +685,7 @@ class CorroborationIndex(Mapping[str, Corroboration]):
     def involved(self) -> Bools:
         """Per row: does the claim agree with, or contradict, another?"""
         if self._involved is None:
-            contradicted, _, _ = self.contradictions._membership()
-            self._involved = (np.diff(self.offsets) > 0) | (np.diff(contradicted) > 0)
+            self._involved = (np.diff(self.offsets) > 0) | (self.contradictions.per_row() > 0)
         return self._involved
 
     def __getitem__(self, claim_id: str) -> Corroboration:
@@ -701,8 +697,7 @@ class CorroborationIndex(Mapping[str, Corroboration]):
             raise KeyError(claim_id)
         claims = self.table.claims
         claim = claims[row]
-        agreeing = [claims[r] for r in
-                    self.partners[self.offsets[row]:self.offsets[row + 1]].tolist()]
+        agreeing = [claims[r] for r in self._agreeing(row)]
         free = [c for c in agreeing if independent(claim, c)]
         contradicting = [claims[r] for r in self.contradictions.against(row)]
         made = self._made[claim_id] = Corroboration(
@@ -721,9 +716,11 @@ class CorroborationIndex(Mapping[str, Corroboration]):
         if row is None:
             return False
         claims = self.table.claims
-        claim = claims[row]
-        return any(independent(claim, claims[other]) for other in
-                   self.partners[self.offsets[row]:self.offsets[row + 1]].tolist())
+        return any(independent(claims[row], claims[other]) for other in self._agreeing(row))
+
+    def _agreeing(self, row: int) -> list[int]:
+        found: list[int] = self.partners[self.offsets[row]:self.offsets[row + 1]].tolist()
+        return found
 
     def _claim_ids(self) -> list[str]:
         if self._keys is None:
@@ -756,7 +753,7 @@ def corroborate(catalog: Catalog, contradictions: Contradictions,
         disputed = (contradictions.rules & _DISPUTES) != 0
         named = list(zip(contradictions.first[disputed].tolist(),
                          contradictions.second[disputed].tolist(), strict=True))
-        named += [(a, b) for rows in contradictions._member_rows() for a in rows
+        named += [(a, b) for rows in contradictions.member_rows for a in rows
                   for b in rows if a != b]
         if named:
             opposed = np.array([min(a, b) * size + max(a, b) for a, b in named],
@@ -791,8 +788,8 @@ def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list
             warn(claims[row].origin.at("credibility"), "credibility-1-unconfirmed",
                  f"claim '{ids[row]}' has credibility 1 (confirmed by other independent "
                  "sources) but no claim from another origin agrees with it")
-    contradicted, _, _ = corroboration.contradictions._membership()
-    for row in np.flatnonzero((credibility == 5) & (np.diff(contradicted) == 0)).tolist():
+    contradicted = corroboration.contradictions.per_row()
+    for row in np.flatnonzero((credibility == 5) & (contradicted == 0)).tolist():
         warn(claims[row].origin.at("credibility"), "credibility-5-uncontradicted",
              f"claim '{ids[row]}' has credibility 5 (improbable) but no claim "
              "contradicts it")

@@ -9,7 +9,6 @@ last day, category value, figure); `contested.pairs` turns the rows into arrays.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -61,10 +60,10 @@ class ClaimColumns:
     disputes: list[tuple[int, int]] = field(default_factory=list)
     """(row, disputed row), set by `finish`."""
     codes: dict[object, int] = field(default_factory=dict)
-    sorted_ids: list[str] = field(default_factory=list)
-    """The claim ids in sorted order (set by `finish`)..."""
+    rows: dict[str, int] = field(default_factory=dict)
+    """Claim id → row (set by `finish`)."""
     rows_by_rank: list[int] = field(default_factory=list)
-    """... and the row of each."""
+    """The rows in the sorted order of claim ids (set by `finish`)."""
     quoted: set[str] = field(default_factory=set)
     """Sources some claim quotes, ..."""
     relayed: set[str] = field(default_factory=set)
@@ -96,21 +95,14 @@ class ClaimColumns:
         return columns
 
     def finish(self, claims: Mapping[str, Claim]) -> None:
-        """Once every claim is added: sort the ids (contradictions are ordered by them,
-        and a claim's row is found by them) and find the rows of disputed claims."""
+        """Once every claim is added: index the rows by id, rank the ids (contradictions
+        are ordered by them) and find the rows of disputed claims."""
         ids = list(claims)
+        self.rows = dict(zip(ids, range(len(ids)), strict=True))
         self.rows_by_rank = sorted(range(len(ids)), key=ids.__getitem__)
-        self.sorted_ids = [ids[row] for row in self.rows_by_rank]
         self.disputes = [(row, other) for row, disputed in self._disputing
-                         for other in map(self.row_of, disputed)
+                         for other in map(self.rows.get, disputed)
                          if other is not None and other != row]
-
-    def row_of(self, claim_id: str) -> int | None:
-        """The row of a claim, or None."""
-        at = bisect_left(self.sorted_ids, claim_id)
-        if at < len(self.sorted_ids) and self.sorted_ids[at] == claim_id:
-            return self.rows_by_rank[at]
-        return None
 
     def add(self, claim: Claim) -> None:
         """Note the next claim's numbers; its date and figure must be resolved."""
@@ -129,10 +121,7 @@ class ClaimColumns:
         value = claim.value
         held = claim.__dict__  # the resolved date and figure (model.Claim.resolve)
         if about < 0 or value is None:
-            numbers.append(about)
-            numbers.append(-1)
-            numbers.extend(_UNANSWERED)
-            numbers.extend(ends)
+            numbers.extend((about, -1, *_UNANSWERED, *ends))
             return
         when = held.get("_when")
         days = self._spans.get(id(when))  # parse_date shares one object per written date
@@ -146,10 +135,7 @@ class ClaimColumns:
             return
         quantity = held.get("_quantity")
         if quantity is None:
-            numbers.append(about)
-            numbers.append(-1)
-            numbers.extend(_UNANSWERED)
-            numbers.extend(ends)
+            numbers.extend((about, -1, *_UNANSWERED, *ends))
             return
         interval, tolerance = quantity.interval, self.tolerance[about]
         numbers.extend((

@@ -214,7 +214,7 @@ def _contradictions(analysis: Analysis, chosen: Filter,
         ok = np.fromiter((chosen.claim_ok(c, catalog.sources) for c in table.claims),
                          dtype=np.bool_, count=len(table.claims))
         keep = ok[found.first] | ok[found.second]
-        declared = [any(ok[r] for r in rows) for rows in found._member_rows()]
+        declared = [any(ok[r] for r in rows) for rows in found.member_rows]
         entries = np.concatenate([np.array(declared, dtype=np.bool_), keep])
         positions = np.flatnonzero(entries[found.order]).tolist()
     result = []

@@ -38,8 +38,6 @@ class ClaimTable:
 
     claims: list[Claim]
     ids: list[str]
-    question_ids: list[str]
-    question_index: dict[str, int]
     about: Ints
     question: Ints
     quantity: Bools
@@ -50,19 +48,27 @@ class ClaimTable:
     compared_high: Floats
     low_closed: Bools
     high_closed: Bools
-    disputes: list[tuple[int, int]]
     credibility: Ints
     source: Ints
     columns: ClaimColumns
     id_rank: Ints
 
-    _rows: dict[str, int] | None = None
-
     def row_of(self, claim_id: str) -> int | None:
-        """The row of a claim, or None (a dict made on first use: 0.07 s at 300k)."""
-        if self._rows is None:
-            self._rows = dict(zip(self.ids, range(len(self.ids)), strict=True))
-        return self._rows.get(claim_id)
+        """The row of a claim, or None."""
+        return self.columns.rows.get(claim_id)
+
+    @property
+    def question_ids(self) -> list[str]:
+        return self.columns.question_ids
+
+    @property
+    def question_index(self) -> dict[str, int]:
+        return self.columns.question_index
+
+    @property
+    def disputes(self) -> list[tuple[int, int]]:
+        """(row, disputed row) of every `disputes` link."""
+        return self.columns.disputes
 
     @property
     def answered(self) -> Ints:
@@ -87,8 +93,6 @@ def claim_table(catalog: Catalog) -> ClaimTable:
     return ClaimTable(
         claims=list(catalog.claims.values()),
         ids=list(catalog.claims),
-        question_ids=columns.question_ids,
-        question_index=columns.question_index,
         about=whole[:, 0].copy(),
         question=question,
         quantity=is_quantity[question],  # -1 reads the False appended
@@ -99,7 +103,6 @@ def claim_table(catalog: Catalog) -> ClaimTable:
         compared_high=compared_high,
         low_closed=grid[:, 7] != 0,
         high_closed=grid[:, 8] != 0,
-        disputes=columns.disputes,
         credibility=grid[:, 10].astype(np.int64),
         source=grid[:, 11].astype(np.int64),
         columns=columns,
@@ -130,21 +133,6 @@ class Pairs:
     first: Ints
     second: Ints
     conflict: Bools
-
-    @property
-    def conflicts(self) -> list[tuple[Claim, Claim, str]]:
-        """The conflicting pairs as claims, with the question's kind as rule."""
-        claims, quantity = self.table.claims, self.table.quantity
-        return [(claims[a], claims[b], "quantity" if quantity[a] else "category")
-                for a, b in zip(self.first[self.conflict].tolist(),
-                                self.second[self.conflict].tolist(), strict=True)]
-
-    @property
-    def agreements(self) -> list[tuple[Claim, Claim]]:
-        claims = self.table.claims
-        agree = ~self.conflict
-        return [(claims[a], claims[b]) for a, b in zip(self.first[agree].tolist(),
-                                                       self.second[agree].tolist(), strict=True)]
 
 
 def overlapping(table: ClaimTable, ordered: Ints) -> tuple[Ints, Ints]:
