@@ -17,7 +17,6 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -31,6 +30,7 @@ from contested.analysis import (
     value_text,
 )
 from contested.dates import FuzzyDate
+from contested.filters import Filtered
 from contested.model import Catalog, Claim, Source
 from contested.notes import Note, Notes
 from contested.quantities import Quantity, format_number
@@ -378,7 +378,7 @@ def _claim_lines(analysis: Analysis, claim: Claim, indent: str = "") -> list[str
 
 
 def to_markdown(analysis: Analysis, title: str = "Contested claims",
-                notes: Notes | None = None, view: Selection | None = None) -> str:
+                notes: Notes | None = None, view: Filtered | None = None) -> str:
     """A report an analyst can send: chronology per timeline, then per question the
     series and the contradictions (with the analyst's review, given `notes`), then the
     other review notes and the warnings. Given a `view` (the explorer's filter), only
@@ -416,17 +416,7 @@ def to_markdown(analysis: Analysis, title: str = "Contested claims",
     return "\n".join(out)
 
 
-@dataclass(frozen=True)
-class Selection:
-    """What a filtered view keeps (None: everything of that kind), and its filter."""
-
-    text: str = ""
-    events: set[str] | None = None
-    claims: set[str] | None = None
-    contradictions: Sequence[Contradiction] | None = None
-
-
-def _chronologies(catalog: Catalog, view: Selection | None = None) -> list[str]:
+def _chronologies(catalog: Catalog, view: Filtered | None = None) -> list[str]:
     out: list[str] = []
     by_timeline: dict[str | None, list[Any]] = {}
     for event in catalog.events.values():
@@ -525,10 +515,12 @@ def _review_lines(analysis: Analysis, notes: Notes) -> list[str]:
         for target, note in notes.sections.get(kind, {}).items():
             if target in items:
                 out += [f"### {kind[:-1]} `{md(target)}`", "", *_note_lines(note)]
-    orphans = [(kind, target) for kind, section in notes.sections.items()
-               for target in section
-               if (kind == "contradictions" and analysis.contradictions.get(target) is None)
-               or (kind in present and target not in present[kind])]
+    def exists(kind: str, target: str) -> bool:
+        if kind == "contradictions":
+            return analysis.contradictions.position_of(target) is not None
+        return target in present[kind]
+
+    orphans = [(kind, target) for kind, target, _ in notes.orphans(exists)]
     if orphans:
         out += ["Notes whose target is no longer in the catalog (kept in the notes file): "
                 + ", ".join(f"{kind[:-1]} `{md(target)}`" for kind, target in orphans), ""]

@@ -17,9 +17,10 @@ word is a source. Each pane applies what concerns it and ignores the rest:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from contested.analysis import RULES, Analysis, Contradiction
 from contested.dates import DateError, FuzzyDate, parse_date
@@ -52,7 +53,6 @@ class Filter:
     timeline: str | None = None
     since: FuzzyDate | None = None
     until: FuzzyDate | None = None
-    _noted: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def active(self) -> bool:
@@ -169,8 +169,10 @@ def parse_filter(text: str) -> Filter:
 
 @dataclass
 class Filtered:
-    """What passes a filter in each pane (None: everything, the filter is empty)."""
+    """What passes a filter in each pane (None: everything, the filter is empty), and
+    the filter as written."""
 
+    text: str = ""
     events: set[str] | None = None
     claims: set[str] | None = None
     sources: set[str] | None = None
@@ -189,30 +191,29 @@ def apply(analysis: Analysis, chosen: Filter, notes: Notes | None) -> Filtered:
     sources = catalog.sources
     noted = chosen.starred or bool(chosen.tag)
 
-    claims = {c.id for c in catalog.claims.values() if chosen.claim_ok(c, sources)
-              and (not noted or chosen.note_ok(note_of("claim", c.id)))}
+    rows = analysis.contradictions.table.claims  # the catalog's claims, in its order
+    passes = np.fromiter((chosen.claim_ok(c, sources) for c in rows), dtype=np.bool_,
+                         count=len(rows))
+    claims = {c.id for c, ok in zip(rows, passes.tolist(), strict=True)
+              if ok and (not noted or chosen.note_ok(note_of("claim", c.id)))}
     events_with = {catalog.claims[c].event for c in claims} if chosen.on_claims else None
     events = {e.id for e in catalog.events.values() if chosen.event_ok(e)
               and (events_with is None or e.id in events_with)
               and (not noted or chosen.note_ok(note_of("event", e.id)))}
     kept_sources = {s.id for s in sources.values() if chosen.source_ok(s)
                     and (not noted or chosen.note_ok(note_of("source", s.id)))}
-    questions = ({catalog.claims[c].about for c in claims} - {None}
+    questions = ({about for c in claims if (about := catalog.claims[c].about) is not None}
                  if chosen.on_claims or noted else None)
-    return Filtered(events, claims, kept_sources,
-                    _contradictions(analysis, chosen, note_of),
-                    questions)  # type: ignore[arg-type]
+    return Filtered(chosen.text, events, claims, kept_sources,
+                    _contradictions(analysis, chosen, note_of, passes), questions)
 
 
-def _contradictions(analysis: Analysis, chosen: Filter,
-                    note_of: Callable[[str, str], Note]) -> list[Contradiction]:
+def _contradictions(analysis: Analysis, chosen: Filter, note_of: Callable[[str, str], Note],
+                    ok: npt.NDArray[np.bool_]) -> list[Contradiction]:
+    """`ok`: per claim row, whether it passes the claims' filter."""
     found = analysis.contradictions
-    table = found.table
-    catalog = analysis.catalog
     positions: Iterable[int] = range(len(found))
     if chosen.on_claims:  # a claim of it passes: chosen through the arrays
-        ok = np.fromiter((chosen.claim_ok(c, catalog.sources) for c in table.claims),
-                         dtype=np.bool_, count=len(table.claims))
         keep = ok[found.first] | ok[found.second]
         declared = [any(ok[r] for r in rows) for rows in found.member_rows]
         entries = np.concatenate([np.array(declared, dtype=np.bool_), keep])

@@ -123,6 +123,12 @@ class Notes:
     def count(self) -> int:
         return sum(len(section) for section in self.sections.values())
 
+    def orphans(self, exists: Callable[[str, str], bool]) -> list[tuple[str, str, Note]]:
+        """Notes whose target is gone: `exists(section, id)` says whether it is there."""
+        return [(kind, target, note) for kind in KINDS
+                for target, note in self.sections[kind].items()
+                if not exists(kind, target)]
+
 
 def default_notes_path(paths: Sequence[str | Path]) -> Path:
     """`contested-notes.yaml` in the first directory loaded (a file's own directory);
@@ -401,10 +407,7 @@ class NotesStore:
         self._save(merge)
 
     def orphans(self, exists: Callable[[str, str], bool]) -> list[tuple[str, str, Note]]:
-        """Notes whose target is gone: `exists(section, id)` says whether it is there."""
-        return [(kind, target, note) for kind in KINDS
-                for target, note in self.notes.sections[kind].items()
-                if not exists(kind, target)]
+        return self.notes.orphans(exists)
 
 
 # --- changes the explorer makes ------------------------------------------------------------

@@ -375,12 +375,11 @@ class ContestedApp(App[int]):
         import time
 
         from contested.atomic import write_atomically
-        from contested.export import Selection, to_markdown
+        from contested.export import to_markdown
 
         if self.analysis is None or self.notes is None or self.main is None:
             return
-        kept = self.main.filtered
-        view = Selection(self.main.filter.text, kept.events, kept.claims, kept.contradictions)
+        view = self.main.filtered
         folder = self.notes.path.parent
         path = folder / f"contested-report-{time.strftime('%Y%m%d-%H%M%S')}.md"
         try:
