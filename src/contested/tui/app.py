@@ -67,6 +67,7 @@ class ContestedApp(App[int]):
         self.watched: list[str | Path] = []
         self.stamps: dict[str, tuple[int, int]] = {}
         self.reloads = 0
+        self.watching = False
 
     def on_mount(self) -> None:
         keymap, problem = load_keymap(self.keymap_path)
@@ -106,17 +107,8 @@ class ContestedApp(App[int]):
         from contested.tui.screens.main import MainScreen
 
         self.analysis = analysis
-        start_filter = ""
-        if self.start_view and self.notes is not None:
-            view = self.notes.notes.views.get(self.start_view)
-            if view is None:
-                saved = ", ".join(self.notes.notes.views) or "none yet"
-                notify(self, f"no view named '{self.start_view}' (saved: {saved})",
-                       severity="error", timeout=10)
-            else:
-                start_filter = view.filter
         self.main = MainScreen(analysis, partial=partial, notes=self.notes,
-                               start_filter=start_filter)
+                               start_view=self.start_view)
         self.switch_screen(self.main)
         self.watch_files()
         if self.notes is not None and self.notes.read_only:
@@ -127,8 +119,8 @@ class ContestedApp(App[int]):
 
     def watch_files(self) -> None:
         """Look at the timeline files' stamps ten times a second (a few stat calls)."""
-        if self.main is not None and not getattr(self, "_watching", False):
-            self._watching = True
+        if self.main is not None and not self.watching:
+            self.watching = True
             self.set_interval(0.1, self.check_files)
 
     def check_files(self) -> None:
@@ -191,18 +183,23 @@ class ContestedApp(App[int]):
 
     # --- review notes -------------------------------------------------------------------
 
-    def noted_item(self) -> tuple[str, str] | None:
-        """The item the notes keys act on: the focused row, or the detail shown."""
-        from contested.notes import SECTION_OF
+    def focused_item(self) -> tuple[str, str] | None:
+        """(kind, id) of the focused row, or of the detail shown."""
         from contested.tui.screens.detail import DetailScreen
         from contested.tui.screens.main import MainScreen
 
         screen = self.screen
-        item: tuple[str, str] | None = None
         if isinstance(screen, MainScreen):
-            item = screen.current_item()
-        elif isinstance(screen, DetailScreen):
-            item = (screen.detail.kind, screen.detail.id)
+            return screen.current_item()
+        if isinstance(screen, DetailScreen):
+            return (screen.detail.kind, screen.detail.id)
+        return None
+
+    def noted_item(self) -> tuple[str, str] | None:
+        """The item the notes keys act on, if notes can be kept on it."""
+        from contested.notes import SECTION_OF
+
+        item = self.focused_item()
         if item is None or self.notes is None:
             return None
         if item[0] not in SECTION_OF:
@@ -254,35 +251,35 @@ class ContestedApp(App[int]):
         if item is not None:
             self.change_note(item, toggled_star)
 
-    def action_note_tags(self) -> None:
-        from contested.notes import with_tags
+    def ask_then_change(self, item: tuple[str, str], question: str,
+                        edit_of: Callable[[str], Callable[[Note], Note] | None],
+                        value: str = "") -> None:
+        """Ask for a line; `edit_of(answer)` is the change to save (None: nothing)."""
         from contested.tui.screens.prompt import Prompt
 
-        item = self.noted_item()
-        if item is None or self.notes is None:
-            return
-        current = " ".join(self.notes.get(*item).tags)
-
         def answered(text: str | None) -> None:
-            if text is not None:
-                self.change_note(item, with_tags(text))
+            edit = edit_of(text) if text is not None else None
+            if edit is not None:
+                self.change_note(item, edit)
 
-        self.push_screen(Prompt(f"Tags of {item[0]} {item[1]} (space or comma between):",
-                                current), answered)
+        self.push_screen(Prompt(question, value), answered)
+
+    def action_note_tags(self) -> None:
+        from contested.notes import with_tags
+
+        item = self.noted_item()
+        if item is not None and self.notes is not None:
+            self.ask_then_change(item, f"Tags of {item[0]} {item[1]} (space or comma "
+                                 "between):", with_tags, " ".join(self.notes.get(*item).tags))
 
     def action_note_comment(self) -> None:
         from contested.notes import with_comment
-        from contested.tui.screens.prompt import Prompt
 
         item = self.noted_item()
-        if item is None:
-            return
-
-        def answered(text: str | None) -> None:
-            if text and text.strip():
-                self.change_note(item, with_comment(text.strip()))
-
-        self.push_screen(Prompt(f"Comment on {item[0]} {item[1]}:"), answered)
+        if item is not None:
+            self.ask_then_change(item, f"Comment on {item[0]} {item[1]}:",
+                                 lambda text: with_comment(text.strip()) if text.strip()
+                                 else None)
 
     def contradiction_item(self) -> tuple[str, str] | None:
         item = self.noted_item()
@@ -320,10 +317,8 @@ class ContestedApp(App[int]):
             focused = target if kind == "claim" and target in claims else None
 
         def because(claim_id: str) -> None:
-            def answered(reason: str | None) -> None:
-                if reason is not None:
-                    self.change_note(item, with_preferred(claim_id, reason.strip()))
-            self.push_screen(Prompt(f"Why is {claim_id} preferred?"), answered)
+            self.ask_then_change(item, f"Why is {claim_id} preferred?",
+                                 lambda reason: with_preferred(claim_id, reason.strip()))
 
         if focused is not None:
             because(focused)
@@ -349,16 +344,8 @@ class ContestedApp(App[int]):
         import os
 
         from contested.clipboard import osc52
-        from contested.text import printable
-        from contested.tui.screens.detail import DetailScreen
-        from contested.tui.screens.main import MainScreen
 
-        screen = self.screen
-        item = None
-        if isinstance(screen, MainScreen):
-            item = screen.current_item()
-        elif isinstance(screen, DetailScreen):
-            item = (screen.detail.kind, screen.detail.id)
+        item = self.focused_item()
         if item is None or self.main is None:
             return
         detail = self.main.details.of(*item)

@@ -97,9 +97,9 @@ class MainScreen(Screen[None]):
     ]
 
     def __init__(self, analysis: Analysis, *, partial: list[str] | None = None,
-                 notes: NotesStore | None = None, start_filter: str = "") -> None:
+                 notes: NotesStore | None = None, start_view: str | None = None) -> None:
         super().__init__()
-        self.start_filter = start_filter
+        self.start_view = start_view
         self.analysis = analysis
         self.notes = notes
         self.browser = Browser(analysis, notes)
@@ -140,18 +140,12 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#timeline", VirtualTable).set_rows(self.browser.timeline_rows())
-        self.query_one("#sources", VirtualTable).set_rows(self.browser.source_rows())
-        if self.start_filter:
-            self.set_filter(self.start_filter)
-        self._fill_contradictions()
-        questions = self.browser.question_rows()
-        with_series = next((i for i, q in enumerate(questions.items)
-                            if q.id in self.analysis.series), 0)
-        self.query_one("#questions", VirtualTable).set_rows(questions, cursor=with_series)
-        self._fill_claims()
-        self._note_columns()
-        self._titles()
+        if not (self.start_view and self.open_view(self.start_view)):
+            self.set_filter("")  # fills every pane
+        with_series = next((q for q in self.analysis.catalog.questions
+                            if q in self.analysis.series), None)
+        questions = self.query_one("#questions", VirtualTable)
+        questions.move_to(questions.index_of(with_series) or 0 if with_series else 0)
         self.show_pane("timeline")
         self.on_resize()
         self.collections.hold()
