@@ -183,8 +183,9 @@ class Browser:
         return grouped
 
     @cached_property
-    def said(self) -> Counter[str]:
-        """Per source, the claims it makes (one pass over the claims, with `relayed`)."""
+    def source_counts(self) -> tuple[Counter[str], Counter[str]]:
+        """Per source, the claims it makes and the claims that only came through it,
+        counted in one pass over the claims."""
         said: Counter[str] = Counter()
         relayed: Counter[str] = Counter()
         for claim in self.catalog.claims.values():
@@ -192,15 +193,7 @@ class Browser:
             said.update(set(sources))
             if claim.via:
                 relayed.update({v for v in claim.via if v not in sources})
-        self.__dict__["relayed"] = relayed
-        return said
-
-    @cached_property
-    def relayed(self) -> Counter[str]:
-        """Per source, the claims that came through it (and that it does not make)."""
-        _ = self.said  # counts both
-        found: Counter[str] = self.__dict__["relayed"]
-        return found
+        return said, relayed
 
     def contradicted(self, claim_id: str) -> int:
         """How many contradictions a claim is part of."""
@@ -276,7 +269,7 @@ class Browser:
         for source in sorted(self.catalog.sources.values(), key=lambda s: s.name.casefold()):
             if only is not None and source.id not in only:
                 continue
-            said, relayed = self.said[source.id], self.relayed[source.id]
+            said, relayed = (counts[source.id] for counts in self.source_counts)
             rows.append(Row(
                 source.id,
                 (source.name, ", ".join(source.aliases), source.kind, source.side,
