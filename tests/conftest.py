@@ -44,6 +44,16 @@ events:
 Write = Callable[[str, str], Path]
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own cache directory (platformdirs reads XDG_CACHE_HOME): the
+    user's cache is never touched, and no test sees another's entries."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder / "contested" / "catalog"
+
+
 @pytest.fixture
 def write(tmp_path: Path) -> Write:
     """Write `text` (dedented) as `name` in the catalog directory; return its path."""

@@ -46,6 +46,11 @@ def _paths_argument(parser: argparse.ArgumentParser) -> None:
         "paths", nargs="*", metavar="PATH",
         help="timeline files or directories (default: the bundled Kursk timelines)",
     )
+    parser.add_argument(
+        "--no-cache", dest="cache", action="store_false",
+        help="parse every file again, neither reading nor writing the cache of validated "
+             "files (kept in the user's cache directory; safe to delete)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,13 +127,15 @@ def _use_colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _load(paths: Sequence[str]) -> LoadResult:
+def _load(paths: Sequence[str], cache: bool = True) -> LoadResult:
+    from contested.cache import CatalogCache
     from contested.guarded_yaml import HAVE_LIBYAML, LIBYAML_MISSING
     from contested.loading import bundled_catalog, load_catalog
 
     if not HAVE_LIBYAML:
         print(f"contested: warning: {LIBYAML_MISSING}", file=sys.stderr)
-    return load_catalog(list(paths) or [bundled_catalog()])
+    return load_catalog(list(paths) or [bundled_catalog()],
+                        cache=CatalogCache() if cache else None)
 
 
 def _print_problems(problems: Sequence[Diagnostic], out: TextIO) -> None:
@@ -157,11 +164,11 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' * (count != 1)}"
 
 
-def _analysed(paths: Sequence[str]) -> Analysis | int:
+def _analysed(paths: Sequence[str], cache: bool = True) -> Analysis | int:
     """The analysis of a valid catalog, or the exit status after reporting its errors."""
     from contested.analysis import analyse
 
-    result = _load(paths)
+    result = _load(paths, cache)
     if _usage_problems(result):
         return EXIT_USAGE
     if not result.ok:
@@ -172,10 +179,11 @@ def _analysed(paths: Sequence[str]) -> Analysis | int:
     return analyse(result.catalog)
 
 
-def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: TextIO) -> int:
+def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: TextIO,
+                 cache: bool = True) -> int:
     from contested.analysis import analyse
 
-    result = _load(paths)
+    result = _load(paths, cache)
     if _usage_problems(result):
         return EXIT_USAGE
     warnings = analyse(result.whole or result.catalog).warnings
@@ -202,7 +210,7 @@ def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: Te
 def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
     from contested.export import contradiction_record, contradictions_table, filter_contradictions
 
-    analysis = _analysed(args.paths)
+    analysis = _analysed(args.paths, args.cache)
     if isinstance(analysis, int):
         return analysis
     found = filter_contradictions(analysis, rules=args.rule, question=args.question,
@@ -235,7 +243,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
             print(f"contested: {printable(store.read_only)}", file=sys.stderr)
             return EXIT_INVALID
         notes = store.notes
-    analysis = _analysed(args.paths)
+    analysis = _analysed(args.paths, args.cache)
     if isinstance(analysis, int):
         return analysis
     text = render(analysis, args.format, notes)
@@ -266,7 +274,7 @@ COMMANDS = ("validate", "contradictions", "export", "schema")
 def explorer_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="contested",
-        usage="contested [--no-mouse] [--notes PATH] [--view NAME] [PATH ...]\n"
+        usage="contested [--no-mouse] [--no-cache] [--notes PATH] [--view NAME] [PATH ...]\n"
               "       contested COMMAND ...",
         description="Open the explorer on timeline files or directories (default: the "
                     "bundled Kursk timelines). Commands: " + ", ".join(COMMANDS) +
@@ -304,7 +312,8 @@ def run_explorer(args: argparse.Namespace) -> int:
         print(f"contested: --notes {printable(str(notes))}: a folder, not a file",
               file=sys.stderr)
         return EXIT_USAGE
-    return run(args.paths, mouse=not args.no_mouse, notes=notes, view=args.view)
+    return run(args.paths, mouse=not args.no_mouse, notes=notes, view=args.view,
+               cache=args.cache)
 
 
 def dispatch(argv: Sequence[str]) -> int:
@@ -315,7 +324,7 @@ def dispatch(argv: Sequence[str]) -> int:
     else:
         return run_explorer(explorer_parser().parse_args(arguments))
     if args.command == "validate":
-        return run_validate(args.paths, args.format, args.strict, sys.stdout)
+        return run_validate(args.paths, args.format, args.strict, sys.stdout, args.cache)
     if args.command == "contradictions":
         return run_contradictions(args, sys.stdout)
     if args.command == "export":

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from contested.cache import CatalogCache, FileKey
 from contested.collector import collector_paused
 from contested.columns import ClaimColumns
 from contested.diagnostics import (
@@ -360,12 +361,9 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
     problems: list[Diagnostic] = []
     broken_ids = broken_ids or {}
 
-    def register(section: str, index: dict[str, Any], entity: Entity, entity_id: str) -> None:
+    def duplicate(section: str, first: Entity | None, entity: Entity, entity_id: str) -> None:
         here = entity.origin.at("id")
-        first = index.get(entity_id)
         elsewhere = first.origin.at("id") if first else broken_ids.get((section, entity_id))
-        if first is None:
-            index[entity_id] = entity
         if elsewhere is not None and elsewhere != here:
             earlier, later = sorted((elsewhere, here), key=lambda at: (at.path, at.line, at.column))
             problems.append(Diagnostic(
@@ -374,14 +372,26 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                 f"already used at {earlier}",
             ))
 
+    # Ids are registered first come, first kept; the slow path (locating both places)
+    # runs only for an id already taken, here or by a broken entity.
+    taken = {section for section, _ in broken_ids}
     for path, document in documents:
         catalog.paths.append(path)
         if document.timeline is not None:
-            register("timeline", catalog.timelines, document.timeline, document.timeline.id)
+            header = document.timeline
+            if header.id in catalog.timelines or "timeline" in taken:
+                duplicate("timeline", catalog.timelines.get(header.id), header, header.id)
+            catalog.timelines.setdefault(header.id, header)
         for name in SECTIONS:
             index = catalog.section(name)
+            slow = name in taken
             for entity in getattr(document, name):
-                register(name, index, entity, entity.id)
+                entity_id = entity.id
+                if entity_id in index or slow:
+                    duplicate(name, index.get(entity_id), entity, entity_id)
+                    index.setdefault(entity_id, entity)
+                else:
+                    index[entity_id] = entity
 
     def check(entity: Entity, name: str, ids: list[str], section: str) -> None:
         index = catalog.section(section)
@@ -393,28 +403,37 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                     f"unknown {kind} '{ref}'{did_you_mean(ref, index)}",
                 ))
 
-    columns = catalog.columns = ClaimColumns.for_catalog(catalog.questions,
-                                                                catalog.sources)
-    for claim in catalog.claims.values():
-        check(claim, "source", claim.source, "sources")
-        check(claim, "via", claim.via, "sources")
-        check(claim, "disputes", claim.disputes, "claims")
-        check(claim, "supports", claim.supports, "claims")
+    sources, claims, events = catalog.sources, catalog.claims, catalog.events
+    known_source = sources.__contains__
+    known_claim = claims.__contains__
+    columns = catalog.columns = ClaimColumns.for_catalog(catalog.questions, sources)
+    for claim in claims.values():
+        # Each check is a fast `all(...)` first; the located report only on a miss.
+        if not all(map(known_source, claim.source)):
+            check(claim, "source", claim.source, "sources")
+        if claim.via and not all(map(known_source, claim.via)):
+            check(claim, "via", claim.via, "sources")
         for name in ("disputes", "supports"):
-            for position, ref in enumerate(getattr(claim, name)):
+            refs = getattr(claim, name)
+            if not refs:
+                continue
+            if not all(map(known_claim, refs)):
+                check(claim, name, refs, "claims")
+            for position, ref in enumerate(refs):
                 if ref == claim.id:
                     problems.append(Diagnostic(_item_location(claim, name, position),
                                                "self-reference",
                                                f"claim '{claim.id}' {name} itself"))
         event = None
         if claim.event is not None:
-            event = catalog.events.get(claim.event)
+            event = events.get(claim.event)
             if event is None:
                 check(claim, "event", [claim.event], "events")
         claim.resolve(when=claim.as_of or (event.date if event else None) or claim.said)
-        problems.extend(_resolve_value(claim, catalog, broken_ids))
+        if claim.about is not None or claim.value is not None:
+            problems.extend(_resolve_value(claim, catalog, broken_ids))
         columns.add(claim)
-    columns.finish(catalog.claims)
+    columns.finish(claims)
 
     for declared in catalog.contradictions.values():
         check(declared, "claims", declared.claims, "claims")
@@ -482,18 +501,18 @@ def _resolve_value(claim: Claim, catalog: Catalog,
 
 
 def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS,
-                 progress: Callable[[int, int], None] | None = None) -> LoadResult:
+                 progress: Callable[[int, int], None] | None = None,
+                 cache: CatalogCache | None = None, workers: int | None = None) -> LoadResult:
     """Load every file under `paths` into one catalog, collecting every problem.
 
-    `progress(done, total)` is called after each file, for a progress bar.
+    `progress(done, total)` is called after each file, for a progress bar. With a
+    `cache`, files read back from it are not parsed, and files that validate are kept.
+    Files to parse are shared among `workers` processes (default: one per core, when
+    there is enough to parse for it to pay; 1 parses here).
     """
     with collector_paused():
         files, problems = discover(paths)
-        parsed = []
-        for done, path in enumerate(files, 1):
-            parsed.append(_parse_path(path, limits))
-            if progress is not None:
-                progress(done, len(files))
+        parsed = _parse_all(files, limits, cache, progress, workers)
         broken: dict[tuple[str, str], Location] = {}
         for result in parsed:
             problems.extend(result.diagnostics)
@@ -523,20 +542,118 @@ def _clean_part(parsed: list[ParsedFile], failing: set[str]) -> Catalog:
             clean.pop(path, None)
 
 
-def _parse_path(path: str, limits: Limits) -> ParsedFile:
+PARALLEL_FROM_BYTES = 16 << 20
+"""Below this much YAML to parse, starting processes (0.3 s each, importing pydantic and
+the models) costs more than it saves."""
+
+
+def _parse_all(files: list[str], limits: Limits, cache: CatalogCache | None,
+               progress: Callable[[int, int], None] | None,
+               workers: int | None) -> list[ParsedFile]:
+    """Every file, parsed or read back from the cache, in `files` order."""
+    done: dict[int, ParsedFile] = {}
+    missing: dict[int, int] = {}  # file number -> size, for the files to parse
+
+    def finished(number: int, result: ParsedFile) -> None:
+        done[number] = result
+        if progress is not None:
+            progress(len(done), len(files))
+
+    for number, path in enumerate(files):
+        read = _read_path(path, limits)
+        if isinstance(read, ParsedFile):
+            finished(number, read)
+            continue
+        data, info = read
+        if cache is not None:
+            document = cache.get(FileKey.of(path, data, info), path)
+            if document is not None:
+                finished(number, ParsedFile(path, document, []))
+                continue
+        missing[number] = len(data)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    count = min(len(missing), workers if workers is not None else cores)
+    if count > 1 and (workers is not None or sum(missing.values()) >= PARALLEL_FROM_BYTES):
+        _parse_in_processes([(n, files[n]) for n in missing], limits, cache, count, finished)
+    for number in missing:
+        if number not in done:
+            finished(number, _parse_path(files[number], limits, cache, look=False))
+    return [done[n] for n in range(len(files))]
+
+
+def _parse_in_processes(todo: list[tuple[int, str]], limits: Limits,
+                        cache: CatalogCache | None, count: int,
+                        finished: Callable[[int, ParsedFile], None]) -> None:
+    """Parse in `count` processes, each writing what validates to the cache, whence it is
+    read back here (0.1 s where sending the models back would take seconds). Without a
+    cache, a temporary one is used and removed. Files that fail are left to the caller,
+    which parses them again here for their messages; so is everything, if processes
+    cannot be started."""
+    import multiprocessing
+    import tempfile
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with tempfile.TemporaryDirectory(prefix="contested-parse-") as scratch:
+        target = cache if cache is not None else CatalogCache(scratch)
+        context = multiprocessing.get_context("spawn")  # no fork: the explorer has threads
+        try:
+            with ProcessPoolExecutor(count, mp_context=context) as pool:
+                jobs = {pool.submit(_parse_to_cache, path, limits, str(target.folder)):
+                        (number, path) for number, path in todo}
+                for job in as_completed(jobs):
+                    number, path = jobs[job]
+                    key = job.result()
+                    document = target.get(key, path) if key is not None else None
+                    if document is not None:
+                        finished(number, ParsedFile(path, document, []))
+        except (OSError, RuntimeError):  # BrokenProcessPool is a RuntimeError
+            return
+
+
+def _parse_to_cache(path: str, limits: Limits, folder: str) -> FileKey | None:
+    """In a worker process: parse one file; if it validates, write its cache entry and
+    say under which key."""
+    cache = CatalogCache(folder)
+    with collector_paused():  # as in the parent: the YAML tree is millions of objects
+        parsed = _parse_path(path, limits, cache, look=False)
+    return cache.written if parsed.document is not None else None
+
+
+def _read_path(path: str, limits: Limits) -> tuple[bytes, os.stat_result] | ParsedFile:
+    """The file's bytes and stat, or a `ParsedFile` holding why they cannot be read."""
     try:
-        size = os.stat(path).st_size
-        if size > limits.max_bytes:
+        info = os.stat(path)
+        if info.st_size > limits.max_bytes:
             raise DiagnosticError(Diagnostic(
                 Location(path, 1, 1), "file-too-large",
-                f"the file has {size:,} bytes, over the limit of {limits.max_bytes:,}",
+                f"the file has {info.st_size:,} bytes, over the limit of {limits.max_bytes:,}",
             ))
-        return parse_timeline(read_file(path, limits), path, limits)
+        return read_file(path, limits), info
     except (DiagnosticError, OSError) as error:
         if isinstance(error, OSError):
             error = DiagnosticError(Diagnostic(Location(path), "unreadable",
                                                error.strerror or str(error)))
         return ParsedFile(path, None, [error.diagnostic])
+
+
+def _parse_path(path: str, limits: Limits, cache: CatalogCache | None = None,
+                look: bool = True) -> ParsedFile:
+    """One file, from the cache when an entry for exactly these bytes exists (unless
+    told not to `look`: already done); a file that validated is then written to it."""
+    read = _read_path(path, limits)
+    if isinstance(read, ParsedFile):
+        return read
+    data, info = read
+    if cache is None:
+        return parse_timeline(data, path, limits)
+    key = FileKey.of(path, data, info)
+    document = cache.get(key, path) if look else None
+    if document is not None:
+        return ParsedFile(path, document, [])
+    parsed = parse_timeline(data, path, limits)
+    if parsed.document is not None:
+        cache.put(key, parsed.document)
+    return parsed
 
 
 def stamps(paths: Sequence[str | Path]) -> dict[str, tuple[int, int]]:

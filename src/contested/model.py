@@ -202,6 +202,55 @@ class Spots:
             return None
         return packed[2 * index], packed[2 * index + 1]
 
+    def pack(self, names: dict[tuple[str, ...], int]) -> list[int]:
+        """These spots as plain numbers, for the cache: line, column, the number of the
+        field order in `names` (added to it if new), the list fields' item spots as
+        (field position, count, numbers...), then the fields' spots."""
+        order = names.setdefault(self._names, len(names))
+        items = self._items or {}
+        packed = [self.line, self.column, order, len(items)]
+        for name, spots in items.items():
+            packed += (self._names.index(name), len(spots), *spots)
+        packed += self._packed
+        return packed
+
+    @classmethod
+    def unpack(cls, packed: array[int], at: int, names: list[tuple[str, ...]]) -> Spots:
+        """The spots `pack` wrote at position `at` of `packed`."""
+        spots = cls.__new__(cls)
+        spots.line, spots.column = packed[at], packed[at + 1]
+        field_names = spots._names = names[packed[at + 2]]
+        count, at = packed[at + 3], at + 4
+        items: dict[str, array[int]] = {}
+        for _ in range(count):
+            length = packed[at + 1]
+            items[field_names[packed[at]]] = packed[at + 2:at + 2 + length]
+            at += 2 + length
+        spots._items = items or None
+        spots._packed = packed[at:at + 2 * len(field_names)]
+        return spots
+
+
+class PackedOrigins:
+    """Where the entities of one cached file were written, kept packed until asked: a
+    warm load builds no `Origin` or `Spots` object (they are needed only to place a
+    message or show "written at"). An entity holds `(table, index)` until then."""
+
+    __slots__ = ("_names", "_offsets", "_packed", "path", "timeline")
+
+    def __init__(self, path: str, timeline: str | None, names: list[tuple[str, ...]],
+                 packed: array[int], offsets: array[int]) -> None:
+        self.path, self.timeline = path, timeline
+        self._names, self._packed, self._offsets = names, packed, offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def origin(self, index: int) -> Origin:
+        offset = self._offsets[index]
+        spots = Spots.unpack(self._packed, offset, self._names) if offset >= 0 else None
+        return Origin(self.path, self.timeline, spots)
+
 
 _NOWHERE = Origin("<memory>", None)
 """The origin of an entity built in code rather than loaded (shared: a default value
@@ -220,7 +269,10 @@ class Entity(BaseModel):
 
     @property
     def origin(self) -> Origin:
-        origin: Origin = self.__dict__.get("_origin", _NOWHERE)
+        origin = self.__dict__.get("_origin", _NOWHERE)
+        if type(origin) is tuple:  # (PackedOrigins, index), from the cache
+            origin = self.__dict__["_origin"] = origin[0].origin(origin[1])
+        assert isinstance(origin, Origin)
         return origin
 
     def locate(self, origin: Origin) -> None:
@@ -334,14 +386,20 @@ class QuantityForm(BaseModel):
         return self
 
     def quantity(self) -> Quantity:
+        """The interval this figure stands for (worked out once: linking and the engine
+        both ask, and the model is frozen)."""
+        known: Quantity | None = self.__dict__.get("_quantity")
+        if known is not None:
+            return known
         form = next(name for name in _FORM_FIELDS if getattr(self, name) is not None)
         figure = getattr(self, form)
         if form == "between":
             figure = (figure[0], figure[1])
         try:
-            return quantity_from_form(form, figure, self.best)
+            known = self.__dict__["_quantity"] = quantity_from_form(form, figure, self.best)
         except QuantityError as error:
             raise ValueError(str(error)) from None
+        return known
 
 
 def _value_branch(value: Any) -> str:

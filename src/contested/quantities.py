@@ -165,14 +165,18 @@ def quantity_from_form(form: Form, figure: float | tuple[float, float],
     else:
         if isinstance(figure, tuple):
             raise QuantityError(f"{form} takes one number")
-        interval = {
-            "exact": Interval(figure, figure),
-            "about": Interval(figure, figure),
-            "at_least": Interval(figure, None, True, False),
-            "more_than": Interval(figure, None, False, False),
-            "at_most": Interval(None, figure, False, True),
-            "less_than": Interval(None, figure, False, False),
-        }[form]
+        if form in ("exact", "about"):
+            interval = Interval(figure, figure)
+        elif form == "at_least":
+            interval = Interval(figure, None, True, False)
+        elif form == "more_than":
+            interval = Interval(figure, None, False, False)
+        elif form == "at_most":
+            interval = Interval(None, figure, False, True)
+        elif form == "less_than":
+            interval = Interval(None, figure, False, False)
+        else:
+            raise QuantityError(f"unknown form {form!r}")
     if best is not None:
         if form == "exact":
             raise QuantityError("best goes with a range, not with an exact figure")

@@ -20,6 +20,7 @@ from contested.tui.screens.loading import LoadingScreen
 
 if TYPE_CHECKING:
     from contested.analysis import Analysis
+    from contested.cache import CatalogCache
     from contested.loading import LoadResult
     from contested.notes import Note, NotesStore
     from contested.tui.screens.main import MainScreen
@@ -53,9 +54,10 @@ class ContestedApp(App[int]):
 
     def __init__(self, paths: Sequence[str | Path] = (), *,
                  keymap_path: Path | None = None, notes_path: Path | None = None,
-                 view: str | None = None) -> None:
+                 view: str | None = None, cache: bool = True) -> None:
         super().__init__()
         self.start_view = view
+        self.use_cache = cache
         self.paths = list(paths)
         self.notes_path = notes_path
         self.notes: NotesStore | None = None
@@ -79,6 +81,12 @@ class ContestedApp(App[int]):
         self.push_screen(LoadingScreen(names))
         self.load()
 
+    def cache(self) -> CatalogCache | None:
+        """The cache of validated files (a changed file is parsed again alone)."""
+        from contested.cache import CatalogCache
+
+        return CatalogCache() if self.use_cache else None
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         screen = self.screen
@@ -95,7 +103,7 @@ class ContestedApp(App[int]):
 
         self.watched = self.paths or [bundled_catalog()]
         self.stamps = stamps(self.watched)
-        result = load_catalog(self.watched, progress=progress)
+        result = load_catalog(self.watched, progress=progress, cache=self.cache())
         if not result.ok:
             self.call_from_thread(self.show_errors, result)
             return
@@ -139,7 +147,7 @@ class ContestedApp(App[int]):
         from contested.analysis import analyse
         from contested.loading import load_catalog
 
-        result = load_catalog(self.watched)
+        result = load_catalog(self.watched, cache=self.cache())
         if get_current_worker().is_cancelled:  # a newer change is being loaded
             return
         if not result.ok:
@@ -433,8 +441,8 @@ class ContestedApp(App[int]):
 
 
 def run_explorer(paths: Sequence[str], *, mouse: bool = True,
-                 notes: Path | None = None, view: str | None = None) -> int:
+                 notes: Path | None = None, view: str | None = None, cache: bool = True) -> int:
     """Run the app in this terminal; the exit status of the process."""
-    app = ContestedApp(paths, notes_path=notes, view=view)
+    app = ContestedApp(paths, notes_path=notes, view=view, cache=cache)
     status = app.run(mouse=mouse)
     return status if isinstance(status, int) else 0

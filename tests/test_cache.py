@@ -1,0 +1,311 @@
+"""The cache of validated files: hits, a miss on each part of the key, corrupt and
+foreign entries ignored and rebuilt, and the same catalog with or without it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from contested.analysis import analyse
+from contested.cache import CatalogCache, FileKey
+from contested.cli import main
+from contested.export import render
+from contested.loading import LoadResult, load_catalog
+from contested.model import SECTIONS, Catalog
+from tests.conftest import REPO, SOURCES, TIMELINES
+
+sys.path.insert(0, str(REPO / "bench"))
+from analysis import generate
+
+CLAIMS = """\
+contested: 1
+timeline:
+  id: t
+  title: A timeline
+  period: 2025-03?
+claims:
+  - id: ru
+    source: ru-media
+    event: pipeline
+    text: A brilliant success
+    about: outcome
+    value: success
+  - id: afp-area
+    source: afp
+    said: 2025-02?
+    text: About 500 km2
+    about: area
+    value: {about: 500}
+    unit: km2
+  - id: ru-area
+    source: [ru-media, afp]
+    as_of: 2025-02-10/2025-02-20
+    text: Between 300 and 400
+    about: area
+    value: {between: [300, 400], best: 350}
+    disputes: afp-area
+"""
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    (folder / "sources.yaml").write_text(SOURCES, encoding="utf-8")
+    (folder / "claims.yaml").write_text(CLAIMS, encoding="utf-8")
+    return folder
+
+
+def load(folder: Path, cache: CatalogCache | None) -> LoadResult:
+    result = load_catalog([folder], cache=cache)
+    assert result.ok, [d.headline() for d in result.diagnostics]
+    return result
+
+
+def entries(cache: CatalogCache) -> list[Path]:
+    return sorted(cache.folder.glob("*.json"))
+
+
+def test_an_unchanged_file_is_read_from_the_cache(catalog: Path, tmp_path: Path) -> None:
+    first = CatalogCache(tmp_path / "cache")
+    load(catalog, first)
+    assert (first.hits, first.misses) == (0, 2)
+    assert len(entries(first)) == 2
+    second = CatalogCache(tmp_path / "cache")
+    load(catalog, second)
+    assert (second.hits, second.misses) == (2, 0)
+
+
+def test_the_default_folder_is_in_xdg_cache_home(catalog: Path, private_cache: Path) -> None:
+    cache = CatalogCache()
+    assert cache.folder == private_cache
+    load(catalog, cache)
+    assert len(entries(cache)) == 2
+    assert private_cache.stat().st_mode & 0o777 == 0o700
+
+
+def changed_size(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+
+
+def changed_mtime(path: Path) -> None:
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+
+
+def changed_content_only(path: Path) -> None:
+    """Other bytes, same size, same mtime: only the content hash can tell."""
+    info = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("A brilliant success", "A brilliant victory"), encoding="utf-8")
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size
+
+
+@pytest.mark.parametrize("change", [changed_size, changed_mtime, changed_content_only])
+def test_a_change_to_any_part_of_the_key_parses_that_file_alone(
+        catalog: Path, tmp_path: Path, change: object) -> None:
+    load(catalog, CatalogCache(tmp_path / "cache"))
+    change(catalog / "claims.yaml")  # type: ignore[operator]
+    cache = CatalogCache(tmp_path / "cache")
+    result = load(catalog, cache)
+    assert (cache.hits, cache.misses) == (1, 1)  # sources.yaml hit, claims.yaml parsed
+    if change is changed_content_only:
+        assert result.catalog.claims["ru"].text == "A brilliant victory"
+    again = CatalogCache(tmp_path / "cache")
+    load(catalog, again)
+    assert (again.hits, again.misses) == (2, 0)  # the new entry replaced the old one
+
+
+def test_another_path_to_the_same_bytes_is_a_miss(catalog: Path, tmp_path: Path) -> None:
+    load(catalog, CatalogCache(tmp_path / "cache"))
+    moved = tmp_path / "moved"
+    shutil.copytree(catalog, moved)
+    cache = CatalogCache(tmp_path / "cache")
+    result = load(moved, cache)
+    assert (cache.hits, cache.misses) == (0, 2)
+    assert result.catalog.claims["ru"].origin.path == str(moved / "claims.yaml")
+
+
+def corrupt_payload(entry: Path) -> None:
+    data = bytearray(entry.read_bytes())
+    data[-20] ^= 0x01  # one bit, inside the payload
+    entry.write_bytes(bytes(data))
+
+
+def truncate(entry: Path) -> None:
+    entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
+
+
+def garbage(entry: Path) -> None:
+    entry.write_bytes(b"\x80\x04\x95 not json at all")
+
+
+def other_version(entry: Path) -> None:
+    header, payload = entry.read_bytes().split(b"\n", 1)
+    fields = json.loads(header)
+    fields["contested"] = "0.0.1"
+    entry.write_bytes(json.dumps(fields).encode() + b"\n" + payload)
+
+
+def forged_payload(entry: Path) -> None:
+    """A well-formed entry whose payload is not the one its header vouches for."""
+    header, payload = entry.read_bytes().split(b"\n", 1)
+    entry.write_bytes(header + b"\n" + payload.replace(b"A brilliant success", b"Forged!"))
+
+
+def writable_by_others(entry: Path) -> None:
+    entry.chmod(0o666)
+
+
+@pytest.mark.parametrize("damage", [corrupt_payload, truncate, garbage, other_version,
+                                    forged_payload, writable_by_others])
+def test_a_corrupt_or_foreign_entry_is_ignored_and_rebuilt(
+        catalog: Path, tmp_path: Path, damage: object) -> None:
+    first = CatalogCache(tmp_path / "cache")
+    load(catalog, first)
+    key = FileKey.of(str(catalog / "claims.yaml"), (catalog / "claims.yaml").read_bytes(),
+                     (catalog / "claims.yaml").stat())
+    damage(first.entry_path(key))  # type: ignore[operator]
+    cache = CatalogCache(tmp_path / "cache")
+    result = load(catalog, cache)
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert result.catalog.claims["ru"].text == "A brilliant success"
+    rebuilt = CatalogCache(tmp_path / "cache")
+    load(catalog, rebuilt)
+    assert (rebuilt.hits, rebuilt.misses) == (2, 0)
+    assert first.entry_path(key).stat().st_mode & 0o077 == 0
+
+
+def test_a_file_with_errors_is_not_cached_and_reports_the_same_each_time(
+        catalog: Path, tmp_path: Path) -> None:
+    broken = CLAIMS.replace("value: success", "value: victory")  # found when linking
+    broken = broken.replace("    about: area\n    value: {about: 500}",
+                            "    about: area\n    credibility: 9\n    value: {about: 500}")
+    (catalog / "claims.yaml").write_text(broken, encoding="utf-8")
+    messages = []
+    for _ in range(2):
+        cache = CatalogCache(tmp_path / "cache")
+        result = load_catalog([catalog], cache=cache)
+        messages.append([d.headline() for d in result.diagnostics])
+    assert (cache.hits, cache.misses) == (1, 1)  # claims.yaml: parsed both times
+    assert messages[0] == messages[1]
+    assert len(messages[0]) == 2
+    assert ":12:12:" in messages[0][0]
+    assert "'victory'" in messages[0][0]
+    assert ":18:18:" in messages[0][1]
+    assert "'credibility'" in messages[0][1]
+    assert len(entries(CatalogCache(tmp_path / "cache"))) == 1  # sources.yaml only
+
+
+def test_a_cached_file_still_gets_its_cross_file_errors(catalog: Path, tmp_path: Path) -> None:
+    (catalog / "claims.yaml").write_text(CLAIMS.replace("value: success", "value: victory"),
+                                         encoding="utf-8")
+    messages = []
+    for _ in range(2):
+        cache = CatalogCache(tmp_path / "cache")
+        result = load_catalog([catalog], cache=cache)
+        messages.append([d.headline() for d in result.diagnostics])
+    assert cache.hits == 2
+    assert messages[0] == messages[1]
+    assert len(messages[0]) == 1
+    assert "'victory' is not a value of question 'outcome'" in messages[0][0]
+    assert ":12:12:" in messages[0][0]  # placed from the cached spots
+
+
+def test_an_unwritable_cache_is_no_error(catalog: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    cache = CatalogCache(blocked / "cache")
+    load(catalog, cache)
+    assert cache.misses == 2
+
+
+def every_place(catalog: Catalog) -> list[str]:
+    """Where every field and list item of every entity was written."""
+    places = []
+    for name in ("timelines", *SECTIONS):
+        for entity in catalog.section(name).values():
+            origin = entity.origin
+            places.append(f"{origin.timeline} {origin.at()}")
+            for field, value in entity.__dict__.items():
+                if field.startswith("_"):
+                    continue
+                places.append(str(origin.at(field)))
+                if isinstance(value, list):
+                    places.extend(str(origin.item(field, n)) for n in range(len(value)))
+    return places
+
+
+def same_catalog(cold: Catalog, warm: Catalog) -> None:
+    assert list(cold.claims) == list(warm.claims)
+    for name in ("timelines", *SECTIONS):
+        for key, entity in cold.section(name).items():
+            other = warm.section(name)[key]
+            assert entity.model_dump() == other.model_dump()
+            assert entity == other
+    for claim in cold.claims.values():
+        other = warm.claims[claim.id]
+        assert (claim.when, claim.quantity) == (other.when, other.quantity)
+    assert every_place(cold) == every_place(warm)
+    assert cold.columns is not None
+    assert warm.columns is not None
+    assert cold.columns.numbers == warm.columns.numbers
+
+
+@pytest.mark.parametrize("which", ["bundled", "generated"])
+def test_the_engine_finds_the_same_with_and_without_the_cache(
+        which: str, tmp_path: Path) -> None:
+    folder = TIMELINES
+    if which == "generated":
+        folder = tmp_path / "generated"
+        folder.mkdir()
+        made = generate(events=300, claims=900, questions_count=30, sources=20, files=3,
+                        seed=7)
+        for name, text in made.files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    cold = load(folder, None)
+    load(folder, CatalogCache(tmp_path / "cache"))  # writes the entries
+    cache = CatalogCache(tmp_path / "cache")
+    warm = load(folder, cache)
+    assert cache.misses == 0
+    same_catalog(cold.catalog, warm.catalog)
+    for form in ("json", "markdown", "csv"):
+        assert render(analyse(warm.catalog), form) == render(analyse(cold.catalog), form)
+
+
+def test_validate_fills_the_cache_and_no_cache_leaves_it_alone(
+        catalog: Path, private_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--no-cache", str(catalog)]) == 0
+    assert not private_cache.exists()
+    assert main(["validate", str(catalog)]) == 0
+    assert len(list(private_cache.glob("*.json"))) == 2
+    assert main(["validate", str(catalog)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("valid: 2 files") == 3
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_files_parsed_in_worker_processes_load_the_same(tmp_path: Path, cached: bool) -> None:
+    folder = tmp_path / "generated"
+    folder.mkdir()
+    made = generate(events=200, claims=600, questions_count=20, sources=20, files=3, seed=11)
+    for name, text in made.files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "broken.yaml").write_text("contested: 1\nevents:\n  - id: x\n    date: 2025-02-30\n"
+                                        "    title: No such day\n", encoding="utf-8")
+    serial = load_catalog([folder], workers=1)
+    cache = CatalogCache(tmp_path / "cache") if cached else None
+    parallel = load_catalog([folder], cache=cache, workers=2)
+    assert [d.headline() for d in parallel.diagnostics] == \
+        [d.headline() for d in serial.diagnostics]
+    assert len(parallel.diagnostics) == 1
+    assert "2025-02-30" in parallel.diagnostics[0].headline()
+    same_catalog(serial.catalog, parallel.catalog)
+    if cache is not None:
+        assert len(entries(cache)) == len(made.files)  # the broken file is not cached
