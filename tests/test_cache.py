@@ -68,7 +68,12 @@ def load(folder: Path, cache: CatalogCache | None) -> LoadResult:
 
 
 def entries(cache: CatalogCache) -> list[Path]:
-    return sorted(cache.folder.glob("*.json"))
+    """The entries of timeline files (not what linking them found)."""
+    return sorted(p for p in cache.folder.glob("*.json") if not p.name.startswith("linked-"))
+
+
+def linked_entries(cache: CatalogCache) -> list[Path]:
+    return sorted(cache.folder.glob("linked-*.json"))
 
 
 def test_an_unchanged_file_is_read_from_the_cache(catalog: Path, tmp_path: Path) -> None:
@@ -284,7 +289,8 @@ def test_validate_fills_the_cache_and_no_cache_leaves_it_alone(
     assert main(["validate", "--no-cache", str(catalog)]) == 0
     assert not private_cache.exists()
     assert main(["validate", str(catalog)]) == 0
-    assert len(list(private_cache.glob("*.json"))) == 2
+    assert len(entries(CatalogCache())) == 2
+    assert len(linked_entries(CatalogCache())) == 1
     assert main(["validate", str(catalog)]) == 0
     out = capsys.readouterr().out
     assert out.count("valid: 2 files") == 3
@@ -309,3 +315,45 @@ def test_files_parsed_in_worker_processes_load_the_same(tmp_path: Path, cached: 
     same_catalog(serial.catalog, parallel.catalog)
     if cache is not None:
         assert len(entries(cache)) == len(made.files)  # the broken file is not cached
+
+
+def forged_count(entry: Path) -> None:
+    header, payload = entry.read_bytes().split(b"\n", 1)
+    assert b'"count":' in payload
+    entry.write_bytes(header + b"\n" + payload.replace(b'"count":', b'"count":1', 1))
+
+
+@pytest.mark.parametrize("damage", [corrupt_payload, forged_count, other_version])
+def test_what_linking_found_is_kept_and_a_damaged_record_of_it_is_ignored(
+        tmp_path: Path, damage: object) -> None:
+    folder = tmp_path / "generated"
+    folder.mkdir()
+    made = generate(events=150, claims=450, questions_count=15, sources=20, files=2, seed=5)
+    for name, text in made.files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    cold = load(folder, None)
+    first = CatalogCache(tmp_path / "cache")
+    load(folder, first)
+    [record] = linked_entries(first)
+    warm = CatalogCache(tmp_path / "cache")
+    keys = [FileKey.of(p, Path(p).read_bytes(), Path(p).stat()) for p in cold.paths]
+    assert warm.linked(keys) is not None
+    same_catalog(cold.catalog, load(folder, warm).catalog)
+    damage(record)  # type: ignore[operator]
+    assert CatalogCache(tmp_path / "cache").linked(keys) is None
+    same_catalog(cold.catalog, load(folder, CatalogCache(tmp_path / "cache")).catalog)
+    assert CatalogCache(tmp_path / "cache").linked(keys) is not None  # written again
+
+
+def test_what_linking_found_is_not_reused_once_a_file_changed(catalog: Path,
+                                                              tmp_path: Path) -> None:
+    load(catalog, CatalogCache(tmp_path / "cache"))
+    claims = catalog / "claims.yaml"
+    claims.write_text(CLAIMS.replace("event: pipeline", "as_of: 2024-08?"), encoding="utf-8")
+    result = load(catalog, CatalogCache(tmp_path / "cache"))
+    assert result.catalog.claims["ru"].when is not None
+    assert result.catalog.claims["ru"].when.text == "2024-08?"
+    assert len(linked_entries(CatalogCache(tmp_path / "cache"))) == 1  # replaced
+    claims.write_text(CLAIMS.replace("source: afp\n", "source: reuters\n"), encoding="utf-8")
+    broken = load_catalog([catalog], cache=CatalogCache(tmp_path / "cache"))
+    assert [d.code for d in broken.diagnostics] == ["unknown-id"]

@@ -42,9 +42,17 @@ def test_bench_run_prints_every_figure(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     table = [line for line in done.stdout.splitlines() if line.startswith("| ")]
     names = [line.split(" | ")[0].removeprefix("| ") for line in table]
-    for expected in ("bare `yaml.load` (C loader, GC off)", "`contested validate`, cold",
-                     "`contested validate`, cached", "`export --format json` (rendering)",
-                     "explorer: main screen (catalog loaded)",
+    for expected in ("bare `yaml.load` (C loader, GC off)",
+                     "`contested validate`, cold (empty cache)", "`contested validate`, cached",
+                     "`load_catalog`, no cache, one process",
+                     "`load_catalog`, empty cache, 2 processes",
+                     "warm reload: `load_catalog` from the cache, in this process",
+                     "`export --format json` (rendering)",
+                     "explorer: first screen, warm cache (fresh process, from its start)",
                      "peak RSS of this process (catalog, analysis, explorer)"):
         assert expected in names, names
-    assert any(name.startswith("explorer: CPU per key, Timeline j") for name in names)
+    for pane in ("Timeline", "Claims", "Sources", "Contradictions", "Figures"):
+        assert f"explorer 80x24, {pane} pane: key to repaint (j, k)" in names
+    cached = table[names.index("`contested validate`, cached")]
+    assert "peak RSS" in cached
+    assert "not built" not in done.stdout

@@ -28,11 +28,12 @@ import stat
 import tempfile
 from array import array
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from contested import __version__
-from contested.dates import FuzzyDate, parse_date
+from contested.dates import FuzzyDate, Precision, parse_date
 from contested.dirs import cache_dir
 from contested.model import (
     SECTIONS,
@@ -98,70 +99,120 @@ class CatalogCache:
         name = hashlib.sha256(key.path.encode("utf-8", "surrogateescape")).hexdigest()[:32]
         return self.folder / f"{name}.json"
 
-    def _header(self, key: FileKey, payload_digest: str) -> dict[str, Any]:
-        return {"cache": CACHE_FORMAT, "contested": __version__, "path": key.path,
-                "size": key.size, "mtime_ns": key.mtime_ns, "sha256": key.sha256,
-                "payload": payload_digest}
-
     def get(self, key: FileKey, path: str) -> TimelineFile | None:
         """The file's validated document if a sound entry for exactly this file exists;
         its entities' origins name `path`, as the caller wrote it."""
-        document = self._read(key, path)
+        document = None
+        payload = self._read(self.entry_path(key), _file_header(key))
+        if payload is not None:
+            with contextlib.suppress(ValueError, TypeError, KeyError, IndexError,
+                                     AttributeError):  # not what this version writes
+                document = _rebuild(json.loads(payload), path)
         if document is None:
             self.misses += 1
         else:
             self.hits += 1
         return document
 
-    def _read(self, key: FileKey, path: str) -> TimelineFile | None:
-        entry = self.entry_path(key)
+    def put(self, key: FileKey, document: TimelineFile) -> None:
+        """Write the entry for `key`; a cache that cannot be written is not an error,
+        the next load parses again."""
+        if self._write(self.entry_path(key), _file_header(key), _rows(document)):
+            self.written = key
+
+    def linked(self, keys: list[FileKey]) -> dict[str, Any] | None:
+        """What linking found for exactly these files, in this order, if it was kept:
+        `contested.loading.link` then need not visit each claim again."""
+        payload = self._read(self._linked_path(keys), _files_header(keys))
+        if payload is None:
+            return None
+        try:
+            state = _arrays_back(json.loads(payload))
+        except (ValueError, TypeError, KeyError):
+            return None
+        return state if isinstance(state, dict) else None
+
+    def put_linked(self, keys: list[FileKey], state: dict[str, Any]) -> None:
+        self._write(self._linked_path(keys), _files_header(keys), _arrays_out(state))
+
+    def _linked_path(self, keys: list[FileKey]) -> Path:
+        """One per set of paths: a catalog with a changed file replaces its own."""
+        paths = "\0".join(key.path for key in keys).encode("utf-8", "surrogateescape")
+        return self.folder / f"linked-{hashlib.sha256(paths).hexdigest()[:32]}.json"
+
+    def _read(self, entry: Path, expected: dict[str, Any]) -> bytes | None:
+        """The payload of `entry` if its header is `expected` (plus the payload's
+        digest) and the payload has that digest; None for anything else."""
         try:
             with open(entry, "rb") as handle:
-                info = os.fstat(handle.fileno())
-                if not _ours(info):
+                if not _ours(os.fstat(handle.fileno())):
                     return None
-                header_line = handle.readline(4096)
                 try:
-                    header = json.loads(header_line)
+                    header = json.loads(handle.readline(_HEADER_LIMIT))
                 except ValueError:
                     return None
-                if not isinstance(header, dict) or "payload" not in header:
-                    return None
-                if header != self._header(key, header["payload"]):
+                if not isinstance(header, dict) or header != {**expected,
+                                                              "payload": header.get("payload")}:
                     return None
                 payload = handle.read()
         except OSError:
             return None
         if hashlib.sha256(payload).hexdigest() != header["payload"]:
             return None
-        try:
-            return _rebuild(json.loads(payload), path)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            return None  # not what this version writes: rebuilt from the YAML
+        return payload
 
-    def put(self, key: FileKey, document: TimelineFile) -> None:
-        """Write the entry for `key` (a temporary file renamed into place); a cache that
-        cannot be written is not an error, the next load parses again."""
-        payload = json.dumps(_rows(document), ensure_ascii=False,
-                             separators=(",", ":")).encode("utf-8", "surrogatepass")
-        header = json.dumps(self._header(key, hashlib.sha256(payload).hexdigest()))
-        with contextlib.suppress(OSError):
+    def _write(self, entry: Path, header: dict[str, Any], payload: object) -> bool:
+        """Write `header` and `payload` as an entry: a temporary file renamed into place,
+        so that a reader sees the old entry or the new one."""
+        data = json.dumps(payload, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8", "surrogatepass")
+        line = json.dumps({**header, "payload": hashlib.sha256(data).hexdigest()})
+        try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(header.encode("ascii") + b"\n" + payload)
-                os.replace(temporary, self.entry_path(key))
-                self.written = key
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-
-    def clear(self) -> None:
-        for entry in self.folder.glob("*.json"):
+        except OSError:
+            return False
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(line.encode("utf-8", "surrogateescape") + b"\n" + data)
+            os.replace(temporary, entry)
+        except OSError:
             with contextlib.suppress(OSError):
-                entry.unlink()
+                os.unlink(temporary)
+            return False
+        return True
+
+
+_HEADER_LIMIT = 64 << 20
+
+
+def _file_header(key: FileKey) -> dict[str, Any]:
+    return {"cache": CACHE_FORMAT, "contested": __version__, "path": key.path,
+            "size": key.size, "mtime_ns": key.mtime_ns, "sha256": key.sha256}
+
+
+def _files_header(keys: list[FileKey]) -> dict[str, Any]:
+    return {"cache": CACHE_FORMAT, "contested": __version__,
+            "files": [[k.path, k.size, k.mtime_ns, k.sha256] for k in keys]}
+
+
+def _arrays_out(value: Any) -> Any:
+    """`value` with every array (in mappings) as {"array": typecode, "base64": bytes}."""
+    if isinstance(value, array):
+        return {"array": value.typecode, "base64": _encode(value)}
+    if isinstance(value, dict):
+        return {k: _arrays_out(v) for k, v in value.items()}
+    return value
+
+
+def _arrays_back(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.keys() == {"array", "base64"}:
+            if value["array"] not in ("b", "d", "q"):
+                raise ValueError("unexpected array type")
+            return _decode(value["base64"], value["array"])
+        return {k: _arrays_back(v) for k, v in value.items()}
+    return value
 
 
 def _ours(info: os.stat_result) -> bool:
@@ -173,15 +224,17 @@ def _ours(info: os.stat_result) -> bool:
 
 # --- documents to rows and back ------------------------------------------------------------
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, FuzzyDate):
-        return value.text
-    if isinstance(value, QuantityForm):
-        return value.model_dump(exclude_none=True)
-    return value
-
-
 def _rows(document: TimelineFile) -> dict[str, Any]:
+    dates: dict[str, FuzzyDate] = {}
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, FuzzyDate):
+            dates[value.text] = value
+            return value.text
+        if isinstance(value, QuantityForm):
+            return value.model_dump(exclude_none=True)
+        return value
+
     names: dict[tuple[str, ...], int] = {}
     packed = array(_PACKING)
     sections: dict[str, Any] = {}
@@ -198,7 +251,7 @@ def _rows(document: TimelineFile) -> dict[str, Any]:
         rows = []
         for entity in entities:
             values = entity.__dict__
-            rows.append([_plain(values[field]) for field in fields])
+            rows.append([plain(values[field]) for field in fields])
             spots = entity.origin.spots
             if spots is None:
                 offsets.append(-1)
@@ -208,7 +261,23 @@ def _rows(document: TimelineFile) -> dict[str, Any]:
         sections[name] = {"fields": fields, "rows": rows, "spots": _encode(offsets)}
     return {"timeline_id": header.id if header is not None else None,
             "names": [list(n) for n in names], "spots": _encode(packed),
-            "sections": sections}
+            "dates": [_date_row(d) for d in dates.values()], "sections": sections}
+
+
+def _date_row(when: FuzzyDate) -> list[Any]:
+    """A date as its text and what parsing it found (parsing each of 50,000 distinct
+    dates again would cost a fifth of a warm load)."""
+    return [when.text, when.earliest.toordinal() if when.earliest else None,
+            when.latest.toordinal() if when.latest else None, int(when.precision),
+            when.approximate, when.uncertain, when.is_interval]
+
+
+def _date_back(row: list[Any]) -> FuzzyDate:
+    text, earliest, latest, precision, approximate, uncertain, interval = row
+    return FuzzyDate(text, None if earliest is None else date.fromordinal(earliest),
+                     None if latest is None else date.fromordinal(latest),
+                     Precision(precision), approximate is True, uncertain is True,
+                     interval is True)
 
 
 def _encode(numbers: array[int]) -> str:
@@ -227,6 +296,7 @@ def _rebuild(payload: dict[str, Any], path: str) -> TimelineFile:
     names = [tuple(n) for n in payload["names"]]
     packed = _decode(payload["spots"], _PACKING)
     timeline_id = payload["timeline_id"]
+    dates = {row[0]: _date_back(row) for row in payload["dates"]}
     parts: dict[str, Any] = {}
     for name, section in payload["sections"].items():
         model = _MODELS[name]
@@ -235,13 +305,13 @@ def _rebuild(payload: dict[str, Any], path: str) -> TimelineFile:
             raise ValueError(f"the fields of {name} changed")
         origins = PackedOrigins(path, timeline_id, names, packed,
                                 _decode(section["spots"], _OFFSETS))
-        parts[name] = _entities(model, fields, section["rows"], origins)
+        parts[name] = _entities(model, fields, section["rows"], origins, dates)
     header = parts.pop("timeline", [None])[0]
     return TimelineFile.model_construct(contested=1, timeline=header, **parts)
 
 
 def _entities(model: type[Entity], fields: list[str], rows: list[list[Any]],
-              origins: PackedOrigins) -> list[Any]:
+              origins: PackedOrigins, known_dates: dict[str, FuzzyDate]) -> list[Any]:
     if len(rows) != len(origins):
         raise ValueError("rows and spots differ in number")
     dates = [n for n, field in enumerate(fields) if field in _DATES]
@@ -251,7 +321,6 @@ def _entities(model: type[Entity], fields: list[str], rows: list[list[Any]],
     new = model.__new__
     set_ = object.__setattr__
     set_fields = set(fields)  # every field is written; one set shared by the model's rows
-    known_dates: dict[str, FuzzyDate] = {}  # a plain dict: parse_date's cache costs more
     built = []
     for index, row in enumerate(rows):
         if len(row) != width:

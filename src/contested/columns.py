@@ -11,6 +11,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from contested.dates import FuzzyDate
 from contested.model import Claim, Question
@@ -94,6 +95,36 @@ class ClaimColumns:
         columns.finish(claims)
         return columns
 
+    def state(self) -> dict[str, Any]:
+        """Everything `restore` needs, as arrays, lists and numbers: the cache keeps it,
+        so that an unchanged catalog is not linked claim by claim again."""
+        disputes = array("q", [n for pair in self.disputes for n in pair])
+        return {"numbers": self.numbers, "count": self.count, "disputes": disputes,
+                "codes": list(self.codes), "rows_by_rank": array("q", self.rows_by_rank),
+                "quoted": sorted(self.quoted), "relayed": sorted(self.relayed),
+                "events": sorted(self.events)}
+
+    @classmethod
+    def restore(cls, state: Mapping[str, Any], claims: Mapping[str, Claim],
+                questions: Mapping[str, Question], sources: Mapping[str, object],
+                ) -> ClaimColumns:
+        """The columns `state` describes, for this catalog (linked from the same files)."""
+        columns = cls.for_catalog(questions, sources)
+        numbers = state["numbers"]
+        if not isinstance(numbers, array) or numbers.typecode != "d":
+            raise TypeError("numbers")
+        if state["count"] != len(claims) or len(numbers) != WIDTH * len(claims):
+            raise ValueError("the columns are not those of this catalog")
+        columns.numbers, columns.count = numbers, state["count"]
+        pairs = list(state["disputes"])
+        columns.disputes = list(zip(pairs[0::2], pairs[1::2], strict=True))
+        columns.codes = {code: n for n, code in enumerate(state["codes"])}
+        columns.rows = dict(zip(claims, range(len(claims)), strict=True))
+        columns.rows_by_rank = list(state["rows_by_rank"])
+        columns.quoted, columns.relayed = set(state["quoted"]), set(state["relayed"])
+        columns.events = set(state["events"])
+        return columns
+
     def finish(self, claims: Mapping[str, Claim]) -> None:
         """Once every claim is added: index the rows by id, rank the ids (contradictions
         are ordered by them) and find the rows of disputed claims."""
@@ -133,7 +164,7 @@ class ClaimColumns:
                 code = self.codes[value] = len(self.codes)
             numbers.extend((about, about, *days, code, 0.0, 0.0, True, True, 0.0, *ends))
             return
-        quantity = held.get("_quantity")
+        quantity = claim.quantity
         if quantity is None:
             numbers.extend((about, -1, *_UNANSWERED, *ends))
             return

@@ -8,7 +8,8 @@ loaded cleanly (all of them when there is no error), for the explorer's partial 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -161,6 +162,8 @@ class ParsedFile:
     diagnostics: list[Diagnostic]
     salvaged: TimelineFile | None = None
     broken_ids: dict[tuple[str, str], Location] = field(default_factory=dict)
+    key: FileKey | None = None
+    """The file's cache key, when it was loaded with a cache and read."""
 
 
 def parse_timeline(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> ParsedFile:
@@ -349,13 +352,15 @@ def _spots(raw: Any) -> Spots | None:
 
 def link(documents: Iterable[tuple[str, TimelineFile]],
          broken_ids: dict[tuple[str, str], Location] | None = None,
+         known: Mapping[str, Any] | None = None,
          ) -> tuple[Catalog, list[Diagnostic]]:
     """Join validated files into one catalog; report duplicate and unknown ids, units
     and values that do not fit their question.
 
     `broken_ids` places the (section, id) of entities that failed validation: already
     reported, so references to them are not reported again as unknown, but their ids
-    still count as taken.
+    still count as taken. `known` is what linking these very files found before
+    (`_linked_state`, kept by the cache): then no claim is checked again.
     """
     catalog = Catalog()
     problems: list[Diagnostic] = []
@@ -392,6 +397,13 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                     index.setdefault(entity_id, entity)
                 else:
                     index[entity_id] = entity
+
+    if known is not None and not problems:
+        try:
+            _apply_linked(catalog, known)
+            return catalog, []
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            pass  # not this catalog's: link it claim by claim, as without the cache
 
     def check(entity: Entity, name: str, ids: list[str], section: str) -> None:
         index = catalog.section(section)
@@ -445,6 +457,50 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                                            f"contradiction '{declared.id}' lists '{ref}' twice"))
             seen.add(ref)
     return catalog, problems
+
+
+_WHEN_FROM = ("as_of", "event", "said")
+"""Where a claim's date comes from, in order; coded 1, 2, 3 (0: it has none)."""
+
+
+def _linked_state(catalog: Catalog) -> dict[str, Any]:
+    """What `link` found that `_apply_linked` needs to find it again without checking
+    each claim: where each claim's date came from, whether its value is a figure, and
+    the engine's columns."""
+    whens, figures = array("b"), array("b")
+    events = catalog.events
+    for claim in catalog.claims.values():
+        held = claim.__dict__
+        if held.get("_when") is None:
+            whens.append(0)
+        elif held["as_of"] is not None:
+            whens.append(1)
+        elif held["event"] in events:
+            whens.append(2)
+        else:
+            whens.append(3)
+        figures.append(held.get("_quantity") is not None)
+    assert catalog.columns is not None
+    return {"when": whens, "figure": figures, "columns": catalog.columns.state()}
+
+
+def _apply_linked(catalog: Catalog, known: Mapping[str, Any]) -> None:
+    claims, events = catalog.claims, catalog.events
+    whens, figures = known["when"], known["figure"]
+    if len(whens) != len(claims) or len(figures) != len(claims):
+        raise ValueError("not this catalog's claims")
+    for claim, when, figure in zip(claims.values(), whens, figures, strict=True):
+        held = claim.__dict__
+        if when == 1:
+            held["_when"] = held["as_of"]
+        elif when == 2:
+            held["_when"] = events[held["event"]].date
+        elif when == 3:
+            held["_when"] = held["said"]
+        if figure:
+            claim.keep_figure()
+    catalog.columns = ClaimColumns.restore(known["columns"], claims, catalog.questions,
+                                           catalog.sources)
 
 
 def _resolve_value(claim: Claim, catalog: Catalog,
@@ -521,8 +577,13 @@ def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS,
         # cross-file problem in this one run.
         everything = [(p.path, p.document or p.salvaged) for p in parsed
                       if (p.document or p.salvaged) is not None]
-        whole, link_problems = link(everything, broken)  # type: ignore[arg-type]
+        keys = [p.key for p in parsed if p.key is not None and p.document is not None]
+        whole_set = cache is not None and not problems and len(keys) == len(parsed)
+        known = cache.linked(keys) if whole_set and cache is not None else None
+        whole, link_problems = link(everything, broken, known)  # type: ignore[arg-type]
         problems.extend(link_problems)
+        if whole_set and known is None and not link_problems and cache is not None:
+            cache.put_linked(keys, _linked_state(whole))
         catalog = whole
         if problems:
             catalog = _clean_part(parsed, {d.location.path for d in problems})
@@ -566,9 +627,10 @@ def _parse_all(files: list[str], limits: Limits, cache: CatalogCache | None,
             continue
         data, info = read
         if cache is not None:
-            document = cache.get(FileKey.of(path, data, info), path)
+            key = FileKey.of(path, data, info)
+            document = cache.get(key, path)
             if document is not None:
-                finished(number, ParsedFile(path, document, []))
+                finished(number, ParsedFile(path, document, [], key=key))
                 continue
         missing[number] = len(data)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
@@ -605,7 +667,8 @@ def _parse_in_processes(todo: list[tuple[int, str]], limits: Limits,
                     key = job.result()
                     document = target.get(key, path) if key is not None else None
                     if document is not None:
-                        finished(number, ParsedFile(path, document, []))
+                        finished(number, ParsedFile(path, document, [],
+                                                    key=key if cache is not None else None))
         except (OSError, RuntimeError):  # BrokenProcessPool is a RuntimeError
             return
 
@@ -649,8 +712,9 @@ def _parse_path(path: str, limits: Limits, cache: CatalogCache | None = None,
     key = FileKey.of(path, data, info)
     document = cache.get(key, path) if look else None
     if document is not None:
-        return ParsedFile(path, document, [])
+        return ParsedFile(path, document, [], key=key)
     parsed = parse_timeline(data, path, limits)
+    parsed.key = key
     if parsed.document is not None:
         cache.put(key, parsed.document)
     return parsed

@@ -30,7 +30,14 @@ from pydantic import (
 from contested.dates import FuzzyDate, parse_date
 from contested.diagnostics import Location, shown
 from contested.guarded_yaml import YamlList, YamlMap
-from contested.quantities import Form, Quantity, QuantityError, parse_number, quantity_from_form
+from contested.quantities import (
+    Form,
+    Quantity,
+    QuantityError,
+    exact,
+    parse_number,
+    quantity_from_form,
+)
 
 if TYPE_CHECKING:
     from contested.columns import ClaimColumns
@@ -449,9 +456,20 @@ class Claim(Entity):
 
     @property
     def quantity(self) -> Quantity | None:
-        """The figure resolved to an interval, once the catalog has linked the question."""
-        quantity: Quantity | None = self.__dict__.get("_quantity")
-        return quantity
+        """The figure resolved to an interval, once the catalog has linked the question.
+        A load from the cache keeps the value instead (`keep_figure`), worked out here
+        when first read: the engine reads its columns, not this."""
+        quantity = self.__dict__.get("_quantity")
+        if quantity is None or type(quantity) is Quantity:
+            return quantity
+        figure = quantity.quantity() if isinstance(quantity, QuantityForm) else exact(
+            parse_number(quantity))
+        self.__dict__["_quantity"] = figure
+        return figure
+
+    def keep_figure(self) -> None:
+        """Linking found the value a figure (of a quantity question): read it when asked."""
+        self.__dict__["_quantity"] = self.value
 
     @property
     def when(self) -> FuzzyDate | None:
