@@ -357,3 +357,25 @@ def test_what_linking_found_is_not_reused_once_a_file_changed(catalog: Path,
     claims.write_text(CLAIMS.replace("source: afp\n", "source: reuters\n"), encoding="utf-8")
     broken = load_catalog([catalog], cache=CatalogCache(tmp_path / "cache"))
     assert [d.code for d in broken.diagnostics] == ["unknown-id"]
+
+
+def test_a_sound_record_that_does_not_fit_the_catalog_is_replaced(tmp_path: Path) -> None:
+    """Digest right, content wrong (as from an older layout): linked claim by claim,
+    then written again."""
+    import hashlib
+
+    folder = tmp_path / "generated"
+    folder.mkdir()
+    made = generate(events=100, claims=300, questions_count=10, sources=20, files=2, seed=3)
+    for name, text in made.files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    cold = load(folder, None)
+    load(folder, CatalogCache(tmp_path / "cache"))
+    [record] = linked_entries(CatalogCache(tmp_path / "cache"))
+    header, payload = record.read_bytes().split(b"\n", 1)
+    payload = payload.replace(b'"count":', b'"count":1', 1)
+    fields = json.loads(header)
+    fields["payload"] = hashlib.sha256(payload).hexdigest()
+    record.write_bytes(json.dumps(fields).encode() + b"\n" + payload)
+    same_catalog(cold.catalog, load(folder, CatalogCache(tmp_path / "cache")).catalog)
+    assert b'"count":1' not in record.read_bytes()

@@ -793,7 +793,7 @@ def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list
         warn(claims[row].origin.at("credibility"), "credibility-5-uncontradicted",
              f"claim '{ids[row]}' has credibility 5 (improbable) but no claim "
              "contradicts it")
-    quoted, relayed = table.columns.quoted, table.columns.relayed
+    said, relayed = table.columns.said, table.columns.relayed
     events_with_claims = table.columns.events
     answered = table.about[table.about >= 0]
     per_question = np.bincount(answered, minlength=len(table.question_ids)).tolist()
@@ -802,7 +802,7 @@ def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list
             warn(source.origin.at("reliability"), "reliability-a-social-media",
                  f"source '{source.id}' is social media with reliability A "
                  "(completely reliable)")
-        if source.id not in quoted and source.id not in relayed:
+        if source.id not in said and source.id not in relayed:
             warn(source.origin.at("id"), "source-without-claims",
                  f"source '{source.id}' has no claim and relays none")
     for event in catalog.events.values():

@@ -22,6 +22,7 @@ from contested.analysis import (
     source_names,
     value_text,
 )
+from contested.columns import ClaimColumns
 from contested.model import Claim, Event, Question, Source
 from contested.notes import NotesStore
 
@@ -184,16 +185,10 @@ class Browser:
 
     @cached_property
     def source_counts(self) -> tuple[Counter[str], Counter[str]]:
-        """Per source, the claims it makes and the claims that only came through it,
-        counted in one pass over the claims."""
-        said: Counter[str] = Counter()
-        relayed: Counter[str] = Counter()
-        for claim in self.catalog.claims.values():
-            sources = claim.source
-            said.update(set(sources))
-            if claim.via:
-                relayed.update({v for v in claim.via if v not in sources})
-        return said, relayed
+        """Per source, the claims it makes and the claims that only came through it
+        (counted while linking)."""
+        columns = ClaimColumns.of(self.catalog)
+        return columns.said, columns.relayed
 
     def contradicted(self, claim_id: str) -> int:
         """How many contradictions a claim is part of."""

@@ -9,12 +9,13 @@ last day, category value, figure); `contested.pairs` turns the rows into arrays.
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from contested.dates import FuzzyDate
-from contested.model import Claim, Question
+from contested.model import Catalog, Claim, Question
 from contested.quantities import ABOUT_MINIMUM
 
 NEVER = -(10**9)
@@ -65,12 +66,12 @@ class ClaimColumns:
     """Claim id → row (set by `finish`)."""
     rows_by_rank: list[int] = field(default_factory=list)
     """The rows in the sorted order of claim ids (set by `finish`)."""
-    quoted: set[str] = field(default_factory=set)
-    """Sources some claim quotes, ..."""
-    relayed: set[str] = field(default_factory=set)
-    """... sources some claim came through, ..."""
+    said: Counter[str] = field(default_factory=Counter)
+    """Per source, the claims it makes, ..."""
+    relayed: Counter[str] = field(default_factory=Counter)
+    """... the claims that only came through it (the sources pane shows both), ..."""
     events: set[str] = field(default_factory=set)
-    """... and events some claim is about: for the warnings."""
+    """... and the events some claim is about (for the warnings)."""
     _disputing: list[tuple[int, list[str]]] = field(default_factory=list)
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
@@ -87,13 +88,27 @@ class ClaimColumns:
         )
 
     @classmethod
-    def of(cls, claims: Mapping[str, Claim], questions: Mapping[str, Question],
-           sources: Mapping[str, object]) -> ClaimColumns:
-        columns = cls.for_catalog(questions, sources)
-        for claim in claims.values():
-            columns.add(claim)
-        columns.finish(claims)
-        return columns
+    def of(cls, catalog: Catalog) -> ClaimColumns:
+        """The catalog's columns: noted while linking, or read now (and kept) if it
+        was put together some other way."""
+        if catalog.columns is None:
+            columns = cls.for_catalog(catalog.questions, catalog.sources)
+            for claim in catalog.claims.values():
+                columns.add(claim)
+            columns.finish(catalog.claims)
+            catalog.columns = columns
+        return catalog.columns
+
+    def rows_about(self, question_id: str) -> list[int]:
+        """The rows of the claims about a question, in order."""
+        import numpy as np  # the engine's; imported here, when first asked
+
+        index = self.question_index.get(question_id)
+        if index is None:
+            return []
+        about = np.frombuffer(self.numbers, dtype=np.float64)[0::WIDTH]
+        rows: list[int] = np.flatnonzero(about == index).tolist()
+        return rows
 
     def state(self) -> dict[str, Any]:
         """Everything `restore` needs, as arrays, lists and numbers: the cache keeps it,
@@ -101,7 +116,7 @@ class ClaimColumns:
         disputes = array("q", [n for pair in self.disputes for n in pair])
         return {"numbers": self.numbers, "count": self.count, "disputes": disputes,
                 "codes": list(self.codes), "rows_by_rank": array("q", self.rows_by_rank),
-                "quoted": sorted(self.quoted), "relayed": sorted(self.relayed),
+                "said": dict(self.said), "relayed": dict(self.relayed),
                 "events": sorted(self.events)}
 
     @classmethod
@@ -121,7 +136,7 @@ class ClaimColumns:
         columns.codes = {code: n for n, code in enumerate(state["codes"])}
         columns.rows = dict(zip(claims, range(len(claims)), strict=True))
         columns.rows_by_rank = list(state["rows_by_rank"])
-        columns.quoted, columns.relayed = set(state["quoted"]), set(state["relayed"])
+        columns.said, columns.relayed = Counter(state["said"]), Counter(state["relayed"])
         columns.events = set(state["events"])
         return columns
 
@@ -141,9 +156,13 @@ class ClaimColumns:
         self.count += 1
         if claim.disputes:
             self._disputing.append((row, claim.disputes))
-        self.quoted.update(claim.source)
+        sources = claim.source
+        if len(sources) == 1:
+            self.said[sources[0]] += 1
+        else:
+            self.said.update(set(sources))
         if claim.via:
-            self.relayed.update(claim.via)
+            self.relayed.update({v for v in claim.via if v not in sources})
         if claim.event is not None:
             self.events.add(claim.event)
         ends = (claim.credibility, self.source_index.get(claim.source[0], -1)

@@ -350,21 +350,12 @@ def _spots(raw: Any) -> Spots | None:
     return Spots(raw) if isinstance(raw, YamlMap) else None
 
 
-def link(documents: Iterable[tuple[str, TimelineFile]],
-         broken_ids: dict[tuple[str, str], Location] | None = None,
-         known: Mapping[str, Any] | None = None,
-         ) -> tuple[Catalog, list[Diagnostic]]:
-    """Join validated files into one catalog; report duplicate and unknown ids, units
-    and values that do not fit their question.
-
-    `broken_ids` places the (section, id) of entities that failed validation: already
-    reported, so references to them are not reported again as unknown, but their ids
-    still count as taken. `known` is what linking these very files found before
-    (`_linked_state`, kept by the cache): then no claim is checked again.
-    """
+def _register(documents: Iterable[tuple[str, TimelineFile]],
+              broken_ids: dict[tuple[str, str], Location],
+              problems: list[Diagnostic]) -> Catalog:
+    """The files' entities indexed by id, first come first kept; a duplicate id (here
+    or of a broken entity) is reported in `problems`."""
     catalog = Catalog()
-    problems: list[Diagnostic] = []
-    broken_ids = broken_ids or {}
 
     def duplicate(section: str, first: Entity | None, entity: Entity, entity_id: str) -> None:
         here = entity.origin.at("id")
@@ -377,8 +368,7 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                 f"already used at {earlier}",
             ))
 
-    # Ids are registered first come, first kept; the slow path (locating both places)
-    # runs only for an id already taken, here or by a broken entity.
+    # The slow path (locating both places) runs only for an id already taken.
     taken = {section for section, _ in broken_ids}
     for path, document in documents:
         catalog.paths.append(path)
@@ -397,13 +387,38 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                     index.setdefault(entity_id, entity)
                 else:
                     index[entity_id] = entity
+    return catalog
 
-    if known is not None and not problems:
-        try:
-            _apply_linked(catalog, known)
-            return catalog, []
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            pass  # not this catalog's: link it claim by claim, as without the cache
+
+def relink(documents: Iterable[tuple[str, TimelineFile]],
+           known: Mapping[str, Any]) -> Catalog | None:
+    """The catalog of these files, linked with what linking these very files found
+    before (`_linked_state`, kept by the cache) instead of checking each claim again;
+    None if `known` does not fit them."""
+    problems: list[Diagnostic] = []
+    catalog = _register(documents, {}, problems)
+    if problems:
+        return None
+    try:
+        _apply_linked(catalog, known)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+    return catalog
+
+
+def link(documents: Iterable[tuple[str, TimelineFile]],
+         broken_ids: dict[tuple[str, str], Location] | None = None,
+         ) -> tuple[Catalog, list[Diagnostic]]:
+    """Join validated files into one catalog; report duplicate and unknown ids, units
+    and values that do not fit their question.
+
+    `broken_ids` places the (section, id) of entities that failed validation: already
+    reported, so references to them are not reported again as unknown, but their ids
+    still count as taken.
+    """
+    problems: list[Diagnostic] = []
+    broken_ids = broken_ids or {}
+    catalog = _register(documents, broken_ids, problems)
 
     def check(entity: Entity, name: str, ids: list[str], section: str) -> None:
         index = catalog.section(section)
@@ -580,10 +595,12 @@ def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS,
         keys = [p.key for p in parsed if p.key is not None and p.document is not None]
         whole_set = cache is not None and not problems and len(keys) == len(parsed)
         known = cache.linked(keys) if whole_set and cache is not None else None
-        whole, link_problems = link(everything, broken, known)  # type: ignore[arg-type]
-        problems.extend(link_problems)
-        if whole_set and known is None and not link_problems and cache is not None:
-            cache.put_linked(keys, _linked_state(whole))
+        whole = relink(everything, known) if known is not None else None  # type: ignore[arg-type]
+        if whole is None:
+            whole, link_problems = link(everything, broken)  # type: ignore[arg-type]
+            problems.extend(link_problems)
+            if whole_set and not link_problems and cache is not None:
+                cache.put_linked(keys, _linked_state(whole))
         catalog = whole
         if problems:
             catalog = _clean_part(parsed, {d.location.path for d in problems})

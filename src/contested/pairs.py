@@ -78,8 +78,7 @@ class ClaimTable:
 
 def claim_table(catalog: Catalog) -> ClaimTable:
     """The claims' columns as arrays: noted while linking, or read now if they were not."""
-    columns = catalog.columns or ClaimColumns.of(catalog.claims, catalog.questions,
-                                                    catalog.sources)
+    columns = ClaimColumns.of(catalog)
     grid = np.frombuffer(columns.numbers, dtype=np.float64).reshape((columns.count, WIDTH))
     whole = grid[:, :5].astype(np.int64)
     lows, highs, relative = grid[:, 5], grid[:, 6], grid[:, 9]
