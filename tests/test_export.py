@@ -9,10 +9,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contested.analysis import Analysis, analyse
 from contested.cli import main
-from contested.export import render, to_csv, to_json, to_markdown
+from contested.export import json_text, render, to_csv, to_json, to_markdown
 from contested.loading import load_catalog
 from tests.conftest import REPO, SOURCES, Write
 
@@ -170,3 +172,23 @@ def test_export_refuses_a_broken_catalog(write: Write, capsys: pytest.CaptureFix
     assert main(["export", "--format", "json", str(bad), "-o", str(out)]) == 1
     assert not out.exists()
     assert "has no 'name', which is required" in capsys.readouterr().err
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(st.one_of(_JSON, st.dictionaries(st.text(), _JSON, max_size=5)))
+def test_json_text_reads_back_as_the_same_value(value: object) -> None:
+    text = json_text(value)
+    assert json.loads(text) == value
+    assert text.isascii()  # control characters and the like are escaped, never raw
+
+
+def test_json_text_puts_each_record_on_a_line_of_its_own() -> None:
+    text = json_text({"format": "x", "claims": [{"id": "a"}, {"id": "b\u202e"}], "none": []})
+    assert text.splitlines() == ['{', '  "format": "x",', '  "claims": [', '    {"id": "a"},',
+                                 '    {"id": "b\\u202e"}', '  ],', '  "none": []', '}']

@@ -190,8 +190,9 @@ def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: Te
     failed = not result.ok or (strict and bool(warnings))
     status = EXIT_INVALID if failed else EXIT_OK
     if output_format == "json":
-        json.dump([d.as_dict() for d in [*result.diagnostics, *warnings]], out, indent=2)
-        out.write("\n")
+        from contested.export import json_text
+
+        out.write(json_text([d.as_dict() for d in [*result.diagnostics, *warnings]]))
         return status
     _print_problems(result.diagnostics, out)
     _print_problems(warnings, out)
@@ -208,7 +209,12 @@ def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: Te
 
 
 def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
-    from contested.export import contradiction_record, contradictions_table, filter_contradictions
+    from contested.export import (
+        contradiction_record,
+        contradictions_table,
+        filter_contradictions,
+        json_text,
+    )
 
     analysis = _analysed(args.paths, args.cache)
     if isinstance(analysis, int):
@@ -216,8 +222,7 @@ def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
     found = filter_contradictions(analysis, rules=args.rule, question=args.question,
                                   source=args.source, side=args.side)
     if args.json:
-        json.dump([contradiction_record(analysis, c) for c in found], out, indent=2)
-        out.write("\n")
+        out.write(json_text([contradiction_record(analysis, c) for c in found]))
     else:
         width = shutil.get_terminal_size().columns if out.isatty() else None
         out.write(contradictions_table(analysis, found, width=width,

@@ -242,7 +242,29 @@ def to_json(analysis: Analysis, notes: Notes | None = None) -> str:
                                     for target, note in section.items()}
                              for kind, section in notes.sections.items()}
         document["views"] = {name: view.model_dump() for name, view in notes.views.items()}
-    return json.dumps(document, indent=2) + "\n"
+    return json_text(document)
+
+
+def json_text(value: Any) -> str:
+    """`value` as JSON a person can read and diff: each entry of the top mapping, and
+    each record of its lists and mappings, on a line of its own, the record itself on
+    one line. Written by the C encoder, record by record: `indent=` would use the pure
+    Python one, 60% of an export of 300,000 claims."""
+    compact = json.JSONEncoder(ensure_ascii=True).encode
+
+    def block(item: Any, margin: str) -> str:
+        inner = margin + "  "
+        if isinstance(item, list) and item:
+            return "[\n" + ",\n".join(inner + compact(x) for x in item) + f"\n{margin}]"
+        if isinstance(item, dict) and item:
+            return "{\n" + ",\n".join(f"{inner}{compact(str(k))}: {compact(v)}"
+                                       for k, v in item.items()) + f"\n{margin}}}"
+        return compact(item)
+
+    if isinstance(value, dict):
+        entries = (f"  {compact(str(k))}: {block(v, '  ')}" for k, v in value.items())
+        return "{\n" + ",\n".join(entries) + "\n}\n"
+    return block(value, "") + "\n"
 
 
 def _claim_record(analysis: Analysis, claim: Claim) -> dict[str, Any]:
