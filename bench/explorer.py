@@ -63,6 +63,14 @@ async def cpu_per_key(pilot: Pilot[None], keys: list[str]) -> list[float]:
     return samples
 
 
+async def started(app: App[None], pilot: Pilot[None]) -> None:
+    """Until the main screen is up, painted, and its workers (the search index) done."""
+    while not isinstance(app.screen, MainScreen):
+        await pilot.pause(0.01)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+
+
 async def cpu_and_wall_per_key(pilot: Pilot[None], keys: list[str],
                                ) -> tuple[list[float], list[float]]:
     """CPU time of this process and wall time, per key, until handled and repainted."""
@@ -86,10 +94,7 @@ async def per_pane(analysis: Analysis, keys: int, size: tuple[int, int],
     found = []
     app = BenchApp(analysis)
     async with app.run_test(size=size) as pilot:
-        while not isinstance(app.screen, MainScreen):
-            await pilot.pause(0.01)
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await started(app, pilot)
         for key, name in PANES.items():
             await pilot.press(key)
             await pilot.pause()
@@ -137,10 +142,7 @@ async def profiled(analysis: Analysis, keys: int, size: tuple[int, int]) -> list
     """A cProfile of `keys` presses of j in the Timeline pane, by own time."""
     app = BenchApp(analysis)
     async with app.run_test(size=size) as pilot:
-        while not isinstance(app.screen, MainScreen):
-            await pilot.pause(0.01)
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await started(app, pilot)
         await cpu_per_key(pilot, ["j"] * 10)
         profiler = cProfile.Profile()
         profiler.enable()

@@ -20,7 +20,7 @@ from contested.model import SECTIONS, Catalog
 from tests.conftest import REPO, SOURCES, TIMELINES
 
 sys.path.insert(0, str(REPO / "bench"))
-from analysis import generate
+from analysis import Generated, generate
 
 CLAIMS = """\
 contested: 1
@@ -59,6 +59,17 @@ def catalog(tmp_path: Path) -> Path:
     (folder / "sources.yaml").write_text(SOURCES, encoding="utf-8")
     (folder / "claims.yaml").write_text(CLAIMS, encoding="utf-8")
     return folder
+
+
+def generated(tmp_path: Path, events: int, files: int, seed: int) -> tuple[Path, Generated]:
+    """A catalog from bench's generator (3 claims an event), written under tmp_path."""
+    folder = tmp_path / "generated"
+    folder.mkdir()
+    made = generate(events=events, claims=3 * events, questions_count=max(2, events // 10),
+                    sources=20, files=files, seed=seed)
+    for name, text in made.files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder, made
 
 
 def load(folder: Path, cache: CatalogCache | None) -> LoadResult:
@@ -268,12 +279,7 @@ def test_the_engine_finds_the_same_with_and_without_the_cache(
         which: str, tmp_path: Path) -> None:
     folder = TIMELINES
     if which == "generated":
-        folder = tmp_path / "generated"
-        folder.mkdir()
-        made = generate(events=300, claims=900, questions_count=30, sources=20, files=3,
-                        seed=7)
-        for name, text in made.files.items():
-            (folder / name).write_text(text, encoding="utf-8")
+        folder, _ = generated(tmp_path, events=300, files=3, seed=7)
     cold = load(folder, None)
     load(folder, CatalogCache(tmp_path / "cache"))  # writes the entries
     cache = CatalogCache(tmp_path / "cache")
@@ -298,11 +304,7 @@ def test_validate_fills_the_cache_and_no_cache_leaves_it_alone(
 
 @pytest.mark.parametrize("cached", [True, False])
 def test_files_parsed_in_worker_processes_load_the_same(tmp_path: Path, cached: bool) -> None:
-    folder = tmp_path / "generated"
-    folder.mkdir()
-    made = generate(events=200, claims=600, questions_count=20, sources=20, files=3, seed=11)
-    for name, text in made.files.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    folder, made = generated(tmp_path, events=200, files=3, seed=11)
     (folder / "broken.yaml").write_text("contested: 1\nevents:\n  - id: x\n    date: 2025-02-30\n"
                                         "    title: No such day\n", encoding="utf-8")
     serial = load_catalog([folder], workers=1)
@@ -326,11 +328,7 @@ def forged_count(entry: Path) -> None:
 @pytest.mark.parametrize("damage", [corrupt_payload, forged_count, other_version])
 def test_what_linking_found_is_kept_and_a_damaged_record_of_it_is_ignored(
         tmp_path: Path, damage: object) -> None:
-    folder = tmp_path / "generated"
-    folder.mkdir()
-    made = generate(events=150, claims=450, questions_count=15, sources=20, files=2, seed=5)
-    for name, text in made.files.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    folder, _ = generated(tmp_path, events=150, files=2, seed=5)
     cold = load(folder, None)
     first = CatalogCache(tmp_path / "cache")
     load(folder, first)
@@ -364,11 +362,7 @@ def test_a_sound_record_that_does_not_fit_the_catalog_is_replaced(tmp_path: Path
     then written again."""
     import hashlib
 
-    folder = tmp_path / "generated"
-    folder.mkdir()
-    made = generate(events=100, claims=300, questions_count=10, sources=20, files=2, seed=3)
-    for name, text in made.files.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    folder, _ = generated(tmp_path, events=100, files=2, seed=3)
     cold = load(folder, None)
     load(folder, CatalogCache(tmp_path / "cache"))
     [record] = linked_entries(CatalogCache(tmp_path / "cache"))
