@@ -3,7 +3,7 @@
 Run: `python bench/startup.py [--repeat 7]`
 
 Each run starts the real command in a fresh tmux terminal (80x24) and polls the screen
-every 5 ms until the first event of the bundled catalog is drawn; the figure is the wall
+every 3 ms until the first event of the bundled catalog is drawn; the figure is the wall
 time from starting the process to that screen. For scale, the same is measured for a bare
 `python -c pass` and for a minimal Textual app that draws one line (the floor any Textual
 app pays here). contested paints a loading screen first and loads the catalog (and
@@ -22,8 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from terminal import Tmux
 
 BIN = Path(sys.executable).parent
 MINIMAL_APP = """
@@ -39,22 +41,8 @@ Hello().run()
 def time_to_screen(command: str, needle: str | None, timeout: float = 20.0) -> float:
     """Seconds from starting `command` in a new tmux terminal to `needle` on screen
     (`None`: to anything at all on screen, the first paint)."""
-    socket = f"bench-{uuid.uuid4().hex[:8]}"
-    env = {k: v for k, v in os.environ.items() if k != "COLORTERM"}
-    env["TERM"] = "xterm-256color"
-    try:
-        start = time.perf_counter()
-        subprocess.run(["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s",
-                        "m", "-x", "80", "-y", "24", command], check=True, env=env)
-        while time.perf_counter() - start < timeout:
-            screen = subprocess.run(["tmux", "-L", socket, "capture-pane", "-p", "-t", "m"],
-                                    capture_output=True, text=True, check=False).stdout
-            if (needle in screen) if needle is not None else screen.strip():
-                return time.perf_counter() - start
-            time.sleep(0.005)
-        raise RuntimeError(f"{needle!r} did not appear within {timeout} s")
-    finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, check=False)
+    with Tmux(command) as terminal:
+        return terminal.wait_for(needle, timeout)
 
 
 def time_process(args: list[str]) -> float:
@@ -86,7 +74,7 @@ def main() -> int:
                        for _ in range(args.repeat)]
         contested = [time_to_screen(str(BIN / "contested"), "Ukraine launches")
                      for _ in range(args.repeat)]
-    print(f"launch to first screen, {args.repeat} runs each (tmux 80x24, polled every 5 ms):")
+    print(f"launch to first screen, {args.repeat} runs each (tmux 80x24, polled every 3 ms):")
     report("python -c pass", python)
     report("minimal Textual app (the floor)", floor)
     report("contested: first paint (loading screen)", first_paint)

@@ -48,11 +48,12 @@ def test_bench_run_prints_every_figure(tmp_path: Path) -> None:
                      "`load_catalog`, empty cache, 2 processes",
                      "warm reload: `load_catalog` from the cache, in this process",
                      "`export --format json` (rendering)",
-                     "explorer: first screen, warm cache (fresh process, from its start)",
-                     "peak RSS of this process (catalog, analysis, explorer)"):
+                     "explorer: launch to first screen, warm cache (tmux 80x24)",
+                     "explorer: peak RSS after all that (catalog, analysis, screens)"):
         assert expected in names, names
     for pane in ("Timeline", "Claims", "Sources", "Contradictions", "Figures"):
-        assert f"explorer 80x24, {pane} pane: key to repaint (j, k)" in names
+        assert f"explorer 80x24, {pane} pane: CPU per key (j, k; headless)" in names
+        assert f"explorer 80x24, {pane} pane: key to repaint, wall (tmux)" in names
     cached = table[names.index("`contested validate`, cached")]
     assert "peak RSS" in cached
     assert "not built" not in done.stdout

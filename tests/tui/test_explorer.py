@@ -322,7 +322,7 @@ async def test_figures_plot_the_falling_area_and_the_matrix() -> None:
         table = focused_table(app)
         assert table.current is not None
         assert table.current.key == "ukraine-held-area-kursk"
-        plot = str(app.screen.query_one("#plot").render())
+        plot = str(app.screen.query_one("#plot", TextView).content)
         assert "series: falling, 1400 → 500 → 300 km2" in plot
         await pilot.press("x")
         assert table.columns[0].title == "SOURCE"

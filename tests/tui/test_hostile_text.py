@@ -13,6 +13,7 @@ from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.errors import ErrorsScreen
 from contested.tui.screens.main import MainScreen
+from contested.tui.widgets.text_view import TextView
 from tests.tui.conftest import app_on, main_screen, ready
 
 CLICK = "[@click=app.quit]x[/]"
@@ -104,7 +105,7 @@ async def test_every_pane_shows_hostile_text_literally(tmp_path: Path,
         await visit(pilot, "w", "4", "f")
         await visit(pilot, *"[/]", "enter")
         await visit(pilot, "f", "ctrl+u", "enter", "5", "x", "x")
-        plot = str(screen.query_one("#plot").render())
+        plot = str(screen.query_one("#plot", TextView).content)
         assert "␛[2J" in plot
         await visit(pilot, "slash", *"[/]", "enter")
         await visit(pilot, "slash", *"evil", "enter", "n", "N")

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
@@ -133,8 +133,7 @@ class MainScreen(Screen[None]):
                 yield VirtualTable(CONTRADICTION_COLUMNS, id="contradictions")
                 with Vertical(id="figures"):
                     yield VirtualTable(QUESTION_COLUMNS, id="questions")
-                    with VerticalScroll(id="plot-box"):
-                        yield Static(id="plot")
+                    yield TextView(id="plot")
             yield TextView(id="preview")
         yield Static(id="status")
         yield Footer()
@@ -353,14 +352,14 @@ class MainScreen(Screen[None]):
         if not self.is_mounted:
             return
         row = self.query_one("#questions", VirtualTable).current
-        plot = self.query_one("#plot", Static)
+        plot = self.query_one("#plot", TextView)
         if row is None or self.show_matrix:
             plot.update(plain(""))
             return
         question = self.analysis.catalog.questions.get(row.key)
         if question is None:
             return
-        box = self.query_one("#plot-box")
+        box = self.query_one("#plot", TextView)  # updated without a layout of the screen
         width = max(box.size.width - 2, 30)
         height = max(min(box.size.height - 10, 14), 5)
         if question.kind == "quantity":
