@@ -77,15 +77,22 @@ def in_a_terminal(folder: Path, keys: int) -> list[str]:
         terminal.wait_for("1 Timeline")
         terminal.settle()
         for key, name in PANES.items():
-            terminal.send(key)
+            if name != "Timeline":  # where it opens
+                terminal.send(key)
             if name == "Claims":
                 terminal.send("A")  # all the claims, not those of the first event
             terminal.settle()
-            wall = [terminal.key_to_repaint(k) for k in ["j"] * keys + ["k"] * (keys // 2)]
+            wall, missed = [], 0
+            for _ in range(keys):
+                try:
+                    wall.append(terminal.key_to_repaint("j"))
+                except RuntimeError:
+                    missed += 1
             found.append(row(
                 f"explorer 80x24, {name} pane: key to repaint, wall (tmux)",
                 f"median {statistics.median(wall) * 1000:.1f} ms, p95 "
-                f"{percentile(wall, 0.95) * 1000:.1f} ms, worst {max(wall) * 1000:.1f} ms",
+                f"{percentile(wall, 0.95) * 1000:.1f} ms, worst {max(wall) * 1000:.1f} ms"
+                + (f" ({missed} keys with no repaint seen)" if missed else ""),
                 "", "", "≤ 50 ms p95"))
         peak = terminal.peak_rss()
         found.append(row("explorer: peak RSS after all that (catalog, analysis, screens)",

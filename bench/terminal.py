@@ -56,16 +56,23 @@ class Tmux:
     def send(self, key: str) -> None:
         subprocess.run(["tmux", "-L", self.socket, "send-keys", "-t", "m", key], check=True)
 
-    def key_to_repaint(self, key: str, timeout: float = 5.0) -> float:
-        """Seconds from sending `key` until the screen differs from before it."""
+    def key_to_repaint(self, key: str, timeout: float = 10.0, quiet: float = 0.03) -> float:
+        """Seconds from sending `key` until the screen has changed and then stayed the
+        same for `quiet` seconds (tmux may show a frame half drawn: the time of the last
+        change is taken, and the next key starts from the finished screen)."""
         before = self.screen(styles=True)
         start = time.perf_counter()
         self.send(key)
+        last, changed = before, None
         while time.perf_counter() - start < timeout:
-            if self.screen(styles=True) != before:
-                return time.perf_counter() - start
+            now = self.screen(styles=True)
+            moment = time.perf_counter()
+            if now != last:
+                last, changed = now, moment
+            elif changed is not None and moment - changed >= quiet:
+                return changed - start
             time.sleep(POLL)
-        raise RuntimeError(f"the screen did not change within {timeout} s after {key!r}")
+        raise RuntimeError(f"the screen did not settle within {timeout} s after {key!r}")
 
     def peak_rss(self) -> int | None:
         """The peak resident set (bytes) of the program in the window, so far (Linux)."""

@@ -206,7 +206,7 @@ class MainScreen(Screen[None]):
         self.collections.release()
 
     def _build_search_index(self) -> None:
-        _ = self.search_index.entries
+        self.search_index.build_in_background()
         freeze_what_is_built()
 
     def on_resize(self) -> None:
