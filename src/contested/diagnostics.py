@@ -114,21 +114,27 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 class SourceLines:
-    """Reads the lines of files once, to show the offending line under a message."""
+    """Reads the lines of a file once, to show the offending line under a message.
+
+    Only the file last asked for is kept (messages come sorted by path): 15,000
+    warnings over a hundred MB of timelines would otherwise hold every line of them."""
 
     def __init__(self, texts: dict[str, str] | None = None) -> None:
-        self._lines: dict[str, list[str]] = {}
-        for path, text in (texts or {}).items():
-            self._lines[path] = text.splitlines()
+        self._given = {path: text.splitlines() for path, text in (texts or {}).items()}
+        self._path: str | None = None
+        self._lines: list[str] = []
 
     def line(self, path: str, number: int) -> str | None:
-        if path not in self._lines:
-            try:
-                raw = Path(path).read_bytes()[: 64 * 1024 * 1024]
-                self._lines[path] = raw.decode("utf-8", errors="replace").splitlines()
-            except OSError:
-                self._lines[path] = []
-        lines = self._lines[path]
+        lines = self._given.get(path)
+        if lines is None:
+            if path != self._path:
+                self._path, self._lines = path, []
+                try:
+                    raw = Path(path).read_bytes()[: 64 * 1024 * 1024]
+                    self._lines = raw.decode("utf-8", errors="replace").splitlines()
+                except OSError:
+                    pass
+            lines = self._lines
         return lines[number - 1] if 0 < number <= len(lines) else None
 
 
