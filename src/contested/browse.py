@@ -258,22 +258,27 @@ class Browser:
             "marked" if contradictions else "",
         )
 
-    def source_rows(self, only: set[str] | None = None) -> list[Row]:
-        rows = []
-        involved = self.analysis.contradictions.per_source()
-        for source in sorted(self.catalog.sources.values(), key=lambda s: s.name.casefold()):
-            if only is not None and source.id not in only:
-                continue
-            said, relayed = (counts[source.id] for counts in self.source_counts)
-            rows.append(Row(
-                source.id,
-                (source.name, ", ".join(source.aliases), source.kind, source.side,
-                 source.reliability, str(said) + (f" (+{relayed} relayed)" if relayed else ""),
-                 f"!{involved[source.id]}" if involved[source.id] else "",
-                 self.marks("source", source.id)),
-                "marked" if involved[source.id] else "",
-            ))
-        return rows
+    def source_rows(self, only: set[str] | None = None) -> LazyRows[Source]:
+        """Sources by name, made as they are shown (the contradictions per source are
+        counted when the pane is first drawn, not when the catalog opens)."""
+        sources = sorted((s for s in self.catalog.sources.values()
+                          if only is None or s.id in only), key=lambda s: s.name.casefold())
+        return LazyRows(sources, self._source_row, key=lambda s: s.id)
+
+    @cached_property
+    def _involved(self) -> Counter[str]:
+        return self.analysis.contradictions.per_source()
+
+    def _source_row(self, source: Source) -> Row:
+        said, relayed = (counts[source.id] for counts in self.source_counts)
+        involved = self._involved[source.id]
+        return Row(
+            source.id,
+            (source.name, ", ".join(source.aliases), source.kind, source.side,
+             source.reliability, str(said) + (f" (+{relayed} relayed)" if relayed else ""),
+             f"!{involved}" if involved else "", self.marks("source", source.id)),
+            "marked" if involved else "",
+        )
 
     def contradiction_rows(self, found: Sequence[Contradiction] | None = None
                            ) -> LazyRows[tuple[str, Contradiction | str | None]]:

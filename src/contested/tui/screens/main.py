@@ -225,6 +225,8 @@ class MainScreen(Screen[None]):
         self.pane = pane
         self.query_one(ContentSwitcher).current = pane
         self.table(pane).focus()
+        if pane == "figures":
+            self._draw_figure()
         self._tabs()
         self._preview()
         self._status()
@@ -295,9 +297,8 @@ class MainScreen(Screen[None]):
         table.empty_message = "no contradictions match (f: change the filter)"
 
     def on_virtual_table_highlighted(self, message: VirtualTable.Highlighted) -> None:
-        row = message.row
-        if (message.table.id == "timeline" and row and row.kind != "gap"
-                and row.key != self.event_filter):
+        row = message.row if message.table.id == "timeline" else None
+        if row and row.kind != "gap" and row.key != self.event_filter:
             self.event_filter = row.key
             if not self.all_claims:
                 self.claims_stale = True  # filled when the claims pane is shown
@@ -349,7 +350,9 @@ class MainScreen(Screen[None]):
         view.update(detail_content(self.details.of(*item), with_links=True))
 
     def _draw_figure(self) -> None:
-        if not self.is_mounted:
+        """Draw the figure of the question under the cursor, if the Figures pane is
+        shown (`show_pane` draws it when it is)."""
+        if not self.is_mounted or self.pane != "figures":
             return
         row = self.query_one("#questions", VirtualTable).current
         plot = self.query_one("#plot", TextView)

@@ -81,11 +81,17 @@ class VirtualTable(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to a row."""
 
-        def __init__(self, table: VirtualTable, index: int, row: Row | None) -> None:
+        def __init__(self, table: VirtualTable, index: int) -> None:
             super().__init__()
             self.table = table
             self.index = index
-            self.row = row
+
+        @property
+        def row(self) -> Row | None:
+            """The row, made when asked: a list filled while hidden (the panes of a new
+            filter) makes none of its rows until it is shown."""
+            rows = self.table.rows
+            return rows[self.index] if 0 <= self.index < len(rows) else None
 
         @property
         def control(self) -> VirtualTable:
@@ -246,7 +252,7 @@ class VirtualTable(ScrollView, can_focus=True):
             top = int(self.scroll_offset.y)
             for index in {old, new}:
                 self.refresh_line(index - top + 1)
-        self.post_message(self.Highlighted(self, new, self.current))
+        self.post_message(self.Highlighted(self, new))
 
     def _scroll_cursor_into_view(self) -> bool:
         """Scroll so the cursor shows; True if that scrolled."""
@@ -284,4 +290,4 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def action_select(self) -> None:
         if self.current is not None:
-            self.post_message(self.Selected(self, self.cursor, self.current))
+            self.post_message(self.Selected(self, self.cursor))
