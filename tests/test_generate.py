@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from contested.analysis import analyse
+from contested.cli import main
 from contested.loading import load_catalog
 from tests.conftest import REPO
 
@@ -19,6 +20,7 @@ def test_the_generated_catalog_is_valid_and_has_contradictions_and_series(
                           check=False)
     assert done.returncode == 0, done.stderr
     assert "400 events, 1,200 claims" in done.stdout
+    assert main(["validate", "--no-cache", str(out)]) == 0  # the command says it is valid
     result = load_catalog([out])
     assert result.ok, [d.headline() for d in result.diagnostics[:5]]
     counts = result.catalog.counts()
