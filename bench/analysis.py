@@ -171,8 +171,10 @@ def as_of_text(w: load.Writer, day: date) -> str:
     return f"{day.isoformat()}/.." if r.random() < 0.7 else f"../{day.isoformat()}"
 
 
-def gen_questions(w: load.Writer, count: int) -> tuple[list[str], list[GenQuestion]]:
-    """Half category, half quantity questions, each with its moments and their truths."""
+def gen_questions(w: load.Writer, count: int, dissent: float | None = None,
+                  ) -> tuple[list[str], list[GenQuestion]]:
+    """Half category, half quantity questions, each with its moments and their truths
+    (which change less from one moment to the next when `dissent` is given)."""
     r = w.rng
     lines = ["questions:"]
     questions: list[GenQuestion] = []
@@ -199,13 +201,14 @@ def gen_questions(w: load.Writer, count: int) -> tuple[list[str], list[GenQuesti
             pool = question.values or FREE_ANSWERS
             truth = r.choice(pool)
             for _ in question.moments:
-                if r.random() < 0.3:
+                if r.random() < (0.3 if dissent is None else 0.06):
                     truth = r.choice(pool)
                 question.truths.append(truth)
         else:
             figure = r.uniform(low, high * 0.7)
+            steps = (0.6, 0.8, 1.0, 1.25, 1.6) if dissent is None else (1.0, 1.0, 1.0, 0.6, 1.6)
             for _ in question.moments:
-                figure = min(high, max(low, figure * r.choice((0.6, 0.8, 1.0, 1.25, 1.6))))
+                figure = min(high, max(low, figure * r.choice(steps)))
                 question.truths.append(figure)
         questions.append(question)
         lines.append(f"  - id: {question.id}")
@@ -221,19 +224,30 @@ def gen_questions(w: load.Writer, count: int) -> tuple[list[str], list[GenQuesti
     return lines, questions
 
 
-def gen_value(w: load.Writer, question: GenQuestion, truth: Any) -> list[str]:
-    """The `value:` (and `unit:`) lines of a claim about one moment of `question`."""
+def gen_value(w: load.Writer, question: GenQuestion, truth: Any,
+              dissent: float | None = None) -> list[str]:
+    """The `value:` (and `unit:`) lines of a claim about one moment of `question`.
+
+    `dissent` is the share of claims that depart from the moment's truth (a word other
+    than the truth, a figure 10-30% off); None keeps this script's own, harsher catalog
+    (about 40% of pairs contradicting), on which its figures were taken."""
     r = w.rng
     if question.kind == "category":
         pool = question.values or FREE_ANSWERS
-        value = truth if r.random() < 0.65 else r.choice(pool)
+        value = truth if r.random() < (0.65 if dissent is None else 1 - dissent) else (
+            r.choice(pool))
         return [f"    value: {load.scalar(value)}"]
     unit = question.unit
 
     def text(value: float) -> str:
         return load.number(max(1.0, value), unit)
 
-    figure = truth * r.choice((1.0, 1.0, 1.0, 1.02, 0.97, 1.1, 0.9, 1.3, 0.7))
+    if dissent is None:
+        figure = truth * r.choice((1.0, 1.0, 1.0, 1.02, 0.97, 1.1, 0.9, 1.3, 0.7))
+    elif r.random() < dissent:
+        figure = truth * r.choice((1.1, 0.9, 1.3, 0.7))
+    else:
+        figure = truth
     form = r.choices(
         ("exact", "about", "at_least", "at_most", "more_than", "less_than", "between"),
         (30, 25, 12, 5, 8, 5, 15),
@@ -276,7 +290,7 @@ def plan_claims(w: load.Writer, count: int, questions: list[GenQuestion], source
 
 
 def gen_claim(w: load.Writer, plan: GenClaim, *, source_ids: list[str],
-              big_relays: list[str]) -> list[str]:
+              big_relays: list[str], dissent: float | None = None) -> list[str]:
     r = w.rng
     lines = [f"  - id: {plan.id}"]
     other = r.choice(source_ids)
@@ -293,7 +307,7 @@ def gen_claim(w: load.Writer, plan: GenClaim, *, source_ids: list[str],
     lines.append(f"    text: {load.scalar(w.sentence())}")
     question = plan.question
     lines.append(f"    about: {question.id}")
-    lines += gen_value(w, question, question.truths[plan.moment])
+    lines += gen_value(w, question, question.truths[plan.moment], dissent)
     if r.random() < 0.7:
         lines.append(f"    as_of: {as_of_text(w, plan.day)}")
     if r.random() < 0.85:
@@ -308,7 +322,7 @@ def gen_claim(w: load.Writer, plan: GenClaim, *, source_ids: list[str],
 
 
 def generate(*, events: int, claims: int, questions_count: int, sources: int, files: int,
-             seed: int, hot: int = 0) -> Generated:
+             seed: int, hot: int = 0, dissent: float | None = None) -> Generated:
     """The whole catalog as YAML text, deterministically from `seed`."""
     w = load.Writer(seed)
     r = w.rng
@@ -317,7 +331,7 @@ def generate(*, events: int, claims: int, questions_count: int, sources: int, fi
     source_lines, source_ids, relays = load.gen_sources(w, sources)
     big_relays = relays[:40]
     out = {"sources.yaml": "\n".join(header + source_lines) + "\n"}
-    question_lines, questions = gen_questions(w, questions_count)
+    question_lines, questions = gen_questions(w, questions_count, dissent)
     plans = plan_claims(w, claims, questions, source_ids, files)
 
     # Events: most on the days claims report on, the rest anywhere; each claim links to an
@@ -374,7 +388,8 @@ def generate(*, events: int, claims: int, questions_count: int, sources: int, fi
         lines.append("claims:")
         mine = sorted(by_file[f], key=lambda p: p.day)
         for plan in mine:
-            lines += gen_claim(w, plan, source_ids=source_ids, big_relays=big_relays)
+            lines += gen_claim(w, plan, source_ids=source_ids, big_relays=big_relays,
+                               dissent=dissent)
         count = len(mine) // 1000
         if count:
             lines.append("contradictions:")

@@ -49,6 +49,7 @@ from contested.collector import collector_paused  # noqa: E402
 from contested.export import render  # noqa: E402
 from contested.loading import discover, load_catalog  # noqa: E402
 from explorer import PANES, per_pane, percentile  # noqa: E402  (bench/explorer.py)
+from generate import DISSENT  # noqa: E402  (bench/generate.py)
 from terminal import Tmux  # noqa: E402  (bench/terminal.py)
 
 
@@ -122,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         generated = generate(events=n, claims=3 * n, questions_count=max(2, n // 10),
-                             sources=max(20, n // 100), files=max(2, n // 5000), seed=2025)
+                             sources=max(20, n // 100), files=max(2, n // 5000), seed=2025,
+                             dissent=DISSENT)
         for name, text in generated.files.items():
             (folder / name).write_text(text, encoding="utf-8")
         paths, _ = discover([folder])

@@ -9,6 +9,7 @@ from pathlib import Path
 from contested.analysis import analyse
 from contested.cli import main
 from contested.loading import load_catalog
+from contested.pairs import by_question, claim_table, find_pairs
 from tests.conftest import REPO
 
 
@@ -27,6 +28,9 @@ def test_the_generated_catalog_is_valid_and_has_contradictions_and_series(
     assert (counts["events"], counts["claims"], counts["files"]) == (400, 1200, 4)
     analysis = analyse(result.catalog)
     assert len(analysis.contradictions) > 0
+    table = claim_table(result.catalog)
+    share = float(find_pairs(table, by_question(table)).conflict.mean())
+    assert 0.05 < share < 0.2, share  # about a tenth of the pairs compared contradict
     assert len(analysis.series) > 0
     dated = {c.when.text for c in result.catalog.claims.values() if c.when is not None}
     assert any("/" in text for text in dated)  # intervals
