@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -373,3 +374,45 @@ def test_a_sound_record_that_does_not_fit_the_catalog_is_replaced(tmp_path: Path
     record.write_bytes(json.dumps(fields).encode() + b"\n" + payload)
     same_catalog(cold.catalog, load(folder, CatalogCache(tmp_path / "cache")).catalog)
     assert b'"count":1' not in record.read_bytes()
+
+
+def test_prune_drops_what_was_not_used_for_a_while(catalog: Path, tmp_path: Path) -> None:
+    cache = CatalogCache(tmp_path / "cache")
+    load(catalog, cache)  # two file entries and one linked record, used now
+    folder = cache.folder
+    now = time.time()
+    day = 86400
+    old_entry = folder / ("0" * 32 + ".json")
+    old_entry.write_text("{}", encoding="utf-8")
+    linked = [folder / f"linked-{n:032x}.json" for n in range(1, 6)]
+    for age, record in enumerate(linked, 1):
+        record.write_text("{}", encoding="utf-8")
+        os.utime(record, (now - age * day, now - age * day))
+    crashed = folder / "tmpabc.tmp"
+    crashed.write_text("", encoding="utf-8")
+    foreign = folder / "notes-of-mine.txt"
+    foreign.write_text("kept", encoding="utf-8")
+    for path, age in ((old_entry, 61 * day), (crashed, 2 * day), (foreign, 400 * day)):
+        os.utime(path, (now - age, now - age))
+    cache.prune(now)
+    assert not old_entry.exists()
+    assert not crashed.exists()
+    assert foreign.exists()  # not a name the cache writes
+    assert len(entries(cache)) == 2  # the two in use
+    kept = linked_entries(cache)
+    assert len(kept) == 4  # the record written by the load, and the three newest of the five
+    assert linked[0] in kept
+    assert linked[2] in kept
+    assert linked[3] not in kept
+
+
+def test_a_hit_marks_the_entry_as_used(catalog: Path, tmp_path: Path) -> None:
+    load(catalog, CatalogCache(tmp_path / "cache"))
+    cache = CatalogCache(tmp_path / "cache")
+    long_ago = time.time() - 100 * 86400
+    for entry in entries(cache):
+        os.utime(entry, (long_ago, long_ago))
+    load(catalog, cache)
+    assert cache.hits == 2
+    cache.prune()
+    assert len(entries(cache)) == 2  # used just now: kept

@@ -24,8 +24,10 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import stat
 import tempfile
+import time
 from array import array
 from dataclasses import dataclass
 from datetime import date
@@ -133,7 +135,34 @@ class CatalogCache:
         return state if isinstance(state, dict) else None
 
     def put_linked(self, keys: list[FileKey], state: dict[str, Any]) -> None:
-        self._write(self._linked_path(keys), _files_header(keys), _arrays_out(state))
+        if self._write(self._linked_path(keys), _files_header(keys), _arrays_out(state)):
+            self.prune()
+
+    def prune(self, now: float | None = None) -> None:
+        """Drop what has not been used for a while (after a catalog was linked anew,
+        so at most once a load): entries of files not loaded for `KEEP_DAYS` days, all
+        but the `KEEP_LINKED` records of linking used last (one is 40 MB at 300,000
+        claims), and temporary files a crash left. Only names this cache writes."""
+        now = time.time() if now is None else now
+        linked: list[tuple[float, Path]] = []
+        try:
+            entries = list(self.folder.iterdir())
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                used = entry.stat().st_mtime
+            except OSError:
+                continue
+            if _LINKED_NAME.fullmatch(entry.name):
+                linked.append((used, entry))
+            elif ((_FILE_NAME.fullmatch(entry.name) and now - used > KEEP_DAYS * 86400)
+                  or (entry.name.endswith(".tmp") and now - used > 86400)):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+        for _, entry in sorted(linked, reverse=True)[KEEP_LINKED:]:
+            with contextlib.suppress(OSError):
+                entry.unlink()
 
     def _linked_path(self, keys: list[FileKey]) -> Path:
         """One per set of paths: a catalog with a changed file replaces its own."""
@@ -159,6 +188,8 @@ class CatalogCache:
             return None
         if hashlib.sha256(payload).hexdigest() != header["payload"]:
             return None
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # its mtime says when it was last used, for `prune`
         return payload
 
     def _write(self, entry: Path, header: dict[str, Any], payload: object) -> bool:
@@ -184,6 +215,12 @@ class CatalogCache:
 
 
 _HEADER_LIMIT = 64 << 20
+KEEP_DAYS = 60
+"""An entry not used for this long is dropped (its file was moved, deleted, or left)."""
+KEEP_LINKED = 4
+"""Records of linking kept: one per set of files opened together."""
+_FILE_NAME = re.compile(r"[0-9a-f]{32}\.json")
+_LINKED_NAME = re.compile(r"linked-[0-9a-f]{32}\.json")
 
 
 def _file_header(key: FileKey) -> dict[str, Any]:
