@@ -93,8 +93,6 @@ class CatalogCache:
         self.folder = Path(folder) if folder is not None else default_folder()
         self.hits = 0
         self.misses = 0
-        self.written: FileKey | None = None
-        """The key of the last entry written."""
 
     def entry_path(self, key: FileKey) -> Path:
         """One entry per timeline path: a changed file replaces its own entry."""
@@ -119,8 +117,7 @@ class CatalogCache:
     def put(self, key: FileKey, document: TimelineFile) -> None:
         """Write the entry for `key`; a cache that cannot be written is not an error,
         the next load parses again."""
-        if self._write(self.entry_path(key), _file_header(key), _rows(document)):
-            self.written = key
+        self._write(self.entry_path(key), _file_header(key), _rows(document))
 
     def linked(self, keys: list[FileKey]) -> dict[str, Any] | None:
         """What linking found for exactly these files, in this order, if it was kept:

@@ -7,6 +7,7 @@ loaded cleanly (all of them when there is no error), for the explorer's partial 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -474,14 +475,10 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
     return catalog, problems
 
 
-_WHEN_FROM = ("as_of", "event", "said")
-"""Where a claim's date comes from, in order; coded 1, 2, 3 (0: it has none)."""
-
-
 def _linked_state(catalog: Catalog) -> dict[str, Any]:
     """What `link` found that `_apply_linked` needs to find it again without checking
-    each claim: where each claim's date came from, whether its value is a figure, and
-    the engine's columns."""
+    each claim: where each claim's date came from (1 as_of, 2 its event, 3 said, 0 it
+    has none), whether its value is a figure, and the engine's columns."""
     whens, figures = array("b"), array("b")
     events = catalog.events
     for claim in catalog.claims.values():
@@ -628,36 +625,50 @@ the models) costs more than it saves."""
 def _parse_all(files: list[str], limits: Limits, cache: CatalogCache | None,
                progress: Callable[[int, int], None] | None,
                workers: int | None) -> list[ParsedFile]:
-    """Every file, parsed or read back from the cache, in `files` order."""
+    """Every file, parsed or read back from the cache, in `files` order. Each file is
+    read (and hashed) once, unless it is left to worker processes."""
     done: dict[int, ParsedFile] = {}
-    missing: dict[int, int] = {}  # file number -> size, for the files to parse
+    missing: dict[int, int] = {}  # file number -> size, for the worker processes
 
     def finished(number: int, result: ParsedFile) -> None:
         done[number] = result
         if progress is not None:
             progress(len(done), len(files))
 
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    count = min(len(files), workers if workers is not None else cores)
+    parallel = count > 1 and (workers is not None or _total_size(files) >= PARALLEL_FROM_BYTES)
     for number, path in enumerate(files):
         read = _read_path(path, limits)
         if isinstance(read, ParsedFile):
             finished(number, read)
             continue
         data, info = read
+        key, document = None, None
         if cache is not None:
             key = FileKey.of(path, data, info)
             document = cache.get(key, path)
-            if document is not None:
-                finished(number, ParsedFile(path, document, [], key=key))
-                continue
-        missing[number] = len(data)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    count = min(len(missing), workers if workers is not None else cores)
+        if document is not None:
+            finished(number, ParsedFile(path, document, [], key=key))
+        elif parallel:
+            missing[number] = len(data)
+        else:
+            finished(number, _parse_data(data, path, limits, cache, key))
+    count = min(len(missing), count)
     if count > 1 and (workers is not None or sum(missing.values()) >= PARALLEL_FROM_BYTES):
         _parse_in_processes([(n, files[n]) for n in missing], limits, cache, count, finished)
     for number in missing:
         if number not in done:
-            finished(number, _parse_path(files[number], limits, cache, look=False))
+            finished(number, _parse_path(files[number], limits, cache))
     return [done[n] for n in range(len(files))]
+
+
+def _total_size(files: list[str]) -> int:
+    total = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            total += os.stat(path).st_size
+    return total
 
 
 def _parse_in_processes(todo: list[tuple[int, str]], limits: Limits,
@@ -693,10 +704,9 @@ def _parse_in_processes(todo: list[tuple[int, str]], limits: Limits,
 def _parse_to_cache(path: str, limits: Limits, folder: str) -> FileKey | None:
     """In a worker process: parse one file; if it validates, write its cache entry and
     say under which key."""
-    cache = CatalogCache(folder)
     with collector_paused():  # as in the parent: the YAML tree is millions of objects
-        parsed = _parse_path(path, limits, cache, look=False)
-    return cache.written if parsed.document is not None else None
+        parsed = _parse_path(path, limits, CatalogCache(folder))
+    return parsed.key if parsed.document is not None else None
 
 
 def _read_path(path: str, limits: Limits) -> tuple[bytes, os.stat_result] | ParsedFile:
@@ -716,23 +726,23 @@ def _read_path(path: str, limits: Limits) -> tuple[bytes, os.stat_result] | Pars
         return ParsedFile(path, None, [error.diagnostic])
 
 
-def _parse_path(path: str, limits: Limits, cache: CatalogCache | None = None,
-                look: bool = True) -> ParsedFile:
-    """One file, from the cache when an entry for exactly these bytes exists (unless
-    told not to `look`: already done); a file that validated is then written to it."""
+def _parse_path(path: str, limits: Limits, cache: CatalogCache | None) -> ParsedFile:
+    """Read and parse one file the cache does not have (a worker's, or one whose entry
+    a worker could not give)."""
     read = _read_path(path, limits)
     if isinstance(read, ParsedFile):
         return read
     data, info = read
-    if cache is None:
-        return parse_timeline(data, path, limits)
-    key = FileKey.of(path, data, info)
-    document = cache.get(key, path) if look else None
-    if document is not None:
-        return ParsedFile(path, document, [], key=key)
+    key = FileKey.of(path, data, info) if cache is not None else None
+    return _parse_data(data, path, limits, cache, key)
+
+
+def _parse_data(data: bytes, path: str, limits: Limits, cache: CatalogCache | None,
+                key: FileKey | None) -> ParsedFile:
+    """Parse one file's bytes; with a cache, a file that validated is written to it."""
     parsed = parse_timeline(data, path, limits)
     parsed.key = key
-    if parsed.document is not None:
+    if cache is not None and key is not None and parsed.document is not None:
         cache.put(key, parsed.document)
     return parsed
 
