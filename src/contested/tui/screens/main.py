@@ -362,9 +362,8 @@ class MainScreen(Screen[None]):
         question = self.analysis.catalog.questions.get(row.key)
         if question is None:
             return
-        box = self.query_one("#plot", TextView)  # updated without a layout of the screen
-        width = max(box.size.width - 2, 30)
-        height = max(min(box.size.height - 10, 14), 5)
+        width = max(plot.size.width - 2, 30)  # a TextView: updated without a layout
+        height = max(min(plot.size.height - 10, 14), 5)
         if question.kind == "quantity":
             lines = quantity_plot(self.analysis, question.id, width, height)
         else:

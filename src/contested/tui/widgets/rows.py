@@ -90,8 +90,7 @@ class VirtualTable(ScrollView, can_focus=True):
         def row(self) -> Row | None:
             """The row, made when asked: a list filled while hidden (the panes of a new
             filter) makes none of its rows until it is shown."""
-            rows = self.table.rows
-            return rows[self.index] if 0 <= self.index < len(rows) else None
+            return self.table.row_at(self.index)
 
         @property
         def control(self) -> VirtualTable:
@@ -130,9 +129,10 @@ class VirtualTable(ScrollView, can_focus=True):
 
     @property
     def current(self) -> Row | None:
-        if 0 <= self.cursor < len(self.rows):
-            return self.rows[self.cursor]
-        return None
+        return self.row_at(self.cursor)
+
+    def row_at(self, index: int) -> Row | None:
+        return self.rows[index] if 0 <= index < len(self.rows) else None
 
     def index_of(self, key: str) -> int | None:
         finder = getattr(self.rows, "index_of", None)
