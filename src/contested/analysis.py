@@ -795,8 +795,7 @@ def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list
              "contradicts it")
     said, relayed = table.columns.said, table.columns.relayed
     events_with_claims = table.columns.events
-    answered = table.about[table.about >= 0]
-    per_question = np.bincount(answered, minlength=len(table.question_ids)).tolist()
+    per_question = table.columns.claims_per_question()
     for source in catalog.sources.values():
         if source.kind == "social-media" and source.reliability == "A":
             warn(source.origin.at("reliability"), "reliability-a-social-media",

@@ -310,14 +310,13 @@ class Browser:
         """Questions (those in `only`, given a filter) with their claims, series trend
         and contradictions; each row made when shown (a trend reads its series)."""
         per_question = Counter(self.analysis.contradictions.per_question())
-        answered: Counter[str] = Counter(
-            c.about for c in self.catalog.claims.values() if c.about is not None
-        )
+        columns = ClaimColumns.of(self.catalog)
+        answered = dict(zip(columns.question_ids, columns.claims_per_question(), strict=True))
 
         def make(question: Question) -> Row:
             series = self.analysis.series.get(question.id)
             return Row(question.id, (
-                question.text, question.kind, str(answered[question.id]),
+                question.text, question.kind, str(answered.get(question.id, 0)),
                 series.trend if series else "",
                 f"!{per_question[question.id]}" if per_question[question.id] else "",
             ), "marked" if per_question[question.id] else "")

@@ -99,16 +99,31 @@ class ClaimColumns:
             catalog.columns = columns
         return catalog.columns
 
+    def _about(self) -> Any:
+        """Each claim's question position (-1: none), a view of the numbers (numpy, the
+        engine's, imported when first asked)."""
+        import numpy as np
+
+        return np.frombuffer(self.numbers, dtype=np.float64)[0::WIDTH].astype(np.int64)
+
     def rows_about(self, question_id: str) -> list[int]:
         """The rows of the claims about a question, in order."""
-        import numpy as np  # the engine's; imported here, when first asked
+        import numpy as np
 
         index = self.question_index.get(question_id)
         if index is None:
             return []
-        about = np.frombuffer(self.numbers, dtype=np.float64)[0::WIDTH]
-        rows: list[int] = np.flatnonzero(about == index).tolist()
+        rows: list[int] = np.flatnonzero(self._about() == index).tolist()
         return rows
+
+    def claims_per_question(self) -> list[int]:
+        """How many claims are about each question, in question order."""
+        import numpy as np
+
+        about = self._about()
+        counts: list[int] = np.bincount(about[about >= 0],
+                                        minlength=len(self.question_ids)).tolist()
+        return counts
 
     def state(self) -> dict[str, Any]:
         """Everything `restore` needs, as arrays, lists and numbers: the cache keeps it,
