@@ -21,7 +21,6 @@ import asyncio
 import cProfile
 import io
 import os
-import platform
 import pstats
 import statistics
 import sys
@@ -36,6 +35,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from textual.app import App
 from textual.pilot import Pilot
 
+import load
 from contested.analysis import Analysis, analyse
 from contested.loading import load_catalog
 from contested.tui.screens.main import MainScreen
@@ -182,8 +182,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true",
                         help="print a cProfile of 100 j keys in the Timeline pane")
     args = parser.parse_args()
-    print(f"machine:  {platform.platform()}, {os.cpu_count()} CPUs, "
-          f"python {platform.python_version()}")
+    print("\n".join(load.machine()))
     with tempfile.TemporaryDirectory(prefix="contested-explorer-") as scratch:
         folder = args.catalog or Path(scratch)
         start = time.perf_counter()

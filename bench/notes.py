@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import shutil
 import statistics
 import sys
@@ -29,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.tui helpers
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/explorer.py
 
+import load
 from contested.loading import bundled_catalog
 from contested.notes import (
     Comment,
@@ -105,8 +104,7 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument("--reloads", type=int, default=10)
     args = parser.parse_args()
-    print(f"machine:  {platform.platform()}, {os.cpu_count()} CPUs, "
-          f"python {platform.python_version()}")
+    print("\n".join(load.machine()))
     with tempfile.TemporaryDirectory(prefix="contested-notes-bench-") as scratch:
         folder = Path(scratch)
         saves = save_latency(folder, args.notes, args.saves)

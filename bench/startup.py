@@ -14,8 +14,6 @@ catalog's events on screen. Target: at most 0.4 s.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -25,6 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+import load
 from terminal import Tmux
 
 BIN = Path(sys.executable).parent
@@ -62,8 +61,7 @@ def main() -> int:
     if shutil.which("tmux") is None:
         print("tmux is needed for this benchmark", file=sys.stderr)
         return 2
-    print(f"machine:  {platform.platform()}, {os.cpu_count()} CPUs, "
-          f"python {platform.python_version()}")
+    print("\n".join(load.machine()))
     with tempfile.TemporaryDirectory() as folder:
         minimal = Path(folder) / "minimal.py"
         minimal.write_text(MINIMAL_APP)
