@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual.pilot import Pilot
 
 from contested.notes import NotesStore, View
+from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.main import MainScreen
 from contested.tui.screens.orphans import OrphansScreen
@@ -26,6 +29,19 @@ async def on_zombie_vs_syrsky(pilot: Pilot[int]) -> None:
     await pilot.pause()
 
 
+@asynccontextmanager
+async def reviewing(notes: Path, size: tuple[int, int] = (100, 30), *,
+                    notifications: bool = False,
+                    ) -> AsyncIterator[tuple[ContestedApp, Pilot[int]]]:
+    """The explorer on the bundled catalog with the notes file `notes`, the cursor on
+    Zombie vs Syrsky in the contradictions pane."""
+    app = app_on(notes=notes)
+    async with app.run_test(size=size, notifications=notifications) as pilot:
+        await ready(pilot)
+        await on_zombie_vs_syrsky(pilot)
+        yield app, pilot
+
+
 def notes_in(path: Path) -> NotesStore:
     return NotesStore(path)
 
@@ -38,10 +54,7 @@ async def answer(pilot: Pilot[int], text: str) -> None:
 
 async def test_review_a_contradiction_end_to_end(tmp_path: Path) -> None:
     notes = tmp_path / "notes.yaml"
-    app = app_on(notes=notes)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot)
-        await on_zombie_vs_syrsky(pilot)
+    async with reviewing(notes) as (app, pilot):
         await pilot.press("asterisk")
         await pilot.pause()
         assert notes_in(notes).get("contradiction", ZOMBIE_SYRSKY).star
@@ -181,10 +194,7 @@ async def test_two_explorers_on_one_notes_file_keep_both_notes(tmp_path: Path) -
 
 async def test_hostile_tags_and_comments_are_shown_literally(tmp_path: Path) -> None:
     notes = tmp_path / "notes.yaml"
-    app = app_on(notes=notes)
-    async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        await ready(pilot)
-        await on_zombie_vs_syrsky(pilot)
+    async with reviewing(notes, size=(160, 50), notifications=True) as (app, pilot):
         await pilot.press("t")
         await answer(pilot, "[@click=app.quit]x[/] [/]")
         await pilot.press("a")
@@ -205,10 +215,7 @@ async def test_hostile_tags_and_comments_are_shown_literally(tmp_path: Path) -> 
 
 async def test_y_copies_the_item_and_e_writes_the_report(tmp_path: Path) -> None:
     notes = tmp_path / "notes.yaml"
-    app = app_on(notes=notes)
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await ready(pilot)
-        await on_zombie_vs_syrsky(pilot)
+    async with reviewing(notes, notifications=True) as (app, pilot):
         await pilot.press("asterisk", "y")
         await pilot.pause()
         copied = app.clipboard
@@ -228,10 +235,7 @@ async def test_a_newcomer_reviews_kursk_end_to_end(tmp_path: Path) -> None:
     """Issue 6, done when: star Zombie vs Syrsky, mark it explained with a reason,
     filter to Ukrainian sources, save that view, quit, reopen with --view, export."""
     notes = tmp_path / "notes.yaml"
-    app = app_on(notes=notes)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot)
-        await on_zombie_vs_syrsky(pilot)
+    async with reviewing(notes) as (app, pilot):
         await pilot.press("asterisk", "m", "p")
         await answer(pilot, "1")
         await answer(pilot, "withdrawals, not a rout")
