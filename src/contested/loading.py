@@ -748,14 +748,31 @@ def _parse_data(data: bytes, path: str, limits: Limits, cache: CatalogCache | No
 
 
 def stamps(paths: Sequence[str | Path]) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every timeline file under `paths` and of the folders themselves
-    (a file added or removed changes its folder): what live reload compares."""
+    """(mtime, size) of every timeline file under `paths` and of every folder they may
+    be in (a file added or removed changes its folder): what live reload compares."""
     found: dict[str, tuple[int, int]] = {}
     files, _ = discover(paths)
-    for path in [*files, *(str(p) for p in paths if Path(p).is_dir())]:
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    folders += [d for top in folders[:] for d in top.rglob("*") if d.is_dir()
+                and not any(part.startswith(".") for part in d.relative_to(top).parts)]
+    for path in [*files, *map(str, folders)]:
         try:
             info = os.stat(path)
         except OSError:
             continue
         found[str(path)] = (info.st_mtime_ns, info.st_size)
     return found
+
+
+def unchanged(known: dict[str, tuple[int, int]]) -> bool:
+    """True while every file and folder in `known` (from `stamps`) is as it was: one
+    stat each, no walk of the folders (ten times a second, on the explorer's own
+    thread: walking 500 files took 6 ms, a stat of each 1)."""
+    for path, stamp in known.items():
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        if (info.st_mtime_ns, info.st_size) != stamp:
+            return False
+    return True

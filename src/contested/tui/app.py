@@ -132,11 +132,10 @@ class ContestedApp(App[int]):
             self.set_interval(0.1, self.check_files)
 
     def check_files(self) -> None:
-        from contested.loading import stamps
+        from contested.loading import stamps, unchanged
 
-        now = stamps(self.watched)
-        if now != self.stamps:
-            self.stamps = now
+        if not unchanged(self.stamps):
+            self.stamps = stamps(self.watched)
             self.reload()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reload")
