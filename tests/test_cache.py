@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -416,3 +417,43 @@ def test_a_hit_marks_the_entry_as_used(catalog: Path, tmp_path: Path) -> None:
     assert cache.hits == 2
     cache.prune()
     assert len(entries(cache)) == 2  # used just now: kept
+
+
+CAPTURED_STDERR = """
+import sys
+from contested.cache import CatalogCache
+from contested.loading import load_catalog
+
+
+class Captured:
+    \"\"\"What Textual puts in sys.stderr while the explorer runs: no file descriptor.\"\"\"
+
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def fileno(self):
+        return -1
+
+
+if __name__ == "__main__":
+    sys.stderr = Captured()
+    cache = CatalogCache(sys.argv[2])
+    result = load_catalog([sys.argv[1]], cache=cache, workers=2)
+    print(result.ok, cache.hits)
+"""
+
+
+def test_worker_processes_start_under_the_explorers_captured_stderr(tmp_path: Path) -> None:
+    """Under the explorer, starting multiprocessing's resource tracker with Textual's
+    stderr failed ('bad value(s) in fds_to_keep') and the loading screen stayed up."""
+    folder, made = generated(tmp_path, events=100, files=2, seed=13)
+    script = tmp_path / "captured.py"
+    script.write_text(CAPTURED_STDERR, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(folder), str(tmp_path / "cache")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    # Every file read back from an entry a worker wrote (the fallback parses here instead).
+    assert done.stdout.split() == ["True", str(len(made.files))]

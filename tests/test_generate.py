@@ -55,6 +55,7 @@ def test_bench_run_prints_every_figure(tmp_path: Path) -> None:
                      "warm reload: `load_catalog` from the cache, in this process",
                      "`export --format json` (rendering)",
                      "explorer: launch to first screen, warm cache (tmux 80x24)",
+                     "explorer: launch to first screen, empty cache (tmux 80x24)",
                      "explorer: peak RSS after all that (catalog, analysis, screens)"):
         assert expected in names, names
     for pane in ("Timeline", "Claims", "Sources", "Contradictions", "Figures"):

@@ -13,6 +13,9 @@ from pathlib import Path
 from contested import __version__
 from contested.dirs import cache_dir
 
+EXIT_INTERNAL = 70
+"""The exit status after a bug (sysexits' EX_SOFTWARE)."""
+
 
 def write_report(error: BaseException, argv: list[str]) -> Path | None:
     """Write the traceback and context to the cache directory; return where, if it could."""
@@ -44,4 +47,4 @@ def report_crash(error: BaseException, argv: list[str]) -> int:
         "Please send it to the developers.",
         file=sys.stderr,
     )
-    return 70
+    return EXIT_INTERNAL

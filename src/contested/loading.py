@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -687,6 +688,7 @@ def _parse_in_processes(todo: list[tuple[int, str]], limits: Limits,
         target = cache if cache is not None else CatalogCache(scratch)
         context = multiprocessing.get_context("spawn")  # no fork: the explorer has threads
         try:
+            _start_resource_tracker()
             with ProcessPoolExecutor(count, mp_context=context) as pool:
                 jobs = {pool.submit(_parse_to_cache, path, limits, str(target.folder)):
                         (number, path) for number, path in todo}
@@ -697,8 +699,29 @@ def _parse_in_processes(todo: list[tuple[int, str]], limits: Limits,
                     if document is not None:
                         finished(number, ParsedFile(path, document, [],
                                                     key=key if cache is not None else None))
-        except (OSError, RuntimeError):  # BrokenProcessPool is a RuntimeError
+        except (OSError, RuntimeError, ValueError):  # BrokenProcessPool: a RuntimeError
             return
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker, which is handed our standard error.
+    Under the explorer that is Textual's capture, whose fileno() is -1: the start then
+    fails ('bad value(s) in fds_to_keep'). It is given /dev/null instead."""
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        return
+    saved = sys.stderr
+    with open(os.devnull, "w", encoding="utf-8") as nowhere:
+        sys.stderr = nowhere
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved
 
 
 def _parse_to_cache(path: str, limits: Limits, folder: str) -> FileKey | None:

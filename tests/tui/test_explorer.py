@@ -369,3 +369,24 @@ async def test_errors_screen_then_partial_catalog(write: Write) -> None:
         assert screen.partial == [str(broken)]
         assert set(screen.analysis.catalog.claims) == {"c2"}
         assert "PARTIAL" in str(screen.query_one("#tabs").render())
+
+
+async def test_a_bug_while_loading_ends_the_app_for_a_report(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a loading screen up for ever: the app ends with the internal-error status and
+    keeps the error for `run_explorer` to report (as a bug anywhere else is)."""
+    import contested.loading
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in loading")
+
+    monkeypatch.setattr(contested.loading, "load_catalog", broken)
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if app.failure is not None:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert isinstance(app.failure, RuntimeError)
+        assert app.return_code == 70

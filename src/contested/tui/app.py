@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +12,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from contested.text import printable
 from contested.tui.keymap import default_keymap_path, load_keymap
@@ -70,6 +72,8 @@ class ContestedApp(App[int]):
         self.stamps: dict[str, tuple[int, int]] = {}
         self.reloads = 0
         self.watching = False
+        self.failure: BaseException | None = None
+        """A bug met while loading: the app ends, and `run_explorer` reports it."""
 
     def on_mount(self) -> None:
         keymap, problem = load_keymap(self.keymap_path)
@@ -86,6 +90,15 @@ class ContestedApp(App[int]):
         from contested.cache import CatalogCache
 
         return CatalogCache() if self.use_cache else None
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug while loading ends the app with a report, as a bug anywhere else does,
+        instead of leaving the loading screen up for ever."""
+        if event.worker.name == "load" and event.state is WorkerState.ERROR:
+            from contested.crash import EXIT_INTERNAL
+
+            self.failure = event.worker.error
+            self.exit(EXIT_INTERNAL, return_code=EXIT_INTERNAL)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
@@ -444,4 +457,8 @@ def run_explorer(paths: Sequence[str], *, mouse: bool = True,
     """Run the app in this terminal; the exit status of the process."""
     app = ContestedApp(paths, notes_path=notes, view=view, cache=cache)
     status = app.run(mouse=mouse)
+    if app.failure is not None:
+        from contested.crash import report_crash
+
+        return report_crash(app.failure, sys.argv)
     return status if isinstance(status, int) else 0
