@@ -230,6 +230,8 @@ def test_a_save_killed_at_any_moment_leaves_the_old_file_or_the_new(tmp_path: Pa
         import sys
         from contested.notes import NotesStore, toggled_star
         store = NotesStore(Path({str(path)!r}))
+        store.change("claim", f"{{sys.argv[1]}}-first", toggled_star)
+        print("saving", flush=True)
         n = 0
         while True:
             store.change("claim", f"{{sys.argv[1]}}-{{n}}", toggled_star)
@@ -238,16 +240,20 @@ def test_a_save_killed_at_any_moment_leaves_the_old_file_or_the_new(tmp_path: Pa
     rng = random.Random(6)
     seen = 0
     for run in range(25):
-        worker = subprocess.Popen([sys.executable, "-c", script, f"run{run}"])
-        time.sleep(0.15 + rng.random() * 0.2)
+        worker = subprocess.Popen([sys.executable, "-c", script, f"run{run}"],
+                                  stdout=subprocess.PIPE)
+        assert worker.stdout is not None
+        worker.stdout.readline()  # saving now: killed at a random moment of it
+        time.sleep(rng.random() * 0.2)
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
+        worker.stdout.close()
         notes = parse_notes(path.read_bytes(), str(path))  # never damaged
         claims = notes.sections["claims"]
         assert len(claims) >= seen  # never fewer notes than before: old file or new
         assert all(f"seed-{n}" in claims for n in range(0, 2000, 97))
         seen = len(claims)
-    assert seen > 2001
+    assert seen > 2001 + 25
     NotesStore(path).change("claim", "after", toggled_star)  # no lock left behind
 
 

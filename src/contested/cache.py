@@ -4,31 +4,38 @@ Parsing and validating YAML is most of a cold load (about 20 s for 100,000 event
 reading back what was validated takes a fraction of a second. One entry per timeline
 file, in the user's cache directory (platformdirs: `XDG_CACHE_HOME` is honoured):
 
-    line 1: a JSON header: cache format, contested version, the file's absolute path,
-            size, mtime and SHA-256, and the SHA-256 of the payload;
-    line 2: the payload: every entity as a row of its fields' values, in the model's
-            field order, and where each was written (packed numbers, base64).
+    line 1: a JSON header: cache format, contested version, byte order, the file's
+            absolute path, size, mtime and SHA-256, and the SHA-256 of the payload;
+    line 2: the payload's table of contents (JSON), then its parts (`_parts_out`):
+            per section, the ids, the rows of field values in the model's field
+            order (JSON), and where each entity was written (packed numbers).
+
+A warm load reads the ids and nothing else: each entity is made from its row when first
+asked (`contested.entities`), so that opening 400,000 entities costs what the first
+screen shows of them.
 
 The entry is used only if every part of the header matches the file as read now and
 the payload's digest matches the payload: a corrupt, truncated, foreign (another path,
 another version of contested) or tampered entry is ignored and rebuilt. Entries are
-JSON (never pickle: nothing in them is run), and an entry that is not owned by the user
-or is writable by others is not read. Only files that validated are cached: a file with
-errors is parsed again each time, so that its messages are always the parser's own.
+JSON and raw numbers (never pickle: nothing in them is run), and an entry that is not
+owned by the user or is writable by others is not read. Only files that validated are
+cached: a file with errors is parsed again each time, so that its messages are always
+the parser's own.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import json
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -39,6 +46,7 @@ from pydantic import BaseModel
 from contested import __version__
 from contested.dates import FuzzyDate, Precision
 from contested.dirs import cache_dir
+from contested.entities import Chunk
 from contested.model import (
     SECTIONS,
     Claim,
@@ -53,7 +61,7 @@ from contested.model import (
     TimelineHeader,
 )
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Raised when the layout of an entry changes; with the contested version, in the key."""
 
 _MODELS: dict[str, type[Entity]] = {
@@ -109,7 +117,7 @@ class CatalogCache:
         if payload is not None:
             with contextlib.suppress(ValueError, TypeError, KeyError, IndexError,
                                      AttributeError):  # not what this version writes
-                document = _rebuild(json.loads(payload), path)
+                document = _rebuild(_parts_back(payload)[0], path)
         if document is None:
             self.misses += 1
         else:
@@ -128,13 +136,13 @@ class CatalogCache:
         if payload is None:
             return None
         try:
-            state = _arrays_back(json.loads(payload))
-        except (ValueError, TypeError, KeyError):
+            state, _ = _parts_back(payload)
+        except (ValueError, TypeError, KeyError, IndexError):
             return None
         return state if isinstance(state, dict) else None
 
     def put_linked(self, keys: list[FileKey], state: dict[str, Any]) -> None:
-        if self._write(self._linked_path(keys), _files_header(keys), _arrays_out(state)):
+        if self._write(self._linked_path(keys), _files_header(keys), state):
             self.prune()
 
     def prune(self, now: float | None = None) -> None:
@@ -194,8 +202,10 @@ class CatalogCache:
     def _write(self, entry: Path, header: dict[str, Any], payload: object) -> bool:
         """Write `header` and `payload` as an entry: a temporary file renamed into place,
         so that a reader sees the old entry or the new one."""
-        data = json.dumps(payload, ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8", "surrogatepass")
+        try:
+            data = _parts_out(payload)
+        except ValueError:  # an id with a line break: the parser let it through
+            return False
         line = json.dumps({**header, "payload": hashlib.sha256(data).hexdigest()})
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -223,32 +233,75 @@ _LINKED_NAME = re.compile(r"linked-[0-9a-f]{32}\.json")
 
 
 def _file_header(key: FileKey) -> dict[str, Any]:
-    return {"cache": CACHE_FORMAT, "contested": __version__, "path": key.path,
+    return {"cache": CACHE_FORMAT, "contested": __version__, "byteorder": sys.byteorder,
+            "path": key.path,
             "size": key.size, "mtime_ns": key.mtime_ns, "sha256": key.sha256}
 
 
 def _files_header(keys: list[FileKey]) -> dict[str, Any]:
-    return {"cache": CACHE_FORMAT, "contested": __version__,
+    return {"cache": CACHE_FORMAT, "contested": __version__, "byteorder": sys.byteorder,
             "files": [[k.path, k.size, k.mtime_ns, k.sha256] for k in keys]}
 
 
-def _arrays_out(value: Any) -> Any:
-    """`value` with every array (in mappings) as {"array": typecode, "base64": bytes}."""
-    if isinstance(value, array):
-        return {"array": value.typecode, "base64": _encode(value)}
-    if isinstance(value, dict):
-        return {k: _arrays_out(v) for k, v in value.items()}
-    return value
+def _parts_out(value: Any) -> bytes:
+    """`value` as a payload: one line of JSON (its table of contents), then the bytes
+    of its arrays and byte strings, which the JSON names by place: {"$array": typecode,
+    "$at": [offset, length]} and {"$bytes": [offset, length]} (no id starts with $).
+    Arrays are read back by copying their bytes (no parsing), byte strings only when
+    asked (`_parts_back`)."""
+    blob = bytearray()
+
+    def out(item: Any) -> Any:
+        if isinstance(item, array):
+            at = [len(blob), item.itemsize * len(item)]
+            blob.extend(item.tobytes())
+            return {"$array": item.typecode, "$at": at}
+        if isinstance(item, bytes):
+            at = [len(blob), len(item)]
+            blob.extend(item)
+            return {"$bytes": at}
+        if isinstance(item, dict):
+            return {k: out(v) for k, v in item.items()}
+        if isinstance(item, list):
+            return [out(v) for v in item]
+        return item
+
+    contents = json.dumps(out(value), ensure_ascii=False, separators=(",", ":"))
+    return contents.encode("utf-8", "surrogatepass") + b"\n" + blob
 
 
-def _arrays_back(value: Any) -> Any:
-    if isinstance(value, dict):
-        if value.keys() == {"array", "base64"}:
-            if value["array"] not in ("b", "d", "q"):
-                raise ValueError("unexpected array type")
-            return _decode(value["base64"], value["array"])
-        return {k: _arrays_back(v) for k, v in value.items()}
-    return value
+_ARRAY_CODES = frozenset("bIdq")
+
+
+def _parts_back(payload: bytes) -> tuple[Any, memoryview]:
+    """The value `_parts_out` wrote, with its arrays; each byte string is a view of
+    the payload (nothing copied until it is decoded), and the blob they are in."""
+    end = payload.index(b"\n")
+    blob = memoryview(payload)[end + 1:]
+
+    def part(at: Any) -> memoryview:
+        offset, length = at
+        if not (type(offset) is int and type(length) is int
+                and offset >= 0 and length >= 0 and offset + length <= len(blob)):
+            raise ValueError("a part outside the payload")
+        return blob[offset:offset + length]
+
+    def back(item: Any) -> Any:
+        if isinstance(item, dict):
+            if "$array" in item and item.keys() == {"$array", "$at"}:
+                if item["$array"] not in _ARRAY_CODES:
+                    raise ValueError("unexpected array type")
+                numbers = array(item["$array"])
+                numbers.frombytes(part(item["$at"]))
+                return numbers
+            if "$bytes" in item and item.keys() == {"$bytes"}:
+                return part(item["$bytes"])
+            return {k: back(v) for k, v in item.items()}
+        if isinstance(item, list) and item and isinstance(item[0], dict | list):
+            return [back(v) for v in item]
+        return item
+
+    return back(json.loads(payload[:end])), blob
 
 
 def _ours(info: os.stat_result) -> bool:
@@ -261,6 +314,8 @@ def _ours(info: os.stat_result) -> bool:
 # --- documents to rows and back ------------------------------------------------------------
 
 def _rows(document: TimelineFile) -> dict[str, Any]:
+    """The entry's payload: per section, the ids (one per line), the rows of field
+    values (JSON), and where each entity's spots start; the spots; the dates."""
     dates: dict[str, FuzzyDate] = {}
 
     def plain(value: Any) -> Any:
@@ -275,7 +330,7 @@ def _rows(document: TimelineFile) -> dict[str, Any]:
     packed = array(_PACKING)
     sections: dict[str, Any] = {}
     header = document.timeline
-    groups: list[tuple[str, list[Entity]]] = [
+    groups: list[tuple[str, Sequence[Entity]]] = [
         ("timeline", [header] if header is not None else []),
         *((name, getattr(document, name)) for name in SECTIONS),
     ]
@@ -294,10 +349,27 @@ def _rows(document: TimelineFile) -> dict[str, Any]:
             else:
                 offsets.append(len(packed))
                 packed.extend(spots.pack(names))
-        sections[name] = {"fields": fields, "rows": rows, "spots": _encode(offsets)}
+        ids: list[str] = [entity.__dict__["id"] for entity in entities]
+        if any("\n" in entity_id for entity_id in ids):
+            raise ValueError("an id with a line break")
+        sections[name] = {"fields": fields, "ids": _utf8("\n".join(ids)),
+                          "rows": _utf8(_json(rows)), "offsets": offsets}
     return {"timeline_id": header.id if header is not None else None,
-            "names": [list(n) for n in names], "spots": _encode(packed),
-            "dates": [_date_row(d) for d in dates.values()], "sections": sections}
+            "names": [list(n) for n in names], "spots": packed,
+            "dates": _utf8(_json([_date_row(d) for d in dates.values()])),
+            "sections": sections}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _text(part: memoryview) -> str:
+    return str(part, "utf-8", "surrogatepass")
 
 
 def _date_row(when: FuzzyDate) -> list[Any]:
@@ -316,57 +388,79 @@ def _date_back(row: list[Any]) -> FuzzyDate:
                      interval is True)
 
 
-def _encode(numbers: array[int]) -> str:
-    return base64.b64encode(numbers.tobytes()).decode("ascii")
-
-
-def _decode(text: str, code: str) -> array[int]:
-    numbers = array(code)
-    numbers.frombytes(base64.b64decode(text, validate=True))
-    return numbers
-
-
-def _rebuild(payload: dict[str, Any], path: str) -> TimelineFile:
-    """The document `_rows` wrote, built without validating again (the payload's
-    digest says it is what this version wrote from a validated file)."""
-    names = [tuple(n) for n in payload["names"]]
-    packed = _decode(payload["spots"], _PACKING)
-    timeline_id = payload["timeline_id"]
-    dates = {row[0]: _date_back(row) for row in payload["dates"]}
+def _rebuild(contents: dict[str, Any], path: str) -> TimelineFile:
+    """The document `_rows` wrote, without validating it again (the payload's digest
+    says it is what this version wrote from a validated file). Each section is a
+    `Chunk`: its ids are read now, each entity is made when first asked."""
+    entry = _Entry(path, contents)
     parts: dict[str, Any] = {}
-    for name, section in payload["sections"].items():
+    for name, section in contents["sections"].items():
         model = _MODELS[name]
         fields = section["fields"]
         if fields != list(model.model_fields):
             raise ValueError(f"the fields of {name} changed")
-        origins = PackedOrigins(path, timeline_id, names, packed,
-                                _decode(section["spots"], _OFFSETS))
-        parts[name] = _entities(model, fields, section["rows"], origins, dates)
-    header = parts.pop("timeline", [None])[0]
-    return TimelineFile.model_construct(contested=1, timeline=header, **parts)
+        ids = _text(section["ids"]).split("\n")
+        offsets = section["offsets"]
+        if not isinstance(offsets, array) or len(offsets) != len(ids):
+            raise ValueError("ids and spots differ in number")
+        parts[name] = Chunk(ids, entry.maker(model, fields, section["rows"], offsets))
+    header = parts.pop("timeline", None)
+    return TimelineFile.model_construct(contested=1, timeline=header[0] if header else None,
+                                        **parts)
 
 
-def _entities(model: type[Entity], fields: list[str], rows: list[list[Any]],
-              origins: PackedOrigins, dates: dict[str, FuzzyDate]) -> list[Any]:
-    if len(rows) != len(origins):
-        raise ValueError("rows and spots differ in number")
-    at_dates = [n for n, field in enumerate(fields) if field in _DATES]
-    value = fields.index("value") if model is Claim else -1
-    keys = [*fields, "_origin"]
-    width = len(fields)
-    set_fields = set(fields)  # every field is written; one set shared by the model's rows
-    built = []
-    for index, row in enumerate(rows):
-        if len(row) != width:
-            raise ValueError("a row of the wrong length")
-        for at in at_dates:
-            if row[at] is not None:
-                row[at] = dates[row[at]]  # every date of the file is in its table
-        if value >= 0 and type(row[value]) is dict:
-            row[value] = _figure(row[value])
-        row.append((origins, index))
-        built.append(_unchecked(model, dict(zip(keys, row, strict=True)), set_fields))
-    return built
+class _Entry:
+    """What the entities of one cache entry share: the file's path and timeline, the
+    packed spots, and the table of its dates (read when a first entity is made)."""
+
+    def __init__(self, path: str, contents: dict[str, Any]) -> None:
+        self.path, self.timeline_id = path, contents["timeline_id"]
+        self.names = [tuple(n) for n in contents["names"]]
+        self.packed = contents["spots"]
+        if not isinstance(self.packed, array) or self.packed.typecode != _PACKING:
+            raise ValueError("spots")
+        self._dates_part: memoryview | None = contents["dates"]
+        self._dates: dict[str, FuzzyDate] = {}
+
+    def dates(self) -> dict[str, FuzzyDate]:
+        if self._dates_part is not None:
+            rows = json.loads(_text(self._dates_part))
+            self._dates = {row[0]: _date_back(row) for row in rows}
+            self._dates_part = None
+        return self._dates
+
+    def maker(self, model: type[Entity], fields: list[str], part: memoryview,
+              offsets: array[int]) -> Callable[[int], Any]:
+        """`make(position)`: the entity at that position of the section, made from its
+        row (the section's rows are decoded when the first is made, and each row is
+        let go once its entity holds the values)."""
+        origins = PackedOrigins(self.path, self.timeline_id, self.names, self.packed, offsets)
+        at_dates = [n for n, field in enumerate(fields) if field in _DATES]
+        value = fields.index("value") if model is Claim else -1
+        keys = [*fields, "_origin"]
+        set_fields = set(fields)  # every field is written; one set shared by the rows
+        rows: list[Any] = []
+        unread: memoryview | None = part
+
+        def make(position: int) -> Any:
+            nonlocal unread, rows
+            if unread is not None:
+                rows = json.loads(_text(unread))
+                unread = None
+                if len(rows) != len(offsets) or any(len(r) != len(fields) for r in rows):
+                    raise ValueError(f"{self.path}: a cache entry's rows do not fit it")
+            row, rows[position] = rows[position], None
+            if at_dates:
+                dates = self.dates()
+                for at in at_dates:
+                    if row[at] is not None:
+                        row[at] = dates[row[at]]  # every date of the file is in its table
+            if value >= 0 and type(row[value]) is dict:
+                row[value] = _figure(row[value])
+            row.append((origins, position))
+            return _unchecked(model, dict(zip(keys, row, strict=True)), set_fields)
+
+        return make
 
 
 _FIGURE_FIELDS = tuple(QuantityForm.model_fields)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contested.dates import FuzzyDate
+from contested.entities import Entities
 from contested.model import Catalog, Claim, Question
 from contested.quantities import ABOUT_MINIMUM
 
@@ -135,7 +136,7 @@ class ClaimColumns:
                 "events": sorted(self.events)}
 
     @classmethod
-    def restore(cls, state: Mapping[str, Any], claims: Mapping[str, Claim],
+    def restore(cls, state: Mapping[str, Any], claims: Entities[Claim],
                 questions: Mapping[str, Question], sources: Mapping[str, object],
                 ) -> ClaimColumns:
         """The columns `state` describes, for this catalog (linked from the same files)."""
@@ -149,17 +150,17 @@ class ClaimColumns:
         pairs = list(state["disputes"])
         columns.disputes = list(zip(pairs[0::2], pairs[1::2], strict=True))
         columns.codes = {code: n for n, code in enumerate(state["codes"])}
-        columns.rows = dict(zip(claims, range(len(claims)), strict=True))
+        columns.rows = claims.index
         columns.rows_by_rank = list(state["rows_by_rank"])
         columns.said, columns.relayed = Counter(state["said"]), Counter(state["relayed"])
         columns.events = set(state["events"])
         return columns
 
-    def finish(self, claims: Mapping[str, Claim]) -> None:
+    def finish(self, claims: Entities[Claim]) -> None:
         """Once every claim is added: index the rows by id, rank the ids (contradictions
         are ordered by them) and find the rows of disputed claims."""
-        ids = list(claims)
-        self.rows = dict(zip(ids, range(len(ids)), strict=True))
+        ids = claims.ids
+        self.rows = claims.index
         self.rows_by_rank = sorted(range(len(ids)), key=ids.__getitem__)
         self.disputes = [(row, other) for row, disputed in self._disputing
                          for other in map(self.rows.get, disputed)

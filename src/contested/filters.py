@@ -16,7 +16,7 @@ word is a source. Each pane applies what concerns it and ignores the rest:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,7 +88,7 @@ class Filter:
                                                          for n in source.names)
         return True
 
-    def claim_ok(self, claim: Claim, sources: dict[str, Source]) -> bool:
+    def claim_ok(self, claim: Claim, sources: Mapping[str, Source]) -> bool:
         """What concerns a claim in itself (not its notes)."""
         if self.on_sources and not any(s in sources and self.source_ok(sources[s])
                                        for s in claim.source):

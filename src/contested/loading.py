@@ -31,6 +31,7 @@ from contested.diagnostics import (
     shown,
     sort_diagnostics,
 )
+from contested.entities import Chunk
 from contested.guarded_yaml import DEFAULT_LIMITS, Limits, YamlList, YamlMap, read_yaml
 from contested.model import (
     SECTIONS,
@@ -376,19 +377,24 @@ def _register(documents: Iterable[tuple[str, TimelineFile]],
         catalog.paths.append(path)
         if document.timeline is not None:
             header = document.timeline
-            if header.id in catalog.timelines or "timeline" in taken:
-                duplicate("timeline", catalog.timelines.get(header.id), header, header.id)
-            catalog.timelines.setdefault(header.id, header)
+            first = catalog.timelines.add(header.id, header)
+            if first is not None or "timeline" in taken:
+                duplicate("timeline", first, header, header.id)
         for name in SECTIONS:
             index = catalog.section(name)
+            entities = getattr(document, name)
+            if isinstance(entities, Chunk) and name not in taken:
+                # Read back from the cache: its ids are checked, its entities not made.
+                for position in index.add_chunk(entities):
+                    entity = entities[position]
+                    duplicate(name, index[entity.id], entity, entity.id)
+                continue
             slow = name in taken
-            for entity in getattr(document, name):
+            for entity in entities:
                 entity_id = entity.id
-                if entity_id in index or slow:
-                    duplicate(name, index.get(entity_id), entity, entity_id)
-                    index.setdefault(entity_id, entity)
-                else:
-                    index[entity_id] = entity
+                first = index.add(entity_id, entity)
+                if first is not None or slow:
+                    duplicate(name, first, entity, entity_id)
     return catalog
 
 
@@ -498,22 +504,28 @@ def _linked_state(catalog: Catalog) -> dict[str, Any]:
 
 
 def _apply_linked(catalog: Catalog, known: Mapping[str, Any]) -> None:
+    """Set what `_linked_state` kept on each claim as it is made (a claim read back from
+    the cache is made when first asked)."""
     claims, events = catalog.claims, catalog.events
     whens, figures = known["when"], known["figure"]
     if len(whens) != len(claims) or len(figures) != len(claims):
         raise ValueError("not this catalog's claims")
-    for claim, when, figure in zip(claims.values(), whens, figures, strict=True):
+    catalog.columns = ClaimColumns.restore(known["columns"], claims, catalog.questions,
+                                           catalog.sources)
+
+    def linked(row: int, claim: Claim) -> None:
         held = claim.__dict__
+        when = whens[row]
         if when == 1:
             held["_when"] = held["as_of"]
         elif when == 2:
             held["_when"] = events[held["event"]].date
         elif when == 3:
             held["_when"] = held["said"]
-        if figure:
+        if figures[row]:
             claim.keep_figure()
-    catalog.columns = ClaimColumns.restore(known["columns"], claims, catalog.questions,
-                                           catalog.sources)
+
+    claims.prepare(linked)
 
 
 def _resolve_value(claim: Claim, catalog: Catalog,

@@ -29,6 +29,7 @@ from pydantic import (
 
 from contested.dates import FuzzyDate, parse_date
 from contested.diagnostics import Location, shown
+from contested.entities import Entities
 from contested.guarded_yaml import YamlList, YamlMap
 from contested.quantities import (
     Form,
@@ -542,17 +543,17 @@ class Catalog:
     """All files loaded together, linked: every id resolves, every claim has its figure."""
 
     paths: list[str] = field(default_factory=list)
-    timelines: dict[str, TimelineHeader] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
-    questions: dict[str, Question] = field(default_factory=dict)
-    events: dict[str, Event] = field(default_factory=dict)
-    claims: dict[str, Claim] = field(default_factory=dict)
-    contradictions: dict[str, DeclaredContradiction] = field(default_factory=dict)
+    timelines: Entities[TimelineHeader] = field(default_factory=Entities)
+    sources: Entities[Source] = field(default_factory=Entities)
+    questions: Entities[Question] = field(default_factory=Entities)
+    events: Entities[Event] = field(default_factory=Entities)
+    claims: Entities[Claim] = field(default_factory=Entities)
+    contradictions: Entities[DeclaredContradiction] = field(default_factory=Entities)
     columns: ClaimColumns | None = field(default=None, repr=False, compare=False)
     """What the contradiction engine reads of each claim, noted while linking."""
 
-    def section(self, name: str) -> dict[str, Any]:
-        section: dict[str, Any] = getattr(self, name)
+    def section(self, name: str) -> Entities[Any]:
+        section: Entities[Any] = getattr(self, name)
         return section
 
     def counts(self) -> dict[str, int]:
@@ -569,11 +570,8 @@ class Catalog:
         the engine's numbers (a millisecond at 300,000 claims), not of the claims."""
         from contested.columns import ClaimColumns
 
-        rows = ClaimColumns.of(self).rows_about(question_id)
-        in_order = self.__dict__.get("_in_order")
-        if in_order is None:
-            in_order = self.__dict__["_in_order"] = list(self.claims.values())
-        return iter([in_order[row] for row in rows])
+        claims = self.claims
+        return iter([claims.at(row) for row in ClaimColumns.of(self).rows_about(question_id)])
 
 
 def json_schema() -> dict[str, Any]:

@@ -13,6 +13,7 @@ numpy does the array work; this module holds everything that knows about it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +37,7 @@ class ClaimTable:
     interval already widened as the quantity rule compares it.
     """
 
-    claims: list[Claim]
+    claims: Sequence[Claim]
     ids: list[str]
     about: Ints
     question: Ints
@@ -90,8 +91,8 @@ def claim_table(catalog: Catalog) -> ClaimTable:
     id_rank = np.empty(columns.count, dtype=np.int64)
     id_rank[columns.rows_by_rank] = np.arange(columns.count)
     return ClaimTable(
-        claims=list(catalog.claims.values()),
-        ids=list(catalog.claims),
+        claims=catalog.claims.values(),
+        ids=catalog.claims.ids,
         about=whole[:, 0].copy(),
         question=question,
         quantity=is_quantity[question],  # -1 reads the False appended

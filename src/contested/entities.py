@@ -1,0 +1,185 @@
+"""A section of the catalog (its claims, its events...): entities by id, in catalog order,
+made only when first asked.
+
+A warm load reads 400,000 entities back from the cache. Making a pydantic model of each
+costs over a second, and the first screen shows a few dozen of them: so an entity read
+back from the cache stays a row of its file's entry (`Chunk`) until something asks for
+it by id or by position. Entities that were parsed are held as they are. Either way the
+section behaves as a read-only mapping of id to entity, in the order the files gave.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Generic, TypeVar, overload
+
+E = TypeVar("E")
+
+
+class Chunk(Sequence[E]):
+    """The entities of one section of one cached file: their ids now, each entity when
+    first asked (`make(position)` builds it), then kept, so that there is one object per
+    entity however it is reached."""
+
+    __slots__ = ("_made", "_make", "ids")
+
+    def __init__(self, ids: list[str], make: Callable[[int], E]) -> None:
+        self.ids = ids
+        self._make = make
+        self._made: list[E | None] = [None] * len(ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, position: int) -> E: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[E]: ...
+    def __getitem__(self, position: int | slice) -> E | list[E]:
+        if isinstance(position, slice):
+            return [self[n] for n in range(*position.indices(len(self.ids)))]
+        made = self._made[position]
+        if made is None:
+            made = self._made[position] = self._make(position % len(self.ids))
+        return made
+
+    def __iter__(self) -> Iterator[E]:
+        for position in range(len(self.ids)):
+            yield self[position]
+
+
+class Entities(Mapping[str, E], Generic[E]):
+    """Entities by id, in the order they were added; those added as a `Chunk` are made
+    when first read. `values()` is a sequence: `values()[row]` is the entity of a row."""
+
+    __slots__ = ("_chunks", "_ids", "_index", "_made", "_prepare", "_starts")
+
+    def __init__(self, entities: Mapping[str, E] | None = None) -> None:
+        self._index: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._made: list[E | None] = []
+        self._chunks: list[Chunk[E]] = []
+        self._starts: list[int] = []
+        self._prepare: Callable[[int, E], None] | None = None
+        for key, entity in (entities or {}).items():
+            self.add(key, entity)
+
+    # --- filling ---------------------------------------------------------------------
+
+    def add(self, key: str, entity: E) -> E | None:
+        """Add `entity` under `key`, unless the key is taken: then the entity already
+        there is returned (first come, first kept) and nothing changes."""
+        row = self._index.get(key)
+        if row is not None:
+            return self.at(row)
+        self._index[key] = len(self._ids)
+        self._ids.append(key)
+        self._made.append(entity)
+        return None
+
+    def add_chunk(self, chunk: Chunk[E]) -> list[int]:
+        """Add a chunk's entities, unmade; return the positions in the chunk of those
+        whose id was taken (they are not added: first come, first kept)."""
+        start, ids = len(self._ids), chunk.ids
+        index = self._index
+        if not any(map(index.__contains__, ids)):
+            index.update(zip(ids, range(start, start + len(ids)), strict=True))
+            if len(index) == start + len(ids):
+                self._ids.extend(ids)
+                self._made.extend([None] * len(ids))
+                self._chunks.append(chunk)
+                self._starts.append(start)
+                return []
+            for key in ids:  # an id twice in the chunk itself: undo, then one by one
+                index.pop(key, None)
+        return [position for position, key in enumerate(ids)
+                if self.add(key, chunk[position]) is not None]
+
+    def prepare(self, step: Callable[[int, E], None]) -> None:
+        """Run `step(row, entity)` on each entity once it is made (now, on those made
+        already): what linking found is set as entities are made."""
+        self._prepare = step
+        for row, made in enumerate(self._made):
+            if made is not None:
+                step(row, made)
+
+    # --- reading ---------------------------------------------------------------------
+
+    def at(self, row: int) -> E:
+        """The entity of a row (its position in the catalog's order)."""
+        made = self._made[row]
+        if made is None:
+            number = bisect_right(self._starts, row) - 1
+            made = self._chunks[number][row - self._starts[number]]
+            if self._prepare is not None:
+                self._prepare(row, made)
+            self._made[row] = made
+        return made
+
+    def row(self, key: str) -> int | None:
+        return self._index.get(key)
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Id → row (the section's own dict: do not change it)."""
+        return self._index
+
+    @property
+    def ids(self) -> list[str]:
+        """The ids in order (the section's own list: do not change it)."""
+        return self._ids
+
+    def __getitem__(self, key: str) -> E:
+        return self.at(self._index[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        row = self._index.get(key)
+        return default if row is None else self.at(row)
+
+    def values(self) -> Rows[E]:  # type: ignore[override]
+        return Rows(self)
+
+    def items(self) -> Iterator[tuple[str, E]]:  # type: ignore[override]
+        return zip(self._ids, Rows(self), strict=True)
+
+    def __repr__(self) -> str:
+        made = sum(m is not None for m in self._made)
+        return f"<Entities: {len(self._ids)}, {made} made>"
+
+
+class Rows(Sequence[E]):
+    """A section's entities in order, made as they are reached."""
+
+    __slots__ = ("_entities",)
+
+    def __init__(self, entities: Entities[E]) -> None:
+        self._entities = entities
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    @overload
+    def __getitem__(self, row: int) -> E: ...
+    @overload
+    def __getitem__(self, row: slice) -> list[E]: ...
+    def __getitem__(self, row: int | slice) -> E | list[E]:
+        if isinstance(row, slice):
+            return [self._entities.at(n) for n in range(*row.indices(len(self)))]
+        return self._entities.at(row if row >= 0 else row + len(self))
+
+    def __iter__(self) -> Iterator[E]:
+        entities = self._entities
+        made = entities._made  # the fast path: most rows are made after the first pass
+        for row in range(len(made)):
+            entity = made[row]
+            yield entity if entity is not None else entities.at(row)
