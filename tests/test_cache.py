@@ -292,6 +292,30 @@ def test_the_engine_finds_the_same_with_and_without_the_cache(
         assert render(analyse(warm.catalog), form) == render(analyse(cold.catalog), form)
 
 
+def test_a_warm_load_makes_no_entity_until_one_is_asked_for(tmp_path: Path) -> None:
+    folder, _ = generated(tmp_path, events=300, files=3, seed=7)
+    cold = load(folder, CatalogCache(tmp_path / "cache")).catalog
+    warm = load(folder, CatalogCache(tmp_path / "cache")).catalog
+    sections = ("timelines", *SECTIONS)
+    assert [warm.section(n).made for n in sections] == [3, 0, 0, 0, 0, 0]
+    analysis = analyse(warm)
+    assert len(analysis.contradictions) == len(analyse(cold).contradictions)
+    assert warm.claims.made == 0  # the engine reads the columns
+    # Warnings are placed without making what they are about (only the claims of
+    # credibility 1 are made, to compare their sources with those agreeing).
+    warnings = [str(w.location) for w in analysis.warnings]
+    assert len(warnings) > 100
+    assert warnings == [str(w.location) for w in analyse(cold).warnings]
+    assert warm.claims.made < len(warm.claims) / 10
+    assert warm.events.made < len(warm.events) / 10
+    # Rows are decoded in blocks; any entity can be reached alone, its date linked.
+    last = cold.claims.ids[-1]
+    before = warm.claims.made
+    assert warm.claims[last].model_dump() == cold.claims[last].model_dump()
+    assert warm.claims[last].when == cold.claims[last].when
+    assert warm.claims.made == before + 1
+
+
 def test_validate_fills_the_cache_and_no_cache_leaves_it_alone(
         catalog: Path, private_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--no-cache", str(catalog)]) == 0

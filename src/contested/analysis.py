@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import overload
 
 import numpy as np
@@ -146,7 +147,14 @@ class Analysis:
     contradictions: Contradictions
     series: Mapping[str, Series]
     corroboration: Mapping[str, Corroboration]
-    warnings: list[Diagnostic]
+
+    @cached_property
+    def warnings(self) -> list[Diagnostic]:
+        """What looks wrong though it is valid: worked out when first asked (the
+        explorer never asks; at 300,000 claims it locates thousands)."""
+        assert isinstance(self.corroboration, CorroborationIndex)
+        with collector_paused():
+            return sanity_warnings(self.catalog, self.corroboration)
 
     def contradictions_of(self, claim_id: str) -> list[Contradiction]:
         """The contradictions a claim is part of."""
@@ -515,13 +523,17 @@ class Contradictions(Sequence[Contradiction]):
         return counts
 
 
-def _declared(catalog: Catalog) -> list[Contradiction]:
+def _declared(catalog: Catalog, table: ClaimTable) -> list[Contradiction]:
+    """The declared contradictions; the question of one whose claims are all about the
+    same (read from the claims' columns: their claims need not be made)."""
     found = []
     for declared in catalog.contradictions.values():
-        abouts = {catalog.claims[c].about for c in declared.claims if c in catalog.claims}
+        abouts = {int(table.about[row]) for row in map(table.row_of, declared.claims)
+                  if row is not None}
+        about = abouts.pop() if len(abouts) == 1 else -1
         found.append(Contradiction(
             id=declared.id, rules=("declared",), claims=tuple(declared.claims),
-            question=abouts.pop() if len(abouts) == 1 else None,
+            question=table.question_ids[about] if about >= 0 else None,
             note=declared.note, catalog=catalog,
         ))
     return found
@@ -542,7 +554,7 @@ def find_contradictions(catalog: Catalog, pairs: Pairs | None = None) -> Contrad
     merged = np.zeros(len(keys), dtype=np.int64)
     np.bitwise_or.at(merged, where, rules)
 
-    declared = _declared(catalog)
+    declared = _declared(catalog, table)
     keep = np.ones(len(keys), dtype=np.bool_)
     for n, found in enumerate(declared):
         members = [r for r in map(table.row_of, found.claims) if r is not None]
@@ -781,16 +793,17 @@ def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list
     def warn(location: Location, code: str, message: str) -> None:
         warnings.append(Diagnostic(location, code, message, Severity.WARNING))
 
+    # Places are read without making the entities (`Entities.origin`).
     table = corroboration.table
-    claims, ids, credibility = table.claims, table.ids, table.credibility
+    claims, ids, credibility = catalog.claims, table.ids, table.credibility
     for row in np.flatnonzero(credibility == 1).tolist():
         if not corroboration.independently_agreed(ids[row]):
-            warn(claims[row].origin.at("credibility"), "credibility-1-unconfirmed",
+            warn(claims.origin(row).at("credibility"), "credibility-1-unconfirmed",
                  f"claim '{ids[row]}' has credibility 1 (confirmed by other independent "
                  "sources) but no claim from another origin agrees with it")
     contradicted = corroboration.contradictions.per_row()
     for row in np.flatnonzero((credibility == 5) & (contradicted == 0)).tolist():
-        warn(claims[row].origin.at("credibility"), "credibility-5-uncontradicted",
+        warn(claims.origin(row).at("credibility"), "credibility-5-uncontradicted",
              f"claim '{ids[row]}' has credibility 5 (improbable) but no claim "
              "contradicts it")
     said, relayed = table.columns.said, table.columns.relayed
@@ -804,15 +817,17 @@ def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list
         if source.id not in said and source.id not in relayed:
             warn(source.origin.at("id"), "source-without-claims",
                  f"source '{source.id}' has no claim and relays none")
-    for event in catalog.events.values():
-        if event.id not in events_with_claims:
-            warn(event.origin.at("id"), "event-without-claims",
-                 f"event '{event.id}' has no claim")
-    for question, count in zip(catalog.questions.values(), per_question, strict=True):
+    events = catalog.events
+    for row, event_id in enumerate(events.ids):
+        if event_id not in events_with_claims:
+            warn(events.origin(row).at("id"), "event-without-claims",
+                 f"event '{event_id}' has no claim")
+    questions = catalog.questions
+    for row, (question_id, count) in enumerate(zip(questions.ids, per_question, strict=True)):
         if count <= 1:
             what = "no claim" if count == 0 else "one claim: nothing to compare it with"
-            warn(question.origin.at("id"), "question-with-one-claim",
-                 f"question '{question.id}' has {what}")
+            warn(questions.origin(row).at("id"), "question-with-one-claim",
+                 f"question '{question_id}' has {what}")
     return sort_diagnostics(warnings)
 
 
@@ -829,6 +844,5 @@ def analyse(catalog: Catalog) -> Analysis:
             contradictions=contradictions,
             series=find_series(catalog, table, ordered),
             corroboration=corroboration,
-            warnings=sanity_warnings(catalog, corroboration),
         )
 

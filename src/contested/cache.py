@@ -224,6 +224,8 @@ class CatalogCache:
 
 
 _HEADER_LIMIT = 64 << 20
+BLOCK = 256
+"""Rows decoded together: reaching one entity costs a block, not its whole file."""
 KEEP_DAYS = 60
 """An entry not used for this long is dropped (its file was moved, deleted, or left)."""
 KEEP_LINKED = 4
@@ -352,8 +354,12 @@ def _rows(document: TimelineFile) -> dict[str, Any]:
         ids: list[str] = [entity.__dict__["id"] for entity in entities]
         if any("\n" in entity_id for entity_id in ids):
             raise ValueError("an id with a line break")
+        blocks, ends = bytearray(), array(_OFFSETS, [0])
+        for start in range(0, len(rows), BLOCK):
+            blocks += _utf8(_json(rows[start:start + BLOCK]))
+            ends.append(len(blocks))
         sections[name] = {"fields": fields, "ids": _utf8("\n".join(ids)),
-                          "rows": _utf8(_json(rows)), "offsets": offsets}
+                          "rows": bytes(blocks), "blocks": ends, "offsets": offsets}
     return {"timeline_id": header.id if header is not None else None,
             "names": [list(n) for n in names], "spots": packed,
             "dates": _utf8(_json([_date_row(d) for d in dates.values()])),
@@ -403,7 +409,12 @@ def _rebuild(contents: dict[str, Any], path: str) -> TimelineFile:
         offsets = section["offsets"]
         if not isinstance(offsets, array) or len(offsets) != len(ids):
             raise ValueError("ids and spots differ in number")
-        parts[name] = Chunk(ids, entry.maker(model, fields, section["rows"], offsets))
+        origins = PackedOrigins(path, entry.timeline_id, entry.names, entry.packed, offsets)
+        blocks = section["blocks"]
+        if not isinstance(blocks, array) or len(blocks) != -(-len(ids) // BLOCK) + 1:
+            raise ValueError("ids and blocks differ in number")
+        parts[name] = Chunk(ids, entry.maker(model, fields, section["rows"], blocks, origins),
+                            origins.origin)
     header = parts.pop("timeline", None)
     return TimelineFile.model_construct(contested=1, timeline=header[0] if header else None,
                                         **parts)
@@ -420,41 +431,44 @@ class _Entry:
         if not isinstance(self.packed, array) or self.packed.typecode != _PACKING:
             raise ValueError("spots")
         self._dates_part: memoryview | None = contents["dates"]
+        self._date_rows: dict[str, list[Any]] = {}
         self._dates: dict[str, FuzzyDate] = {}
 
-    def dates(self) -> dict[str, FuzzyDate]:
-        if self._dates_part is not None:
-            rows = json.loads(_text(self._dates_part))
-            self._dates = {row[0]: _date_back(row) for row in rows}
-            self._dates_part = None
-        return self._dates
+    def date(self, text: str) -> FuzzyDate:
+        """The date written `text` in this file (one object per text, as parsing gives),
+        from the file's table of dates, read when a first date is asked."""
+        made = self._dates.get(text)
+        if made is None:
+            if self._dates_part is not None:
+                self._date_rows = {row[0]: row for row in json.loads(_text(self._dates_part))}
+                self._dates_part = None
+            made = self._dates[text] = _date_back(self._date_rows[text])
+        return made
 
     def maker(self, model: type[Entity], fields: list[str], part: memoryview,
-              offsets: array[int]) -> Callable[[int], Any]:
+              blocks: array[int], origins: PackedOrigins) -> Callable[[int], Any]:
         """`make(position)`: the entity at that position of the section, made from its
-        row (the section's rows are decoded when the first is made, and each row is
-        let go once its entity holds the values)."""
-        origins = PackedOrigins(self.path, self.timeline_id, self.names, self.packed, offsets)
+        row. Rows are decoded by blocks of `BLOCK` when a first entity of the block is
+        made, and each row is let go once its entity holds the values."""
         at_dates = [n for n, field in enumerate(fields) if field in _DATES]
         value = fields.index("value") if model is Claim else -1
         keys = [*fields, "_origin"]
+        width = len(fields)
         set_fields = set(fields)  # every field is written; one set shared by the rows
-        rows: list[Any] = []
-        unread: memoryview | None = part
+        decoded: dict[int, list[Any]] = {}
 
         def make(position: int) -> Any:
-            nonlocal unread, rows
-            if unread is not None:
-                rows = json.loads(_text(unread))
-                unread = None
-                if len(rows) != len(offsets) or any(len(r) != len(fields) for r in rows):
+            number, at = divmod(position, BLOCK)
+            rows = decoded.get(number)
+            if rows is None:
+                rows = decoded[number] = json.loads(_text(part[blocks[number]:
+                                                               blocks[number + 1]]))
+                if any(len(row) != width for row in rows):
                     raise ValueError(f"{self.path}: a cache entry's rows do not fit it")
-            row, rows[position] = rows[position], None
-            if at_dates:
-                dates = self.dates()
-                for at in at_dates:
-                    if row[at] is not None:
-                        row[at] = dates[row[at]]  # every date of the file is in its table
+            row, rows[at] = rows[at], None
+            for field in at_dates:
+                if row[field] is not None:
+                    row[field] = self.date(row[field])  # the file's dates are in its table
             if value >= 0 and type(row[value]) is dict:
                 row[value] = _figure(row[value])
             row.append((origins, position))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,7 +65,7 @@ class ClaimColumns:
     codes: dict[object, int] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     """Claim id → row (set by `finish`)."""
-    rows_by_rank: list[int] = field(default_factory=list)
+    rows_by_rank: Sequence[int] = field(default_factory=list)
     """The rows in the sorted order of claim ids (set by `finish`)."""
     said: Counter[str] = field(default_factory=Counter)
     """Per source, the claims it makes, ..."""
@@ -77,15 +77,24 @@ class ClaimColumns:
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
-    def for_catalog(cls, questions: Mapping[str, Question], sources: Mapping[str, object]
-                    ) -> ClaimColumns:
+    def for_catalog(cls, questions: Entities[Question], sources: Entities[Any],
+                    kept: Mapping[str, Any] | None = None) -> ClaimColumns:
+        """Empty columns for a catalog's questions and sources; each question's
+        tolerance and kind are read from them, or from what `state` `kept`."""
+        if kept is not None:
+            tolerance, is_quantity = list(kept["tolerance"]), [k == 1 for k in kept["kinds"]]
+            if len(tolerance) != len(questions) or len(is_quantity) != len(questions):
+                raise ValueError("the questions are not those of this catalog")
+        else:
+            tolerance = [q.tolerance for q in questions.values()]
+            is_quantity = [q.kind == "quantity" for q in questions.values()]
         return cls(
-            question_ids=list(questions),
-            question_index={q: n for n, q in enumerate(questions)},
-            source_ids=list(sources),
-            source_index={s: n for n, s in enumerate(sources)},
-            tolerance=[q.tolerance for q in questions.values()],
-            is_quantity=[q.kind == "quantity" for q in questions.values()],
+            question_ids=questions.ids,
+            question_index=questions.index,
+            source_ids=sources.ids,
+            source_index=sources.index,
+            tolerance=tolerance,
+            is_quantity=is_quantity,
         )
 
     @classmethod
@@ -131,16 +140,17 @@ class ClaimColumns:
         so that an unchanged catalog is not linked claim by claim again."""
         disputes = array("q", [n for pair in self.disputes for n in pair])
         return {"numbers": self.numbers, "count": self.count, "disputes": disputes,
+                "tolerance": array("d", self.tolerance),
+                "kinds": array("b", self.is_quantity),
                 "codes": list(self.codes), "rows_by_rank": array("q", self.rows_by_rank),
                 "said": dict(self.said), "relayed": dict(self.relayed),
                 "events": sorted(self.events)}
 
     @classmethod
     def restore(cls, state: Mapping[str, Any], claims: Entities[Claim],
-                questions: Mapping[str, Question], sources: Mapping[str, object],
-                ) -> ClaimColumns:
+                questions: Entities[Question], sources: Entities[Any]) -> ClaimColumns:
         """The columns `state` describes, for this catalog (linked from the same files)."""
-        columns = cls.for_catalog(questions, sources)
+        columns = cls.for_catalog(questions, sources, state)
         numbers = state["numbers"]
         if not isinstance(numbers, array) or numbers.typecode != "d":
             raise TypeError("numbers")
@@ -151,7 +161,7 @@ class ClaimColumns:
         columns.disputes = list(zip(pairs[0::2], pairs[1::2], strict=True))
         columns.codes = {code: n for n, code in enumerate(state["codes"])}
         columns.rows = claims.index
-        columns.rows_by_rank = list(state["rows_by_rank"])
+        columns.rows_by_rank = state["rows_by_rank"]
         columns.said, columns.relayed = Counter(state["said"]), Counter(state["relayed"])
         columns.events = set(state["events"])
         return columns

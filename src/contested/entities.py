@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+if TYPE_CHECKING:
+    from contested.model import Origin
 
 E = TypeVar("E")
 
@@ -22,12 +25,15 @@ class Chunk(Sequence[E]):
     first asked (`make(position)` builds it), then kept, so that there is one object per
     entity however it is reached."""
 
-    __slots__ = ("_made", "_make", "ids")
+    __slots__ = ("_made", "_make", "ids", "locate")
 
-    def __init__(self, ids: list[str], make: Callable[[int], E]) -> None:
+    def __init__(self, ids: list[str], make: Callable[[int], E],
+                 locate: Callable[[int], Origin]) -> None:
         self.ids = ids
         self._make = make
         self._made: list[E | None] = [None] * len(ids)
+        self.locate = locate
+        """`locate(position)`: where that entity was written, without making it."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -83,16 +89,15 @@ class Entities(Mapping[str, E], Generic[E]):
         whose id was taken (they are not added: first come, first kept)."""
         start, ids = len(self._ids), chunk.ids
         index = self._index
-        if not any(map(index.__contains__, ids)):
-            index.update(zip(ids, range(start, start + len(ids)), strict=True))
-            if len(index) == start + len(ids):
-                self._ids.extend(ids)
-                self._made.extend([None] * len(ids))
-                self._chunks.append(chunk)
-                self._starts.append(start)
-                return []
-            for key in ids:  # an id twice in the chunk itself: undo, then one by one
-                index.pop(key, None)
+        index.update(zip(ids, range(start, start + len(ids)), strict=True))
+        if len(index) == start + len(ids):  # every id was free
+            self._ids.extend(ids)
+            self._made.extend([None] * len(ids))
+            self._chunks.append(chunk)
+            self._starts.append(start)
+            return []
+        # Rare (an error to report): undo, then add one by one.
+        self._index = dict(zip(self._ids, range(start), strict=True))
         return [position for position, key in enumerate(ids)
                 if self.add(key, chunk[position]) is not None]
 
@@ -116,6 +121,16 @@ class Entities(Mapping[str, E], Generic[E]):
                 self._prepare(row, made)
             self._made[row] = made
         return made
+
+    def origin(self, row: int) -> Origin:
+        """Where the entity of a row was written, without making it (messages about
+        thousands of entities need their places, not the entities)."""
+        made = self._made[row]
+        if made is not None:
+            origin: Origin = getattr(made, "origin")  # noqa: B009 (E is any entity)
+            return origin
+        number = bisect_right(self._starts, row) - 1
+        return self._chunks[number].locate(row - self._starts[number])
 
     def row(self, key: str) -> int | None:
         return self._index.get(key)
@@ -152,9 +167,13 @@ class Entities(Mapping[str, E], Generic[E]):
     def items(self) -> Iterator[tuple[str, E]]:  # type: ignore[override]
         return zip(self._ids, Rows(self), strict=True)
 
+    @property
+    def made(self) -> int:
+        """How many entities were made so far."""
+        return len(self._made) - self._made.count(None)
+
     def __repr__(self) -> str:
-        made = sum(m is not None for m in self._made)
-        return f"<Entities: {len(self._ids)}, {made} made>"
+        return f"<Entities: {len(self._ids)}, {self.made} made>"
 
 
 class Rows(Sequence[E]):

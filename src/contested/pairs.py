@@ -89,7 +89,7 @@ def claim_table(catalog: Catalog) -> ClaimTable:
     question = whole[:, 1].copy()
     is_quantity = np.array([*columns.is_quantity, False], dtype=np.bool_)
     id_rank = np.empty(columns.count, dtype=np.int64)
-    id_rank[columns.rows_by_rank] = np.arange(columns.count)
+    id_rank[np.asarray(columns.rows_by_rank, dtype=np.int64)] = np.arange(columns.count)
     return ClaimTable(
         claims=catalog.claims.values(),
         ids=catalog.claims.ids,
