@@ -147,6 +147,8 @@ class Analysis:
     contradictions: Contradictions
     series: Mapping[str, Series]
     corroboration: Mapping[str, Corroboration]
+    complete: bool = True
+    """False for `pending`'s stand-in, shown while the engine runs."""
 
     @cached_property
     def warnings(self) -> list[Diagnostic]:
@@ -829,6 +831,19 @@ def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list
             warn(questions.origin(row).at("id"), "question-with-one-claim",
                  f"question '{question_id}' has {what}")
     return sort_diagnostics(warnings)
+
+
+def pending(catalog: Catalog) -> Analysis:
+    """What the explorer shows while `analyse` runs: the catalog, with no
+    contradiction, series or agreement found yet (its columns only: no claim made)."""
+    table = claim_table(catalog)
+    none = np.zeros(0, dtype=np.int64)
+    contradictions = Contradictions(catalog, table, [], first=none, second=none, rules=none,
+                                    question=none, order=none)
+    pairs = Pairs(table, none, none, np.zeros(0, dtype=np.bool_))
+    return Analysis(catalog=catalog, contradictions=contradictions,
+                    series=find_series(catalog, table, none),
+                    corroboration=corroborate(catalog, contradictions, pairs), complete=False)
 
 
 def analyse(catalog: Catalog) -> Analysis:

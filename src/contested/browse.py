@@ -22,7 +22,8 @@ from contested.analysis import (
     source_names,
     value_text,
 )
-from contested.columns import ClaimColumns
+from contested.columns import ClaimColumns, EventColumns
+from contested.entities import Picked
 from contested.model import Claim, Event, Question, Source
 from contested.notes import NotesStore
 
@@ -168,12 +169,24 @@ class Browser:
     # --- indexes ------------------------------------------------------------------------
 
     @cached_property
-    def claims_by_event(self) -> dict[str, list[Claim]]:
-        grouped: dict[str, list[Claim]] = defaultdict(list)
-        for claim in self.catalog.claims.values():
-            if claim.event:
-                grouped[claim.event].append(claim)
-        return grouped
+    def _claim_rows_by_event(self) -> tuple[list[int], list[int]]:
+        """The claims' rows grouped by event (in catalog order within one), and where
+        each event's group starts: read from the columns, no claim made."""
+        import numpy as np
+
+        event_of = np.frombuffer(ClaimColumns.of(self.catalog).event_of, dtype=np.int64)
+        rows = np.argsort(event_of, kind="stable")
+        starts = np.searchsorted(event_of[rows], np.arange(len(self.catalog.events) + 1))
+        return rows.tolist(), starts.tolist()
+
+    def claims_of_event(self, event_id: str) -> Picked[Claim]:
+        """The claims about one event, in catalog order, made as they are read."""
+        row = self.catalog.events.row(event_id)
+        rows: list[int] = []
+        if row is not None:
+            grouped, starts = self._claim_rows_by_event
+            rows = grouped[starts[row]:starts[row + 1]]
+        return Picked(self.catalog.claims, rows)
 
     @cached_property
     def claims_by_source(self) -> dict[str, list[Claim]]:
@@ -190,13 +203,18 @@ class Browser:
         columns = ClaimColumns.of(self.catalog)
         return columns.said, columns.relayed
 
+    @cached_property
+    def _contradictions_per_row(self) -> list[int]:
+        per_row: list[int] = self.analysis.contradictions.per_row().tolist()
+        return per_row
+
     def contradicted(self, claim_id: str) -> int:
         """How many contradictions a claim is part of."""
         return self.analysis.contradictions.count_of(claim_id)
 
     @cached_property
-    def events_in_order(self) -> list[Event]:
-        return sorted(self.catalog.events.values(), key=lambda e: (e.date.sort_key, e.id))
+    def events_in_order(self) -> Picked[Event]:
+        return Picked(self.catalog.events, EventColumns.of(self.catalog).order)
 
     # --- panes --------------------------------------------------------------------------
 
@@ -204,15 +222,19 @@ class Browser:
         """Events of every timeline in date order (those in `only`, given a filter), with
         a marker where time jumps."""
         entries: list[tuple[str, str]] = []  # ("event", id) or ("gap", text)
-        previous: date | None = None
-        for event in self.events_in_order:
-            if only is not None and event.id not in only:
+        timeline = EventColumns.of(self.catalog)
+        ids, starts = self.catalog.events.ids, timeline.starts
+        previous = 0
+        for row in timeline.order:
+            event_id = ids[row]
+            if only is not None and event_id not in only:
                 continue
-            start = event.date.earliest
-            if previous is not None and start is not None and (start - previous).days > GAP_DAYS:
-                entries.append(("gap", f"{_months_between(previous, start)}|{event.id}"))
+            start = starts[row]
+            if previous and start and start - previous > GAP_DAYS:
+                between = _months_between(date.fromordinal(previous), date.fromordinal(start))
+                entries.append(("gap", f"{between}|{event_id}"))
             previous = start or previous
-            entries.append(("event", event.id))
+            entries.append(("event", event_id))
         return LazyRows(entries, self._timeline_row,
                         key=lambda e: e[1] if e[0] == "event" else f"gap:{e[1]}")
 
@@ -222,11 +244,12 @@ class Browser:
             text = value.partition("|")[0]
             return Row(f"gap:{value}", ("⋯", f"⋯ {text} ⋯", "", "", "", ""), "gap")
         event = self.catalog.events[value]
-        claims = self.claims_by_event.get(event.id, [])
-        disputed = sum(1 for c in claims if self.contradicted(c.id))
+        rows = self.claims_of_event(event.id).rows
+        per_row = self._contradictions_per_row
+        disputed = sum(1 for row in rows if per_row[row])
         return Row(
             event.id,
-            (event.date.text, event.title, str(len(claims)),
+            (event.date.text, event.title, str(len(rows)),
              f"!{disputed}" if disputed else "", event.origin.timeline or "",
              self.marks("event", event.id)),
             "marked" if disputed else "",
@@ -237,12 +260,13 @@ class Browser:
         """Claims of one event (or all; those in `only`, given a filter): source, said,
         value, credibility, a `!` on a claim in a contradiction, and agreement counted by
         independent origin."""
-        if event_id is None:
-            claims: Sequence[Claim] = list(self.catalog.claims.values())
-        else:
-            claims = self.claims_by_event.get(event_id, [])
-        if only is not None:
-            claims = [c for c in claims if c.id in only]
+        everything = self.catalog.claims
+        claims: Sequence[Claim] = (everything.values() if event_id is None
+                                   else self.claims_of_event(event_id))
+        if only is not None:  # by id: no claim is made until shown
+            ids = everything.ids
+            rows = claims.rows if isinstance(claims, Picked) else range(len(ids))
+            claims = Picked(everything, [row for row in rows if ids[row] in only])
         return LazyRows(claims, self.claim_row, key=lambda c: c.id)
 
     def claim_row(self, claim: Claim) -> Row:

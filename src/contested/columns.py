@@ -58,7 +58,10 @@ class ClaimColumns:
     source_index: dict[str, int]
     tolerance: list[float]
     is_quantity: list[bool]
+    event_index: Mapping[str, int] = field(default_factory=dict)
     numbers: array[float] = field(default_factory=lambda: array("d"))
+    event_of: array[int] = field(default_factory=lambda: array("q"))
+    """Per claim, the row of its event among the catalog's events (-1: none)."""
     count: int = 0
     disputes: list[tuple[int, int]] = field(default_factory=list)
     """(row, disputed row), set by `finish`."""
@@ -78,7 +81,8 @@ class ClaimColumns:
 
     @classmethod
     def for_catalog(cls, questions: Entities[Question], sources: Entities[Any],
-                    kept: Mapping[str, Any] | None = None) -> ClaimColumns:
+                    events: Entities[Any], kept: Mapping[str, Any] | None = None,
+                    ) -> ClaimColumns:
         """Empty columns for a catalog's questions and sources; each question's
         tolerance and kind are read from them, or from what `state` `kept`."""
         if kept is not None:
@@ -95,6 +99,7 @@ class ClaimColumns:
             source_index=sources.index,
             tolerance=tolerance,
             is_quantity=is_quantity,
+            event_index=events.index,
         )
 
     @classmethod
@@ -102,7 +107,7 @@ class ClaimColumns:
         """The catalog's columns: noted while linking, or read now (and kept) if it
         was put together some other way."""
         if catalog.columns is None:
-            columns = cls.for_catalog(catalog.questions, catalog.sources)
+            columns = cls.for_catalog(catalog.questions, catalog.sources, catalog.events)
             for claim in catalog.claims.values():
                 columns.add(claim)
             columns.finish(catalog.claims)
@@ -140,23 +145,26 @@ class ClaimColumns:
         so that an unchanged catalog is not linked claim by claim again."""
         disputes = array("q", [n for pair in self.disputes for n in pair])
         return {"numbers": self.numbers, "count": self.count, "disputes": disputes,
-                "tolerance": array("d", self.tolerance),
+                "tolerance": array("d", self.tolerance), "event_of": self.event_of,
                 "kinds": array("b", self.is_quantity),
                 "codes": list(self.codes), "rows_by_rank": array("q", self.rows_by_rank),
                 "said": dict(self.said), "relayed": dict(self.relayed),
                 "events": sorted(self.events)}
 
     @classmethod
-    def restore(cls, state: Mapping[str, Any], claims: Entities[Claim],
-                questions: Entities[Question], sources: Entities[Any]) -> ClaimColumns:
+    def restore(cls, state: Mapping[str, Any], catalog: Catalog) -> ClaimColumns:
         """The columns `state` describes, for this catalog (linked from the same files)."""
-        columns = cls.for_catalog(questions, sources, state)
+        claims = catalog.claims
+        columns = cls.for_catalog(catalog.questions, catalog.sources, catalog.events, state)
         numbers = state["numbers"]
         if not isinstance(numbers, array) or numbers.typecode != "d":
             raise TypeError("numbers")
         if state["count"] != len(claims) or len(numbers) != WIDTH * len(claims):
             raise ValueError("the columns are not those of this catalog")
         columns.numbers, columns.count = numbers, state["count"]
+        columns.event_of = state["event_of"]
+        if not isinstance(columns.event_of, array) or len(columns.event_of) != len(claims):
+            raise ValueError("the claims' events are not those of this catalog")
         pairs = list(state["disputes"])
         columns.disputes = list(zip(pairs[0::2], pairs[1::2], strict=True))
         columns.codes = {code: n for n, code in enumerate(state["codes"])}
@@ -191,6 +199,9 @@ class ClaimColumns:
             self.relayed.update({v for v in claim.via if v not in sources})
         if claim.event is not None:
             self.events.add(claim.event)
+            self.event_of.append(self.event_index.get(claim.event, -1))
+        else:
+            self.event_of.append(-1)
         ends = (claim.credibility, self.source_index.get(claim.source[0], -1)
                 if len(claim.source) == 1 else -1)
         about = self.question_index.get(claim.about, -1) if claim.about is not None else -1
@@ -222,3 +233,38 @@ class ClaimColumns:
             max(tolerance, ABOUT_MINIMUM) if quantity.form == "about" else tolerance,
             *ends,
         ))
+
+
+@dataclass(eq=False)
+class EventColumns:
+    """The events in the Timeline's order (first day, last day, id) and each one's
+    first day: enough to lay out the Timeline without making 100,000 events."""
+
+    order: array[int]
+    """The rows of the catalog's events, in date order."""
+    starts: array[int]
+    """Per row, the ordinal of the event's first day (0: open start)."""
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> EventColumns:
+        """The catalog's event columns: kept by the cache, or read now (and kept)."""
+        known = catalog.event_columns
+        if known is None:
+            events = list(catalog.events.values())
+            order = sorted(range(len(events)),
+                           key=lambda row: (events[row].date.sort_key, events[row].id))
+            starts = [e.date.earliest.toordinal() if e.date.earliest else 0 for e in events]
+            known = catalog.event_columns = cls(array("q", order), array("q", starts))
+        return known
+
+    def state(self) -> dict[str, Any]:
+        return {"order": self.order, "starts": self.starts}
+
+    @classmethod
+    def restore(cls, state: Mapping[str, Any], catalog: Catalog) -> EventColumns:
+        order, starts = state["order"], state["starts"]
+        count = len(catalog.events)
+        if not (isinstance(order, array) and isinstance(starts, array)
+                and len(order) == len(starts) == count):
+            raise ValueError("the event columns are not those of this catalog")
+        return cls(order, starts)

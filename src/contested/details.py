@@ -80,7 +80,7 @@ class Details:
 
     def event(self, event_id: str) -> Detail:
         event = self.catalog.events[event_id]
-        claims = self.browser.claims_by_event.get(event_id, [])
+        claims = self.browser.claims_of_event(event_id)
         return Detail("event", event_id, event.title, _fields(
             ("date", f"{event.date.text}  ({_bounds(event.date.earliest, event.date.latest)})"),
             ("place", event.place), ("timeline", event.origin.timeline),

@@ -202,3 +202,40 @@ class Rows(Sequence[E]):
         for row in range(len(made)):
             entity = made[row]
             yield entity if entity is not None else entities.at(row)
+
+    def index_of(self, key: str) -> int | None:
+        """The position of the entity with this id (no pass over the entities)."""
+        return self._entities.row(key)
+
+
+class Picked(Sequence[E]):
+    """Some rows of a section, in the order given, each entity made as it is reached:
+    the claims of one event, or those a filter kept."""
+
+    __slots__ = ("_entities", "_positions", "rows")
+
+    def __init__(self, entities: Entities[E], rows: Sequence[int]) -> None:
+        self._entities = entities
+        self.rows = rows
+        self._positions: dict[int, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, position: int) -> E: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[E]: ...
+    def __getitem__(self, position: int | slice) -> E | list[E]:
+        if isinstance(position, slice):
+            return [self._entities.at(row) for row in self.rows[position]]
+        return self._entities.at(self.rows[position])
+
+    def index_of(self, key: str) -> int | None:
+        """The position of the entity with this id, if it is among these rows."""
+        row = self._entities.row(key)
+        if row is None:
+            return None
+        if self._positions is None:
+            self._positions = {r: n for n, r in enumerate(self.rows)}
+        return self._positions.get(row)

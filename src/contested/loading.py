@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from contested.cache import CatalogCache, FileKey
 from contested.collector import collector_paused
-from contested.columns import ClaimColumns
+from contested.columns import ClaimColumns, EventColumns
 from contested.diagnostics import (
     Diagnostic,
     DiagnosticError,
@@ -441,7 +441,7 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
     sources, claims, events = catalog.sources, catalog.claims, catalog.events
     known_source = sources.__contains__
     known_claim = claims.__contains__
-    columns = catalog.columns = ClaimColumns.for_catalog(catalog.questions, sources)
+    columns = catalog.columns = ClaimColumns.for_catalog(catalog.questions, sources, events)
     for claim in claims.values():
         # Each check is a fast `all(...)` first; the located report only on a miss.
         if not all(map(known_source, claim.source)):
@@ -500,7 +500,8 @@ def _linked_state(catalog: Catalog) -> dict[str, Any]:
             whens.append(3)
         figures.append(held.get("_quantity") is not None)
     assert catalog.columns is not None
-    return {"when": whens, "figure": figures, "columns": catalog.columns.state()}
+    return {"when": whens, "figure": figures, "columns": catalog.columns.state(),
+            "events": EventColumns.of(catalog).state()}
 
 
 def _apply_linked(catalog: Catalog, known: Mapping[str, Any]) -> None:
@@ -510,8 +511,8 @@ def _apply_linked(catalog: Catalog, known: Mapping[str, Any]) -> None:
     whens, figures = known["when"], known["figure"]
     if len(whens) != len(claims) or len(figures) != len(claims):
         raise ValueError("not this catalog's claims")
-    catalog.columns = ClaimColumns.restore(known["columns"], claims, catalog.questions,
-                                           catalog.sources)
+    catalog.columns = ClaimColumns.restore(known["columns"], catalog)
+    catalog.event_columns = EventColumns.restore(known["events"], catalog)
 
     def linked(row: int, claim: Claim) -> None:
         held = claim.__dict__

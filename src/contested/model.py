@@ -41,7 +41,7 @@ from contested.quantities import (
 )
 
 if TYPE_CHECKING:
-    from contested.columns import ClaimColumns
+    from contested.columns import ClaimColumns, EventColumns
 
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -551,6 +551,8 @@ class Catalog:
     contradictions: Entities[DeclaredContradiction] = field(default_factory=Entities)
     columns: ClaimColumns | None = field(default=None, repr=False, compare=False)
     """What the contradiction engine reads of each claim, noted while linking."""
+    event_columns: EventColumns | None = field(default=None, repr=False, compare=False)
+    """The events' order in time, for the Timeline (`EventColumns.of`)."""
 
     def section(self, name: str) -> Entities[Any]:
         section: Entities[Any] = getattr(self, name)

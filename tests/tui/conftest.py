@@ -13,11 +13,14 @@ from contested.tui.widgets.rows import VirtualTable
 
 
 async def ready(pilot: Pilot[int]) -> None:
-    """Wait until the catalog has loaded and the first real screen is up."""
+    """Wait until the catalog has loaded and the first real screen is up, with the
+    engine's findings (the main screen shows the catalog while the engine runs)."""
     app = pilot.app
     for _ in range(200):
         await pilot.pause(0.02)
-        if isinstance(app.screen, MainScreen | ErrorsScreen):
+        screen = app.screen
+        if isinstance(screen, ErrorsScreen) or (isinstance(screen, MainScreen)
+                                                and screen.analysis.complete):
             await pilot.pause()
             return
     raise AssertionError(f"the explorer did not finish loading: {app.screen!r}")

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
+from contested.model import Catalog
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.errors import ContextScreen, ErrorsScreen
 from contested.tui.screens.help import HelpScreen
 from contested.tui.screens.main import MainScreen
 from contested.tui.screens.prompt import Prompt
+from contested.tui.widgets.rows import VirtualTable
 from contested.tui.widgets.text_view import TextView
 from tests.conftest import SOURCES, Write
 from tests.tui.conftest import app_on, focused_table, main_screen, ready
@@ -390,3 +393,44 @@ async def test_a_bug_while_loading_ends_the_app_for_a_report(
         await pilot.pause()
         assert isinstance(app.failure, RuntimeError)
         assert app.return_code == 70
+
+
+async def test_the_catalog_is_shown_while_the_engine_runs_then_filled_in(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first screen does not wait for the analysis: the Timeline is up, and keys
+    work, while the engine runs; its findings then fill in every pane."""
+    import threading
+
+    import contested.analysis
+
+    release = threading.Event()
+    real = contested.analysis.analyse
+
+    def slow(catalog: Catalog) -> contested.analysis.Analysis:
+        release.wait(10)
+        return real(catalog)
+
+    monkeypatch.setattr(contested.analysis, "analyse", slow)
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            if isinstance(app.screen, MainScreen):
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        screen = main_screen(app)
+        assert not screen.analysis.complete
+        status = str(screen.query_one("#status", Static).render())
+        assert "finding contradictions…" in status
+        timeline = screen.query_one("#timeline", VirtualTable)
+        assert len(timeline.rows) == 16  # 15 events and a gap
+        assert not any(timeline.rows[n].cells[3] for n in range(len(timeline.rows)))
+        await pilot.press("j", "j", "2")
+        assert screen.pane == "claims"
+        release.set()
+        await ready(pilot)
+        assert screen.analysis.complete
+        assert "9 contradictions" in str(screen.query_one("#status", Static).render())
+        assert screen.pane == "claims"  # where the analyst was
+        assert sum(1 for n in range(len(timeline.rows)) if timeline.rows[n].cells[3]) == 5
+        assert len(screen.query_one("#contradictions", VirtualTable).rows) > 9

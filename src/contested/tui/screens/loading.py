@@ -33,5 +33,3 @@ class LoadingScreen(Screen[None]):
     def progress(self, done: int, total: int) -> None:
         self.query_one(ProgressBar).update(total=total, progress=done)
 
-    def analysing(self) -> None:
-        self.query_one("#loading-text", Static).update(plain("contested: finding contradictions…"))

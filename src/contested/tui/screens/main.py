@@ -100,11 +100,8 @@ class MainScreen(Screen[None]):
                  notes: NotesStore | None = None, start_view: str | None = None) -> None:
         super().__init__()
         self.start_view = start_view
-        self.analysis = analysis
         self.notes = notes
-        self.browser = Browser(analysis, notes)
-        self.details = Details(self.browser)
-        self.search_index = SearchIndex(self.browser)
+        self._use(analysis)
         self.partial = partial or []
         self.pane = "timeline"
         self.event_filter: str | None = None
@@ -114,12 +111,12 @@ class MainScreen(Screen[None]):
         self.filter = Filter()
         self.filtered = Filtered()
         self.contradiction_count = 0
-        self.hits: list[Hit] = []
-        self.hit_index = -1
         self.history: list[Place] = []
         self.collections = FullCollections()
         self.last_key = 0.0
         self.claims_stale = False
+        self.index_started = False
+        self.filled = False
 
     # --- layout -------------------------------------------------------------------------
 
@@ -149,9 +146,15 @@ class MainScreen(Screen[None]):
         self.on_resize()
         self.collections.hold()
         self.set_interval(1.0, self._collect_when_idle)
-        # The search index of a big catalog takes seconds: build it while the analyst
-        # reads, not when they first press /.
-        self.run_worker(self._build_search_index, thread=True, exit_on_error=False)
+        self.filled = True
+        self._index_when_complete()
+
+    def _index_when_complete(self) -> None:
+        """The search index of a big catalog takes seconds: build it while the analyst
+        reads, not when they first press /; once the engine is done (it would slow it)."""
+        if self.analysis.complete and not self.index_started:
+            self.index_started = True
+            self.run_worker(self._build_search_index, thread=True, exit_on_error=False)
 
     def _note_columns(self) -> None:
         """A NOTE column in the lists whose items have notes (at 80 columns the space
@@ -165,15 +168,15 @@ class MainScreen(Screen[None]):
             if table.columns != noted:
                 table.columns = noted
 
-    def reload(self, analysis: Analysis) -> None:
-        """Show a catalog loaded again after a file changed: the same panes, filter and
-        history, the cursors on the same ids (notes follow by id)."""
+    def reload(self, analysis: Analysis, *, quietly: bool = False) -> None:
+        """Show a catalog loaded again after a file changed, or the engine's findings
+        for the one on screen (`quietly`): the same panes, filter and history, the
+        cursors on the same ids (notes follow by id)."""
+        if not self.filled:  # before on_mount: it fills the panes with this one
+            self._use(analysis)
+            return
         at = {t.id: t.current.key for t in self.query(VirtualTable) if t.current is not None}
-        self.analysis = analysis
-        self.browser = Browser(analysis, self.notes)
-        self.details = Details(self.browser)
-        self.search_index = SearchIndex(self.browser)
-        self.hits, self.hit_index = [], -1
+        self._use(analysis)
         self.set_filter(self.filter.text)
         for table in self.query(VirtualTable):
             index = table.index_of(at[table.id]) if table.id in at else None
@@ -181,8 +184,20 @@ class MainScreen(Screen[None]):
                 table.move_to(index)
         self._draw_figure()
         self._preview()
+        self._index_when_complete()
+        if quietly:
+            self._status()
+            return
         counts = analysis.catalog.counts()
         self._status(f"reloaded: {counts['events']} events, {counts['claims']} claims")
+
+    def _use(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.browser = Browser(analysis, self.notes)
+        self.details = Details(self.browser)
+        self.search_index = SearchIndex(self.browser)
+        self.hits: list[Hit] = []
+        self.hit_index = -1
 
     def notes_changed(self) -> None:
         """Show a changed note in every list and in the preview."""
@@ -558,8 +573,9 @@ class MainScreen(Screen[None]):
 
     def _status(self, message: str = "") -> None:
         counts = self.analysis.catalog.counts()
-        parts = [f"{counts['events']} events · {counts['claims']} claims · "
-                 f"{len(self.analysis.contradictions)} contradictions"]
+        found = (f"{len(self.analysis.contradictions)} contradictions"
+                 if self.analysis.complete else "finding contradictions…")
+        parts = [f"{counts['events']} events · {counts['claims']} claims · {found}"]
         if self.partial:
             parts.append(f"PARTIAL ({len(self.partial)} file(s) with errors left out)")
         if self.notes is not None and self.notes.read_only:
