@@ -196,14 +196,20 @@ def describe(catalog: Catalog, claim: Claim) -> str:
 def independent(a: Claim, b: Claim) -> bool:
     """Two claims are independent unless they share an original source, one relays the
     other's source, or both reached us only through the same `via` chain."""
-    a_via, b_via = a.via, b.via
-    b_sources = b.source
-    for source in a.source:  # lists of one to three ids: no sets needed
+    return independent_voices((a.source, a.via), (b.source, b.via))
+
+
+def independent_voices(a: tuple[Sequence[object], Sequence[object]],
+                       b: tuple[Sequence[object], Sequence[object]]) -> bool:
+    """`independent` on (sources, relays), as ids or as the numbers the claims'
+    columns keep (`ClaimColumns.voice`)."""
+    (a_sources, a_via), (b_sources, b_via) = a, b
+    for source in a_sources:  # lists of one to three ids: no sets needed
         if source in b_sources or source in b_via:
             return False
     if any(source in a_via for source in b_sources):
         return False
-    return not (a_via and a_via == b_via)
+    return not (a_via and tuple(a_via) == tuple(b_via))
 
 
 def origins(claims: Sequence[Claim]) -> int:
@@ -729,8 +735,9 @@ class CorroborationIndex(Mapping[str, Corroboration]):
         row = self.table.row_of(claim_id)
         if row is None:
             return False
-        claims = self.table.claims
-        return any(independent(claims[row], claims[other]) for other in self._agreeing(row))
+        voice = self.table.columns.voice  # who each claim comes from: no claim is made
+        mine = voice(row)
+        return any(independent_voices(mine, voice(other)) for other in self._agreeing(row))
 
     def _agreeing(self, row: int) -> list[int]:
         found: list[int] = self.partners[self.offsets[row]:self.offsets[row + 1]].tolist()

@@ -33,6 +33,9 @@ compared, the claim's credibility, and its source (-1 for several). All are kept
 float64 (days and codes are exact in it): the table is one buffer numpy reads as is."""
 _UNANSWERED = (0, 0, -1, 0.0, 0.0, True, True, 0.0)
 
+Voice = tuple[tuple[int, ...], tuple[int, ...]]
+"""A claim's sources and relays, as numbers (`ClaimColumns.who`)."""
+
 
 def span(when: FuzzyDate | None) -> tuple[int, int]:
     """The first and last day (ordinals) a date may stand for; no date stands for any."""
@@ -62,6 +65,13 @@ class ClaimColumns:
     numbers: array[float] = field(default_factory=lambda: array("d"))
     event_of: array[int] = field(default_factory=lambda: array("q"))
     """Per claim, the row of its event among the catalog's events (-1: none)."""
+    who: array[int] = field(default_factory=lambda: array("q", [0]))
+    """Who each claim comes from, what decides whether two claims are independent:
+    the claim of row r has the sources `who[ends[2r]:ends[2r+1]]` and the relays
+    `who[ends[2r+1]:ends[2r+2]]`, as numbers (rows of the catalog's sources; ids not
+    among them are numbered after)."""
+    who_ends: array[int] = field(default_factory=lambda: array("q", [0]))
+    _unknown: dict[str, int] = field(default_factory=dict)
     count: int = 0
     disputes: list[tuple[int, int]] = field(default_factory=list)
     """(row, disputed row), set by `finish`."""
@@ -114,6 +124,19 @@ class ClaimColumns:
             catalog.columns = columns
         return catalog.columns
 
+    def voice(self, row: int) -> Voice:
+        """The sources and relays of the claim of a row, as numbers (`who`)."""
+        ends, who = self.who_ends, self.who
+        start, middle, end = ends[2 * row], ends[2 * row + 1], ends[2 * row + 2]
+        return tuple(who[start:middle]), tuple(who[middle:end])
+
+    def _number(self, source_id: str) -> int:
+        number = self.source_index.get(source_id)
+        if number is None:
+            number = self._unknown.setdefault(source_id,
+                                              len(self.source_index) + len(self._unknown))
+        return number
+
     def _about(self) -> Any:
         """Each claim's question position (-1: none), a view of the numbers (numpy, the
         engine's, imported when first asked)."""
@@ -146,6 +169,7 @@ class ClaimColumns:
         disputes = array("q", [n for pair in self.disputes for n in pair])
         return {"numbers": self.numbers, "count": self.count, "disputes": disputes,
                 "tolerance": array("d", self.tolerance), "event_of": self.event_of,
+                "who": self.who, "who_ends": self.who_ends,
                 "kinds": array("b", self.is_quantity),
                 "codes": list(self.codes), "rows_by_rank": array("q", self.rows_by_rank),
                 "said": dict(self.said), "relayed": dict(self.relayed),
@@ -163,8 +187,12 @@ class ClaimColumns:
             raise ValueError("the columns are not those of this catalog")
         columns.numbers, columns.count = numbers, state["count"]
         columns.event_of = state["event_of"]
-        if not isinstance(columns.event_of, array) or len(columns.event_of) != len(claims):
-            raise ValueError("the claims' events are not those of this catalog")
+        columns.who, columns.who_ends = state["who"], state["who_ends"]
+        if not (isinstance(columns.event_of, array) and len(columns.event_of) == len(claims)
+                and isinstance(columns.who_ends, array)
+                and len(columns.who_ends) == 2 * len(claims) + 1
+                and isinstance(columns.who, array) and len(columns.who) == columns.who_ends[-1]):
+            raise ValueError("the claims' columns are not those of this catalog")
         pairs = list(state["disputes"])
         columns.disputes = list(zip(pairs[0::2], pairs[1::2], strict=True))
         columns.codes = {code: n for n, code in enumerate(state["codes"])}
@@ -191,6 +219,11 @@ class ClaimColumns:
         if claim.disputes:
             self._disputing.append((row, claim.disputes))
         sources = claim.source
+        who, number = self.who, self._number
+        who.extend(map(number, sources))
+        self.who_ends.append(len(who))
+        who.extend(map(number, claim.via))
+        self.who_ends.append(len(who))
         if len(sources) == 1:
             self.said[sources[0]] += 1
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,7 +23,16 @@ def shown_path(path: str) -> str:
     """A path as a person wants to read it: relative to the current directory when it
     lies below it (as ruff and compilers print them), else as given."""
     try:
-        relative = os.path.relpath(path)
+        return _shown_path(path, os.getcwd())
+    except OSError:  # the current directory was removed
+        return path
+
+
+@functools.lru_cache(maxsize=256)
+def _shown_path(path: str, cwd: str) -> str:
+    """(Kept per path and directory: 18,000 warnings name a few files.)"""
+    try:
+        relative = os.path.relpath(path, cwd)
     except ValueError:
         return path
     return path if relative.startswith("..") else relative
