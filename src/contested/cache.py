@@ -456,15 +456,20 @@ class _Entry:
         width = len(fields)
         set_fields = set(fields)  # every field is written; one set shared by the rows
         decoded: dict[int, list[Any]] = {}
+        unread: memoryview | None = part  # let go once every block is decoded
 
         def make(position: int) -> Any:
+            nonlocal unread
             number, at = divmod(position, BLOCK)
             rows = decoded.get(number)
             if rows is None:
-                rows = decoded[number] = json.loads(_text(part[blocks[number]:
-                                                               blocks[number + 1]]))
+                assert unread is not None
+                rows = decoded[number] = json.loads(_text(unread[blocks[number]:
+                                                                 blocks[number + 1]]))
                 if any(len(row) != width for row in rows):
                     raise ValueError(f"{self.path}: a cache entry's rows do not fit it")
+                if len(decoded) == len(blocks) - 1:
+                    unread = None  # with the other sections', frees the entry's bytes
             row, rows[at] = rows[at], None
             for field in at_dates:
                 if row[field] is not None:

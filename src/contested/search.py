@@ -10,6 +10,7 @@ from functools import cached_property
 
 from contested.analysis import date_text, value_text
 from contested.browse import Browser
+from contested.collector import collector_paused
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,12 @@ class SearchIndex:
 
     @cached_property
     def entries(self) -> list[tuple[Hit, str]]:
+        """(Built with the collector paused, as loading is: it makes every entity of
+        a cached catalog, and full collections amid that took most of the time.)"""
+        with collector_paused():
+            return self._entries()
+
+    def _entries(self) -> list[tuple[Hit, str]]:
         pause = self._pause
         catalog = self.browser.catalog
         names = {s.id: _folded(s.id, *s.names) for s in catalog.sources.values()}

@@ -16,7 +16,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from contested.analysis import Analysis, Contradiction
 from contested.browse import Browser
-from contested.collector import FullCollections, freeze_what_is_built
+from contested.collector import FullCollections
 from contested.details import Details
 from contested.figures import category_lines, quantity_plot
 from contested.filters import Filter, Filtered, FilterError, parse_filter
@@ -221,8 +221,7 @@ class MainScreen(Screen[None]):
         self.collections.release()
 
     def _build_search_index(self) -> None:
-        self.search_index.build_in_background()
-        freeze_what_is_built()
+        self.search_index.build_in_background()  # then frozen out of the collector
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 120, "-wide")
