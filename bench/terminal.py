@@ -44,11 +44,14 @@ class Tmux:
                                *(["-e"] if styles else [])],
                               capture_output=True, text=True, check=False).stdout
 
-    def wait_for(self, needle: str | None, timeout: float = 60.0) -> float:
-        """Seconds since the start until `needle` is on screen (None: anything at all)."""
+    def wait_for(self, needle: str | None, timeout: float = 60.0, *,
+                 gone: str | None = None) -> float:
+        """Seconds since the start until `needle` is on screen (None: anything at all)
+        and `gone`, if given, is not."""
         while time.perf_counter() - self.started < timeout:
             screen = self.screen()
-            if (needle in screen) if needle is not None else screen.strip():
+            if (((needle in screen) if needle is not None else screen.strip())
+                    and (gone is None or gone not in screen)):
                 return time.perf_counter() - self.started
             time.sleep(POLL)
         raise RuntimeError(f"{needle!r} did not appear within {timeout} s:\n{self.screen()}")
