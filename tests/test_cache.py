@@ -236,6 +236,36 @@ def test_a_cached_file_still_gets_its_cross_file_errors(catalog: Path, tmp_path:
     assert ":12:12:" in messages[0][0]  # placed from the cached spots
 
 
+def test_duplicate_ids_in_cached_files_are_reported_as_when_parsed(
+        catalog: Path, tmp_path: Path) -> None:
+    """Ids taken twice in one file, and across two files, both read back from the
+    cache: the same messages, at the same places, and the first one kept."""
+    twice = CLAIMS + """\
+  - id: ru
+    source: afp
+    text: The same id again, in the same file
+"""
+    (catalog / "claims.yaml").write_text(twice, encoding="utf-8")
+    (catalog / "more.yaml").write_text(
+        "contested: 1\nclaims:\n  - id: afp-area\n    source: afp\n    text: again\n",
+        encoding="utf-8")
+    results = []
+    for _ in range(2):
+        cache = CatalogCache(tmp_path / "cache")
+        results.append(load_catalog([catalog], cache=cache))
+    assert cache.hits == 3
+    messages = [[d.headline() for d in r.diagnostics] for r in results]
+    assert messages[0] == messages[1]
+    assert len(messages[0]) == 2
+    assert all("duplicate claim id" in m for m in messages[0])
+    for result in results:
+        whole = result.whole
+        assert whole is not None
+        assert whole.claims["ru"].text == "A brilliant success"
+        assert whole.claims["afp-area"].text == "About 500 km2"
+        assert list(whole.claims) == ["ru", "afp-area", "ru-area"]
+
+
 def test_an_unwritable_cache_is_no_error(catalog: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("", encoding="utf-8")

@@ -168,6 +168,11 @@ class Entities(Mapping[str, E], Generic[E]):
         return zip(self._ids, Rows(self), strict=True)
 
     @property
+    def chunked(self) -> int:
+        """How many entities were added as chunks (read back from a cache)."""
+        return sum(len(chunk) for chunk in self._chunks)
+
+    @property
     def made(self) -> int:
         """How many entities were made so far."""
         return len(self._made) - self._made.count(None)

@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Static
 
 from contested.model import Catalog
+from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.errors import ContextScreen, ErrorsScreen
 from contested.tui.screens.help import HelpScreen
@@ -434,3 +435,34 @@ async def test_the_catalog_is_shown_while_the_engine_runs_then_filled_in(
         assert screen.pane == "claims"  # where the analyst was
         assert sum(1 for n in range(len(timeline.rows)) if timeline.rows[n].cells[3]) == 5
         assert len(screen.query_one("#contradictions", VirtualTable).rows) > 9
+
+
+def every_row(app: ContestedApp) -> dict[str, list[tuple[str, ...]]]:
+    screen = main_screen(app)
+    return {table.id or "": [table.rows[n].cells for n in range(len(table.rows))]
+            for table in screen.query(VirtualTable)}
+
+
+async def test_a_warm_cache_shows_the_same_explorer() -> None:
+    """The second launch reads the catalog back from the cache: every pane, filter,
+    search and detail is the same as on the first."""
+    seen = []
+    for launch in range(2):
+        app = app_on()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            catalog = main_screen(app).analysis.catalog
+            assert catalog.claims.chunked == (0 if launch == 0 else 40)
+            rows = [every_row(app)]
+            await pilot.press("2", "A")
+            rows.append(every_row(app))
+            await pilot.press("f", *"side:russia", "enter")
+            rows.append(every_row(app))
+            await pilot.press("f", "ctrl+u", "enter", "slash", *"Gadi", "enter")
+            rows.append(every_row(app))
+            await pilot.press("1", "j", "enter")
+            assert isinstance(app.screen, DetailScreen)
+            body = str(app.screen.query_one("#detail-body", Static).render())
+            links = app.screen.query_one("#links", VirtualTable)
+            seen.append((rows, body, [links.rows[n].cells for n in range(len(links.rows))]))
+    assert seen[0] == seen[1]
