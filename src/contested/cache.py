@@ -33,6 +33,7 @@ import re
 import stat
 import sys
 import tempfile
+import threading
 import time
 from array import array
 from collections.abc import Callable, Sequence
@@ -103,6 +104,7 @@ class CatalogCache:
         self.folder = Path(folder) if folder is not None else default_folder()
         self.hits = 0
         self.misses = 0
+        self._counting = threading.Lock()  # entries are read by several threads
 
     def entry_path(self, key: FileKey) -> Path:
         """One entry per timeline path: a changed file replaces its own entry."""
@@ -118,10 +120,11 @@ class CatalogCache:
             with contextlib.suppress(ValueError, TypeError, KeyError, IndexError,
                                      AttributeError):  # not what this version writes
                 document = _rebuild(_parts_back(payload)[0], path)
-        if document is None:
-            self.misses += 1
-        else:
-            self.hits += 1
+        with self._counting:
+            if document is None:
+                self.misses += 1
+            else:
+                self.hits += 1
         return document
 
     def put(self, key: FileKey, document: TimelineFile) -> None:

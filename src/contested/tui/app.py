@@ -112,7 +112,7 @@ class ContestedApp(App[int]):
         self.notes = NotesStore(self.notes_path or default_notes_path(self.paths))
 
         def progress(done: int, total: int) -> None:
-            self.call_from_thread(screen.progress, done, total)
+            screen.post_message(LoadingScreen.Progress(done, total))  # thread-safe
 
         self.watched = self.paths or [bundled_catalog()]
         self.stamps = stamps(self.watched)
