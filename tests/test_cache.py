@@ -346,6 +346,35 @@ def test_a_warm_load_makes_no_entity_until_one_is_asked_for(tmp_path: Path) -> N
     assert warm.claims.made == before + 1
 
 
+def test_two_threads_making_the_same_entities_make_each_once(tmp_path: Path) -> None:
+    """The explorer's search index makes every entity in a worker thread while the
+    screen makes those it shows: each entity is made once, whoever asks first."""
+    import threading
+
+    folder, _ = generated(tmp_path, events=300, files=3, seed=7)
+    cold = load(folder, CatalogCache(tmp_path / "cache")).catalog
+    warm = load(folder, CatalogCache(tmp_path / "cache")).catalog
+    seen: list[list[object]] = [[], []]
+
+    def read(into: list[object]) -> None:
+        into.extend(warm.claims.values())
+        into.extend(warm.events[c.event] for c in warm.claims.values() if c.event)
+
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        threads = [threading.Thread(target=read, args=(s,)) for s in seen]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switching)
+    assert len(seen[0]) == len(seen[1]) > 900
+    assert all(a is b for a, b in zip(*seen, strict=True))
+    same_catalog(cold, warm)
+
+
 def test_validate_fills_the_cache_and_no_cache_leaves_it_alone(
         catalog: Path, private_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--no-cache", str(catalog)]) == 0

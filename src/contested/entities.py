@@ -10,6 +10,7 @@ section behaves as a read-only mapping of id to entity, in the order the files g
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -18,6 +19,11 @@ if TYPE_CHECKING:
     from contested.model import Origin
 
 E = TypeVar("E")
+
+MAKING = threading.RLock()
+"""Held while an entity is made: the explorer's search index makes them in a worker
+thread while the screen makes those it shows, and each must be made once (making one
+takes its row from its block)."""
 
 
 class Chunk(Sequence[E]):
@@ -47,7 +53,10 @@ class Chunk(Sequence[E]):
             return [self[n] for n in range(*position.indices(len(self.ids)))]
         made = self._made[position]
         if made is None:
-            made = self._made[position] = self._make(position % len(self.ids))
+            with MAKING:
+                made = self._made[position]
+                if made is None:
+                    made = self._made[position] = self._make(position % len(self.ids))
         return made
 
     def __iter__(self) -> Iterator[E]:
@@ -115,11 +124,14 @@ class Entities(Mapping[str, E], Generic[E]):
         """The entity of a row (its position in the catalog's order)."""
         made = self._made[row]
         if made is None:
-            number = bisect_right(self._starts, row) - 1
-            made = self._chunks[number][row - self._starts[number]]
-            if self._prepare is not None:
-                self._prepare(row, made)
-            self._made[row] = made
+            with MAKING:
+                made = self._made[row]
+                if made is None:
+                    number = bisect_right(self._starts, row) - 1
+                    made = self._chunks[number][row - self._starts[number]]
+                    if self._prepare is not None:
+                        self._prepare(row, made)
+                    self._made[row] = made
         return made
 
     def origin(self, row: int) -> Origin:
