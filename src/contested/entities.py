@@ -173,11 +173,12 @@ class Entities(Mapping[str, E], Generic[E]):
         row = self._index.get(key)
         return default if row is None else self.at(row)
 
-    def values(self) -> Rows[E]:  # type: ignore[override]
-        return Rows(self)
+    def values(self) -> Picked[E]:  # type: ignore[override]
+        """Every entity in order, as a sequence: `values()[row]`."""
+        return Picked(self, range(len(self._ids)))
 
     def items(self) -> Iterator[tuple[str, E]]:  # type: ignore[override]
-        return zip(self._ids, Rows(self), strict=True)
+        return zip(self._ids, self.values(), strict=True)
 
     @property
     def chunked(self) -> int:
@@ -193,41 +194,9 @@ class Entities(Mapping[str, E], Generic[E]):
         return f"<Entities: {len(self._ids)}, {self.made} made>"
 
 
-class Rows(Sequence[E]):
-    """A section's entities in order, made as they are reached."""
-
-    __slots__ = ("_entities",)
-
-    def __init__(self, entities: Entities[E]) -> None:
-        self._entities = entities
-
-    def __len__(self) -> int:
-        return len(self._entities)
-
-    @overload
-    def __getitem__(self, row: int) -> E: ...
-    @overload
-    def __getitem__(self, row: slice) -> list[E]: ...
-    def __getitem__(self, row: int | slice) -> E | list[E]:
-        if isinstance(row, slice):
-            return [self._entities.at(n) for n in range(*row.indices(len(self)))]
-        return self._entities.at(row if row >= 0 else row + len(self))
-
-    def __iter__(self) -> Iterator[E]:
-        entities = self._entities
-        made = entities._made  # the fast path: most rows are made after the first pass
-        for row in range(len(made)):
-            entity = made[row]
-            yield entity if entity is not None else entities.at(row)
-
-    def index_of(self, key: str) -> int | None:
-        """The position of the entity with this id (no pass over the entities)."""
-        return self._entities.row(key)
-
-
 class Picked(Sequence[E]):
-    """Some rows of a section, in the order given, each entity made as it is reached:
-    the claims of one event, or those a filter kept."""
+    """Rows of a section, in the order given, each entity made as it is reached: all
+    of them (`Entities.values`), the claims of one event, or those a filter kept."""
 
     __slots__ = ("_entities", "_positions", "rows")
 
@@ -248,11 +217,21 @@ class Picked(Sequence[E]):
             return [self._entities.at(row) for row in self.rows[position]]
         return self._entities.at(self.rows[position])
 
+    def __iter__(self) -> Iterator[E]:
+        entities = self._entities
+        made = entities._made  # the fast path: most rows are made after a first pass
+        for row in self.rows:
+            entity = made[row]
+            yield entity if entity is not None else entities.at(row)
+
     def index_of(self, key: str) -> int | None:
-        """The position of the entity with this id, if it is among these rows."""
+        """The position of the entity with this id, if it is among these rows (no pass
+        over the entities)."""
         row = self._entities.row(key)
         if row is None:
             return None
+        if isinstance(self.rows, range):
+            return self.rows.index(row) if row in self.rows else None
         if self._positions is None:
             self._positions = {r: n for n, r in enumerate(self.rows)}
         return self._positions.get(row)
