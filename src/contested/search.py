@@ -23,12 +23,10 @@ def _folded(*parts: str | None) -> str:
     return "\n".join(p for p in parts if p).casefold()
 
 
-_PAUSE_EVERY = 200
-"""Entries between two hand-backs of the interpreter (a fraction of a millisecond)."""
-
-
-def _hand_back() -> None:
-    time.sleep(0)  # releases the GIL: the UI thread, if waiting, takes it now
+_PAUSE_EVERY = 50
+"""Entries between two hand-backs of the interpreter (about a millisecond)."""
+_WAIT = 0.02
+"""How long the build sleeps at a time while the person is busy."""
 
 
 class SearchIndex:
@@ -38,11 +36,18 @@ class SearchIndex:
         self.browser = browser
         self._pause: Callable[[], None] | None = None
 
-    def build_in_background(self) -> None:
+    def build_in_background(self, busy: Callable[[], bool] = lambda: False) -> None:
         """Build the index in a worker thread, handing the interpreter back every few
-        hundred entries: otherwise the keys typed meanwhile wait for it (a repaint took
-        50 to 90 ms instead of 10 while 300,000 claims were indexed)."""
-        self._pause = _hand_back
+        dozen entries, and waiting while `busy()` (a key was just pressed): otherwise
+        the keys typed meanwhile wait for it (a repaint took 50 to 90 ms instead of 10
+        while 300,000 claims were indexed)."""
+
+        def pause() -> None:
+            time.sleep(0)  # releases the GIL: the UI thread, if waiting, takes it now
+            while busy():
+                time.sleep(_WAIT)
+
+        self._pause = pause
         _ = self.entries
 
     @cached_property

@@ -221,7 +221,9 @@ class MainScreen(Screen[None]):
         self.collections.release()
 
     def _build_search_index(self) -> None:
-        self.search_index.build_in_background()  # then frozen out of the collector
+        # Keys come first: the build waits while they are being typed.
+        self.search_index.build_in_background(
+            busy=lambda: time.monotonic() - self.last_key < 0.3)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 120, "-wide")
