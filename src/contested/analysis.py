@@ -816,7 +816,6 @@ def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list
              f"claim '{ids[row]}' has credibility 5 (improbable) but no claim "
              "contradicts it")
     said, relayed = table.columns.said, table.columns.relayed
-    events_with_claims = table.columns.events
     per_question = table.columns.claims_per_question()
     for source in catalog.sources.values():
         if source.kind == "social-media" and source.reliability == "A":
@@ -827,8 +826,9 @@ def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list
             warn(source.origin.at("id"), "source-without-claims",
                  f"source '{source.id}' has no claim and relays none")
     events = catalog.events
+    with_claims = table.columns.events_with_claims(len(events))
     for row, event_id in enumerate(events.ids):
-        if event_id not in events_with_claims:
+        if not with_claims[row]:
             warn(events.origin(row).at("id"), "event-without-claims",
                  f"event '{event_id}' has no claim")
     questions = catalog.questions

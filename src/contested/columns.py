@@ -87,8 +87,6 @@ class ClaimColumns:
     """Per source, the claims it makes, ..."""
     relayed: Counter[str] = field(default_factory=Counter)
     """... the claims that only came through it (the sources pane shows both), ..."""
-    events: set[str] = field(default_factory=set)
-    """... and the events some claim is about (for the warnings)."""
     _disputing: list[tuple[int, list[str]]] = field(default_factory=list)
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
@@ -133,6 +131,12 @@ class ClaimColumns:
         start, middle, end = ends[2 * row], ends[2 * row + 1], ends[2 * row + 2]
         return tuple(who[start:middle]), tuple(who[middle:end])
 
+    def _numbers(self, source_ids: list[str]) -> list[int]:
+        known = list(map(self.source_index.get, source_ids))  # dict.get: the fast way
+        if None in known:
+            return [self._number(s) for s in source_ids]
+        return known  # type: ignore[return-value]  # no None in it
+
     def _number(self, source_id: str) -> int:
         number = self.source_index.get(source_id)
         if number is None:
@@ -157,6 +161,16 @@ class ClaimColumns:
         rows: list[int] = np.flatnonzero(self._about() == index).tolist()
         return rows
 
+    def events_with_claims(self, count: int) -> list[bool]:
+        """Per event row (of `count`), whether some claim is about it."""
+        import numpy as np
+
+        event_of = np.frombuffer(self.event_of, dtype=np.int64)
+        found = np.zeros(count, dtype=np.bool_)
+        found[event_of[event_of >= 0]] = True
+        flags: list[bool] = found.tolist()
+        return flags
+
     def claims_per_question(self) -> list[int]:
         """How many claims are about each question, in question order."""
         import numpy as np
@@ -175,8 +189,7 @@ class ClaimColumns:
                 "who": self.who, "who_ends": self.who_ends,
                 "kinds": array("b", self.is_quantity),
                 "codes": list(self.codes), "rows_by_rank": array("q", self.rows_by_rank),
-                "said": dict(self.said), "relayed": dict(self.relayed),
-                "events": sorted(self.events)}
+                "said": dict(self.said), "relayed": dict(self.relayed)}
 
     @classmethod
     def restore(cls, state: Mapping[str, Any], catalog: Catalog) -> ClaimColumns:
@@ -202,7 +215,6 @@ class ClaimColumns:
         columns.rows = claims.index
         columns.rows_by_rank = state["rows_by_rank"]
         columns.said, columns.relayed = Counter(state["said"]), Counter(state["relayed"])
-        columns.events = set(state["events"])
         return columns
 
     def finish(self, claims: Entities[Claim]) -> None:
@@ -222,10 +234,11 @@ class ClaimColumns:
         if claim.disputes:
             self._disputing.append((row, claim.disputes))
         sources = claim.source
-        who, number = self.who, self._number
-        who.extend(map(number, sources))
+        who = self.who
+        who.extend(self._numbers(sources))
         self.who_ends.append(len(who))
-        who.extend(map(number, claim.via))
+        if claim.via:
+            who.extend(self._numbers(claim.via))
         self.who_ends.append(len(who))
         if len(sources) == 1:
             self.said[sources[0]] += 1
@@ -233,11 +246,8 @@ class ClaimColumns:
             self.said.update(set(sources))
         if claim.via:
             self.relayed.update({v for v in claim.via if v not in sources})
-        if claim.event is not None:
-            self.events.add(claim.event)
-            self.event_of.append(self.event_index.get(claim.event, -1))
-        else:
-            self.event_of.append(-1)
+        self.event_of.append(-1 if claim.event is None
+                             else self.event_index.get(claim.event, -1))
         ends = (claim.credibility, self.source_index.get(claim.source[0], -1)
                 if len(claim.source) == 1 else -1)
         about = self.question_index.get(claim.about, -1) if claim.about is not None else -1

@@ -63,6 +63,16 @@ class Chunk(Sequence[E]):
         for position in range(len(self.ids)):
             yield self[position]
 
+    def make_all(self) -> list[E]:
+        """Every entity, made in order at once (for a pass over all of them: linking,
+        the search index), without the cost of asking for each."""
+        made, make = self._made, self._make
+        with MAKING:
+            for position, entity in enumerate(made):
+                if entity is None:
+                    made[position] = make(position)
+        return made  # type: ignore[return-value]  # no None is left
+
 
 class Entities(Mapping[str, E], Generic[E]):
     """Entities by id, in the order they were added; those added as a `Chunk` are made
@@ -109,6 +119,19 @@ class Entities(Mapping[str, E], Generic[E]):
         self._index = dict(zip(self._ids, range(start), strict=True))
         return [position for position, key in enumerate(ids)
                 if self.add(key, chunk[position]) is not None]
+
+    def make_all(self) -> None:
+        """Make every entity now, chunk by chunk (a pass over all of them costs the
+        making, not the asking)."""
+        with MAKING:
+            for chunk, start in zip(self._chunks, self._starts, strict=True):
+                entities = chunk.make_all()
+                prepare, made = self._prepare, self._made
+                for row, entity in enumerate(entities, start):
+                    if made[row] is None:
+                        if prepare is not None:
+                            prepare(row, entity)
+                        made[row] = entity
 
     def prepare(self, step: Callable[[int, E], None]) -> None:
         """Run `step(row, entity)` on each entity once it is made (now, on those made
@@ -220,6 +243,8 @@ class Picked(Sequence[E]):
     def __iter__(self) -> Iterator[E]:
         entities = self._entities
         made = entities._made  # the fast path: most rows are made after a first pass
+        if len(self.rows) > len(made) // 2 and made.count(None) > len(made) // 2:
+            entities.make_all()  # most of them, none made yet: make them all at once
         for row in self.rows:
             entity = made[row]
             yield entity if entity is not None else entities.at(row)

@@ -440,6 +440,8 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                 ))
 
     sources, claims, events = catalog.sources, catalog.claims, catalog.events
+    for section in (sources, catalog.questions, events, claims):
+        section.make_all()  # every entity is checked: made at once, not one by one
     known_source = sources.__contains__
     known_claim = claims.__contains__
     columns = catalog.columns = ClaimColumns.for_catalog(catalog.questions, sources, events)
