@@ -138,10 +138,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         if not (self.start_view and self.open_view(self.start_view)):
             self.set_filter("")  # fills every pane
-        with_series = next((q for q in self.analysis.catalog.questions
-                            if q in self.analysis.series), None)
-        questions = self.query_one("#questions", VirtualTable)
-        questions.move_to(questions.index_of(with_series) or 0 if with_series else 0)
+        self._to_first_series()
         self.show_pane("timeline")
         self.on_resize()
         self.collections.hold()
@@ -155,6 +152,13 @@ class MainScreen(Screen[None]):
         if self.analysis.complete and not self.index_started:
             self.index_started = True
             self.run_worker(self._build_search_index, thread=True, exit_on_error=False)
+
+    def _to_first_series(self) -> None:
+        """The Figures pane opens on the first question whose figures make a series."""
+        with_series = next((q for q in self.analysis.catalog.questions
+                            if q in self.analysis.series), None)
+        questions = self.query_one("#questions", VirtualTable)
+        questions.move_to(questions.index_of(with_series) or 0 if with_series else 0)
 
     def _note_columns(self) -> None:
         """A NOTE column in the lists whose items have notes (at 80 columns the space
@@ -176,12 +180,16 @@ class MainScreen(Screen[None]):
             self._use(analysis)
             return
         at = {t.id: t.current.key for t in self.query(VirtualTable) if t.current is not None}
+        first_findings = not self.analysis.complete and analysis.complete
         self._use(analysis)
         self.set_filter(self.filter.text)
         for table in self.query(VirtualTable):
             index = table.index_of(at[table.id]) if table.id in at else None
             if index is not None:
                 table.move_to(index)
+        questions = self.query_one("#questions", VirtualTable)
+        if first_findings and questions.cursor == 0:  # the series are known now
+            self._to_first_series()
         self._draw_figure()
         self._preview()
         self._index_when_complete()
