@@ -86,7 +86,7 @@ class ClaimColumns:
     said: Counter[str] = field(default_factory=Counter)
     """Per source, the claims it makes, ..."""
     relayed: Counter[str] = field(default_factory=Counter)
-    """... the claims that only came through it (the sources pane shows both), ..."""
+    """... and the claims that only came through it (the sources pane shows both)."""
     _disputing: list[tuple[int, list[str]]] = field(default_factory=list)
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
