@@ -88,6 +88,7 @@ class ClaimColumns:
     relayed: Counter[str] = field(default_factory=Counter)
     """... and the claims that only came through it (the sources pane shows both)."""
     _disputing: list[tuple[int, list[str]]] = field(default_factory=list)
+    _about_rows: Any = None
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
@@ -145,11 +146,15 @@ class ClaimColumns:
         return number
 
     def _about(self) -> Any:
-        """Each claim's question position (-1: none), a view of the numbers (numpy, the
-        engine's, imported when first asked)."""
+        """Each claim's question position (-1: none), from the numbers (numpy, the
+        engine's, imported when first asked); kept, as the numbers do not change once
+        linked (the Figures pane asks on each key)."""
         import numpy as np
 
-        return np.frombuffer(self.numbers, dtype=np.float64)[0::WIDTH].astype(np.int64)
+        if self._about_rows is None or len(self._about_rows) != self.count:
+            numbers = np.frombuffer(self.numbers, dtype=np.float64)
+            self._about_rows = numbers[0::WIDTH].astype(np.int64)
+        return self._about_rows
 
     def rows_about(self, question_id: str) -> list[int]:
         """The rows of the claims about a question, in order."""

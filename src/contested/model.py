@@ -268,7 +268,10 @@ would be deep-copied into every entity)."""
 class Entity(BaseModel):
     """Shared by everything with an id: forbids unknown fields, remembers its origin."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+    # defer_build: a model's validator is built when it first validates, not when
+    # contested starts: a load from the cache validates nothing.
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False,
+                              defer_build=True)
 
     # What the loader learns about an entity (where it was written; for a claim, its
     # resolved figure and date) is kept in the instance's __dict__ beside the fields:
@@ -370,7 +373,7 @@ class QuantityForm(BaseModel):
     """A figure that is not exact: one of about, at_least, at_most, more_than, less_than,
     between, with an optional best estimate."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     about: Number | None = Field(None, description="About this figure (at least ±10%).")
     at_least: Number | None = Field(None, description="This figure or more.")
@@ -512,7 +515,8 @@ Section = Annotated[list[Any], BeforeValidator(_none_as_empty)]
 class TimelineFile(BaseModel):
     """One timeline file: a format version, an optional header, and any of the sections."""
 
-    model_config = ConfigDict(extra="forbid", title="contested timeline, format 1")
+    model_config = ConfigDict(extra="forbid", title="contested timeline, format 1",
+                              defer_build=True)
 
     contested: Annotated[Literal[1], BeforeValidator(_version)] = Field(
         description="Format version; required in every file.",
