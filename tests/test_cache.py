@@ -304,6 +304,15 @@ def same_catalog(cold: Catalog, warm: Catalog) -> None:
     assert cold.columns is not None
     assert warm.columns is not None
     assert cold.columns.numbers == warm.columns.numbers
+    for catalog in (cold, warm):  # who each claim comes from, as the columns keep it
+        columns = catalog.columns
+        assert columns is not None
+        assert [columns.sources_of(row) for row in range(len(catalog.claims))] == [
+            list(dict.fromkeys(claim.source)) for claim in cold.claims.values()]
+        numbers = columns.source_index
+        assert [columns.voice(row) for row in range(len(catalog.claims))] == [
+            (tuple(numbers[s] for s in claim.source), tuple(numbers[v] for v in claim.via))
+            for claim in cold.claims.values()]
 
 
 @pytest.mark.parametrize("which", ["bundled", "generated"])

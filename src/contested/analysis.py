@@ -480,7 +480,7 @@ class Contradictions(Sequence[Contradiction]):
         return {ids[q]: int(counts[q]) for q in np.flatnonzero(counts).tolist()}
 
     def _sources_of(self, row: int) -> list[str]:
-        return list(dict.fromkeys(self.table.claims[row].source))
+        return self.table.columns.sources_of(row)  # from the columns: no claim made
 
     def per_source(self) -> Counter[str]:
         """Source id → how many contradictions have a claim from it."""

@@ -62,7 +62,7 @@ from contested.model import (
     TimelineHeader,
 )
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 """Raised when the layout of an entry changes; with the contested version, in the key."""
 
 _MODELS: dict[str, type[Entity]] = {

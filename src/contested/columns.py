@@ -68,7 +68,7 @@ class ClaimColumns:
     numbers: array[float] = field(default_factory=lambda: array("d"))
     event_of: array[int] = field(default_factory=lambda: array("q"))
     """Per claim, the row of its event among the catalog's events (-1: none)."""
-    who: array[int] = field(default_factory=lambda: array("q", [0]))
+    who: array[int] = field(default_factory=lambda: array("q"))
     """Who each claim comes from, what decides whether two claims are independent:
     the claim of row r has the sources `who[ends[2r]:ends[2r+1]]` and the relays
     `who[ends[2r+1]:ends[2r+2]]`, as numbers (rows of the catalog's sources; ids not
@@ -131,6 +131,16 @@ class ClaimColumns:
         ends, who = self.who_ends, self.who
         start, middle, end = ends[2 * row], ends[2 * row + 1], ends[2 * row + 2]
         return tuple(who[start:middle]), tuple(who[middle:end])
+
+    def sources_of(self, row: int) -> list[str]:
+        """The ids of the sources of the claim of a row, each once, in order (read from
+        the numbers: the claim is not made)."""
+        ends, ids = self.who_ends, self.source_ids
+        numbers = self.who[ends[2 * row]:ends[2 * row + 1]]
+        if all(n < len(ids) for n in numbers):
+            return list(dict.fromkeys(ids[n] for n in numbers))
+        unknown = {n: source_id for source_id, n in self._unknown.items()}
+        return list(dict.fromkeys(ids[n] if n < len(ids) else unknown[n] for n in numbers))
 
     def _numbers(self, source_ids: list[str]) -> list[int]:
         known = list(map(self.source_index.get, source_ids))  # dict.get: the fast way

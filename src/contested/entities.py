@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 E = TypeVar("E")
 
+_AT_ONCE = 256
+"""Entities `make_all` makes under one hold of the lock."""
 MAKING = threading.RLock()
 """Held while an entity is made: the explorer's search index makes them in a worker
 thread while the screen makes those it shows, and each must be made once (making one
@@ -67,10 +69,11 @@ class Chunk(Sequence[E]):
         """Every entity, made in order at once (for a pass over all of them: linking,
         the search index), without the cost of asking for each."""
         made, make = self._made, self._make
-        with MAKING:
-            for position, entity in enumerate(made):
-                if entity is None:
-                    made[position] = make(position)
+        for start in range(0, len(made), _AT_ONCE):
+            with MAKING:  # let go between runs: another thread may be waiting to make one
+                for position in range(start, min(start + _AT_ONCE, len(made))):
+                    if made[position] is None:
+                        made[position] = make(position)
         return made  # type: ignore[return-value]  # no None is left
 
 
@@ -123,9 +126,9 @@ class Entities(Mapping[str, E], Generic[E]):
     def make_all(self) -> None:
         """Make every entity now, chunk by chunk (a pass over all of them costs the
         making, not the asking)."""
-        with MAKING:
-            for chunk, start in zip(self._chunks, self._starts, strict=True):
-                entities = chunk.make_all()
+        for chunk, start in zip(self._chunks, self._starts, strict=True):
+            entities = chunk.make_all()
+            with MAKING:
                 prepare, made = self._prepare, self._made
                 for row, entity in enumerate(entities, start):
                     if made[row] is None:
@@ -243,8 +246,6 @@ class Picked(Sequence[E]):
     def __iter__(self) -> Iterator[E]:
         entities = self._entities
         made = entities._made  # the fast path: most rows are made after a first pass
-        if len(self.rows) > len(made) // 2 and made.count(None) > len(made) // 2:
-            entities.make_all()  # most of them, none made yet: make them all at once
         for row in self.rows:
             entity = made[row]
             yield entity if entity is not None else entities.at(row)
