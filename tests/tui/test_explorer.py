@@ -403,6 +403,7 @@ async def test_the_catalog_is_shown_while_the_engine_runs_then_filled_in(
     import threading
 
     import contested.analysis
+    import contested.tui.app
 
     release = threading.Event()
     real = contested.analysis.analyse
@@ -412,6 +413,7 @@ async def test_the_catalog_is_shown_while_the_engine_runs_then_filled_in(
         return real(catalog)
 
     monkeypatch.setattr(contested.analysis, "analyse", slow)
+    monkeypatch.setattr(contested.tui.app, "SHOWN_BEFORE_ANALYSIS_FROM", 0)  # as if big
     app = app_on()
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(200):

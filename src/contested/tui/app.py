@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 # while the first screen paints: that is a third of the start-up time.
 
 
+SHOWN_BEFORE_ANALYSIS_FROM = 20_000
+"""Claims from which the catalog is shown before the engine has run (below, the engine
+takes less than the screen would take to be drawn twice)."""
+
+
 class ContestedApp(App[int]):
     """`contested [PATHS…]`: the catalog's events, claims, sources, contradictions and
     figures, one key away."""
@@ -119,6 +124,9 @@ class ContestedApp(App[int]):
         result = load_catalog(self.watched, progress=progress, cache=self.cache())
         if not result.ok:
             self.call_from_thread(self.show_errors, result)
+            return
+        if len(result.catalog.claims) < SHOWN_BEFORE_ANALYSIS_FROM:
+            self.call_from_thread(self.show_catalog, analyse(result.catalog), [])
             return
         # The catalog is shown at once and the engine's findings fill it in: the
         # Timeline of 100,000 events is up while 300,000 claims are compared.
