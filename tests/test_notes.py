@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from contested.notes import (
@@ -159,6 +159,7 @@ def test_views_are_saved_by_name(tmp_path: Path) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(), max_size=3), st.text(), st.text())
+@example(["\u2029"], "a\u2028b", "\u2028")  # YAML line breaks: once written raw, unreadable
 def test_any_text_survives_the_file(tags: list[str], comment: str, reason: str) -> None:
     note = Note(star=True, tags=tuple(tags), comments=(Comment(at="2025-01-01T00:00:00Z",
                                                                 text=comment),),

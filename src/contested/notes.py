@@ -204,7 +204,7 @@ def quoted(text: str) -> str:
         if char in _ESCAPES:
             out.append(_ESCAPES[char])
         elif code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF \
-                or code in (0xFEFF, 0xFFFE, 0xFFFF):
+                or code in (0xFEFF, 0xFFFE, 0xFFFF, 0x2028, 0x2029):  # YAML line breaks
             out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
         else:
             out.append(char)
