@@ -25,13 +25,6 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def freeze_what_is_built() -> None:
-    """Move what exists now out of the collector's passes: called once a big structure
-    (the explorer's search index: 400,000 entries at 300,000 claims) is built, so that
-    the collections the next keypresses set off do not scan it again (up to 0.3 s)."""
-    gc.freeze()
-
-
 class FullCollections:
     """Full collections (the oldest generation) held back while a person is typing and
     made when they pause: in the explorer one took 20 ms, in the middle of a keypress.

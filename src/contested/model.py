@@ -251,9 +251,6 @@ class PackedOrigins:
         self.path, self.timeline = path, timeline
         self._names, self._packed, self._offsets = names, packed, offsets
 
-    def __len__(self) -> int:
-        return len(self._offsets)
-
     def origin(self, index: int) -> Origin:
         offset = self._offsets[index]
         spots = Spots.unpack(self._packed, offset, self._names) if offset >= 0 else None
