@@ -119,7 +119,7 @@ class CatalogCache:
         if payload is not None:
             with contextlib.suppress(ValueError, TypeError, KeyError, IndexError,
                                      AttributeError):  # not what this version writes
-                document = _rebuild(_parts_back(payload)[0], path)
+                document = _rebuild(_parts_back(payload), path)
         with self._counting:
             if document is None:
                 self.misses += 1
@@ -139,7 +139,7 @@ class CatalogCache:
         if payload is None:
             return None
         try:
-            state, _ = _parts_back(payload)
+            state = _parts_back(payload)
         except (ValueError, TypeError, KeyError, IndexError):
             return None
         return state if isinstance(state, dict) else None
@@ -271,16 +271,15 @@ def _parts_out(value: Any) -> bytes:
             return [out(v) for v in item]
         return item
 
-    contents = json.dumps(out(value), ensure_ascii=False, separators=(",", ":"))
-    return contents.encode("utf-8", "surrogatepass") + b"\n" + blob
+    return _utf8(_json(out(value))) + b"\n" + blob
 
 
 _ARRAY_CODES = frozenset("bIdq")
 
 
-def _parts_back(payload: bytes) -> tuple[Any, memoryview]:
+def _parts_back(payload: bytes) -> Any:
     """The value `_parts_out` wrote, with its arrays; each byte string is a view of
-    the payload (nothing copied until it is decoded), and the blob they are in."""
+    the payload (nothing copied until it is decoded)."""
     end = payload.index(b"\n")
     blob = memoryview(payload)[end + 1:]
 
@@ -306,7 +305,7 @@ def _parts_back(payload: bytes) -> tuple[Any, memoryview]:
             return [back(v) for v in item]
         return item
 
-    return back(json.loads(payload[:end])), blob
+    return back(json.loads(payload[:end]))
 
 
 def _ours(info: os.stat_result) -> bool:
