@@ -28,10 +28,10 @@ thread while the screen makes those it shows, and each must be made once (making
 takes its row from its block)."""
 
 
-class Chunk(Sequence[E]):
+class Chunk(Generic[E]):
     """The entities of one section of one cached file: their ids now, each entity when
     first asked (`make(position)` builds it), then kept, so that there is one object per
-    entity however it is reached."""
+    entity however it is reached. (Reached by position; `Entities` is what is read.)"""
 
     __slots__ = ("_made", "_make", "ids", "locate")
 
@@ -46,19 +46,13 @@ class Chunk(Sequence[E]):
     def __len__(self) -> int:
         return len(self.ids)
 
-    @overload
-    def __getitem__(self, position: int) -> E: ...
-    @overload
-    def __getitem__(self, position: slice) -> list[E]: ...
-    def __getitem__(self, position: int | slice) -> E | list[E]:
-        if isinstance(position, slice):
-            return [self[n] for n in range(*position.indices(len(self.ids)))]
+    def __getitem__(self, position: int) -> E:
         made = self._made[position]
         if made is None:
             with MAKING:
                 made = self._made[position]
                 if made is None:
-                    made = self._made[position] = self._make(position % len(self.ids))
+                    made = self._made[position] = self._make(position)
         return made
 
     def __iter__(self) -> Iterator[E]:
@@ -129,12 +123,9 @@ class Entities(Mapping[str, E], Generic[E]):
         for chunk, start in zip(self._chunks, self._starts, strict=True):
             entities = chunk.make_all()
             with MAKING:
-                prepare, made = self._prepare, self._made
                 for row, entity in enumerate(entities, start):
-                    if made[row] is None:
-                        if prepare is not None:
-                            prepare(row, entity)
-                        made[row] = entity
+                    if self._made[row] is None:
+                        self._keep(row, entity)
 
     def prepare(self, step: Callable[[int, E], None]) -> None:
         """Run `step(row, entity)` on each entity once it is made (now, on those made
@@ -155,10 +146,14 @@ class Entities(Mapping[str, E], Generic[E]):
                 if made is None:
                     number = bisect_right(self._starts, row) - 1
                     made = self._chunks[number][row - self._starts[number]]
-                    if self._prepare is not None:
-                        self._prepare(row, made)
-                    self._made[row] = made
+                    self._keep(row, made)
         return made
+
+    def _keep(self, row: int, made: E) -> None:
+        """Keep a chunk's entity just made as the row's, with what linking found."""
+        if self._prepare is not None:
+            self._prepare(row, made)
+        self._made[row] = made
 
     def origin(self, row: int) -> Origin:
         """Where the entity of a row was written, without making it (messages about
