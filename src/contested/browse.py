@@ -7,12 +7,12 @@ without a terminal, and a pane of 300,000 claims asks for the rows it shows only
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 from contested.analysis import (
     Analysis,
@@ -142,6 +142,14 @@ def _entry_key(entry: tuple[str, object]) -> str:
     return value.id if isinstance(value, Contradiction) else f"heading:{value}"
 
 
+def _starts(keys: Any, count: int) -> list[int]:
+    """Where each of the groups 0 … count-1 starts in `keys` (sorted), and the end."""
+    import numpy as np
+
+    starts: list[int] = np.searchsorted(keys, np.arange(count + 1)).tolist()
+    return starts
+
+
 def _months_between(first: date, second: date) -> str:
     months = (second.year - first.year) * 12 + second.month - first.month
     if months >= 2:
@@ -176,25 +184,34 @@ class Browser:
 
         event_of = np.frombuffer(ClaimColumns.of(self.catalog).event_of, dtype=np.int64)
         rows = np.argsort(event_of, kind="stable")
-        starts = np.searchsorted(event_of[rows], np.arange(len(self.catalog.events) + 1))
-        return rows.tolist(), starts.tolist()
+        return rows.tolist(), _starts(event_of[rows], len(self.catalog.events))
+
+    @cached_property
+    def _claim_rows_by_source(self) -> tuple[list[int], list[int]]:
+        """The claims' rows grouped by the sources they come from or through (each claim
+        once per source, in catalog order), and where each source's group starts."""
+        import numpy as np
+
+        columns = ClaimColumns.of(self.catalog)
+        count = len(self.catalog.claims)
+        ends = np.frombuffer(columns.who_ends, dtype=np.int64)[0::2]  # per claim: all it names
+        rows = np.repeat(np.arange(count, dtype=np.int64), np.diff(ends))
+        pairs = np.unique(np.frombuffer(columns.who, dtype=np.int64) * count + rows)
+        return (pairs % count).tolist(), _starts(pairs // count, len(self.catalog.sources))
 
     def claims_of_event(self, event_id: str) -> Picked[Claim]:
         """The claims about one event, in catalog order, made as they are read."""
-        row = self.catalog.events.row(event_id)
-        rows: list[int] = []
-        if row is not None:
-            grouped, starts = self._claim_rows_by_event
-            rows = grouped[starts[row]:starts[row + 1]]
-        return Picked(self.catalog.claims, rows)
+        return self._picked(self._claim_rows_by_event, self.catalog.events.row(event_id))
 
-    @cached_property
-    def claims_by_source(self) -> dict[str, list[Claim]]:
-        grouped: dict[str, list[Claim]] = defaultdict(list)
-        for claim in self.catalog.claims.values():
-            for source in dict.fromkeys([*claim.source, *claim.via]):
-                grouped[source].append(claim)
-        return grouped
+    def claims_of_source(self, source_id: str) -> Picked[Claim]:
+        """The claims a source makes or relays, in catalog order, made as they are read."""
+        return self._picked(self._claim_rows_by_source, self.catalog.sources.row(source_id))
+
+    def _picked(self, grouped: tuple[list[int], list[int]], group: int | None
+                ) -> Picked[Claim]:
+        rows, starts = grouped
+        return Picked(self.catalog.claims,
+                      rows[starts[group]:starts[group + 1]] if group is not None else [])
 
     @cached_property
     def source_counts(self) -> tuple[Counter[str], Counter[str]]:
@@ -210,7 +227,8 @@ class Browser:
 
     def contradicted(self, claim_id: str) -> int:
         """How many contradictions a claim is part of."""
-        return self.analysis.contradictions.count_of(claim_id)
+        row = self.catalog.claims.row(claim_id)
+        return self._contradictions_per_row[row] if row is not None else 0
 
     @cached_property
     def events_in_order(self) -> Picked[Event]:

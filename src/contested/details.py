@@ -135,7 +135,7 @@ class Details:
 
     def source(self, source_id: str) -> Detail:
         source = self.catalog.sources[source_id]
-        claims = self.browser.claims_by_source.get(source_id, [])
+        claims = self.browser.claims_of_source(source_id)
         own = [c for c in claims if source_id in c.source]
         return Detail("source", source_id, source.name, _fields(
             ("aliases", ", ".join(source.aliases)), ("kind", source.kind),
