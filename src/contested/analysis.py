@@ -209,7 +209,7 @@ def independent_voices(a: tuple[Sequence[object], Sequence[object]],
             return False
     if any(source in a_via for source in b_sources):
         return False
-    return not (a_via and tuple(a_via) == tuple(b_via))
+    return not (a_via and a_via == b_via)  # both lists (claims) or both tuples (columns)
 
 
 def origins(claims: Sequence[Claim]) -> int:
