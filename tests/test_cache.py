@@ -337,6 +337,8 @@ def test_a_warm_load_makes_no_entity_until_one_is_asked_for(tmp_path: Path) -> N
     warm = load(folder, CatalogCache(tmp_path / "cache")).catalog
     sections = ("timelines", *SECTIONS)
     assert [warm.section(n).made for n in sections] == [3, 0, 0, 0, 0, 0]
+    # Nor indexes their ids (these files were linked before: no id is taken twice).
+    assert (warm.claims._indexed, warm.events._indexed) == (0, 0)
     analysis = analyse(warm)
     assert len(analysis.contradictions) == len(analyse(cold).contradictions)
     assert warm.claims.made == 0  # the engine reads the columns

@@ -101,3 +101,20 @@ def test_a_section_reads_like_a_dict() -> None:
     assert things.values()[0:1] == [plain["a"]]
     with pytest.raises(KeyError):
         things["z"]
+
+
+def test_unique_chunks_are_indexed_when_an_id_is_first_looked_up() -> None:
+    made: list[str] = []
+    things: Entities[Thing] = Entities()
+    things.add_chunk(chunk(["a", "b"], made), unique=True)
+    things.add_chunk(chunk(["c"], made, "g.yaml"), unique=True)
+    assert things.values()[2].id == "c"  # by row: no index needed
+    assert things._indexed == 0
+    assert (things.row("c"), "b" in things, things["a"].id) == (2, True, "a")
+    assert things._indexed == 3
+    assert things.add("d", Thing("d", Origin("x", None))) is None
+    assert things.add("b", Thing("b", Origin("y", None))) is things["b"]  # still taken
+    assert (things.index, list(things)) == ({"a": 0, "b": 1, "c": 2, "d": 3},
+                                            ["a", "b", "c", "d"])
+    assert things.add_chunk(chunk(["e", "a"], made, "h.yaml")) == [1]  # checked
+    assert things.row("e") == 4

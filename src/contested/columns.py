@@ -64,7 +64,8 @@ class ClaimColumns:
     source_index: dict[str, int]
     tolerance: list[float]
     is_quantity: list[bool]
-    event_index: Mapping[str, int] = field(default_factory=dict)
+    events: Entities[Any] | None = None
+    """The catalog's events (their rows, for `add`)."""
     numbers: array[float] = field(default_factory=lambda: array("d"))
     event_of: array[int] = field(default_factory=lambda: array("q"))
     """Per claim, the row of its event among the catalog's events (-1: none)."""
@@ -79,8 +80,8 @@ class ClaimColumns:
     disputes: list[tuple[int, int]] = field(default_factory=list)
     """(row, disputed row), set by `finish`."""
     codes: dict[object, int] = field(default_factory=dict)
-    rows: dict[str, int] = field(default_factory=dict)
-    """Claim id → row (set by `finish`)."""
+    claims: Entities[Claim] | None = None
+    """The catalog's claims (set by `finish`): `rows` is their index."""
     rows_by_rank: Sequence[int] = field(default_factory=list)
     """The rows in the sorted order of claim ids (set by `finish`)."""
     said: Counter[str] = field(default_factory=Counter)
@@ -90,6 +91,15 @@ class ClaimColumns:
     _disputing: list[tuple[int, list[str]]] = field(default_factory=list)
     _about_rows: Any = None
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> Mapping[str, int]:
+        """Claim id → row (indexed when first asked: a warm load need not)."""
+        return self.claims.index if self.claims is not None else {}
+
+    @property
+    def event_rows(self) -> Mapping[str, int]:
+        return self.events.index if self.events is not None else {}
 
     @classmethod
     def for_catalog(cls, questions: Entities[Question], sources: Entities[Any],
@@ -111,7 +121,7 @@ class ClaimColumns:
             source_index=sources.index,
             tolerance=tolerance,
             is_quantity=is_quantity,
-            event_index=events.index,
+            events=events,
         )
 
     @classmethod
@@ -227,7 +237,7 @@ class ClaimColumns:
         pairs = list(state["disputes"])
         columns.disputes = list(zip(pairs[0::2], pairs[1::2], strict=True))
         columns.codes = {code: n for n, code in enumerate(state["codes"])}
-        columns.rows = claims.index
+        columns.claims = claims
         columns.rows_by_rank = state["rows_by_rank"]
         columns.said, columns.relayed = Counter(state["said"]), Counter(state["relayed"])
         return columns
@@ -236,7 +246,7 @@ class ClaimColumns:
         """Once every claim is added: index the rows by id, rank the ids (contradictions
         are ordered by them) and find the rows of disputed claims."""
         ids = claims.ids
-        self.rows = claims.index
+        self.claims = claims
         self.rows_by_rank = sorted(range(len(ids)), key=ids.__getitem__)
         self.disputes = [(row, other) for row, disputed in self._disputing
                          for other in map(self.rows.get, disputed)
@@ -262,7 +272,7 @@ class ClaimColumns:
         if claim.via:
             self.relayed.update({v for v in claim.via if v not in sources})
         self.event_of.append(-1 if claim.event is None
-                             else self.event_index.get(claim.event, -1))
+                             else self.event_rows.get(claim.event, -1))
         ends = (claim.credibility, self.source_index.get(claim.source[0], -1)
                 if len(claim.source) == 1 else -1)
         about = self.question_index.get(claim.about, -1) if claim.about is not None else -1

@@ -75,10 +75,13 @@ class Entities(Mapping[str, E], Generic[E]):
     """Entities by id, in the order they were added; those added as a `Chunk` are made
     when first read. `values()` is a sequence: `values()[row]` is the entity of a row."""
 
-    __slots__ = ("_chunks", "_ids", "_index", "_made", "_prepare", "_starts")
+    __slots__ = ("_chunks", "_ids", "_index", "_indexed", "_made", "_prepare", "_starts")
 
     def __init__(self, entities: Mapping[str, E] | None = None) -> None:
         self._index: dict[str, int] = {}
+        self._indexed = 0
+        """Rows whose ids are in `_index`: chunks known to be unique are indexed when an
+        id is first looked up (400,000 ids take a fifth of a second)."""
         self._ids: list[str] = []
         self._made: list[E | None] = []
         self._chunks: list[Chunk[E]] = []
@@ -92,30 +95,41 @@ class Entities(Mapping[str, E], Generic[E]):
     def add(self, key: str, entity: E) -> E | None:
         """Add `entity` under `key`, unless the key is taken: then the entity already
         there is returned (first come, first kept) and nothing changes."""
-        row = self._index.get(key)
+        index = self.index
+        row = index.get(key)
         if row is not None:
             return self.at(row)
-        self._index[key] = len(self._ids)
+        index[key] = len(self._ids)
+        self._indexed += 1
         self._ids.append(key)
         self._made.append(entity)
         return None
 
-    def add_chunk(self, chunk: Chunk[E]) -> list[int]:
+    def add_chunk(self, chunk: Chunk[E], *, unique: bool = False) -> list[int]:
         """Add a chunk's entities, unmade; return the positions in the chunk of those
-        whose id was taken (they are not added: first come, first kept)."""
+        whose id was taken (they are not added: first come, first kept). `unique`: the
+        caller knows no id is taken (these very files were linked without a duplicate
+        before), and the ids are indexed when first looked up."""
         start, ids = len(self._ids), chunk.ids
-        index = self._index
+        if unique:
+            self._extend(chunk, start)
+            return []
+        index = self.index
         index.update(zip(ids, range(start, start + len(ids)), strict=True))
         if len(index) == start + len(ids):  # every id was free
-            self._ids.extend(ids)
-            self._made.extend([None] * len(ids))
-            self._chunks.append(chunk)
-            self._starts.append(start)
+            self._indexed = len(index)
+            self._extend(chunk, start)
             return []
         # Rare (an error to report): undo, then add one by one.
         self._index = dict(zip(self._ids, range(start), strict=True))
         return [position for position, key in enumerate(ids)
                 if self.add(key, chunk[position]) is not None]
+
+    def _extend(self, chunk: Chunk[E], start: int) -> None:
+        self._ids.extend(chunk.ids)
+        self._made.extend([None] * len(chunk.ids))
+        self._chunks.append(chunk)
+        self._starts.append(start)
 
     def make_all(self) -> None:
         """Make every entity now, chunk by chunk (a pass over all of them costs the
@@ -166,11 +180,17 @@ class Entities(Mapping[str, E], Generic[E]):
         return self._chunks[number].locate(row - self._starts[number])
 
     def row(self, key: str) -> int | None:
-        return self._index.get(key)
+        return self.index.get(key)
 
     @property
     def index(self) -> dict[str, int]:
         """Id → row (the section's own dict: do not change it)."""
+        if self._indexed < len(self._ids):
+            with MAKING:  # two threads may ask first; one indexes
+                start = self._indexed
+                self._index.update(zip(self._ids[start:], range(start, len(self._ids)),
+                                       strict=True))
+                self._indexed = len(self._ids)
         return self._index
 
     @property
@@ -179,10 +199,10 @@ class Entities(Mapping[str, E], Generic[E]):
         return self._ids
 
     def __getitem__(self, key: str) -> E:
-        return self.at(self._index[key])
+        return self.at(self.index[key])
 
     def __contains__(self, key: object) -> bool:
-        return key in self._index
+        return key in self.index
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
@@ -191,7 +211,7 @@ class Entities(Mapping[str, E], Generic[E]):
         return len(self._ids)
 
     def get(self, key: str, default: Any = None) -> Any:
-        row = self._index.get(key)
+        row = self.index.get(key)
         return default if row is None else self.at(row)
 
     def values(self) -> Picked[E]:  # type: ignore[override]

@@ -356,9 +356,11 @@ def _spots(raw: Any) -> Spots | None:
 
 def _register(documents: Iterable[tuple[str, TimelineFile]],
               broken_ids: dict[tuple[str, str], Location],
-              problems: list[Diagnostic]) -> Catalog:
+              problems: list[Diagnostic], *, unique: bool = False) -> Catalog:
     """The files' entities indexed by id, first come first kept; a duplicate id (here
-    or of a broken entity) is reported in `problems`."""
+    or of a broken entity) is reported in `problems`. `unique`: these very files were
+    linked before without a duplicate (the ids of their cached entries are then indexed
+    when first looked up)."""
     catalog = Catalog()
 
     def duplicate(section: str, first: Entity | None, entity: Entity, entity_id: str) -> None:
@@ -386,7 +388,7 @@ def _register(documents: Iterable[tuple[str, TimelineFile]],
             entities = getattr(document, name)
             if isinstance(entities, Chunk) and name not in taken:
                 # Read back from the cache: its ids are checked, its entities not made.
-                for position in index.add_chunk(entities):
+                for position in index.add_chunk(entities, unique=unique):
                     entity = entities[position]
                     duplicate(name, index[entity.id], entity, entity.id)
                 continue
@@ -405,7 +407,7 @@ def relink(documents: Iterable[tuple[str, TimelineFile]],
     before (`_linked_state`, kept by the cache) instead of checking each claim again;
     None if `known` does not fit them."""
     problems: list[Diagnostic] = []
-    catalog = _register(documents, {}, problems)
+    catalog = _register(documents, {}, problems, unique=True)
     if problems:
         return None
     try:

@@ -35,6 +35,9 @@ SHOWN_BEFORE_ANALYSIS_FROM = 20_000
 """Claims from which the catalog is shown before the engine has run (below, the engine
 takes less than the screen would take to be drawn twice)."""
 
+FIRST_PAINT_WAIT = 2.0
+"""Seconds the engine waits for the first screen to be drawn before it starts anyway."""
+
 
 class ContestedApp(App[int]):
     """`contested [PATHS…]`: the catalog's events, claims, sources, contradictions and
@@ -131,6 +134,8 @@ class ContestedApp(App[int]):
         # The catalog is shown at once and the engine's findings fill it in: the
         # Timeline of 100,000 events is up while 300,000 claims are compared.
         self.call_from_thread(self.show_catalog, pending(result.catalog), [])
+        if self.main is not None:
+            self.main.painted.wait(FIRST_PAINT_WAIT)
         analysis = analyse(result.catalog)  # frozen out of the collector's passes
         self.call_from_thread(self.analysed, analysis)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,6 +118,9 @@ class MainScreen(Screen[None]):
         self.claims_stale = False
         self.index_started = False
         self.filled = False
+        self.painted = threading.Event()
+        """Set once the screen has been drawn: the engine waits for it, as it would
+        otherwise take half the interpreter from the first paint."""
 
     # --- layout -------------------------------------------------------------------------
 
@@ -144,6 +148,7 @@ class MainScreen(Screen[None]):
         self.collections.hold()
         self.set_interval(1.0, self._collect_when_idle)
         self.filled = True
+        self.call_after_refresh(self.painted.set)
         self._index_when_complete()
 
     def _index_when_complete(self) -> None:
