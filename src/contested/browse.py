@@ -363,9 +363,10 @@ class Browser:
                 f"!{per_question[question.id]}" if per_question[question.id] else "",
             ), "marked" if per_question[question.id] else "")
 
-        questions = [q for q in self.catalog.questions.values()
-                     if only is None or q.id in only]
-        return LazyRows(questions, make, key=lambda q: q.id)
+        questions = self.catalog.questions
+        shown = questions.values() if only is None else Picked(
+            questions, [row for row, key in enumerate(questions.ids) if key in only])
+        return LazyRows(shown, make, key=lambda q: q.id)  # made as they are shown
 
     # --- who contradicts whom -----------------------------------------------------------
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from contested.cache import CatalogCache
     from contested.loading import LoadResult
     from contested.notes import Note, NotesStore
+    from contested.preload import Preload
     from contested.tui.screens.main import MainScreen
 
 # The core (pydantic, PyYAML) and the main screen are imported in the loading worker,
@@ -64,8 +65,11 @@ class ContestedApp(App[int]):
 
     def __init__(self, paths: Sequence[str | Path] = (), *,
                  keymap_path: Path | None = None, notes_path: Path | None = None,
-                 view: str | None = None, cache: bool = True) -> None:
+                 view: str | None = None, cache: bool = True,
+                 preload: Preload | None = None) -> None:
         super().__init__()
+        self.preload = preload
+        """The load started with the command, if it was (else `load` starts it)."""
         self.start_view = view
         self.use_cache = cache
         self.paths = list(paths)
@@ -113,18 +117,19 @@ class ContestedApp(App[int]):
         screen = self.screen
         assert isinstance(screen, LoadingScreen)
         from contested.analysis import analyse, pending
-        from contested.loading import bundled_catalog, load_catalog, stamps
         from contested.notes import NotesStore, default_notes_path
+        from contested.preload import Preload
         from contested.tui.screens import main  # noqa: F401  (imported here, off the UI)
 
+        preload = self.preload or Preload(self.paths, cache=self.use_cache).start()
+        self.preload = None  # a reload loads anew
         self.notes = NotesStore(self.notes_path or default_notes_path(self.paths))
 
         def progress(done: int, total: int) -> None:
             screen.post_message(LoadingScreen.Progress(done, total))  # thread-safe
 
-        self.watched = self.paths or [bundled_catalog()]
-        self.stamps = stamps(self.watched)
-        result = load_catalog(self.watched, progress=progress, cache=self.cache())
+        result = preload.result(progress)
+        self.watched, self.stamps = preload.watched, preload.stamps
         if not result.ok:
             self.call_from_thread(self.show_errors, result)
             return
@@ -476,9 +481,10 @@ class ContestedApp(App[int]):
 
 
 def run_explorer(paths: Sequence[str], *, mouse: bool = True,
-                 notes: Path | None = None, view: str | None = None, cache: bool = True) -> int:
+                 notes: Path | None = None, view: str | None = None, cache: bool = True,
+                 preload: Preload | None = None) -> int:
     """Run the app in this terminal; the exit status of the process."""
-    app = ContestedApp(paths, notes_path=notes, view=view, cache=cache)
+    app = ContestedApp(paths, notes_path=notes, view=view, cache=cache, preload=preload)
     status = app.run(mouse=mouse)
     if app.failure is not None:
         from contested.crash import report_crash

@@ -309,7 +309,7 @@ class MainScreen(Screen[None]):
         table = self.query_one("#claims", VirtualTable)
         event_id = None if self.all_claims else self.event_filter
         table.set_rows(self.browser.claim_rows(event_id, self.filtered.claims))
-        event = self.analysis.catalog.events.get(event_id or "")
+        event = self.analysis.catalog.events.get(event_id) if event_id else None
         scope = f"event {event.date.text}: {event.title}" if event else "all"
         table.border_title = plain(f"2 Claims: {len(table.rows)} ({scope})")
         table.border_subtitle = plain("A: " + ("this event" if self.all_claims else "all"))
