@@ -10,11 +10,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import contested.cache
+import contested.loading
 from contested.analysis import analyse
-from contested.cache import CatalogCache, FileKey
+from contested.cache import CacheDamaged, CatalogCache, FileKey
 from contested.cli import main
 from contested.export import render
 from contested.loading import LoadResult, load_catalog
@@ -198,6 +201,89 @@ def test_a_corrupt_or_foreign_entry_is_ignored_and_rebuilt(
     load(catalog, rebuilt)
     assert (rebuilt.hits, rebuilt.misses) == (2, 0)
     assert first.entry_path(key).stat().st_mode & 0o077 == 0
+
+
+def claims_entry(catalog: Path, cache: CatalogCache) -> Path:
+    return cache._entry_for(str((catalog / "claims.yaml").resolve()))
+
+
+def damage_a_block(entry: Path) -> None:
+    """Other bytes in place, in the rows of the entities (read after the load)."""
+    data = entry.read_bytes()
+    at = data.index(b"A brilliant success")
+    entry.write_bytes(data[:at] + b"A brilliant_success" + data[at + 19:])
+
+
+@pytest.mark.parametrize("when", ["before the load", "after the load"])
+def test_a_damaged_block_is_parsed_again_from_the_file_and_its_entry_rebuilt(
+        catalog: Path, tmp_path: Path, when: str) -> None:
+    load(catalog, CatalogCache(tmp_path / "cache"))
+    cache = CatalogCache(tmp_path / "cache")
+    entry = claims_entry(catalog, cache)
+    if when == "before the load":
+        damage_a_block(entry)
+    result = load(catalog, cache)
+    if when == "after the load":
+        damage_a_block(entry)
+    assert (cache.hits, cache.misses, cache.repaired) == (2, 0, 0)  # the head is sound
+    assert result.catalog.claims["ru"].text == "A brilliant success"
+    assert cache.repaired == 1
+    assert [c.id for c in result.catalog.claims.values()] == ["ru", "afp-area", "ru-area"]
+    again = CatalogCache(tmp_path / "cache")
+    result = load(catalog, again)
+    assert result.catalog.claims["ru"].text == "A brilliant success"
+    assert (again.hits, again.misses, again.repaired) == (2, 0, 0)  # rebuilt
+
+
+def test_a_damaged_block_of_a_file_changed_since_is_a_clear_error(
+        catalog: Path, tmp_path: Path) -> None:
+    load(catalog, CatalogCache(tmp_path / "cache"))
+    cache = CatalogCache(tmp_path / "cache")
+    result = load(catalog, cache)
+    damage_a_block(claims_entry(catalog, cache))
+    changed_size(catalog / "claims.yaml")
+    with pytest.raises(CacheDamaged, match=r"claims\.yaml: its cache entry was damaged"):
+        _ = result.catalog.claims["ru"]
+
+
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The timeline files read from now on (each read is also a hash)."""
+    done: list[str] = []
+    real = contested.loading.read_file
+
+    def counted(path: str, *args: Any) -> bytes:
+        done.append(Path(path).name)
+        return real(path, *args)
+
+    monkeypatch.setattr(contested.loading, "read_file", counted)
+    return done
+
+
+def test_a_settled_file_whose_stat_is_unchanged_is_not_read_again(
+        catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    read = reads(monkeypatch)
+    load(catalog, CatalogCache(tmp_path / "cache"))
+    assert sorted(read) == ["claims.yaml", "sources.yaml"]
+    # Written a moment ago: a change within the same tick would leave the stat as it
+    # is, so the files are read and hashed again (and still hit).
+    read.clear()
+    cache = CatalogCache(tmp_path / "cache")
+    load(catalog, cache)
+    assert (sorted(read), cache.hits) == (["claims.yaml", "sources.yaml"], 2)
+    # Once settled (as if hashed long after their last change), they are not read.
+    monkeypatch.setattr(contested.cache, "SETTLED_NS", -3600 * 10**9)
+    load(catalog, CatalogCache(tmp_path / "cache"))  # entries hashed "settled"
+    read.clear()
+    cache = CatalogCache(tmp_path / "cache")
+    assert load(catalog, cache).catalog.claims["ru"].text == "A brilliant success"
+    assert (read, cache.hits, cache.misses) == ([], 2, 0)
+    # Any write changes the ctime: the file is read, and its new content seen, even
+    # with the same size and mtime.
+    time.sleep(0.05)
+    changed_content_only(catalog / "claims.yaml")
+    cache = CatalogCache(tmp_path / "cache")
+    assert load(catalog, cache).catalog.claims["ru"].text == "A brilliant victory"
+    assert (read, cache.hits, cache.misses) == (["claims.yaml"], 1, 1)
 
 
 def test_a_file_with_errors_is_not_cached_and_reports_the_same_each_time(

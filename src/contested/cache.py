@@ -5,22 +5,35 @@ reading back what was validated takes a fraction of a second. One entry per time
 file, in the user's cache directory (platformdirs: `XDG_CACHE_HOME` is honoured):
 
     line 1: a JSON header: cache format, contested version, byte order, the file's
-            absolute path, size, mtime and SHA-256, and the SHA-256 of the payload;
-    line 2: the payload's table of contents (JSON), then its parts (`_parts_out`):
-            per section, the ids, the rows of field values in the model's field
-            order (JSON), and where each entity was written (packed numbers).
+            absolute path, size, mtime and SHA-256; how the file was when it was
+            hashed (`seen`); where the head is and its SHA-256;
+    then:   the rows of each section's entities (field values in the model's field
+            order, JSON), in blocks of `BLOCK`, read only when an entity of the block
+            is first asked for;
+    last:   the head: its table of contents (JSON), then its parts (`_parts_out`):
+            per section, the ids, the blocks' ends and SHA-256 digests, and where
+            each entity was written (packed numbers); the file's dates.
 
-A warm load reads the ids and nothing else: each entity is made from its row when first
-asked (`contested.entities`), so that opening 400,000 entities costs what the first
-screen shows of them.
+A warm load reads the heads and nothing else: each entity is made from its row when
+first asked (`contested.entities`), so that opening 400,000 entities costs what the
+first screen shows of them.
 
-The entry is used only if every part of the header matches the file as read now and
-the payload's digest matches the payload: a corrupt, truncated, foreign (another path,
-another version of contested) or tampered entry is ignored and rebuilt. Entries are
-JSON and raw numbers (never pickle: nothing in them is run), and an entry that is not
-owned by the user or is writable by others is not read. Only files that validated are
-cached: a file with errors is parsed again each time, so that its messages are always
-the parser's own.
+An entry is used only if every part of its header matches the file as it is now, and
+its head matches the head's digest: a corrupt, truncated, foreign (another path,
+another version of contested) or tampered entry is ignored and rebuilt. A block of rows
+is used only if it matches its digest; one that does not (damaged since the load) is
+taken from the file itself, parsed again, and the entry is rebuilt. Entries are JSON and
+raw numbers (never pickle: nothing in them is run), and an entry that is not owned by
+the user or is writable by others is not read. Only files that validated are cached: a
+file with errors is parsed again each time, so that its messages are always the
+parser's own.
+
+The content hash is the part of the key that costs: reading and hashing 100 MB of YAML
+took a third of a warm load. As git's index does, a file whose inode, device, ctime,
+size and mtime are those it had when it was hashed is not read again, provided it had
+not changed in the `SETTLED_NS` before that read (a change within the same tick of the
+clock would leave its stat as it was). Any write, `touch` or rename changes the ctime,
+and the file is hashed again.
 """
 
 from __future__ import annotations
@@ -37,7 +50,7 @@ import threading
 import time
 from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,8 +75,20 @@ from contested.model import (
     TimelineHeader,
 )
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 """Raised when the layout of an entry changes; with the contested version, in the key."""
+
+Recover = Callable[["FileKey"], TimelineFile | None]
+"""Parses a cached file again, if it is still as its key says (else None); the caller
+writes its entry anew."""
+Repair = Callable[[], TimelineFile | None]
+"""`Recover` for one entry's key."""
+
+
+class CacheDamaged(RuntimeError):
+    """A block of an entry was damaged after the entry was read, and its file could not
+    be parsed again as it was (it changed since, or is gone)."""
+
 
 _MODELS: dict[str, type[Entity]] = {
     "timeline": TimelineHeader,
@@ -86,11 +111,23 @@ class FileKey:
     size: int
     mtime_ns: int
     sha256: str
+    seen: tuple[int, int, int, int] | None = field(default=None, compare=False)
+    """(inode, device, ctime, when the read began), in ns: while the file's stat says
+    the same, its hash need not be computed again (not part of the key)."""
 
     @classmethod
-    def of(cls, path: str, data: bytes, info: os.stat_result) -> FileKey:
+    def of(cls, path: str, data: bytes, info: os.stat_result,
+           read_at_ns: int | None = None) -> FileKey:
+        """The key of `data`, read from `path` after a stat that gave `info`, itself
+        made no earlier than `read_at_ns` (`time.time_ns()`)."""
+        seen = None if read_at_ns is None else (info.st_ino, info.st_dev, info.st_ctime_ns,
+                                                read_at_ns)
         return cls(os.path.abspath(path), info.st_size, info.st_mtime_ns,
-                   hashlib.sha256(data).hexdigest())
+                   hashlib.sha256(data).hexdigest(), seen)
+
+
+SETTLED_NS = 2_000_000_000
+"""A file is trusted by its stat only if its ctime was this long before it was read."""
 
 
 def default_folder() -> Path:
@@ -100,46 +137,111 @@ def default_folder() -> Path:
 class CatalogCache:
     """Validated timeline files, one JSON entry per file under `folder`."""
 
-    def __init__(self, folder: str | Path | None = None) -> None:
+    def __init__(self, folder: str | Path | None = None, *, in_memory: bool = False) -> None:
         self.folder = Path(folder) if folder is not None else default_folder()
+        self.in_memory = in_memory
+        """Read entries whole (a temporary cache, removed before its entities are made)."""
         self.hits = 0
         self.misses = 0
+        self.repaired = 0
+        """Entries found damaged after they were read (their file was parsed again)."""
         self._counting = threading.Lock()  # entries are read by several threads
 
     def entry_path(self, key: FileKey) -> Path:
         """One entry per timeline path: a changed file replaces its own entry."""
-        name = hashlib.sha256(key.path.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return self._entry_for(key.path)
+
+    def _entry_for(self, absolute: str) -> Path:
+        name = hashlib.sha256(absolute.encode("utf-8", "surrogateescape")).hexdigest()[:32]
         return self.folder / f"{name}.json"
 
-    def get(self, key: FileKey, path: str) -> TimelineFile | None:
+    def get(self, key: FileKey, path: str, recover: Recover | None = None,
+            ) -> TimelineFile | None:
         """The file's validated document if a sound entry for exactly this file exists;
-        its entities' origins name `path`, as the caller wrote it."""
+        its entities' origins name `path`, as the caller wrote it. `recover(key)`
+        parses the file again, should a block of the entry be found damaged later."""
+        expected = _file_header(key)
+
+        def same(header: dict[str, Any]) -> FileKey | None:
+            return key if _keyed(header) == expected else None
+
+        found = self._document(self.entry_path(key), same, path, recover)
+        return found[1] if found is not None else None
+
+    def unchanged(self, path: str, info: os.stat_result, recover: Recover | None = None,
+                  ) -> tuple[FileKey, TimelineFile] | None:
+        """The key and document of the file at `path` without reading it, if its entry
+        was written from the file as it still is by `info` (its stat, taken now): the
+        same inode, device, ctime, size and mtime, settled when it was hashed. None
+        otherwise (then read the file, and `get` its entry by its full key); no miss
+        is counted for that."""
+        absolute = os.path.abspath(path)
+
+        def settled(header: dict[str, Any]) -> FileKey | None:
+            seen, sha = header.get("seen"), header.get("sha256")
+            if not (isinstance(seen, list) and len(seen) == 4 and isinstance(sha, str)
+                    and all(type(n) is int for n in seen)):
+                return None
+            key = FileKey(absolute, info.st_size, info.st_mtime_ns, sha,
+                          (seen[0], seen[1], seen[2], seen[3]))
+            if (_keyed(header) == _file_header(key)
+                    and seen[:3] == [info.st_ino, info.st_dev, info.st_ctime_ns]
+                    and seen[2] <= seen[3] - SETTLED_NS):
+                return key
+            return None
+
+        found = self._document(self._entry_for(absolute), settled, path, recover,
+                               count_miss=False)
+        return found if found is not None and found[1] is not None else None  # type: ignore[return-value]
+
+    def _document(self, entry: Path, accept: Callable[[dict[str, Any]], FileKey | None],
+                  path: str, recover: Recover | None, *, count_miss: bool = True,
+                  ) -> tuple[FileKey, TimelineFile | None] | None:
+        """The key `accept` gives the entry's header (None: not accepted), and the
+        document the entry holds (None: none that this version can read)."""
         document = None
-        payload = self._read(self.entry_path(key), _file_header(key))
-        if payload is not None:
+        read = self._read(entry, accept)
+        if read is not None:
+            head, stored, key = read
+            repair = None if recover is None else self._repairer(recover, key)
             with contextlib.suppress(ValueError, TypeError, KeyError, IndexError,
                                      AttributeError):  # not what this version writes
-                document = _rebuild(_parts_back(payload), path)
+                document = _rebuild(_parts_back(head, stored), path, repair)
         with self._counting:
-            if document is None:
-                self.misses += 1
-            else:
+            if document is not None:
                 self.hits += 1
-        return document
+            elif read is not None or count_miss:
+                self.misses += 1
+        return (read[2], document) if read is not None else None
+
+    def _repairer(self, recover: Recover, key: FileKey) -> Repair:
+        """`recover(key)`, counted in `repaired`."""
+
+        def repair() -> TimelineFile | None:
+            with self._counting:
+                self.repaired += 1
+            return recover(key)
+
+        return repair
 
     def put(self, key: FileKey, document: TimelineFile) -> None:
         """Write the entry for `key`; a cache that cannot be written is not an error,
         the next load parses again."""
-        self._write(self.entry_path(key), _file_header(key), _rows(document))
+        header = _file_header(key)
+        if key.seen is not None:
+            header["seen"] = list(key.seen)
+        self._write(self.entry_path(key), header, _rows(document))
 
     def linked(self, keys: list[FileKey]) -> dict[str, Any] | None:
         """What linking found for exactly these files, in this order, if it was kept:
         `contested.loading.link` then need not visit each claim again."""
-        payload = self._read(self._linked_path(keys), _files_header(keys))
-        if payload is None:
+        expected = _files_header(keys)
+        read = self._read(self._linked_path(keys),
+                          lambda header: keys[0] if header == expected else None)
+        if read is None:
             return None
         try:
-            state = _parts_back(payload)
+            state = _parts_back(*read[:2])
         except (ValueError, TypeError, KeyError, IndexError):
             return None
         return state if isinstance(state, dict) else None
@@ -179,37 +281,45 @@ class CatalogCache:
         paths = "\0".join(key.path for key in keys).encode("utf-8", "surrogateescape")
         return self.folder / f"linked-{hashlib.sha256(paths).hexdigest()[:32]}.json"
 
-    def _read(self, entry: Path, expected: dict[str, Any]) -> bytes | None:
-        """The payload of `entry` if its header is `expected` (plus the payload's
-        digest) and the payload has that digest; None for anything else."""
+    def _read(self, entry: Path, accept: Callable[[dict[str, Any]], FileKey | None],
+              ) -> tuple[bytes, _Stored, FileKey] | None:
+        """The head of `entry`, where its other parts are, and the key `accept` gives
+        its header (less the head's place and digest), if it gives one and the head has
+        that digest; None for anything else."""
         try:
             with open(entry, "rb") as handle:
                 if not _ours(os.fstat(handle.fileno())):
                     return None
+                line = handle.readline(_HEADER_LIMIT)
                 try:
-                    header = json.loads(handle.readline(_HEADER_LIMIT))
-                except ValueError:
+                    header = json.loads(line)
+                    digest, (start, length) = header.pop("payload"), header.pop("head")
+                except (ValueError, TypeError, KeyError, AttributeError):
                     return None
-                if not isinstance(header, dict) or header != {**expected,
-                                                              "payload": header.get("payload")}:
+                key = accept(header) if isinstance(header, dict) else None
+                if not (key is not None and type(start) is int and type(length) is int
+                        and start >= 0 and length >= 0):
                     return None
-                payload = handle.read()
+                rest = handle.read(start) if self.in_memory else None
+                handle.seek(len(line) + start)
+                head = handle.read(length)
         except OSError:
             return None
-        if hashlib.sha256(payload).hexdigest() != header["payload"]:
+        if len(head) != length or hashlib.sha256(head).hexdigest() != digest:
             return None
         with contextlib.suppress(OSError):
             os.utime(entry)  # its mtime says when it was last used, for `prune`
-        return payload
+        return head, _Stored(entry, len(line), start, rest), key
 
     def _write(self, entry: Path, header: dict[str, Any], payload: object) -> bool:
         """Write `header` and `payload` as an entry: a temporary file renamed into place,
         so that a reader sees the old entry or the new one."""
         try:
-            data = _parts_out(payload)
+            head, stored = _parts_out(payload)
         except ValueError:  # an id with a line break: the parser let it through
             return False
-        line = json.dumps({**header, "payload": hashlib.sha256(data).hexdigest()})
+        line = json.dumps({**header, "payload": hashlib.sha256(head).hexdigest(),
+                           "head": [len(stored), len(head)]})
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
@@ -217,7 +327,9 @@ class CatalogCache:
             return False
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(line.encode("utf-8", "surrogateescape") + b"\n" + data)
+                out.write(line.encode("utf-8", "surrogateescape") + b"\n")
+                out.write(stored)
+                out.write(head)
             os.replace(temporary, entry)
         except OSError:
             with contextlib.suppress(OSError):
@@ -243,24 +355,40 @@ def _file_header(key: FileKey) -> dict[str, Any]:
             "size": key.size, "mtime_ns": key.mtime_ns, "sha256": key.sha256}
 
 
+def _keyed(header: dict[str, Any]) -> dict[str, Any]:
+    """A file entry's header, less how the file was seen (not part of the key)."""
+    return {name: value for name, value in header.items() if name != "seen"}
+
+
 def _files_header(keys: list[FileKey]) -> dict[str, Any]:
     return {"cache": CACHE_FORMAT, "contested": __version__, "byteorder": sys.byteorder,
             "files": [[k.path, k.size, k.mtime_ns, k.sha256] for k in keys]}
 
 
-def _parts_out(value: Any) -> bytes:
-    """`value` as a payload: one line of JSON (its table of contents), then the bytes
-    of its arrays and byte strings, which the JSON names by place: {"$array": typecode,
-    "$at": [offset, length]} and {"$bytes": [offset, length]} (no id starts with $).
-    Arrays are read back by copying their bytes (no parsing), byte strings only when
-    asked (`_parts_back`)."""
-    blob = bytearray()
+class Later(bytes):
+    """Bytes of a payload read only when asked (`_Part`): the rows of the entities."""
+
+    __slots__ = ()
+
+
+def _parts_out(value: Any) -> tuple[bytes, bytes]:
+    """`value` as (a head, the parts read later). The head is one line of JSON (its
+    table of contents), then the bytes of its arrays and byte strings, which the JSON
+    names by place: {"$array": typecode, "$at": [offset, length]} and {"$bytes":
+    [offset, length]} (no id starts with $). `Later` bytes are in the second part,
+    named {"$later": [offset, length]}. Arrays are read back by copying their bytes (no
+    parsing), byte strings only when asked (`_parts_back`)."""
+    blob, later = bytearray(), bytearray()
 
     def out(item: Any) -> Any:
         if isinstance(item, array):
             at = [len(blob), item.itemsize * len(item)]
             blob.extend(item.tobytes())
             return {"$array": item.typecode, "$at": at}
+        if isinstance(item, Later):
+            at = [len(later), len(item)]
+            later.extend(item)
+            return {"$later": at}
         if isinstance(item, bytes):
             at = [len(blob), len(item)]
             blob.extend(item)
@@ -271,41 +399,84 @@ def _parts_out(value: Any) -> bytes:
             return [out(v) for v in item]
         return item
 
-    return _utf8(_json(out(value))) + b"\n" + blob
+    table = _utf8(_json(out(value)))
+    return table + b"\n" + blob, bytes(later)
 
 
 _ARRAY_CODES = frozenset("bIdq")
 
 
-def _parts_back(payload: bytes) -> Any:
-    """The value `_parts_out` wrote, with its arrays; each byte string is a view of
-    the payload (nothing copied until it is decoded)."""
-    end = payload.index(b"\n")
-    blob = memoryview(payload)[end + 1:]
+@dataclass(frozen=True)
+class _Stored:
+    """Where the parts of an entry read later are: `size` bytes from `start`, or
+    `held` in memory."""
 
-    def part(at: Any) -> memoryview:
+    entry: Path
+    start: int
+    size: int
+    held: bytes | None = None
+
+
+class _Part:
+    """Bytes of an entry read when asked (`read`), from the entry as it is then: what
+    is read is checked by the caller (a block's digest)."""
+
+    __slots__ = ("length", "offset", "stored")
+
+    def __init__(self, stored: _Stored, offset: int, length: int) -> None:
+        self.stored, self.offset, self.length = stored, offset, length
+
+    def read(self, start: int, end: int) -> bytes | None:
+        """Bytes `start:end` of the part, or None if they cannot be read."""
+        if not 0 <= start <= end <= self.length:
+            return None
+        if self.stored.held is not None:
+            return self.stored.held[self.offset + start:self.offset + end]
+        try:
+            with open(self.stored.entry, "rb") as handle:
+                if not _ours(os.fstat(handle.fileno())):
+                    return None
+                return os.pread(handle.fileno(), end - start,
+                                self.stored.start + self.offset + start)
+        except OSError:
+            return None
+
+
+def _parts_back(head: bytes, stored: _Stored | None = None) -> Any:
+    """The value `_parts_out` wrote, with its arrays; each byte string is a view of
+    the head (nothing copied until it is decoded), each `Later` part a `_Part`."""
+    end = head.index(b"\n")
+    blob = memoryview(head)[end + 1:]
+
+    def part(at: Any, size: int) -> tuple[int, int]:
         offset, length = at
         if not (type(offset) is int and type(length) is int
-                and offset >= 0 and length >= 0 and offset + length <= len(blob)):
+                and offset >= 0 and length >= 0 and offset + length <= size):
             raise ValueError("a part outside the payload")
-        return blob[offset:offset + length]
+        return offset, length
 
     def back(item: Any) -> Any:
         if isinstance(item, dict):
             if "$array" in item and item.keys() == {"$array", "$at"}:
                 if item["$array"] not in _ARRAY_CODES:
                     raise ValueError("unexpected array type")
+                offset, length = part(item["$at"], len(blob))
                 numbers = array(item["$array"])
-                numbers.frombytes(part(item["$at"]))
+                numbers.frombytes(blob[offset:offset + length])
                 return numbers
             if "$bytes" in item and item.keys() == {"$bytes"}:
-                return part(item["$bytes"])
+                offset, length = part(item["$bytes"], len(blob))
+                return blob[offset:offset + length]
+            if "$later" in item and item.keys() == {"$later"}:
+                if stored is None:
+                    raise ValueError("no parts to read later")
+                return _Part(stored, *part(item["$later"], stored.size))
             return {k: back(v) for k, v in item.items()}
         if isinstance(item, list) and item and isinstance(item[0], dict | list):
             return [back(v) for v in item]
         return item
 
-    return back(json.loads(payload[:end]))
+    return back(json.loads(head[:end]))
 
 
 def _ours(info: os.stat_result) -> bool:
@@ -356,12 +527,15 @@ def _rows(document: TimelineFile) -> dict[str, Any]:
         ids: list[str] = [entity.__dict__["id"] for entity in entities]
         if any("\n" in entity_id for entity_id in ids):
             raise ValueError("an id with a line break")
-        blocks, ends = bytearray(), array(_OFFSETS, [0])
+        blocks, ends, digests = bytearray(), array(_OFFSETS, [0]), bytearray()
         for start in range(0, len(rows), BLOCK):
-            blocks += _utf8(_json(rows[start:start + BLOCK]))
+            block = _utf8(_json(rows[start:start + BLOCK]))
+            blocks += block
             ends.append(len(blocks))
+            digests += hashlib.sha256(block).digest()
         sections[name] = {"fields": fields, "ids": _utf8("\n".join(ids)),
-                          "rows": bytes(blocks), "blocks": ends, "offsets": offsets}
+                          "rows": Later(blocks), "blocks": ends, "digests": bytes(digests),
+                          "offsets": offsets}
     return {"timeline_id": header.id if header is not None else None,
             "names": [list(n) for n in names], "spots": packed,
             "dates": _utf8(_json([_date_row(d) for d in dates.values()])),
@@ -396,11 +570,12 @@ def _date_back(row: list[Any]) -> FuzzyDate:
                      interval is True)
 
 
-def _rebuild(contents: dict[str, Any], path: str) -> TimelineFile:
-    """The document `_rows` wrote, without validating it again (the payload's digest
-    says it is what this version wrote from a validated file). Each section is a
-    `Chunk`: its ids are read now, each entity is made when first asked."""
-    entry = _Entry(path, contents)
+def _rebuild(contents: dict[str, Any], path: str, recover: Repair | None) -> TimelineFile:
+    """The document `_rows` wrote, without validating it again (the head's digest says
+    it is what this version wrote from a validated file, each block's digest is checked
+    when it is read). Each section is a `Chunk`: its ids are read now, each entity is
+    made when first asked."""
+    entry = _Entry(path, contents, recover)
     parts: dict[str, Any] = {}
     for name, section in contents["sections"].items():
         model = _MODELS[name]
@@ -412,21 +587,48 @@ def _rebuild(contents: dict[str, Any], path: str) -> TimelineFile:
         if not isinstance(offsets, array) or len(offsets) != len(ids):
             raise ValueError("ids and spots differ in number")
         origins = PackedOrigins(path, entry.timeline_id, entry.names, entry.packed, offsets)
-        blocks = section["blocks"]
-        if not isinstance(blocks, array) or len(blocks) != -(-len(ids) // BLOCK) + 1:
+        blocks, rows, digests = section["blocks"], section["rows"], section["digests"]
+        count = -(-len(ids) // BLOCK)
+        if not (isinstance(blocks, array) and len(blocks) == count + 1
+                and isinstance(rows, _Part) and blocks[-1] == rows.length
+                and len(digests) == DIGEST * count):
             raise ValueError("ids and blocks differ in number")
-        parts[name] = Chunk(ids, entry.maker(model, fields, section["rows"], blocks, origins),
+        parts[name] = Chunk(ids, entry.maker(name, ids, Rows(rows, blocks, bytes(digests)),
+                                             origins),
                             origins.origin)
     header = parts.pop("timeline", None)
     return TimelineFile.model_construct(contested=1, timeline=header[0] if header else None,
                                         **parts)
 
 
+DIGEST = hashlib.sha256().digest_size
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A section's rows in an entry: block n is `part[ends[n]:ends[n + 1]]`, JSON, and
+    has the SHA-256 `digests[DIGEST * n:DIGEST * (n + 1)]`."""
+
+    part: _Part
+    ends: array[int]
+    digests: bytes
+
+    def block(self, number: int) -> list[Any] | None:
+        """The rows of a block, or None if it cannot be read as it was written."""
+        data = self.part.read(self.ends[number], self.ends[number + 1])
+        if data is None or (hashlib.sha256(data).digest()
+                            != self.digests[DIGEST * number:DIGEST * (number + 1)]):
+            return None
+        rows = json.loads(_text(memoryview(data)))
+        return rows if isinstance(rows, list) else None
+
+
 class _Entry:
     """What the entities of one cache entry share: the file's path and timeline, the
-    packed spots, and the table of its dates (read when a first entity is made)."""
+    packed spots, the table of its dates (read when a first entity is made), and the
+    way back to the file should a block be found damaged."""
 
-    def __init__(self, path: str, contents: dict[str, Any]) -> None:
+    def __init__(self, path: str, contents: dict[str, Any], recover: Repair | None) -> None:
         self.path, self.timeline_id = path, contents["timeline_id"]
         self.names = [tuple(n) for n in contents["names"]]
         self.packed = contents["spots"]
@@ -435,6 +637,8 @@ class _Entry:
         self._dates_part: memoryview | None = contents["dates"]
         self._date_rows: dict[str, list[Any]] = {}
         self._dates: dict[str, FuzzyDate] = {}
+        self._recover = recover
+        self._recovered: TimelineFile | None = None
 
     def date(self, text: str) -> FuzzyDate:
         """The date written `text` in this file (one object per text, as parsing gives),
@@ -447,35 +651,53 @@ class _Entry:
             made = self._dates[text] = _date_back(self._date_rows[text])
         return made
 
-    def maker(self, model: type[Entity], fields: list[str], part: memoryview,
-              blocks: array[int], origins: PackedOrigins) -> Callable[[int], Any]:
+    def parsed(self, section: str, ids: list[str]) -> Sequence[Any]:
+        """The section's entities, from the file parsed again (a block was damaged)."""
+        if self._recovered is None:
+            self._recovered = self._recover() if self._recover is not None else None
+        if self._recovered is not None:
+            document = self._recovered
+            entities: Sequence[Any] = ([document.timeline] if document.timeline else []
+                                       ) if section == "timeline" else getattr(document,
+                                                                               section)
+            if [entity.id for entity in entities] == ids:
+                return entities
+        raise CacheDamaged(f"{self.path}: its cache entry was damaged after it was read, "
+                           "and the file changed since: open the catalog again")
+
+    def maker(self, section: str, ids: list[str], rows: Rows,
+              origins: PackedOrigins) -> Callable[[int], Any]:
         """`make(position)`: the entity at that position of the section, made from its
         row. Rows are decoded by blocks of `BLOCK` when a first entity of the block is
-        made, and each row is let go once its entity holds the values."""
-        at_dates = [n for n, field in enumerate(fields) if field in _DATES]
+        made, and each row is let go once its entity holds the values. A block that
+        does not match its digest is taken from the file, parsed again."""
+        model = _MODELS[section]
+        fields = list(model.model_fields)
+        at_dates = [n for n, name in enumerate(fields) if name in _DATES]
         value = fields.index("value") if model is Claim else -1
         keys = [*fields, "_origin"]
         width = len(fields)
         set_fields = set(fields)  # every field is written; one set shared by the rows
         decoded: dict[int, list[Any]] = {}
-        unread: memoryview | None = part  # let go once every block is decoded
+        damaged: Sequence[Any] | None = None
 
         def make(position: int) -> Any:
-            nonlocal unread
+            nonlocal damaged
+            if damaged is not None:
+                return damaged[position]
             number, at = divmod(position, BLOCK)
-            rows = decoded.get(number)
-            if rows is None:
-                assert unread is not None
-                rows = decoded[number] = json.loads(_text(unread[blocks[number]:
-                                                                 blocks[number + 1]]))
-                if any(len(row) != width for row in rows):
-                    raise ValueError(f"{self.path}: a cache entry's rows do not fit it")
-                if len(decoded) == len(blocks) - 1:
-                    unread = None  # with the other sections', frees the entry's bytes
-            row, rows[at] = rows[at], None
-            for field in at_dates:
-                if row[field] is not None:
-                    row[field] = self.date(row[field])  # the file's dates are in its table
+            block = decoded.get(number)
+            if block is None:
+                block = rows.block(number)
+                if block is None or any(type(row) is not list or len(row) != width
+                                        for row in block):
+                    damaged = self.parsed(section, ids)
+                    return damaged[position]
+                decoded[number] = block
+            row, block[at] = block[at], None
+            for column in at_dates:
+                if row[column] is not None:
+                    row[column] = self.date(row[column])  # the file's dates are in its table
             if value >= 0 and type(row[value]) is dict:
                 row[value] = _figure(row[value])
             row.append((origins, position))

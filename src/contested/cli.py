@@ -308,11 +308,7 @@ def run_explorer(args: argparse.Namespace) -> int:
         for path in missing:
             print(f"contested: {printable(path)}: no such file or directory", file=sys.stderr)
         return EXIT_USAGE
-    from contested.preload import Preload
-
-    # The catalog loads while the rest (Textual, pydantic) is imported and the app starts.
-    preload = Preload(args.paths, cache=args.cache).start()
-    from contested.notes import default_notes_path
+    from contested.dirs import default_notes_path
 
     notes = args.notes or default_notes_path(args.paths)
     if notes.is_dir():
@@ -320,6 +316,10 @@ def run_explorer(args: argparse.Namespace) -> int:
         print(f"contested: --notes {printable(str(notes))}: a folder, not a file",
               file=sys.stderr)
         return EXIT_USAGE
+    from contested.preload import Preload
+
+    # The catalog loads while the rest (Textual, pydantic) is imported and the app starts.
+    preload = Preload(args.paths, cache=args.cache).start()
     from contested.tui.app import run_explorer as run
 
     return run(args.paths, mouse=not args.no_mouse, notes=notes, view=args.view,

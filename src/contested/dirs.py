@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "contested"
+NOTES_NAME = "contested-notes.yaml"
 
 
 def cache_dir() -> Path:
@@ -22,3 +24,13 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     """What contested writes for a user: the notes on the bundled timelines."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_notes_path(paths: Sequence[str | Path]) -> Path:
+    """`contested-notes.yaml` in the first directory loaded (a file's own directory);
+    for the bundled timelines, which may sit in a read-only install, the user's data
+    directory."""
+    if not paths:
+        return data_dir() / NOTES_NAME
+    first = Path(paths[0])
+    return (first if first.is_dir() else first.parent) / NOTES_NAME

@@ -145,9 +145,10 @@ class Entities(Mapping[str, E], Generic[E]):
         """Run `step(row, entity)` on each entity once it is made (now, on those made
         already): what linking found is set as entities are made."""
         self._prepare = step
-        for row, made in enumerate(self._made):
-            if made is not None:
-                step(row, made)
+        if self.made:  # (a warm load has made none)
+            for row, made in enumerate(self._made):
+                if made is not None:
+                    step(row, made)
 
     # --- reading ---------------------------------------------------------------------
 

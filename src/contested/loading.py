@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from contested.cache import CatalogCache, FileKey
+from contested.cache import CatalogCache, FileKey, Recover
 from contested.collector import collector_paused
 from contested.columns import ClaimColumns, EventColumns
 from contested.diagnostics import (
@@ -657,13 +658,22 @@ def _parse_all(files: list[str], limits: Limits, cache: CatalogCache | None,
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     count = min(len(files), workers if workers is not None else cores)
     parallel = count > 1 and (workers is not None or _total_size(files) >= PARALLEL_FROM_BYTES)
-    def fetch(path: str) -> tuple[tuple[bytes, os.stat_result] | ParsedFile,
-                                  FileKey | None, TimelineFile | None]:
+    def fetch(path: str) -> tuple[Read | ParsedFile | None, FileKey | None,
+                                  TimelineFile | None]:
+        """(what was read, the file's key, its document from the cache)."""
+        recover = None if cache is None else _recovery(path, limits, cache)
+        if cache is not None:
+            with contextlib.suppress(OSError):  # then reading it says why
+                info = os.stat(path)
+                if info.st_size <= limits.max_bytes:
+                    known = cache.unchanged(path, info, recover)
+                    if known is not None:  # not read again, nor hashed
+                        return None, *known
         read = _read_path(path, limits)
         if isinstance(read, ParsedFile) or cache is None:
             return read, None, None
         key = FileKey.of(path, *read)
-        return read, key, cache.get(key, path)
+        return read, key, cache.get(key, path, recover)
 
     # Reading and hashing the files and their cache entries leave the interpreter free
     # (hashlib and file reads release it): two threads do it in about half the time.
@@ -672,13 +682,15 @@ def _parse_all(files: list[str], limits: Limits, cache: CatalogCache | None,
             fetch, files)
         for number, (path, (read, key, document)) in enumerate(zip(files, fetched,
                                                                    strict=True)):
+            if document is not None:
+                finished(number, ParsedFile(path, document, [], key=key))
+                continue
             if isinstance(read, ParsedFile):
                 finished(number, read)
                 continue
-            data, _ = read
-            if document is not None:
-                finished(number, ParsedFile(path, document, [], key=key))
-            elif parallel:
+            assert read is not None  # no document from the cache: the file was read
+            data = read[0]
+            if parallel:
                 missing[number] = len(data)
             else:
                 finished(number, _parse_data(data, path, limits, cache, key))
@@ -712,7 +724,7 @@ def _parse_in_processes(todo: list[tuple[int, str]], limits: Limits,
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with tempfile.TemporaryDirectory(prefix="contested-parse-") as scratch:
-        target = cache if cache is not None else CatalogCache(scratch)
+        target = cache if cache is not None else CatalogCache(scratch, in_memory=True)
         context = multiprocessing.get_context("spawn")  # no fork: the explorer has threads
         try:
             _start_resource_tracker()
@@ -759,16 +771,21 @@ def _parse_to_cache(path: str, limits: Limits, folder: str) -> FileKey | None:
     return parsed.key if parsed.document is not None else None
 
 
-def _read_path(path: str, limits: Limits) -> tuple[bytes, os.stat_result] | ParsedFile:
+Read = tuple[bytes, os.stat_result, int]
+"""A file's bytes, its stat before they were read, and the time before that stat (ns)."""
+
+
+def _read_path(path: str, limits: Limits) -> Read | ParsedFile:
     """The file's bytes and stat, or a `ParsedFile` holding why they cannot be read."""
     try:
+        before = time.time_ns()
         info = os.stat(path)
         if info.st_size > limits.max_bytes:
             raise DiagnosticError(Diagnostic(
                 Location(path, 1, 1), "file-too-large",
                 f"the file has {info.st_size:,} bytes, over the limit of {limits.max_bytes:,}",
             ))
-        return read_file(path, limits), info
+        return read_file(path, limits), info, before
     except (DiagnosticError, OSError) as error:
         if isinstance(error, OSError):
             error = DiagnosticError(Diagnostic(Location(path), "unreadable",
@@ -782,9 +799,23 @@ def _parse_path(path: str, limits: Limits, cache: CatalogCache | None) -> Parsed
     read = _read_path(path, limits)
     if isinstance(read, ParsedFile):
         return read
-    data, info = read
-    key = FileKey.of(path, data, info) if cache is not None else None
+    data = read[0]
+    key = FileKey.of(path, *read) if cache is not None else None
     return _parse_data(data, path, limits, cache, key)
+
+
+def _recovery(path: str, limits: Limits, cache: CatalogCache) -> Recover:
+    """`recover(key)`: the file's document parsed again (its cache entry was found
+    damaged after it was read), if the file is still what `key` says; its entry is
+    written anew."""
+
+    def recover(key: FileKey) -> TimelineFile | None:
+        read = _read_path(path, limits)
+        if isinstance(read, ParsedFile) or FileKey.of(path, *read) != key:
+            return None
+        return _parse_data(read[0], path, limits, cache, key).document
+
+    return recover
 
 
 def _parse_data(data: bytes, path: str, limits: Limits, cache: CatalogCache | None,

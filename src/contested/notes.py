@@ -26,7 +26,7 @@ import fcntl
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,11 +36,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contested.atomic import write_atomically
 from contested.diagnostics import Diagnostic, DiagnosticError, Location
-from contested.dirs import data_dir
 from contested.guarded_yaml import YamlList, YamlMap, read_yaml
 
 NOTES_VERSION = 1
-DEFAULT_NAME = "contested-notes.yaml"
 KINDS = ("contradictions", "claims", "events", "sources")
 """The sections of `notes:`, one per kind of thing noted."""
 SECTION_OF = {"contradiction": "contradictions", "claim": "claims", "event": "events",
@@ -128,16 +126,6 @@ class Notes:
         return [(kind, target, note) for kind in KINDS
                 for target, note in self.sections[kind].items()
                 if not exists(kind, target)]
-
-
-def default_notes_path(paths: Sequence[str | Path]) -> Path:
-    """`contested-notes.yaml` in the first directory loaded (a file's own directory);
-    for the bundled timelines, which may sit in a read-only install, the user's data
-    directory."""
-    if not paths:
-        return data_dir() / DEFAULT_NAME
-    first = Path(paths[0])
-    return (first if first.is_dir() else first.parent) / DEFAULT_NAME
 
 
 def now() -> str:

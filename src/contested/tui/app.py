@@ -117,7 +117,8 @@ class ContestedApp(App[int]):
         screen = self.screen
         assert isinstance(screen, LoadingScreen)
         from contested.analysis import analyse, pending
-        from contested.notes import NotesStore, default_notes_path
+        from contested.dirs import default_notes_path
+        from contested.notes import NotesStore
         from contested.preload import Preload
         from contested.tui.screens import main  # noqa: F401  (imported here, off the UI)
 
