@@ -177,16 +177,6 @@ class Browser:
     # --- indexes ------------------------------------------------------------------------
 
     @cached_property
-    def _claim_rows_by_event(self) -> tuple[list[int], list[int]]:
-        """The claims' rows grouped by event (in catalog order within one), and where
-        each event's group starts: read from the columns, no claim made."""
-        import numpy as np
-
-        event_of = np.frombuffer(ClaimColumns.of(self.catalog).event_of, dtype=np.int64)
-        rows = np.argsort(event_of, kind="stable")
-        return rows.tolist(), _starts(event_of[rows], len(self.catalog.events))
-
-    @cached_property
     def _claim_rows_by_source(self) -> tuple[list[int], list[int]]:
         """The claims' rows grouped by the sources they come from or through (each claim
         once per source, in catalog order), and where each source's group starts."""
@@ -201,7 +191,12 @@ class Browser:
 
     def claims_of_event(self, event_id: str) -> Picked[Claim]:
         """The claims about one event, in catalog order, made as they are read."""
-        return self._picked(self._claim_rows_by_event, self.catalog.events.row(event_id))
+        return self._claims_of_event_row(self.catalog.events.row(event_id))
+
+    def _claims_of_event_row(self, row: int | None) -> Picked[Claim]:
+        if row is None:
+            return Picked(self.catalog.claims, [])
+        return Picked(self.catalog.claims, EventColumns.of(self.catalog).claims_of(row))
 
     def claims_of_source(self, source_id: str) -> Picked[Claim]:
         """The claims a source makes or relays, in catalog order, made as they are read."""
@@ -236,10 +231,10 @@ class Browser:
 
     # --- panes --------------------------------------------------------------------------
 
-    def timeline_rows(self, only: set[str] | None = None) -> LazyRows[tuple[str, str]]:
+    def timeline_rows(self, only: set[str] | None = None) -> LazyRows[tuple[str, str, int]]:
         """Events of every timeline in date order (those in `only`, given a filter), with
         a marker where time jumps."""
-        entries: list[tuple[str, str]] = []  # ("event", id) or ("gap", text)
+        entries: list[tuple[str, str, int]] = []  # ("event", id, row) or ("gap", text, -1)
         timeline = EventColumns.of(self.catalog)
         ids, starts = self.catalog.events.ids, timeline.starts
         previous = 0
@@ -250,19 +245,19 @@ class Browser:
             start = starts[row]
             if previous and start and start - previous > GAP_DAYS:
                 between = _months_between(date.fromordinal(previous), date.fromordinal(start))
-                entries.append(("gap", f"{between}|{event_id}"))
+                entries.append(("gap", f"{between}|{event_id}", -1))
             previous = start or previous
-            entries.append(("event", event_id))
+            entries.append(("event", event_id, row))
         return LazyRows(entries, self._timeline_row,
                         key=lambda e: e[1] if e[0] == "event" else f"gap:{e[1]}")
 
-    def _timeline_row(self, entry: tuple[str, str]) -> Row:
-        kind, value = entry
+    def _timeline_row(self, entry: tuple[str, str, int]) -> Row:
+        kind, value, row = entry
         if kind == "gap":
             text = value.partition("|")[0]
             return Row(f"gap:{value}", ("⋯", f"⋯ {text} ⋯", "", "", "", ""), "gap")
-        event = self.catalog.events[value]
-        rows = self.claims_of_event(event.id).rows
+        event = self.catalog.events.at(row)  # by row: no index of 100,000 ids needed
+        rows = self._claims_of_event_row(row).rows
         per_row = self._contradictions_per_row
         disputed = sum(1 for row in rows if per_row[row])
         return Row(

@@ -308,34 +308,52 @@ class ClaimColumns:
 
 @dataclass(eq=False)
 class EventColumns:
-    """The events in the Timeline's order (first day, last day, id) and each one's
-    first day: enough to lay out the Timeline without making 100,000 events."""
+    """The events in the Timeline's order (first day, last day, id), each one's first
+    day, and its claims: enough to lay out the Timeline without making 100,000 events."""
 
     order: array[int]
     """The rows of the catalog's events, in date order."""
     starts: array[int]
     """Per row, the ordinal of the event's first day (0: open start)."""
+    claims: array[int]
+    """The claims' rows grouped by event (in catalog order within one): the claims of
+    the event of row r are `claims[claims_from[r]:claims_from[r + 1]]`."""
+    claims_from: array[int]
 
     @classmethod
     def of(cls, catalog: Catalog) -> EventColumns:
         """The catalog's event columns: kept by the cache, or read now (and kept)."""
         known = catalog.event_columns
         if known is None:
+            import numpy as np
+
             events = list(catalog.events.values())
             order = sorted(range(len(events)),
                            key=lambda row: (events[row].date.sort_key, events[row].id))
             starts = [e.date.earliest.toordinal() if e.date.earliest else 0 for e in events]
-            known = catalog.event_columns = cls(array("q", order), array("q", starts))
+            event_of = np.frombuffer(ClaimColumns.of(catalog).event_of, dtype=np.int64)
+            grouped = np.argsort(event_of, kind="stable")
+            claims_from = np.searchsorted(event_of[grouped], np.arange(len(events) + 1))
+            known = catalog.event_columns = cls(
+                array("q", order), array("q", starts), array("q", grouped.tolist()),
+                array("q", claims_from.tolist()))
         return known
 
+    def claims_of(self, row: int) -> array[int]:
+        """The rows of the claims about the event of `row`, in catalog order."""
+        return self.claims[self.claims_from[row]:self.claims_from[row + 1]]
+
     def state(self) -> dict[str, Any]:
-        return {"order": self.order, "starts": self.starts}
+        return {"order": self.order, "starts": self.starts, "claims": self.claims,
+                "claims_from": self.claims_from}
 
     @classmethod
     def restore(cls, state: Mapping[str, Any], catalog: Catalog) -> EventColumns:
         order, starts = state["order"], state["starts"]
+        claims, claims_from = state["claims"], state["claims_from"]
         count = len(catalog.events)
-        if not (isinstance(order, array) and isinstance(starts, array)
-                and len(order) == len(starts) == count):
+        if not (all(isinstance(a, array) for a in (order, starts, claims, claims_from))
+                and len(order) == len(starts) == count and len(claims_from) == count + 1
+                and len(claims) == len(catalog.claims) == claims_from[-1]):
             raise ValueError("the event columns are not those of this catalog")
-        return cls(order, starts)
+        return cls(order, starts, claims, claims_from)
