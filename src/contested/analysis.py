@@ -64,6 +64,9 @@ class Contradiction:
     question: str | None
     note: str | None = None
     catalog: Catalog | None = field(default=None, compare=False, repr=False)
+    rows: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
+    """The rows of its claims that are in the catalog, if known (then explaining it needs
+    no index of 300,000 claim ids)."""
     _words: list[str] = field(default_factory=list, compare=False, repr=False)
 
     @property
@@ -287,7 +290,9 @@ def _reason(catalog: Catalog, rules: Sequence[str], a: Claim, b: Claim) -> str:
 
 def _explain(catalog: Catalog, item: Contradiction) -> tuple[str, str]:
     """The explanation and the reason of a contradiction."""
-    members = [catalog.claims[c] for c in item.claims if c in catalog.claims]
+    claims = catalog.claims
+    members = ([claims.at(row) for row in item.rows] if item.rows is not None
+               else [claims[c] for c in item.claims if c in claims])
     explanation = " vs ".join(describe(catalog, c) for c in members)
     if "declared" not in item.rules:
         return explanation, _reason(catalog, item.rules, members[0], members[1])
@@ -312,9 +317,9 @@ class Contradictions(Sequence[Contradiction]):
         self.declared = declared
         self.first, self.second, self.rules, self.question = first, second, rules, question
         self.order = order  # entry n < len(declared) is declared[n], else pair n - len(declared)
-        self.member_rows = [[r for r in map(table.row_of, found.claims) if r is not None]
-                            for found in declared]
-        """The rows of each declared contradiction's claims."""
+        self.member_rows = table.columns.declared_rows(catalog.contradictions) if declared else []
+        """The rows of each declared contradiction's claims (`declared` holds all of the
+        catalog's, or none: the stand-in `pending`)."""
         self._made: dict[int, Contradiction] = {}
         self._members: tuple[Ints, Ints, Ints] | None = None
         self._position: Ints | None = None
@@ -363,7 +368,7 @@ class Contradictions(Sequence[Contradiction]):
         return Contradiction(
             id=f"{rules[0]}~{first}~{second}", rules=rules, claims=(first, second),
             question=self.table.question_ids[question] if question >= 0 else None,
-            catalog=self.catalog,
+            catalog=self.catalog, rows=(int(self.first[pair]), int(self.second[pair])),
         )
 
     def _membership(self) -> tuple[Ints, Ints, Ints]:
@@ -535,14 +540,14 @@ def _declared(catalog: Catalog, table: ClaimTable) -> list[Contradiction]:
     """The declared contradictions; the question of one whose claims are all about the
     same (read from the claims' columns: their claims need not be made)."""
     found = []
-    for declared in catalog.contradictions.values():
-        abouts = {int(table.about[row]) for row in map(table.row_of, declared.claims)
-                  if row is not None}
+    members = table.columns.declared_rows(catalog.contradictions)
+    for declared, rows in zip(catalog.contradictions.values(), members, strict=True):
+        abouts = {int(table.about[row]) for row in rows}
         about = abouts.pop() if len(abouts) == 1 else -1
         found.append(Contradiction(
             id=declared.id, rules=("declared",), claims=tuple(declared.claims),
             question=table.question_ids[about] if about >= 0 else None,
-            note=declared.note, catalog=catalog,
+            note=declared.note, catalog=catalog, rows=tuple(rows),
         ))
     return found
 
@@ -564,8 +569,7 @@ def find_contradictions(catalog: Catalog, pairs: Pairs | None = None) -> Contrad
 
     declared = _declared(catalog, table)
     keep = np.ones(len(keys), dtype=np.bool_)
-    for n, found in enumerate(declared):
-        members = [r for r in map(table.row_of, found.claims) if r is not None]
+    for n, members in enumerate(table.columns.declared_rows(catalog.contradictions)):
         if len(members) != 2:
             continue
         key = min(members) * int(size) + max(members)
@@ -573,7 +577,7 @@ def find_contradictions(catalog: Catalog, pairs: Pairs | None = None) -> Contrad
         if at < len(keys) and keys[at] == key and keep[at]:
             keep[at] = False
             mask = int(merged[at])
-            declared[n] = replace(found, rules=("declared", *(
+            declared[n] = replace(declared[n], rules=("declared", *(
                 name for bit, name in _PAIR_RULES if mask & bit)))
     keys, merged = keys[keep], merged[keep]
     first, second = keys // size, keys % size

@@ -75,7 +75,7 @@ from contested.model import (
     TimelineHeader,
 )
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 """Raised when the layout of an entry changes; with the contested version, in the key."""
 
 Recover = Callable[["FileKey"], TimelineFile | None]

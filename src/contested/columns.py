@@ -15,6 +15,7 @@ from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from contested.dates import FuzzyDate
@@ -91,6 +92,7 @@ class ClaimColumns:
     _disputing: list[tuple[int, list[str]]] = field(default_factory=list)
     _about_rows: Any = None
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    _declared: list[list[int]] | None = None
 
     @property
     def rows(self) -> Mapping[str, int]:
@@ -205,11 +207,24 @@ class ClaimColumns:
                                         minlength=len(self.question_ids)).tolist()
         return counts
 
-    def state(self) -> dict[str, Any]:
+    def declared_rows(self, declared: Entities[Any]) -> list[list[int]]:
+        """Per declared contradiction (`declared`, the catalog's), the rows of those of
+        its claims that exist: kept with the rest, as finding them needs the index of
+        every claim id."""
+        if self._declared is None:
+            rows = self.rows
+            self._declared = [[r for r in map(rows.get, found.claims) if r is not None]
+                              for found in declared.values()]
+        return self._declared
+
+    def state(self, declared: Entities[Any]) -> dict[str, Any]:
         """Everything `restore` needs, as arrays, lists and numbers: the cache keeps it,
         so that an unchanged catalog is not linked claim by claim again."""
         disputes = array("q", [n for pair in self.disputes for n in pair])
-        return {"numbers": self.numbers, "count": self.count, "disputes": disputes,
+        members = self.declared_rows(declared)
+        return {"declared": array("q", [r for rows in members for r in rows]),
+                "declared_ends": array("q", accumulate(map(len, members), initial=0)),
+                "numbers": self.numbers, "count": self.count, "disputes": disputes,
                 "tolerance": array("d", self.tolerance), "event_of": self.event_of,
                 "who": self.who, "who_ends": self.who_ends,
                 "kinds": array("b", self.is_quantity),
@@ -240,6 +255,12 @@ class ClaimColumns:
         columns.claims = claims
         columns.rows_by_rank = state["rows_by_rank"]
         columns.said, columns.relayed = Counter(state["said"]), Counter(state["relayed"])
+        flat, ends = state["declared"], state["declared_ends"]
+        if not (isinstance(flat, array) and isinstance(ends, array)
+                and len(ends) == len(catalog.contradictions) + 1 and ends[-1] == len(flat)
+                and all(0 <= r < len(claims) for r in flat)):
+            raise ValueError("the declared contradictions are not those of this catalog")
+        columns._declared = [list(flat[ends[n]:ends[n + 1]]) for n in range(len(ends) - 1)]
         return columns
 
     def finish(self, claims: Entities[Claim]) -> None:

@@ -506,7 +506,8 @@ def _linked_state(catalog: Catalog) -> dict[str, Any]:
             whens.append(3)
         figures.append(held.get("_quantity") is not None)
     assert catalog.columns is not None
-    return {"when": whens, "figure": figures, "columns": catalog.columns.state(),
+    return {"when": whens, "figure": figures,
+            "columns": catalog.columns.state(catalog.contradictions),
             "events": EventColumns.of(catalog).state()}
 
 
