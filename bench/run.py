@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import os
 import resource
 import shutil
@@ -41,6 +42,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(BENCH))
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
+import contested  # noqa: E402
 import load  # noqa: E402  (bench/load.py: the bare read, validate in a child)
 from analysis import first_reads, generate  # noqa: E402  (bench/analysis.py)
 from contested.analysis import analyse  # noqa: E402
@@ -124,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     n = args.events
     for line in load.machine():
         print(line)
+    # Byte-compiled as `pip install` leaves it (an editable install under
+    # PYTHONDONTWRITEBYTECODE would compile every module at each launch measured).
+    compileall.compile_dir(Path(contested.__file__).parent, quiet=1)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="contested-run-"))
     cache_home = tempfile.mkdtemp(prefix="contested-run-cache-")
     os.environ["XDG_CACHE_HOME"] = cache_home  # read by platformdirs here and in children
