@@ -35,7 +35,9 @@ class TextView(ScrollView):
     def __init__(self, content: Content | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.content = content or Content("")
-        self._lines: list[Strip] = []
+        self._lines: list[Content] = []
+        self._strips: dict[int, Strip] = {}
+        """The lines drawn so far (a plot of forty lines shows twelve)."""
         self._wrapped_at = -1
 
     def update(self, content: Content) -> None:
@@ -58,16 +60,12 @@ class TextView(ScrollView):
         if width == self._wrapped_at:
             return
         self._wrapped_at = width
-        style = self.rich_style
         # Lines that fit are kept as they are; only the others are wrapped (a plot's
-        # twenty lines of the view's width cost a third of a keypress to wrap).
-        lines = [part for line in self.content.split("\n", allow_blank=True)
-                 for part in ([line] if line.cell_length <= width else line.wrap(width))]
-        self._lines = [
-            Strip(line.render_segments(), line.cell_length).apply_style(style)
-            .adjust_cell_length(width, style)
-            for line in lines
-        ]
+        # twenty lines of the view's width cost a third of a keypress to wrap). Each is
+        # made a strip when first drawn.
+        self._lines = [part for line in self.content.split("\n", allow_blank=True)
+                       for part in ([line] if line.cell_length <= width else line.wrap(width))]
+        self._strips.clear()
         resize_quietly(self, Size(width, len(self._lines)))
 
     def render_line(self, y: int) -> Strip:
@@ -75,7 +73,13 @@ class TextView(ScrollView):
         index = int(self.scroll_offset.y) + y
         if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
-        return self._lines[index]
+        strip = self._strips.get(index)
+        if strip is None:
+            line, style = self._lines[index], self.rich_style
+            strip = self._strips[index] = Strip(
+                line.render_segments(), line.cell_length).apply_style(style).adjust_cell_length(
+                    self._wrapped_at, style)
+        return strip
 
     def plain_text(self) -> str:
         """What the view shows, as text (for tests and copying)."""
