@@ -16,7 +16,11 @@ one:
 - `export` in each format;
 - the explorer's first screen with a warm cache, in a fresh process from its start
   (headless), and for each pane the CPU (median) and wall time (95th percentile) from a
-  key to the repaint (bench/explorer.py's measures, at 80x24);
+  key to the repaint (bench/explorer.py's measures, at 80x24). The headless CPU figure
+  includes Textual's Pilot, which after each key waits on every widget (34 callbacks
+  a key); the real command in tmux is also measured, from outside: the CPU all its
+  threads used from a key to the settled screen (Linux schedstat), once its background
+  work (engine, search index) is done;
 - peak RSS of this process (which holds the loaded catalog and the explorer).
 The cache is a private one for the run (XDG_CACHE_HOME points into a temporary folder):
 the user's is neither used nor touched. It exits 0 whatever the figures (it measures, it
@@ -89,18 +93,29 @@ def in_a_terminal(folder: Path, keys: int) -> list[str]:
             if name == "Claims":
                 terminal.send("A")  # all the claims, not those of the first event
             terminal.settle()
-            wall, missed = [], 0
+            terminal.idle()  # the engine and the search index are done
+            wall, cpu, missed = [], [], 0
             for _ in range(keys):
+                before = terminal.cpu()
                 try:
                     wall.append(terminal.key_to_repaint("j"))
                 except RuntimeError:
                     missed += 1
+                    continue
+                after = terminal.cpu()
+                if before is not None and after is not None:
+                    cpu.append(after - before)
             found.append(row(
                 f"explorer 80x24, {name} pane: key to repaint, wall (tmux)",
                 f"median {statistics.median(wall) * 1000:.1f} ms, p95 "
                 f"{percentile(wall, 0.95) * 1000:.1f} ms, worst {max(wall) * 1000:.1f} ms"
                 + (f" ({missed} keys with no repaint seen)" if missed else ""),
                 "", "", "≤ 50 ms p95"))
+            if cpu:
+                found.append(row(
+                    f"explorer 80x24, {name} pane: CPU per key, the real process (tmux)",
+                    f"median {statistics.median(cpu) * 1000:.1f} ms, p95 "
+                    f"{percentile(cpu, 0.95) * 1000:.1f} ms", "", "", "≤ 16 ms median"))
         peak = terminal.peak_rss()
         found.append(row("explorer: peak RSS after all that (catalog, analysis, screens)",
                          load.mib(peak) if peak else "unknown (no /proc)", "", "", "≤ 1 GiB"))

@@ -7,6 +7,7 @@ Each poll costs a few milliseconds itself, so these are upper bounds.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import time
@@ -25,6 +26,7 @@ class Tmux:
         env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR")}
         env["TERM"] = "xterm-256color"
         self.started = time.perf_counter()
+        self._pid = ""
         subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d",
                         "-s", "m", "-x", str(size[0]), "-y", str(size[1]), command],
                        check=True, env=env)
@@ -77,11 +79,40 @@ class Tmux:
             time.sleep(POLL)
         raise RuntimeError(f"the screen did not settle within {timeout} s after {key!r}")
 
+    def pid(self) -> str:
+        """The process id of the program in the window."""
+        if not self._pid:
+            self._pid = subprocess.run(["tmux", "-L", self.socket, "display", "-p", "-t", "m",
+                                        "#{pane_pid}"], capture_output=True, text=True,
+                                       check=False).stdout.strip()
+        return self._pid
+
+    def cpu(self) -> float | None:
+        """CPU seconds the program in the window has used so far, all its live threads
+        (Linux schedstat, in nanoseconds: a key's share can be told apart)."""
+        total = 0
+        try:
+            for task in Path(f"/proc/{self.pid()}/task").iterdir():
+                with contextlib.suppress(OSError):  # a thread that just ended
+                    total += int((task / "schedstat").read_text().split()[0])
+        except OSError:
+            return None
+        return total / 1e9
+
+    def idle(self, share: float = 0.05, window: float = 0.5, timeout: float = 120.0) -> None:
+        """Until the program uses less than `share` of a core over `window` seconds (its
+        work in the background, such as the search index, is done)."""
+        start = time.perf_counter()
+        while time.perf_counter() - start < timeout:
+            before = self.cpu()
+            time.sleep(window)
+            after = self.cpu()
+            if before is None or after is None or after - before < share * window:
+                return
+
     def peak_rss(self) -> int | None:
         """The peak resident set (bytes) of the program in the window, so far (Linux)."""
-        pid = subprocess.run(["tmux", "-L", self.socket, "display", "-p", "-t", "m",
-                              "#{pane_pid}"], capture_output=True, text=True,
-                             check=False).stdout.strip()
+        pid = self.pid()
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:

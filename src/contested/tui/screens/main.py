@@ -24,7 +24,7 @@ from contested.filters import Filter, Filtered, FilterError, parse_filter
 from contested.filters import apply as apply_filter
 from contested.notes import NotesReadOnly, NotesStore, View
 from contested.search import Hit, SearchIndex
-from contested.tui.safe import notify, plain, plain_lines
+from contested.tui.safe import notify, plain
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.detail import detail_content
 from contested.tui.widgets.rows import Column, VirtualTable
@@ -398,8 +398,7 @@ class MainScreen(Screen[None]):
         else:
             lines = category_lines(self.analysis, question.id)
         header = question.text + (f" ({question.unit})" if question.unit else "")
-        plot.update(Content.assemble(plain(header).stylize("bold"), "\n",
-                                     plain_lines("\n".join(lines))))
+        plot.update([plain(header).stylize("bold"), *map(plain, lines)])
 
     def action_toggle_matrix(self) -> None:
         if self.pane != "figures":

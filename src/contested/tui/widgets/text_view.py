@@ -8,6 +8,8 @@ only its own lines are painted again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -35,14 +37,20 @@ class TextView(ScrollView):
     def __init__(self, content: Content | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.content = content or Content("")
+        self._given: list[Content] | None = None
+        """The content's lines, as given or once split."""
         self._lines: list[Content] = []
         self._strips: dict[int, Strip] = {}
         """The lines drawn so far (a plot of forty lines shows twelve)."""
         self._wrapped_at = -1
 
-    def update(self, content: Content) -> None:
-        """Show other content, from its first line."""
-        self.content = content
+    def update(self, content: Content | Sequence[Content]) -> None:
+        """Show other content (or its lines, which spares splitting it), from its first
+        line."""
+        if isinstance(content, Content):
+            self.content, self._given = content, None
+        else:
+            self.content, self._given = Content("\n").join(content), list(content)
         self._wrapped_at = -1
         self.scroll_to(y=0, animate=False, immediate=True)
         self._wrap()
@@ -63,7 +71,10 @@ class TextView(ScrollView):
         # Lines that fit are kept as they are; only the others are wrapped (a plot's
         # twenty lines of the view's width cost a third of a keypress to wrap). Each is
         # made a strip when first drawn.
-        self._lines = [part for line in self.content.split("\n", allow_blank=True)
+        given = self._given
+        if given is None:
+            given = self._given = self.content.split("\n", allow_blank=True)
+        self._lines = [part for line in given
                        for part in ([line] if line.cell_length <= width else line.wrap(width))]
         self._strips.clear()
         resize_quietly(self, Size(width, len(self._lines)))
