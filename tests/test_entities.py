@@ -110,6 +110,8 @@ def test_unique_chunks_are_indexed_when_an_id_is_first_looked_up() -> None:
     things.add_chunk(chunk(["c"], made, "g.yaml"), unique=True)
     assert things.values()[2].id == "c"  # by row: no index needed
     assert things._indexed == 0
+    assert (things.row("c"), things["c"].id, "c" in things) == (2, "c", True)  # made: known
+    assert things._indexed == 0
     assert (things.row("c"), "b" in things, things["a"].id) == (2, True, "a")
     assert things._indexed == 3
     assert things.add("d", Thing("d", Origin("x", None))) is None

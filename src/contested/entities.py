@@ -75,13 +75,17 @@ class Entities(Mapping[str, E], Generic[E]):
     """Entities by id, in the order they were added; those added as a `Chunk` are made
     when first read. `values()` is a sequence: `values()[row]` is the entity of a row."""
 
-    __slots__ = ("_chunks", "_ids", "_index", "_indexed", "_made", "_prepare", "_starts")
+    __slots__ = ("_chunks", "_ids", "_index", "_indexed", "_known", "_made", "_prepare",
+                 "_starts")
 
     def __init__(self, entities: Mapping[str, E] | None = None) -> None:
         self._index: dict[str, int] = {}
         self._indexed = 0
         """Rows whose ids are in `_index`: chunks known to be unique are indexed when an
         id is first looked up (400,000 ids take a fifth of a second)."""
+        self._known: dict[str, int] = {}
+        """Until then, the rows of the entities made one by one: what is on screen, or
+        in a contradiction being explained, is found without indexing every id."""
         self._ids: list[str] = []
         self._made: list[E | None] = []
         self._chunks: list[Chunk[E]] = []
@@ -162,6 +166,8 @@ class Entities(Mapping[str, E], Generic[E]):
                     number = bisect_right(self._starts, row) - 1
                     made = self._chunks[number][row - self._starts[number]]
                     self._keep(row, made)
+                    if self._indexed < len(self._ids):
+                        self._known[self._ids[row]] = row
         return made
 
     def _keep(self, row: int, made: E) -> None:
@@ -181,7 +187,8 @@ class Entities(Mapping[str, E], Generic[E]):
         return self._chunks[number].locate(row - self._starts[number])
 
     def row(self, key: str) -> int | None:
-        return self.index.get(key)
+        known = self._known.get(key) if self._indexed < len(self._ids) else None
+        return known if known is not None else self.index.get(key)
 
     @property
     def index(self) -> dict[str, int]:
@@ -192,6 +199,7 @@ class Entities(Mapping[str, E], Generic[E]):
                 self._index.update(zip(self._ids[start:], range(start, len(self._ids)),
                                        strict=True))
                 self._indexed = len(self._ids)
+                self._known = {}
         return self._index
 
     @property
@@ -200,10 +208,13 @@ class Entities(Mapping[str, E], Generic[E]):
         return self._ids
 
     def __getitem__(self, key: str) -> E:
-        return self.at(self.index[key])
+        row = self.row(key)
+        if row is None:
+            raise KeyError(key)
+        return self.at(row)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.index
+        return isinstance(key, str) and self.row(key) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
@@ -212,7 +223,7 @@ class Entities(Mapping[str, E], Generic[E]):
         return len(self._ids)
 
     def get(self, key: str, default: Any = None) -> Any:
-        row = self.index.get(key)
+        row = self.row(key)
         return default if row is None else self.at(row)
 
     def values(self) -> Picked[E]:  # type: ignore[override]

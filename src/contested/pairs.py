@@ -56,7 +56,8 @@ class ClaimTable:
 
     def row_of(self, claim_id: str) -> int | None:
         """The row of a claim, or None."""
-        return self.columns.rows.get(claim_id)
+        claims = self.columns.claims
+        return claims.row(claim_id) if claims is not None else None
 
     @property
     def question_ids(self) -> list[str]:
