@@ -3,6 +3,7 @@ foreign entries ignored and rebuilt, and the same catalog with or without it."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -244,6 +245,40 @@ def test_a_damaged_block_of_a_file_changed_since_is_a_clear_error(
     changed_size(catalog / "claims.yaml")
     with pytest.raises(CacheDamaged, match=r"claims\.yaml: its cache entry was damaged"):
         _ = result.catalog.claims["ru"]
+
+
+def test_the_catalog_on_screen_reads_its_entries_as_they_were_when_loaded(
+        catalog: Path, tmp_path: Path) -> None:
+    """A reload after a change writes the changed file's entry anew (or prune removes
+    it) while the explorer still shows the catalog loaded before: that catalog reads
+    the entry it was loaded from, not the new one."""
+    load(catalog, CatalogCache(tmp_path / "cache"))
+    cache = CatalogCache(tmp_path / "cache")
+    shown = load(catalog, cache).catalog
+    changed_content_only(catalog / "claims.yaml")
+    reloaded = load(catalog, CatalogCache(tmp_path / "cache")).catalog  # a new entry
+    assert reloaded.claims["ru"].text == "A brilliant victory"
+    assert shown.claims["ru"].text == "A brilliant success"
+    claims_entry(catalog, cache).unlink()
+    assert shown.claims["ru-area"].text == "Between 300 and 400"
+    assert cache.repaired == 0
+
+
+def test_entries_are_held_open_up_to_a_limit_then_read_whole(
+        catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load(catalog, CatalogCache(tmp_path / "cache"))
+    before = contested.cache.OPEN_ENTRIES.count
+    shown = load(catalog, CatalogCache(tmp_path / "cache")).catalog
+    assert contested.cache.OPEN_ENTRIES.count == before + 2  # sources.yaml, claims.yaml
+    del shown
+    gc.collect()
+    assert contested.cache.OPEN_ENTRIES.count == before  # closed once let go
+    monkeypatch.setattr(contested.cache.OPEN_ENTRIES, "limit", before)
+    cache = CatalogCache(tmp_path / "cache")
+    shown = load(catalog, cache).catalog
+    assert contested.cache.OPEN_ENTRIES.count == before
+    claims_entry(catalog, cache).unlink()
+    assert shown.claims["ru"].text == "A brilliant success"  # read whole at the load
 
 
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -48,6 +48,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -300,16 +301,19 @@ class CatalogCache:
                 if not (key is not None and type(start) is int and type(length) is int
                         and start >= 0 and length >= 0):
                     return None
-                rest = handle.read(start) if self.in_memory else None
                 handle.seek(len(line) + start)
                 head = handle.read(length)
+                if len(head) != length or hashlib.sha256(head).hexdigest() != digest:
+                    return None
+                stored = _Stored(entry, len(line), start)
+                if start and (self.in_memory or not stored.keep_open(handle.fileno())):
+                    handle.seek(len(line))
+                    stored.held = handle.read(start)
         except OSError:
-            return None
-        if len(head) != length or hashlib.sha256(head).hexdigest() != digest:
             return None
         with contextlib.suppress(OSError):
             os.utime(entry)  # its mtime says when it was last used, for `prune`
-        return head, _Stored(entry, len(line), start, rest), key
+        return head, stored, key
 
     def _write(self, entry: Path, header: dict[str, Any], payload: object) -> bool:
         """Write `header` and `payload` as an entry: a temporary file renamed into place,
@@ -379,42 +383,87 @@ def _parts_out(value: Any) -> tuple[bytes, bytes]:
     named {"$later": [offset, length]}. Arrays are read back by copying their bytes (no
     parsing), byte strings only when asked (`_parts_back`)."""
     blob, later = bytearray(), bytearray()
-
-    def out(item: Any) -> Any:
-        if isinstance(item, array):
-            at = [len(blob), item.itemsize * len(item)]
-            blob.extend(item.tobytes())
-            return {"$array": item.typecode, "$at": at}
-        if isinstance(item, Later):
-            at = [len(later), len(item)]
-            later.extend(item)
-            return {"$later": at}
-        if isinstance(item, bytes):
-            at = [len(blob), len(item)]
-            blob.extend(item)
-            return {"$bytes": at}
-        if isinstance(item, dict):
-            return {k: out(v) for k, v in item.items()}
-        if isinstance(item, list):
-            return [out(v) for v in item]
-        return item
-
-    table = _utf8(_json(out(value)))
+    table = _utf8(_json(_out(value, blob, later)))
     return table + b"\n" + blob, bytes(later)
+
+
+def _out(item: Any, blob: bytearray, later: bytearray) -> Any:
+    """`item` as JSON, its bytes moved to `blob` or `later`. (A module function, not a
+    recursive closure: that would be a reference cycle, and a load freezes what it
+    makes for the collector, so the cycle and all it holds would never be freed.)"""
+    if isinstance(item, array):
+        at = [len(blob), item.itemsize * len(item)]
+        blob.extend(item.tobytes())
+        return {"$array": item.typecode, "$at": at}
+    if isinstance(item, Later):
+        at = [len(later), len(item)]
+        later.extend(item)
+        return {"$later": at}
+    if isinstance(item, bytes):
+        at = [len(blob), len(item)]
+        blob.extend(item)
+        return {"$bytes": at}
+    if isinstance(item, dict):
+        return {k: _out(v, blob, later) for k, v in item.items()}
+    if isinstance(item, list):
+        return [_out(v, blob, later) for v in item]
+    return item
 
 
 _ARRAY_CODES = frozenset("bIdq")
 
 
-@dataclass(frozen=True)
+class _OpenEntries:
+    """The entries held open to read their rows later, at most `limit` (beyond, an
+    entry's rows are read at once: a catalog of thousands of files stays under the
+    limit of open files)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.count = limit, 0
+        self._lock = threading.Lock()
+
+    def keep(self, descriptor: int) -> int | None:
+        """A copy of `descriptor`, kept open until `release`d; None if too many are."""
+        with self._lock:
+            if self.count >= self.limit:
+                return None
+            self.count += 1
+        try:
+            return os.dup(descriptor)
+        except OSError:
+            self.release(None)
+            return None
+
+    def release(self, descriptor: int | None) -> None:
+        if descriptor is not None:
+            os.close(descriptor)
+        with self._lock:
+            self.count -= 1
+
+
+OPEN_ENTRIES = _OpenEntries(256)
+
+
+@dataclass
 class _Stored:
-    """Where the parts of an entry read later are: `size` bytes from `start`, or
-    `held` in memory."""
+    """Where the parts of an entry read later are: `size` bytes from `start`, in the
+    entry held open (`keep_open`: a copy of its descriptor, so that the entry written
+    anew by a reload, or removed, does not change what is read), or `held` in memory."""
 
     entry: Path
     start: int
     size: int
     held: bytes | None = None
+    descriptor: int = -1
+
+    def keep_open(self, descriptor: int) -> bool:
+        """Keep the entry open (closed when this is let go), unless too many are."""
+        kept = OPEN_ENTRIES.keep(descriptor)
+        if kept is None:
+            return False
+        self.descriptor = kept
+        weakref.finalize(self, OPEN_ENTRIES.release, kept)
+        return True
 
 
 class _Part:
@@ -430,14 +479,12 @@ class _Part:
         """Bytes `start:end` of the part, or None if they cannot be read."""
         if not 0 <= start <= end <= self.length:
             return None
-        if self.stored.held is not None:
-            return self.stored.held[self.offset + start:self.offset + end]
+        stored = self.stored
+        if stored.held is not None:
+            return stored.held[self.offset + start:self.offset + end]
         try:
-            with open(self.stored.entry, "rb") as handle:
-                if not _ours(os.fstat(handle.fileno())):
-                    return None
-                return os.pread(handle.fileno(), end - start,
-                                self.stored.start + self.offset + start)
+            return os.pread(stored.descriptor, end - start,
+                            stored.start + self.offset + start)
         except OSError:
             return None
 
@@ -446,37 +493,38 @@ def _parts_back(head: bytes, stored: _Stored | None = None) -> Any:
     """The value `_parts_out` wrote, with its arrays; each byte string is a view of
     the head (nothing copied until it is decoded), each `Later` part a `_Part`."""
     end = head.index(b"\n")
-    blob = memoryview(head)[end + 1:]
+    return _back(json.loads(head[:end]), memoryview(head)[end + 1:], stored)
 
-    def part(at: Any, size: int) -> tuple[int, int]:
-        offset, length = at
-        if not (type(offset) is int and type(length) is int
-                and offset >= 0 and length >= 0 and offset + length <= size):
-            raise ValueError("a part outside the payload")
-        return offset, length
 
-    def back(item: Any) -> Any:
-        if isinstance(item, dict):
-            if "$array" in item and item.keys() == {"$array", "$at"}:
-                if item["$array"] not in _ARRAY_CODES:
-                    raise ValueError("unexpected array type")
-                offset, length = part(item["$at"], len(blob))
-                numbers = array(item["$array"])
-                numbers.frombytes(blob[offset:offset + length])
-                return numbers
-            if "$bytes" in item and item.keys() == {"$bytes"}:
-                offset, length = part(item["$bytes"], len(blob))
-                return blob[offset:offset + length]
-            if "$later" in item and item.keys() == {"$later"}:
-                if stored is None:
-                    raise ValueError("no parts to read later")
-                return _Part(stored, *part(item["$later"], stored.size))
-            return {k: back(v) for k, v in item.items()}
-        if isinstance(item, list) and item and isinstance(item[0], dict | list):
-            return [back(v) for v in item]
-        return item
+def _back(item: Any, blob: memoryview, stored: _Stored | None) -> Any:
+    """`item` with its parts (a module function: see `_out`)."""
+    if isinstance(item, dict):
+        if "$array" in item and item.keys() == {"$array", "$at"}:
+            if item["$array"] not in _ARRAY_CODES:
+                raise ValueError("unexpected array type")
+            offset, length = _place(item["$at"], len(blob))
+            numbers = array(item["$array"])
+            numbers.frombytes(blob[offset:offset + length])
+            return numbers
+        if "$bytes" in item and item.keys() == {"$bytes"}:
+            offset, length = _place(item["$bytes"], len(blob))
+            return blob[offset:offset + length]
+        if "$later" in item and item.keys() == {"$later"}:
+            if stored is None:
+                raise ValueError("no parts to read later")
+            return _Part(stored, *_place(item["$later"], stored.size))
+        return {k: _back(v, blob, stored) for k, v in item.items()}
+    if isinstance(item, list) and item and isinstance(item[0], dict | list):
+        return [_back(v, blob, stored) for v in item]
+    return item
 
-    return back(json.loads(head[:end]))
+
+def _place(at: Any, size: int) -> tuple[int, int]:
+    offset, length = at
+    if not (type(offset) is int and type(length) is int
+            and offset >= 0 and length >= 0 and offset + length <= size):
+        raise ValueError("a part outside the payload")
+    return offset, length
 
 
 def _ours(info: os.stat_result) -> bool:
