@@ -328,6 +328,11 @@ async def test_figures_plot_the_falling_area_and_the_matrix() -> None:
         assert table.current.key == "ukraine-held-area-kursk"
         plot = str(app.screen.query_one("#plot", TextView).content)
         assert "series: falling, 1400 → 500 → 300 km2" in plot
+        await pilot.press("j")  # the plot follows the cursor (drawn as it moves)
+        assert table.current is not None
+        question = main_screen(app).analysis.catalog.questions[table.current.key]
+        assert str(app.screen.query_one("#plot", TextView).content).startswith(question.text)
+        await pilot.press("k")
         await pilot.press("x")
         assert table.columns[0].title == "SOURCE"
         assert len(table.columns) == 1 + len(main_screen(app).analysis.catalog.questions)

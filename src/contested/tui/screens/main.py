@@ -140,6 +140,7 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#questions", VirtualTable).follow = self._draw_figure
         if not (self.start_view and self.open_view(self.start_view)):
             self.set_filter("")  # fills every pane
         self._to_first_series()
@@ -331,8 +332,6 @@ class MainScreen(Screen[None]):
             self.event_filter = row.key
             if not self.all_claims:
                 self.claims_stale = True  # filled when the claims pane is shown
-        if message.table.id == "questions":
-            self._draw_figure()
         self._preview()
 
     def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:

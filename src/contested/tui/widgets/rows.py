@@ -6,7 +6,7 @@ source for the few rows it paints (Textual's Line API), and keeps a cursor.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -104,6 +104,9 @@ class VirtualTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.columns: list[Column] = list(columns)
         self.rows: RowSource = rows if rows is not None else []
+        self.follow: Callable[[], None] | None = None
+        """Called as the cursor moves, before the `Highlighted` message: what it redraws
+        is painted in the same frame as the cursor (a message comes a frame later)."""
         self.empty_message = "nothing to show"
         self._painted: dict[tuple[int, int, bool, bool, bool | None], Strip] = {}
         """Painted rows by (index, width, under the cursor, focused): scrolling by one row
@@ -252,6 +255,8 @@ class VirtualTable(ScrollView, can_focus=True):
             top = int(self.scroll_offset.y)
             for index in {old, new}:
                 self.refresh_line(index - top + 1)
+        if self.follow is not None:
+            self.follow()
         self.post_message(self.Highlighted(self, new))
 
     def _scroll_cursor_into_view(self) -> bool:
