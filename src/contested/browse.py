@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any, Generic, TypeVar, overload
+from typing import Generic, TypeVar, overload
 
 from contested.analysis import (
     Analysis,
@@ -22,7 +22,7 @@ from contested.analysis import (
     source_names,
     value_text,
 )
-from contested.columns import ClaimColumns, EventColumns
+from contested.columns import ClaimColumns, EventColumns, group_starts
 from contested.entities import Picked
 from contested.model import Claim, Event, Question, Source
 from contested.notes import NotesStore
@@ -142,14 +142,6 @@ def _entry_key(entry: tuple[str, object]) -> str:
     return value.id if isinstance(value, Contradiction) else f"heading:{value}"
 
 
-def _starts(keys: Any, count: int) -> list[int]:
-    """Where each of the groups 0 … count-1 starts in `keys` (sorted), and the end."""
-    import numpy as np
-
-    starts: list[int] = np.searchsorted(keys, np.arange(count + 1)).tolist()
-    return starts
-
-
 def _months_between(first: date, second: date) -> str:
     months = (second.year - first.year) * 12 + second.month - first.month
     if months >= 2:
@@ -187,7 +179,8 @@ class Browser:
         ends = np.frombuffer(columns.who_ends, dtype=np.int64)[0::2]  # per claim: all it names
         rows = np.repeat(np.arange(count, dtype=np.int64), np.diff(ends))
         pairs = np.unique(np.frombuffer(columns.who, dtype=np.int64) * count + rows)
-        return (pairs % count).tolist(), _starts(pairs // count, len(self.catalog.sources))
+        return ((pairs % count).tolist(),
+                group_starts(pairs // count, len(self.catalog.sources)).tolist())
 
     def claims_of_event(self, event_id: str) -> Picked[Claim]:
         """The claims about one event, in catalog order, made as they are read."""

@@ -91,6 +91,8 @@ class CacheDamaged(RuntimeError):
     be parsed again as it was (it changed since, or is gone)."""
 
 
+_Accepted = TypeVar("_Accepted")
+
 _MODELS: dict[str, type[Entity]] = {
     "timeline": TimelineHeader,
     "sources": Source,
@@ -193,7 +195,9 @@ class CatalogCache:
 
         found = self._document(self._entry_for(absolute), settled, path, recover,
                                count_miss=False)
-        return found if found is not None and found[1] is not None else None  # type: ignore[return-value]
+        if found is None or found[1] is None:
+            return None
+        return found[0], found[1]
 
     def _document(self, entry: Path, accept: Callable[[dict[str, Any]], FileKey | None],
                   path: str, recover: Recover | None, *, count_miss: bool = True,
@@ -237,8 +241,7 @@ class CatalogCache:
         """What linking found for exactly these files, in this order, if it was kept:
         `contested.loading.link` then need not visit each claim again."""
         expected = _files_header(keys)
-        read = self._read(self._linked_path(keys),
-                          lambda header: keys[0] if header == expected else None)
+        read = self._read(self._linked_path(keys), lambda header: header == expected or None)
         if read is None:
             return None
         try:
@@ -282,10 +285,10 @@ class CatalogCache:
         paths = "\0".join(key.path for key in keys).encode("utf-8", "surrogateescape")
         return self.folder / f"linked-{hashlib.sha256(paths).hexdigest()[:32]}.json"
 
-    def _read(self, entry: Path, accept: Callable[[dict[str, Any]], FileKey | None],
-              ) -> tuple[bytes, _Stored, FileKey] | None:
-        """The head of `entry`, where its other parts are, and the key `accept` gives
-        its header (less the head's place and digest), if it gives one and the head has
+    def _read(self, entry: Path, accept: Callable[[dict[str, Any]], _Accepted | None],
+              ) -> tuple[bytes, _Stored, _Accepted] | None:
+        """The head of `entry`, where its other parts are, and what `accept` makes of
+        its header (less the head's place and digest), if it accepts it and the head has
         that digest; None for anything else."""
         try:
             with open(entry, "rb") as handle:
@@ -297,15 +300,15 @@ class CatalogCache:
                     digest, (start, length) = header.pop("payload"), header.pop("head")
                 except (ValueError, TypeError, KeyError, AttributeError):
                     return None
-                key = accept(header) if isinstance(header, dict) else None
-                if not (key is not None and type(start) is int and type(length) is int
+                accepted = accept(header) if isinstance(header, dict) else None
+                if not (accepted is not None and type(start) is int and type(length) is int
                         and start >= 0 and length >= 0):
                     return None
                 handle.seek(len(line) + start)
                 head = handle.read(length)
                 if len(head) != length or hashlib.sha256(head).hexdigest() != digest:
                     return None
-                stored = _Stored(entry, len(line), start)
+                stored = _Stored(len(line), start)
                 if start and (self.in_memory or not stored.keep_open(handle.fileno())):
                     handle.seek(len(line))
                     stored.held = handle.read(start)
@@ -313,7 +316,7 @@ class CatalogCache:
             return None
         with contextlib.suppress(OSError):
             os.utime(entry)  # its mtime says when it was last used, for `prune`
-        return head, stored, key
+        return head, stored, accepted
 
     def _write(self, entry: Path, header: dict[str, Any], payload: object) -> bool:
         """Write `header` and `payload` as an entry: a temporary file renamed into place,
@@ -450,7 +453,6 @@ class _Stored:
     entry held open (`keep_open`: a copy of its descriptor, so that the entry written
     anew by a reload, or removed, does not change what is read), or `held` in memory."""
 
-    entry: Path
     start: int
     size: int
     held: bytes | None = None

@@ -90,7 +90,7 @@ class ClaimColumns:
     relayed: Counter[str] = field(default_factory=Counter)
     """... and the claims that only came through it (the sources pane shows both)."""
     _disputing: list[tuple[int, list[str]]] = field(default_factory=list)
-    _about_rows: Any = None
+    _by_question: tuple[list[int], list[int]] | None = None
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)
     _declared: list[list[int]] | None = None
 
@@ -168,25 +168,23 @@ class ClaimColumns:
         return number
 
     def _about(self) -> Any:
-        """Each claim's question position (-1: none), from the numbers (numpy, the
-        engine's, imported when first asked); kept, as the numbers do not change once
-        linked (the Figures pane asks on each key)."""
+        """Each claim's question position (-1: none), a view of the numbers (numpy, the
+        engine's, imported when first asked)."""
         import numpy as np
 
-        if self._about_rows is None or len(self._about_rows) != self.count:
-            numbers = np.frombuffer(self.numbers, dtype=np.float64)
-            self._about_rows = numbers[0::WIDTH].astype(np.int64)
-        return self._about_rows
+        return np.frombuffer(self.numbers, dtype=np.float64)[0::WIDTH].astype(np.int64)
 
     def rows_about(self, question_id: str) -> list[int]:
-        """The rows of the claims about a question, in order."""
-        import numpy as np
-
+        """The rows of the claims about a question, in order (the claims are grouped by
+        question once: the Figures pane asks on each key)."""
         index = self.question_index.get(question_id)
         if index is None:
             return []
-        rows: list[int] = np.flatnonzero(self._about() == index).tolist()
-        return rows
+        if self._by_question is None:
+            rows, starts = group_rows(self._about(), len(self.question_ids))
+            self._by_question = (rows.tolist(), starts.tolist())
+        rows_of, starts_of = self._by_question
+        return rows_of[starts_of[index]:starts_of[index + 1]]
 
     def events_with_claims(self, count: int) -> list[bool]:
         """Per event row (of `count`), whether some claim is about it."""
@@ -327,6 +325,23 @@ class ClaimColumns:
         ))
 
 
+def group_starts(keys: Any, count: int) -> Any:
+    """Where each of the groups 0 … count-1 starts in `keys` (sorted; keys below 0
+    come first and belong to none), and the end: group g is `[starts[g]:starts[g + 1]]`."""
+    import numpy as np
+
+    return np.searchsorted(keys, np.arange(count + 1))
+
+
+def group_rows(keys: Any, count: int) -> tuple[Any, Any]:
+    """The rows of `keys` (numbers 0 … count-1, or below 0 for none) grouped by key, in
+    order within a group, and where each group starts (`group_starts`)."""
+    import numpy as np
+
+    rows = np.argsort(keys, kind="stable")
+    return rows, group_starts(keys[rows], count)
+
+
 @dataclass(eq=False)
 class EventColumns:
     """The events in the Timeline's order (first day, last day, id), each one's first
@@ -353,8 +368,7 @@ class EventColumns:
                            key=lambda row: (events[row].date.sort_key, events[row].id))
             starts = [e.date.earliest.toordinal() if e.date.earliest else 0 for e in events]
             event_of = np.frombuffer(ClaimColumns.of(catalog).event_of, dtype=np.int64)
-            grouped = np.argsort(event_of, kind="stable")
-            claims_from = np.searchsorted(event_of[grouped], np.arange(len(events) + 1))
+            grouped, claims_from = group_rows(event_of, len(events))
             known = catalog.event_columns = cls(
                 array("q", order), array("q", starts), array("q", grouped.tolist()),
                 array("q", claims_from.tolist()))

@@ -187,7 +187,7 @@ class Entities(Mapping[str, E], Generic[E]):
         return self._chunks[number].locate(row - self._starts[number])
 
     def row(self, key: str) -> int | None:
-        known = self._known.get(key) if self._indexed < len(self._ids) else None
+        known = self._known.get(key)  # (empty once every id is indexed)
         return known if known is not None else self.index.get(key)
 
     @property
