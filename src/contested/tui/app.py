@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from contested.preload import Preload
     from contested.tui.screens.main import MainScreen
 
-# The core (pydantic, PyYAML) and the main screen are imported in the loading worker,
-# while the first screen paints: that is a third of the start-up time.
+# The core (pydantic, PyYAML) is imported by the load's own thread (`contested.preload`)
+# and the main screen in the loading worker, while the first screen paints: that is a
+# third of the start-up time.
 
 
 SHOWN_BEFORE_ANALYSIS_FROM = 20_000

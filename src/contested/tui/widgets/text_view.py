@@ -36,7 +36,7 @@ class TextView(ScrollView):
 
     def __init__(self, content: Content | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.content = content or Content("")
+        self._content: Content | None = content or Content("")
         self._given: list[Content] | None = None
         """The content's lines, as given or once split."""
         self._lines: list[Content] = []
@@ -48,12 +48,19 @@ class TextView(ScrollView):
         """Show other content (or its lines, which spares splitting it), from its first
         line."""
         if isinstance(content, Content):
-            self.content, self._given = content, None
-        else:
-            self.content, self._given = Content("\n").join(content), list(content)
+            self._content, self._given = content, None
+        else:  # joined only if asked for (`content`)
+            self._content, self._given = None, list(content)
         self._wrapped_at = -1
         self.scroll_to(y=0, animate=False, immediate=True)
         self._wrap()
+
+    @property
+    def content(self) -> Content:
+        """What the view shows, as one content."""
+        if self._content is None:
+            self._content = Content("\n").join(self._given or [])
+        return self._content
 
     def on_resize(self) -> None:
         self._wrap()
