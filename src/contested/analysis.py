@@ -39,6 +39,7 @@ from contested.pairs import (
     ClaimTable,
     Ints,
     Pairs,
+    Runs,
     by_question,
     claim_table,
     find_pairs,
@@ -387,7 +388,7 @@ class Contradictions(Sequence[Contradiction]):
                 position[extra:], position[extra:]])
             others = np.concatenate([np.full(len(declared_rows), -1, dtype=np.int64),
                                      self.second, self.first])
-            by_row = np.lexsort((positions, rows))
+            by_row = np.argsort(rows * max(len(self.order), 1) + positions)  # one key
             offsets = np.searchsorted(rows[by_row], np.arange(len(self.table.claims) + 1))
             self._members = (offsets, positions[by_row], others[by_row])
         return self._members
@@ -696,11 +697,11 @@ class CorroborationIndex(Mapping[str, Corroboration]):
     left until a claim is shown or exported, so the cost follows what is looked at.
     """
 
-    def __init__(self, catalog: Catalog, table: ClaimTable, offsets: Ints, partners: Ints,
+    def __init__(self, catalog: Catalog, pairs: Pairs, agree: Bools,
                  contradictions: Contradictions) -> None:
         self.catalog = catalog
-        self.table = table
-        self.offsets, self.partners = offsets, partners  # agreeing rows, per row
+        self.table = pairs.table
+        self.pairs, self.agree = pairs, agree  # agree[k]: the claims of pair k agree
         self.contradictions = contradictions
         self._involved: Bools | None = None
         self._keys: list[str] | None = None
@@ -709,7 +710,10 @@ class CorroborationIndex(Mapping[str, Corroboration]):
     def involved(self) -> Bools:
         """Per row: does the claim agree with, or contradict, another?"""
         if self._involved is None:
-            self._involved = (np.diff(self.offsets) > 0) | (self.contradictions.per_row() > 0)
+            size, pairs, agree = len(self.table.claims), self.pairs, self.agree
+            agreeing = (np.bincount(pairs.first[agree], minlength=size)
+                        + np.bincount(pairs.second[agree], minlength=size))
+            self._involved = (agreeing > 0) | (self.contradictions.per_row() > 0)
         return self._involved
 
     def __getitem__(self, claim_id: str) -> Corroboration:
@@ -744,8 +748,7 @@ class CorroborationIndex(Mapping[str, Corroboration]):
         return any(independent_voices(mine, voice(other)) for other in self._agreeing(row))
 
     def _agreeing(self, row: int) -> list[int]:
-        found: list[int] = self.partners[self.offsets[row]:self.offsets[row + 1]].tolist()
-        return found
+        return sorted(self.pairs.runs.paired_with(row, self.agree))
 
     def _claim_ids(self) -> list[str]:
         if self._keys is None:
@@ -789,12 +792,7 @@ def corroborate(catalog: Catalog, contradictions: Contradictions,
             low = np.minimum(pairs.first[candidates], pairs.second[candidates])
             high = np.maximum(pairs.first[candidates], pairs.second[candidates])
             agree[candidates[np.isin(low * size + high, opposed)]] = False
-    owners = np.concatenate([pairs.first[agree], pairs.second[agree]])
-    partners = np.concatenate([pairs.second[agree], pairs.first[agree]])
-    by_owner = np.argsort(owners * size + partners)  # partners in order
-    offsets = np.searchsorted(owners[by_owner], np.arange(size + 1))
-    return CorroborationIndex(catalog, pairs.table, offsets, partners[by_owner],
-                              contradictions)
+    return CorroborationIndex(catalog, pairs, agree, contradictions)
 
 
 # --- warnings -------------------------------------------------------------------------------
@@ -851,7 +849,7 @@ def pending(catalog: Catalog) -> Analysis:
     none = np.zeros(0, dtype=np.int64)
     contradictions = Contradictions(catalog, table, [], first=none, second=none, rules=none,
                                     question=none, order=none)
-    pairs = Pairs(table, none, none, np.zeros(0, dtype=np.bool_))
+    pairs = Pairs(table, none, none, np.zeros(0, dtype=np.bool_), Runs(none, none, none, none))
     return Analysis(catalog=catalog, contradictions=contradictions,
                     series=find_series(catalog, table, none),
                     corroboration=corroborate(catalog, contradictions, pairs), complete=False)

@@ -76,7 +76,7 @@ from contested.model import (
     TimelineHeader,
 )
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 """Raised when the layout of an entry changes; with the contested version, in the key."""
 
 Recover = Callable[["FileKey"], TimelineFile | None]
@@ -579,7 +579,7 @@ def _rows(document: TimelineFile) -> dict[str, Any]:
             raise ValueError("an id with a line break")
         blocks, ends, digests = bytearray(), array(_OFFSETS, [0]), bytearray()
         for start in range(0, len(rows), BLOCK):
-            block = _utf8(_json(rows[start:start + BLOCK]))
+            block = _utf8("\n".join(_json(row) for row in rows[start:start + BLOCK]))
             blocks += block
             ends.append(len(blocks))
             digests += hashlib.sha256(block).digest()
@@ -656,21 +656,24 @@ DIGEST = hashlib.sha256().digest_size
 
 @dataclass(frozen=True)
 class Rows:
-    """A section's rows in an entry: block n is `part[ends[n]:ends[n + 1]]`, JSON, and
-    has the SHA-256 `digests[DIGEST * n:DIGEST * (n + 1)]`."""
+    """A section's rows in an entry: block n is `part[ends[n]:ends[n + 1]]`, one JSON
+    row a line (JSON escapes line breaks in strings), and has the SHA-256
+    `digests[DIGEST * n:DIGEST * (n + 1)]`."""
 
     part: _Part
     ends: array[int]
     digests: bytes
 
-    def block(self, number: int) -> list[Any] | None:
-        """The rows of a block, or None if it cannot be read as it was written."""
+    def block(self, number: int) -> list[bytes | None] | None:
+        """The lines of a block, each a row still to decode (a first screen wants one or
+        two rows of a block: decoding 256 cost a millisecond), or None if the block
+        cannot be read as it was written."""
         data = self.part.read(self.ends[number], self.ends[number + 1])
         if data is None or (hashlib.sha256(data).digest()
                             != self.digests[DIGEST * number:DIGEST * (number + 1)]):
             return None
-        rows = json.loads(_text(memoryview(data)))
-        return rows if isinstance(rows, list) else None
+        lines: list[bytes | None] = list(data.split(b"\n"))
+        return lines
 
 
 class _Entry:
@@ -718,9 +721,10 @@ class _Entry:
     def maker(self, section: str, ids: list[str], rows: Rows,
               origins: PackedOrigins) -> Callable[[int], Any]:
         """`make(position)`: the entity at that position of the section, made from its
-        row. Rows are decoded by blocks of `BLOCK` when a first entity of the block is
-        made, and each row is let go once its entity holds the values. A block that
-        does not match its digest is taken from the file, parsed again."""
+        row. Rows are read by blocks of `BLOCK` when a first entity of the block is
+        made, each decoded when its entity is, and let go once the entity holds the
+        values. A block that does not match its digest, or a row that is not one, is
+        taken from the file, parsed again."""
         model = _MODELS[section]
         fields = list(model.model_fields)
         at_dates = [n for n, name in enumerate(fields) if name in _DATES]
@@ -728,7 +732,7 @@ class _Entry:
         keys = [*fields, "_origin"]
         width = len(fields)
         set_fields = set(fields)  # every field is written; one set shared by the rows
-        decoded: dict[int, list[Any]] = {}
+        read: dict[int, list[bytes | None]] = {}
         damaged: Sequence[Any] | None = None
 
         def make(position: int) -> Any:
@@ -736,15 +740,19 @@ class _Entry:
             if damaged is not None:
                 return damaged[position]
             number, at = divmod(position, BLOCK)
-            block = decoded.get(number)
+            block = read.get(number)
             if block is None:
                 block = rows.block(number)
-                if block is None or any(type(row) is not list or len(row) != width
-                                        for row in block):
+                expected = min(BLOCK, len(ids) - number * BLOCK)
+                if block is None or len(block) != expected:
                     damaged = self.parsed(section, ids)
                     return damaged[position]
-                decoded[number] = block
-            row, block[at] = block[at], None
+                read[number] = block
+            line, block[at] = block[at], None
+            row = json.loads(_text(memoryview(line))) if line is not None else None
+            if type(row) is not list or len(row) != width:
+                damaged = self.parsed(section, ids)
+                return damaged[position]
             for column in at_dates:
                 if row[column] is not None:
                     row[column] = self.date(row[column])  # the file's dates are in its table

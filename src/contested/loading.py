@@ -520,6 +520,7 @@ def _apply_linked(catalog: Catalog, known: Mapping[str, Any]) -> None:
         raise ValueError("not this catalog's claims")
     catalog.columns = ClaimColumns.restore(known["columns"], catalog)
     catalog.event_columns = EventColumns.restore(known["events"], catalog)
+    event_of = catalog.columns.event_of  # (the event's row: its id is not looked up)
 
     def linked(row: int, claim: Claim) -> None:
         held = claim.__dict__
@@ -527,7 +528,7 @@ def _apply_linked(catalog: Catalog, known: Mapping[str, Any]) -> None:
         if when == 1:
             held["_when"] = held["as_of"]
         elif when == 2:
-            held["_when"] = events[held["event"]].date
+            held["_when"] = events.at(event_of[row]).date
         elif when == 3:
             held["_when"] = held["said"]
         if figures[row]:

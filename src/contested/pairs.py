@@ -14,7 +14,7 @@ numpy does the array work; this module holds everything that knows about it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -126,6 +126,51 @@ def keyed(table: ClaimTable, ordered: Ints) -> tuple[Ints, Ints]:
 
 
 @dataclass(eq=False)
+class Runs:
+    """How the pairs were laid out: the rows `by_question` (`ordered`), and for the row
+    at each place n of it, its pairs with the rows placed after it: the pairs `begin[n]`
+    to `begin[n] + count[n]`, with the rows at places n + 1 onwards. `questions` holds
+    the question of each place."""
+
+    ordered: Ints
+    begin: Ints
+    count: Ints
+    questions: Ints
+    _places: Ints | None = field(default=None, init=False, repr=False)
+    _starts: Ints | None = field(default=None, init=False, repr=False)
+
+    def paired_with(self, row: int, keep: Bools) -> list[int]:
+        """The rows paired with `row` by a pair that `keep` holds, in place order, with
+        no sort of all the pairs: the pairs with the rows after it are its run; those
+        with the rows before it come from the places of its question whose run reaches
+        it."""
+        places, starts = self._index()
+        place = int(places[row]) if row < len(places) else -1
+        if place < 0:
+            return []
+        begin, count = int(self.begin[place]), int(self.count[place])
+        after = np.arange(place + 1, place + 1 + count)[keep[begin:begin + count]]
+        earlier = np.arange(int(starts[place]), place)
+        earlier = earlier[earlier + self.count[earlier] >= place]
+        before = earlier[keep[self.begin[earlier] + (place - 1 - earlier)]]
+        found: list[int] = self.ordered[np.concatenate([before, after])].tolist()
+        return found
+
+    def _index(self) -> tuple[Ints, Ints]:
+        """Each row's place (-1 if it answers no question), and each place's question's
+        first place: made on the first lookup."""
+        if self._places is None or self._starts is None:
+            size = int(self.ordered.max()) + 1 if len(self.ordered) else 0
+            self._places = np.full(size, -1, dtype=np.int64)
+            self._places[self.ordered] = np.arange(len(self.ordered))
+            first = np.ones(len(self.ordered), dtype=np.bool_)
+            first[1:] = self.questions[1:] != self.questions[:-1]
+            self._starts = np.maximum.accumulate(
+                np.where(first, np.arange(len(self.ordered)), 0))
+        return self._places, self._starts
+
+
+@dataclass(eq=False)
 class Pairs:
     """Every pair of claims on one question at overlapping dates, as rows of the table:
     `first[k]` and `second[k]`, with `conflict[k]` when their answers cannot both hold."""
@@ -134,18 +179,21 @@ class Pairs:
     first: Ints
     second: Ints
     conflict: Bools
+    runs: Runs
 
 
-def overlapping(table: ClaimTable, ordered: Ints) -> tuple[Ints, Ints]:
+def overlapping(table: ClaimTable, ordered: Ints) -> tuple[Ints, Ints, Runs]:
     """The pairs of rows at overlapping dates, given the rows `by_question`."""
     starts, ends = keyed(table, ordered)
     reach = np.searchsorted(starts, ends, side="right")  # the first row starting after
     count = reach - np.arange(1, len(ordered) + 1)
     total = int(count.sum())
+    begin = np.cumsum(count) - count
     left = np.repeat(np.arange(len(ordered)), count)
-    run_start = np.repeat(np.cumsum(count) - count, count)
+    run_start = np.repeat(begin, count)
     right = left + 1 + (np.arange(total) - run_start)
-    return ordered[left], ordered[right]
+    runs = Runs(ordered, begin, count, table.question[ordered])
+    return ordered[left], ordered[right], runs
 
 
 def meets(table: ClaimTable, a: Ints, b: Ints) -> Bools:
@@ -161,10 +209,10 @@ def _below_or_touching(table: ClaimTable, a: Ints, b: Ints) -> Bools:
 
 def find_pairs(table: ClaimTable, ordered: Ints | None = None) -> Pairs:
     """The pairs at overlapping dates and which of them conflict."""
-    first, second = overlapping(table, by_question(table) if ordered is None else ordered)
+    first, second, runs = overlapping(table, by_question(table) if ordered is None else ordered)
     conflict = np.empty(len(first), dtype=np.bool_)
     quantity = table.quantity[first]
     category = ~quantity
     conflict[category] = table.code[first[category]] != table.code[second[category]]
     conflict[quantity] = ~meets(table, first[quantity], second[quantity])
-    return Pairs(table, first, second, conflict)
+    return Pairs(table, first, second, conflict, runs)
