@@ -82,6 +82,26 @@ async def test_motion_keys_move_the_cursor() -> None:
         assert table.cursor == 0
 
 
+async def test_the_rows_scroll_to_keep_the_cursor_in_view() -> None:
+    app = app_on()
+    async with app.run_test(size=(80, 12)) as pilot:  # fewer lines than rows
+        await ready(pilot)
+        table = focused_table(app)
+        assert len(table.rows) > table.scrollable_content_region.height
+        await pilot.press("G")
+        assert table.scroll_offset.y > 0
+        bottom = table.render_line(table.scrollable_content_region.height - 1).text
+        assert bottom.startswith(table.rows[table.cursor].cells[0])  # the last line
+        await pilot.press("g")
+        assert table.scroll_offset.y == 0
+        page = table.scrollable_content_region.height - 1  # under the header
+        for _ in range(page - 1):
+            await pilot.press("j")
+        assert (table.cursor, table.scroll_offset.y) == (page - 1, 0)  # the last row shown
+        await pilot.press("j")
+        assert (table.cursor, table.scroll_offset.y) == (page, 1)  # scrolled by one
+
+
 async def test_claims_follow_the_selected_event_and_toggle_to_all() -> None:
     app = app_on()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -420,7 +440,7 @@ async def test_the_catalog_is_shown_while_the_engine_runs_then_filled_in(
     monkeypatch.setattr(contested.analysis, "analyse", slow)
     monkeypatch.setattr(contested.tui.app, "SHOWN_BEFORE_ANALYSIS_FROM", 0)  # as if big
     app = app_on()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 14)) as pilot:  # lists longer than their panes
         for _ in range(200):
             if isinstance(app.screen, MainScreen):
                 break
@@ -441,7 +461,12 @@ async def test_the_catalog_is_shown_while_the_engine_runs_then_filled_in(
         assert "9 contradictions" in str(screen.query_one("#status", Static).render())
         assert screen.pane == "claims"  # where the analyst was
         assert sum(1 for n in range(len(timeline.rows)) if timeline.rows[n].cells[3]) == 5
-        assert len(screen.query_one("#contradictions", VirtualTable).rows) > 9
+        contradictions = screen.query_one("#contradictions", VirtualTable)
+        assert len(contradictions.rows) > 9
+        await pilot.press("4")  # filled while hidden: shown from its first row
+        assert contradictions.rows[0].kind == "heading"
+        assert (contradictions.cursor, contradictions.scroll_offset.y) == (1, 0)
+        assert contradictions.render_line(1).text.startswith("── ")
 
 
 def shown(app: ContestedApp) -> tuple[str, list[tuple[str, ...]]]:

@@ -63,6 +63,10 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable {
         height: 1fr;
         scrollbar-size-vertical: 0;  /* the rows draw their own position indicator */
+        /* No scrollbar widget at all: one of size 0, refreshed as the rows scroll, is
+           not on screen, and a widget refreshed off screen makes Textual arrange the
+           whole screen again (1-2 ms a key). Scrolling from code is unaffected. */
+        overflow-y: hidden;
     }
     VirtualTable > .rows--thumb { color: $accent; }
     VirtualTable > .rows--track { color: $text-muted; }
@@ -108,6 +112,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """Called as the cursor moves, before the `Highlighted` message: what it redraws
         is painted in the same frame as the cursor (a message comes a frame later)."""
         self.empty_message = "nothing to show"
+        self._own_style: Style | None = None
         self._painted: dict[tuple[int, int, bool, bool, bool | None], Strip] = {}
         """Painted rows by (index, width, under the cursor, focused): scrolling by one row
         paints one new row, not the screenful."""
@@ -162,6 +167,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._painted.clear()  # painted with the old theme
+        self._own_style = None
 
     @property
     def _page(self) -> int:
@@ -194,27 +200,36 @@ class VirtualTable(ScrollView, can_focus=True):
         thumb = self._thumb()
         width = full - 1 if thumb is not None else full
         widths = self._widths(width)
-        if y == 0:
-            titles = tuple(c.title for c in self.columns)
-            line = self._strip(titles, widths, width, self.get_component_rich_style(
-                "rows--header"))
-            return line if thumb is None else self._with_indicator(line, None)
-        index = int(self.scroll_offset.y) + y - 1
+        index = int(self.scroll_offset.y) + y - 1  # -1: the header
         if index >= len(self.rows):
             if index == 0:
                 return self._strip((self.empty_message,), [width], width, Style(italic=True))
-            return Strip.blank(full, self.rich_style)
+            return Strip.blank(full, self._style())
         in_thumb = None if thumb is None else y in thumb
-        key = (index, full, index == self.cursor, self.has_focus, in_thumb)
+        key = ((index, full, index == self.cursor, self.has_focus, in_thumb) if y
+               else (-1, full, False, self.has_focus, thumb is not None))
         strip = self._painted.get(key)
         if strip is None:
             if len(self._painted) > 1024:  # rows scrolled past long ago
                 self._painted.clear()
-            strip = self._paint(index, widths, width)
-            if in_thumb is not None:
-                strip = self._with_indicator(strip, in_thumb)
+            if y == 0:
+                titles = tuple(c.title for c in self.columns)
+                strip = self._strip(titles, widths, width,
+                                    self.get_component_rich_style("rows--header"))
+                strip = strip if thumb is None else self._with_indicator(strip, None)
+            else:
+                strip = self._paint(index, widths, width)
+                if in_thumb is not None:
+                    strip = self._with_indicator(strip, in_thumb)
             self._painted[key] = strip
         return strip
+
+    def _style(self) -> Style:
+        """The table's own style, asked once until the styles change (Textual works it
+        out from every ancestor's styles at each asking)."""
+        if self._own_style is None:
+            self._own_style = self.rich_style
+        return self._own_style
 
     def _with_indicator(self, line: Strip, in_thumb: bool | None) -> Strip:
         mark = " " if in_thumb is None else ("┃" if in_thumb else "│")
@@ -224,7 +239,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _paint(self, index: int, widths: list[int], width: int) -> Strip:
         row = self.rows[index]
-        style = self.rich_style
+        style = self._style()
         if row.kind == "marked":
             style = style + self.get_component_rich_style("rows--marked")
         elif row.kind in ("gap", "heading"):
@@ -261,13 +276,17 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _scroll_cursor_into_view(self) -> bool:
         """Scroll so the cursor shows; True if that scrolled."""
+        if self.scrollable_content_region.height < 2:
+            return False  # hidden, or not laid out yet: its `on_resize` will
         top = int(self.scroll_offset.y)
         visible = self._page
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True,
+                           force=True)  # overflow-y: hidden
             return True
         if self.cursor >= top + visible:
-            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True,
+                           force=True)
             return True
         return False
 

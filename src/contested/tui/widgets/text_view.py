@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.style import Style
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -43,6 +44,9 @@ class TextView(ScrollView):
         self._strips: dict[int, Strip] = {}
         """The lines drawn so far (a plot of forty lines shows twelve)."""
         self._wrapped_at = -1
+        self._style: Style | None = None
+        """The view's style, asked once per wrap (Textual works it out from every
+        ancestor's styles at each asking: a tenth of a millisecond a line)."""
 
     def update(self, content: Content | Sequence[Content]) -> None:
         """Show other content (or its lines, which spares splitting it), from its first
@@ -68,6 +72,7 @@ class TextView(ScrollView):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._wrapped_at = -1  # the lines carry the old style (a theme changed)
+        self._style = None
         self._wrap()
 
     def _wrap(self) -> None:
@@ -89,11 +94,14 @@ class TextView(ScrollView):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
+        if self._style is None:
+            self._style = self.rich_style
+        style = self._style
         if index >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, style)
         strip = self._strips.get(index)
         if strip is None:
-            line, style = self._lines[index], self.rich_style
+            line = self._lines[index]
             strip = self._strips[index] = Strip(
                 line.render_segments(), line.cell_length).apply_style(style).adjust_cell_length(
                     self._wrapped_at, style)
