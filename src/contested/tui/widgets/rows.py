@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from contested.browse import Row
 from contested.text import printable
+from contested.tui.widgets.indicator import marked, thumb
 from contested.tui.widgets.text_view import resize_quietly
 
 
@@ -185,29 +186,24 @@ class VirtualTable(ScrollView, can_focus=True):
     # --- painting -----------------------------------------------------------------------
 
     def _thumb(self) -> range | None:
-        """The rows (1-based lines) of the position indicator's thumb, or None when every
-        row fits: a column of text drawn with the rows, cheaper to paint than a
-        scrollbar widget and visible without colour."""
-        page, total = self._page, len(self.rows)
-        if total <= page:
-            return None
-        size = max(1, page * page // total)
-        start = round(self.scroll_offset.y / max(total - page, 1) * (page - size))
-        return range(start + 1, start + size + 1)
+        """The rows (1-based lines: the header is line 0) of the position indicator's
+        thumb, or None when every row fits."""
+        found = thumb(self.scroll_offset.y, self._page, len(self.rows))
+        return None if found is None else range(found.start + 1, found.stop + 1)
 
     def render_line(self, y: int) -> Strip:
         full = self.scrollable_content_region.width
-        thumb = self._thumb()
-        width = full - 1 if thumb is not None else full
+        bar = self._thumb()
+        width = full - 1 if bar is not None else full
         widths = self._widths(width)
         index = int(self.scroll_offset.y) + y - 1  # -1: the header
         if index >= len(self.rows):
             if index == 0:
                 return self._strip((self.empty_message,), [width], width, Style(italic=True))
             return Strip.blank(full, self._style())
-        in_thumb = None if thumb is None else y in thumb
+        in_thumb = None if bar is None else y in bar
         key = ((index, full, index == self.cursor, self.has_focus, in_thumb) if y
-               else (-1, full, False, self.has_focus, thumb is not None))
+               else (-1, full, False, self.has_focus, bar is not None))
         strip = self._painted.get(key)
         if strip is None:
             if len(self._painted) > 1024:  # rows scrolled past long ago
@@ -216,7 +212,7 @@ class VirtualTable(ScrollView, can_focus=True):
                 titles = tuple(c.title for c in self.columns)
                 strip = self._strip(titles, widths, width,
                                     self.get_component_rich_style("rows--header"))
-                strip = strip if thumb is None else self._with_indicator(strip, None)
+                strip = strip if bar is None else self._with_indicator(strip, None)
             else:
                 strip = self._paint(index, widths, width)
                 if in_thumb is not None:
@@ -232,10 +228,8 @@ class VirtualTable(ScrollView, can_focus=True):
         return self._own_style
 
     def _with_indicator(self, line: Strip, in_thumb: bool | None) -> Strip:
-        mark = " " if in_thumb is None else ("┃" if in_thumb else "│")
-        style = self.get_component_rich_style(
-            "rows--thumb" if in_thumb else "rows--track")
-        return Strip([*line, Segment(mark, style)], line.cell_length + 1)
+        return marked(line, in_thumb, self.get_component_rich_style(
+            "rows--thumb" if in_thumb else "rows--track"))
 
     def _paint(self, index: int, widths: list[int], width: int) -> Strip:
         row = self.rows[index]

@@ -8,7 +8,9 @@ only its own lines are painted again.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.style import Style
 from textual.content import Content
@@ -16,6 +18,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
+
+from contested.tui.widgets.indicator import marked, thumb
 
 
 def resize_quietly(view: ScrollView, size: Size) -> None:
@@ -29,10 +33,17 @@ def resize_quietly(view: ScrollView, size: Size) -> None:
 
 
 class TextView(ScrollView):
-    """Content (built with `contested.tui.safe`) wrapped to the view's width."""
+    """Content (built with `contested.tui.safe`) wrapped to the view's width, less the
+    last column, where its position is drawn (`contested.tui.widgets.indicator`)."""
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"view--thumb", "view--track"}
     DEFAULT_CSS = """
-    TextView { scrollbar-size-vertical: 1; }
+    TextView {
+        scrollbar-size-vertical: 0;
+        overflow-y: hidden;  /* no scrollbar widget: see `allow_vertical_scroll` */
+    }
+    TextView > .view--thumb { color: $accent; }
+    TextView > .view--track { color: $text-muted; }
     """
 
     def __init__(self, content: Content | None = None, *, id: str | None = None) -> None:
@@ -41,12 +52,29 @@ class TextView(ScrollView):
         self._given: list[Content] | None = None
         """The content's lines, as given or once split."""
         self._lines: list[Content] = []
-        self._strips: dict[int, Strip] = {}
-        """The lines drawn so far (a plot of forty lines shows twelve)."""
+        """The lines wrapped so far: those of the first `_consumed` given lines."""
+        self._consumed = 0
+        self._strips: dict[tuple[int, bool | None], Strip] = {}
+        """The lines drawn so far, by (line, beside the thumb): a plot of forty lines
+        shows twelve."""
         self._wrapped_at = -1
-        self._style: Style | None = None
-        """The view's style, asked once per wrap (Textual works it out from every
-        ancestor's styles at each asking: a tenth of a millisecond a line)."""
+        self._style: tuple[Style, Style, Style] | None = None
+        """The view's style and the indicator's, asked once until the styles change
+        (Textual works them out from every ancestor's styles at each asking: a tenth of
+        a millisecond a line)."""
+
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        """Scrolled by keys and the mouse wheel while there is more than it shows (with
+        `overflow-y: hidden`, Textual would not scroll it at all). Textual asks this
+        before any scroll: the lines not wrapped yet are wrapped now, so that the scroll
+        goes as far as they do."""
+        if self._check_disabled():
+            return False
+        if self._given is not None and self._consumed < len(self._given):
+            self._extend(sys.maxsize)
+            self._resize()
+        return self.max_scroll_y > 0
 
     def update(self, content: Content | Sequence[Content]) -> None:
         """Show other content (or its lines, which spares splitting it), from its first
@@ -56,7 +84,7 @@ class TextView(ScrollView):
         else:  # joined only if asked for (`content`)
             self._content, self._given = None, list(content)
         self._wrapped_at = -1
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self.scroll_target_y = self.scroll_y = 0  # (`scroll_to` would wrap every line)
         self._wrap()
 
     @property
@@ -76,35 +104,63 @@ class TextView(ScrollView):
         self._wrap()
 
     def _wrap(self) -> None:
-        width = max(self.scrollable_content_region.width, 1)
-        if width == self._wrapped_at:
+        """Wrap what is shown at the view's width (again, if the width changed)."""
+        width = max(self.scrollable_content_region.width - 1, 1)  # the indicator's column
+        shown = int(self.scroll_offset.y) + self.scrollable_content_region.height + 1
+        if width == self._wrapped_at and (len(self._lines) >= shown
+                                          or self._consumed == len(self._given or [])):
             return
-        self._wrapped_at = width
-        # Lines that fit are kept as they are; only the others are wrapped (a plot's
-        # twenty lines of the view's width cost a third of a keypress to wrap). Each is
-        # made a strip when first drawn.
-        given = self._given
-        if given is None:
-            given = self._given = self.content.split("\n", allow_blank=True)
-        self._lines = [part for line in given
-                       for part in ([line] if line.cell_length <= width else line.wrap(width))]
-        self._strips.clear()
-        resize_quietly(self, Size(width, len(self._lines)))
+        if width != self._wrapped_at:
+            # Only the lines shown are wrapped now: those of a plot's legend or of a
+            # category's answers are longer than the view, and wrapping the thirty of
+            # them at each key cost 2 ms. The others are wrapped when the view is
+            # scrolled. Each line is made a strip when first drawn.
+            self._wrapped_at = width
+            if self._given is None:
+                self._given = self.content.split("\n", allow_blank=True)
+            self._lines, self._consumed = [], 0
+            self._strips.clear()
+        self._extend(shown)
+        self._resize()
+
+    def _extend(self, count: int) -> None:
+        """Wrap the given lines until `count` lines are wrapped, or all of them (lines
+        that fit are kept as they are)."""
+        given, lines, width = self._given or [], self._lines, self._wrapped_at
+        while len(lines) < count and self._consumed < len(given):
+            line = given[self._consumed]
+            self._consumed += 1
+            lines.extend([line] if line.cell_length <= width else line.wrap(width))
+
+    def _total(self) -> int:
+        """The number of lines: exact once every given line is wrapped; until then, as
+        if those left made one line each."""
+        return len(self._lines) + len(self._given or []) - self._consumed
+
+    def _resize(self) -> None:
+        resize_quietly(self, Size(self._wrapped_at, self._total()))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
         if self._style is None:
-            self._style = self.rich_style
-        style = self._style
+            self._style = (self.rich_style, self.get_component_rich_style("view--thumb"),
+                           self.get_component_rich_style("view--track"))
+        style, thumb_style, track_style = self._style
         if index >= len(self._lines):
-            return Strip.blank(width, style)
-        strip = self._strips.get(index)
+            self._extend(index + 1)  # (what was shown is wrapped: not expected)
+            if index >= len(self._lines):
+                return Strip.blank(width, style)
+        bar = thumb(self.scroll_offset.y, self.scrollable_content_region.height,
+                    self._total())
+        in_thumb = None if bar is None else y in bar
+        strip = self._strips.get((index, in_thumb))
         if strip is None:
             line = self._lines[index]
-            strip = self._strips[index] = Strip(
-                line.render_segments(), line.cell_length).apply_style(style).adjust_cell_length(
-                    self._wrapped_at, style)
+            strip = self._strips[index, in_thumb] = marked(
+                Strip(line.render_segments(), line.cell_length).apply_style(
+                    style).adjust_cell_length(self._wrapped_at, style),
+                in_thumb, thumb_style if in_thumb else track_style)
         return strip
 
     def plain_text(self) -> str:
