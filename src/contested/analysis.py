@@ -44,6 +44,7 @@ from contested.pairs import (
     claim_table,
     find_pairs,
     keyed,
+    placeholder_table,
 )
 from contested.quantities import format_number
 
@@ -844,8 +845,8 @@ def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list
 
 def pending(catalog: Catalog) -> Analysis:
     """What the explorer shows while `analyse` runs: the catalog, with no
-    contradiction, series or agreement found yet (its columns only: no claim made)."""
-    table = claim_table(catalog)
+    contradiction, series or agreement found yet (no claim made, no column read)."""
+    table = placeholder_table(catalog)
     none = np.zeros(0, dtype=np.int64)
     contradictions = Contradictions(catalog, table, [], first=none, second=none, rules=none,
                                     question=none, order=none)
