@@ -455,7 +455,8 @@ def test_the_engine_finds_the_same_with_and_without_the_cache(
 def test_a_warm_load_makes_no_entity_until_one_is_asked_for(tmp_path: Path) -> None:
     folder, _ = generated(tmp_path, events=300, files=3, seed=7)
     cold = load(folder, CatalogCache(tmp_path / "cache")).catalog
-    warm = load(folder, CatalogCache(tmp_path / "cache")).catalog
+    warm_cache = CatalogCache(tmp_path / "cache")
+    warm = load(folder, warm_cache).catalog
     sections = ("timelines", *SECTIONS)
     assert [warm.section(n).made for n in sections] == [3, 0, 0, 0, 0, 0]
     # Nor indexes their ids (these files were linked before: no id is taken twice).
@@ -477,6 +478,14 @@ def test_a_warm_load_makes_no_entity_until_one_is_asked_for(tmp_path: Path) -> N
     assert warm.claims[last].model_dump() == cold.claims[last].model_dump()
     assert warm.claims[last].when == cold.claims[last].when
     assert warm.claims.made == before + 1
+    # A pass over every claim (the search index) keeps none it made, and leaves each
+    # row to be made from again, as written.
+    passed = [(c.model_dump(), c.when) for c in warm.claims.each()]
+    assert passed == [(c.model_dump(), c.when) for c in cold.claims.values()]
+    assert warm.claims.made == before + 1
+    first = cold.claims.ids[0]
+    assert warm.claims[first].model_dump() == cold.claims[first].model_dump()
+    assert warm_cache.repaired == 0  # (not taken from the file again)
 
 
 def test_two_threads_making_the_same_entities_make_each_once(tmp_path: Path) -> None:

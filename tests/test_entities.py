@@ -120,3 +120,18 @@ def test_unique_chunks_are_indexed_when_an_id_is_first_looked_up() -> None:
                                             ["a", "b", "c", "d"])
     assert things.add_chunk(chunk(["e", "a"], made, "h.yaml")) == [1]  # checked
     assert things.row("e") == 4
+
+
+def test_one_pass_over_every_entity_keeps_none_it_made() -> None:
+    made: list[str] = []
+    things: Entities[Thing] = Entities()
+    things.add_chunk(chunk(["a", "b", "c"], made))
+    things.prepare(lambda row, thing: setattr(thing, "linked", row + 10))
+    b = things["b"]
+    passed = list(things.each())
+    assert [t.id for t in passed] == ["a", "b", "c"]
+    assert passed[1] is b  # one made before is the one read
+    assert [t.linked for t in passed] == [10, 11, 12]  # what linking found, on each
+    assert things.made == 1  # the others were made for the pass only
+    assert things["a"] is not passed[0]
+    assert things.made == 2

@@ -53,6 +53,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -643,9 +644,8 @@ def _rebuild(contents: dict[str, Any], path: str, recover: Repair | None) -> Tim
                 and isinstance(rows, _Part) and blocks[-1] == rows.length
                 and len(digests) == DIGEST * count):
             raise ValueError("ids and blocks differ in number")
-        parts[name] = Chunk(ids, entry.maker(name, ids, Rows(rows, blocks, bytes(digests)),
-                                             origins),
-                            origins.origin)
+        make = entry.maker(name, ids, Rows(rows, blocks, bytes(digests)), origins)
+        parts[name] = Chunk(ids, make, origins.origin, peek=partial(make, keep=True))
     header = parts.pop("timeline", None)
     return TimelineFile.model_construct(contested=1, timeline=header[0] if header else None,
                                         **parts)
@@ -719,12 +719,13 @@ class _Entry:
                            "and the file changed since: open the catalog again")
 
     def maker(self, section: str, ids: list[str], rows: Rows,
-              origins: PackedOrigins) -> Callable[[int], Any]:
+              origins: PackedOrigins) -> Callable[..., Any]:
         """`make(position)`: the entity at that position of the section, made from its
         row. Rows are read by blocks of `BLOCK` when a first entity of the block is
         made, each decoded when its entity is, and let go once the entity holds the
-        values. A block that does not match its digest, or a row that is not one, is
-        taken from the file, parsed again."""
+        values (unless `keep`: an entity made for one look, which is not kept). A
+        block that does not match its digest, or a row that is not one, is taken from
+        the file, parsed again."""
         model = _MODELS[section]
         fields = list(model.model_fields)
         at_dates = [n for n, name in enumerate(fields) if name in _DATES]
@@ -735,7 +736,7 @@ class _Entry:
         read: dict[int, list[bytes | None]] = {}
         damaged: Sequence[Any] | None = None
 
-        def make(position: int) -> Any:
+        def make(position: int, keep: bool = False) -> Any:
             nonlocal damaged
             if damaged is not None:
                 return damaged[position]
@@ -748,7 +749,9 @@ class _Entry:
                     damaged = self.parsed(section, ids)
                     return damaged[position]
                 read[number] = block
-            line, block[at] = block[at], None
+            line = block[at]
+            if not keep:
+                block[at] = None
             row = json.loads(_text(memoryview(line))) if line is not None else None
             if type(row) is not list or len(row) != width:
                 damaged = self.parsed(section, ids)

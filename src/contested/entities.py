@@ -33,12 +33,16 @@ class Chunk(Generic[E]):
     first asked (`make(position)` builds it), then kept, so that there is one object per
     entity however it is reached. (Reached by position; `Entities` is what is read.)"""
 
-    __slots__ = ("_made", "_make", "ids", "locate")
+    __slots__ = ("_made", "_make", "_peek", "ids", "locate")
 
     def __init__(self, ids: list[str], make: Callable[[int], E],
-                 locate: Callable[[int], Origin]) -> None:
+                 locate: Callable[[int], Origin],
+                 peek: Callable[[int], E] | None = None) -> None:
         self.ids = ids
         self._make = make
+        self._peek = peek or make
+        """`peek(position)`: an entity made for one look, which leaves what it was made
+        from as it was (`make` may let that go)."""
         self._made: list[E | None] = [None] * len(ids)
         self.locate = locate
         """`locate(position)`: where that entity was written, without making it."""
@@ -58,6 +62,12 @@ class Chunk(Generic[E]):
     def __iter__(self) -> Iterator[E]:
         for position in range(len(self.ids)):
             yield self[position]
+
+    def peek(self, position: int) -> E:
+        """The entity at `position` if it was made; else one made for this look only,
+        not kept (call with `MAKING` held)."""
+        made = self._made[position]
+        return made if made is not None else self._peek(position)
 
     def make_all(self) -> list[E]:
         """Every entity, made in order at once (for a pass over all of them: linking,
@@ -144,6 +154,21 @@ class Entities(Mapping[str, E], Generic[E]):
                 for row, entity in enumerate(entities, start):
                     if self._made[row] is None:
                         self._keep(row, entity)
+
+    def each(self) -> Iterator[E]:
+        """Every entity in order, for one pass that keeps none of them (the search
+        index): those not made yet are made for the pass, with what linking found, and
+        let go after it. Kept, the 300,000 claims of a big catalog took 550 MB."""
+        made, chunks, starts, prepare = self._made, self._chunks, self._starts, self._prepare
+        for row in range(len(made)):
+            entity = made[row]
+            if entity is None:
+                with MAKING:
+                    number = bisect_right(starts, row) - 1
+                    entity = chunks[number].peek(row - starts[number])
+                    if prepare is not None:
+                        prepare(row, entity)
+            yield entity
 
     def prepare(self, step: Callable[[int, E], None]) -> None:
         """Run `step(row, entity)` on each entity once it is made (now, on those made

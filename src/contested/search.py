@@ -68,7 +68,7 @@ class SearchIndex:
                 event.date.text, *event.tags)))
             if pause is not None and not len(entries) % _PAUSE_EVERY:
                 pause()
-        for claim in catalog.claims.values():
+        for claim in catalog.claims.each():  # read, not kept: see `Entities.each`
             if pause is not None and not len(entries) % _PAUSE_EVERY:
                 pause()
             entries.append((Hit("claim", claim.id), _folded(
