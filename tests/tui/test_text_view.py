@@ -86,3 +86,17 @@ async def test_new_content_starts_from_its_first_line() -> None:
         await pilot.pause()
         assert view.scroll_offset.y == 0
         assert shown(view)[0].startswith("other")
+
+
+async def test_lines_given_as_strings_are_data_never_markup_or_controls() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(TextView)
+        view.update(["[@click=app.quit]hostile[/] \x1b[2J\u202e", *(f"l{n}" for n in range(30))])
+        await pilot.pause()
+        first = shown(view)[0]
+        assert first.startswith("[@click=app.quit]hostile[/] ")
+        assert "\x1b" not in first
+        assert "\u202e" not in first
+        assert "\x1b" not in view.plain_text()
+        assert app.is_running  # no markup error, no action run

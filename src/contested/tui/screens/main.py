@@ -397,7 +397,7 @@ class MainScreen(Screen[None]):
         else:
             lines = category_lines(self.analysis, question.id)
         header = question.text + (f" ({question.unit})" if question.unit else "")
-        plot.update([plain(header).stylize("bold"), *map(plain, lines)])
+        plot.update([plain(header).stylize("bold"), *lines])  # (made content when shown)
 
     def action_toggle_matrix(self) -> None:
         if self.pane != "figures":

@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from contested.tui.safe import plain
 from contested.tui.widgets.indicator import marked, thumb
 
 
@@ -49,8 +50,9 @@ class TextView(ScrollView):
     def __init__(self, content: Content | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._content: Content | None = content or Content("")
-        self._given: list[Content] | None = None
-        """The content's lines, as given or once split."""
+        self._given: list[Content | str] | None = None
+        """The content's lines, as given or once split (a `str` is data, made content
+        with `plain` when first shown)."""
         self._lines: list[Content] = []
         """The lines wrapped so far: those of the first `_consumed` given lines."""
         self._consumed = 0
@@ -76,9 +78,10 @@ class TextView(ScrollView):
             self._resize()
         return self.max_scroll_y > 0
 
-    def update(self, content: Content | Sequence[Content]) -> None:
+    def update(self, content: Content | Sequence[Content | str]) -> None:
         """Show other content (or its lines, which spares splitting it), from its first
-        line."""
+        line. A line given as `str` is data: shown through `plain`, when first shown (a
+        plot's forty lines show twelve)."""
         if isinstance(content, Content):
             self._content, self._given = content, None
         else:  # joined only if asked for (`content`)
@@ -91,7 +94,8 @@ class TextView(ScrollView):
     def content(self) -> Content:
         """What the view shows, as one content."""
         if self._content is None:
-            self._content = Content("\n").join(self._given or [])
+            self._content = Content("\n").join(
+                plain(line) if isinstance(line, str) else line for line in self._given or [])
         return self._content
 
     def on_resize(self) -> None:
@@ -117,7 +121,7 @@ class TextView(ScrollView):
             # scrolled. Each line is made a strip when first drawn.
             self._wrapped_at = width
             if self._given is None:
-                self._given = self.content.split("\n", allow_blank=True)
+                self._given = list(self.content.split("\n", allow_blank=True))
             self._lines, self._consumed = [], 0
             self._strips.clear()
         self._extend(shown)
@@ -128,7 +132,8 @@ class TextView(ScrollView):
         that fit are kept as they are)."""
         given, lines, width = self._given or [], self._lines, self._wrapped_at
         while len(lines) < count and self._consumed < len(given):
-            line = given[self._consumed]
+            given_line = given[self._consumed]
+            line = plain(given_line) if isinstance(given_line, str) else given_line
             self._consumed += 1
             lines.extend([line] if line.cell_length <= width else line.wrap(width))
 
