@@ -56,6 +56,9 @@ class TextView(ScrollView):
         self._lines: list[Content] = []
         """The lines wrapped so far: those of the first `_consumed` given lines."""
         self._consumed = 0
+        self._estimates: list[int] = []
+        self._rest = 0
+        """The lines not wrapped yet, each counted as its length over the width."""
         self._strips: dict[tuple[int, bool | None], Strip] = {}
         """The lines drawn so far, by (line, beside the thumb): a plot of forty lines
         shows twelve."""
@@ -123,6 +126,9 @@ class TextView(ScrollView):
             if self._given is None:
                 self._given = list(self.content.split("\n", allow_blank=True))
             self._lines, self._consumed = [], 0
+            self._estimates = [-(-len(line if isinstance(line, str) else line.plain)
+                                 // width) or 1 for line in self._given]
+            self._rest = sum(self._estimates)
             self._strips.clear()
         self._extend(shown)
         self._resize()
@@ -134,13 +140,15 @@ class TextView(ScrollView):
         while len(lines) < count and self._consumed < len(given):
             given_line = given[self._consumed]
             line = plain(given_line) if isinstance(given_line, str) else given_line
+            self._rest -= self._estimates[self._consumed]
             self._consumed += 1
             lines.extend([line] if line.cell_length <= width else line.wrap(width))
 
     def _total(self) -> int:
-        """The number of lines: exact once every given line is wrapped; until then, as
-        if those left made one line each."""
-        return len(self._lines) + len(self._given or []) - self._consumed
+        """The number of lines: exact once every given line is wrapped; until then,
+        those left are counted by their length (words wrapped early, or wide
+        characters, may make a few more)."""
+        return len(self._lines) + self._rest
 
     def _resize(self) -> None:
         resize_quietly(self, Size(self._wrapped_at, self._total()))
