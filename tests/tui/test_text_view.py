@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
 from textual.app import App, ComposeResult
 from textual.content import Content
+from textual.pilot import Pilot
 
 from contested.tui.widgets.text_view import TextView
 
@@ -22,16 +26,24 @@ def long_lines(count: int) -> list[Content]:
     return [Content(" ".join(["word"] * 24) + f" end{n}") for n in range(count)]
 
 
+@asynccontextmanager
+async def showing(lines: Sequence[Content | str]
+                  ) -> AsyncIterator[tuple[TextView, Pilot[None]]]:
+    """A view of 40x10 given `lines`, once it has painted them."""
+    app = Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(TextView)
+        view.update(lines)
+        await pilot.pause()
+        yield view, pilot
+
+
 def shown(view: TextView) -> list[str]:
     return [view.render_line(y).text for y in range(HEIGHT)]
 
 
 async def test_lines_that_do_not_fit_are_wrapped_and_the_position_is_drawn() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 20)) as pilot:
-        view = app.query_one(TextView)
-        view.update(long_lines(30))
-        await pilot.pause()
+    async with showing(long_lines(30)) as (view, _):
         lines = shown(view)
         assert all(len(line) == WIDTH for line in lines)
         assert lines[0].startswith("word word")
@@ -42,11 +54,7 @@ async def test_lines_that_do_not_fit_are_wrapped_and_the_position_is_drawn() -> 
 
 
 async def test_only_what_is_shown_is_wrapped_until_the_view_is_scrolled() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 20)) as pilot:
-        view = app.query_one(TextView)
-        view.update(long_lines(30))
-        await pilot.pause()
+    async with showing(long_lines(30)) as (view, pilot):
         assert view._consumed < 10  # (30 lines given: the cost of a key in Figures)
         estimated = view.virtual_size.height  # the lines left, counted by their length
         view.focus()
@@ -62,11 +70,7 @@ async def test_only_what_is_shown_is_wrapped_until_the_view_is_scrolled() -> Non
 
 
 async def test_content_that_fits_has_a_blank_column_and_does_not_scroll() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 20)) as pilot:
-        view = app.query_one(TextView)
-        view.update([Content("short"), Content("lines")])
-        await pilot.pause()
+    async with showing([Content("short"), Content("lines")]) as (view, pilot):
         lines = shown(view)
         assert lines[0] == "short".ljust(WIDTH)
         assert not view.allow_vertical_scroll
@@ -76,10 +80,7 @@ async def test_content_that_fits_has_a_blank_column_and_does_not_scroll() -> Non
 
 
 async def test_new_content_starts_from_its_first_line() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 20)) as pilot:
-        view = app.query_one(TextView)
-        view.update(long_lines(30))
+    async with showing(long_lines(30)) as (view, pilot):
         view.focus()
         await pilot.press("end")
         await pilot.wait_for_scheduled_animations()
@@ -91,14 +92,11 @@ async def test_new_content_starts_from_its_first_line() -> None:
 
 
 async def test_lines_given_as_strings_are_data_never_markup_or_controls() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 20)) as pilot:
-        view = app.query_one(TextView)
-        view.update(["[@click=app.quit]hostile[/] \x1b[2J\u202e", *(f"l{n}" for n in range(30))])
-        await pilot.pause()
+    hostile = "[@click=app.quit]hostile[/] \x1b[2J\u202e"
+    async with showing([hostile, *(f"l{n}" for n in range(30))]) as (view, pilot):
         first = shown(view)[0]
         assert first.startswith("[@click=app.quit]hostile[/] ")
         assert "\x1b" not in first
         assert "\u202e" not in first
         assert "\x1b" not in view.plain_text()
-        assert app.is_running  # no markup error, no action run
+        assert pilot.app.is_running  # no markup error, no action run

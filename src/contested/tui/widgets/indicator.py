@@ -8,9 +8,12 @@ reads without colour too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 def thumb(top: float, page: int, total: int) -> range | None:
@@ -23,7 +26,24 @@ def thumb(top: float, page: int, total: int) -> range | None:
     return range(start, start + size)
 
 
-def marked(line: Strip, in_thumb: bool | None, style: Style) -> Strip:
+@dataclass(frozen=True)
+class Styles:
+    """A widget's own style and its indicator's (the component classes `PREFIX--thumb`
+    and `PREFIX--track`): asked of Textual once until the widget's styles change, as
+    Textual works each out from every ancestor's styles at each asking."""
+
+    own: Style
+    thumb: Style
+    track: Style
+
+    @classmethod
+    def of(cls, widget: Widget, prefix: str) -> Styles:
+        return cls(widget.rich_style, widget.get_component_rich_style(f"{prefix}--thumb"),
+                   widget.get_component_rich_style(f"{prefix}--track"))
+
+
+def marked(line: Strip, in_thumb: bool | None, styles: Styles) -> Strip:
     """`line` with the indicator's cell after it: thumb, track, or blank (None)."""
     mark = " " if in_thumb is None else ("┃" if in_thumb else "│")
+    style = styles.thumb if in_thumb else styles.track
     return Strip([*line, Segment(mark, style)], line.cell_length + 1)

@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from contested.browse import Row
 from contested.text import printable
-from contested.tui.widgets.indicator import marked, thumb
+from contested.tui.widgets.indicator import Styles, marked, thumb
 from contested.tui.widgets.text_view import resize_quietly
 
 
@@ -113,7 +113,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """Called as the cursor moves, before the `Highlighted` message: what it redraws
         is painted in the same frame as the cursor (a message comes a frame later)."""
         self.empty_message = "nothing to show"
-        self._own_style: Style | None = None
+        self._styles: Styles | None = None
         self._painted: dict[tuple[int, int, bool, bool, bool | None], Strip] = {}
         """Painted rows by (index, width, under the cursor, focused): scrolling by one row
         paints one new row, not the screenful."""
@@ -168,7 +168,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._painted.clear()  # painted with the old theme
-        self._own_style = None
+        self._styles = None
 
     @property
     def _page(self) -> int:
@@ -195,12 +195,11 @@ class VirtualTable(ScrollView, can_focus=True):
         full = self.scrollable_content_region.width
         bar = self._thumb()
         width = full - 1 if bar is not None else full
-        widths = self._widths(width)
         index = int(self.scroll_offset.y) + y - 1  # -1: the header
         if index >= len(self.rows):
             if index == 0:
                 return self._strip((self.empty_message,), [width], width, Style(italic=True))
-            return Strip.blank(full, self._style())
+            return Strip.blank(full, self._styled().own)
         in_thumb = None if bar is None else y in bar
         key = ((index, full, index == self.cursor, self.has_focus, in_thumb) if y
                else (-1, full, False, self.has_focus, bar is not None))
@@ -208,6 +207,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if strip is None:
             if len(self._painted) > 1024:  # rows scrolled past long ago
                 self._painted.clear()
+            widths = self._widths(width)
             if y == 0:
                 titles = tuple(c.title for c in self.columns)
                 strip = self._strip(titles, widths, width,
@@ -220,20 +220,17 @@ class VirtualTable(ScrollView, can_focus=True):
             self._painted[key] = strip
         return strip
 
-    def _style(self) -> Style:
-        """The table's own style, asked once until the styles change (Textual works it
-        out from every ancestor's styles at each asking)."""
-        if self._own_style is None:
-            self._own_style = self.rich_style
-        return self._own_style
+    def _styled(self) -> Styles:
+        if self._styles is None:
+            self._styles = Styles.of(self, "rows")
+        return self._styles
 
     def _with_indicator(self, line: Strip, in_thumb: bool | None) -> Strip:
-        return marked(line, in_thumb, self.get_component_rich_style(
-            "rows--thumb" if in_thumb else "rows--track"))
+        return marked(line, in_thumb, self._styled())
 
     def _paint(self, index: int, widths: list[int], width: int) -> Strip:
         row = self.rows[index]
-        style = self._style()
+        style = self._styled().own
         if row.kind == "marked":
             style = style + self.get_component_rich_style("rows--marked")
         elif row.kind in ("gap", "heading"):

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.style import Style
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -20,7 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from contested.tui.safe import plain
-from contested.tui.widgets.indicator import marked, thumb
+from contested.tui.widgets.indicator import Styles, marked, thumb
 
 
 def resize_quietly(view: ScrollView, size: Size) -> None:
@@ -31,6 +30,12 @@ def resize_quietly(view: ScrollView, size: Size) -> None:
         view.set_reactive(Widget.virtual_size, size)
         view._scroll_update(size)  # what a layout would do for this view
     view.refresh()
+
+
+def _estimate(line: Content | str, width: int) -> int:
+    """How many lines `line` wraps into, by its length (words wrapped early, or wide
+    characters, may make a few more)."""
+    return -(-len(line if isinstance(line, str) else line.plain) // width) or 1
 
 
 class TextView(ScrollView):
@@ -56,17 +61,14 @@ class TextView(ScrollView):
         self._lines: list[Content] = []
         """The lines wrapped so far: those of the first `_consumed` given lines."""
         self._consumed = 0
-        self._estimates: list[int] = []
         self._rest = 0
-        """The lines not wrapped yet, each counted as its length over the width."""
+        """The lines not wrapped yet, each counted as its length over the width
+        (`_estimate`)."""
         self._strips: dict[tuple[int, bool | None], Strip] = {}
         """The lines drawn so far, by (line, beside the thumb): a plot of forty lines
         shows twelve."""
         self._wrapped_at = -1
-        self._style: tuple[Style, Style, Style] | None = None
-        """The view's style and the indicator's, asked once until the styles change
-        (Textual works them out from every ancestor's styles at each asking: a tenth of
-        a millisecond a line)."""
+        self._styles: Styles | None = None
 
     @property
     def allow_vertical_scroll(self) -> bool:
@@ -107,7 +109,7 @@ class TextView(ScrollView):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._wrapped_at = -1  # the lines carry the old style (a theme changed)
-        self._style = None
+        self._styles = None
         self._wrap()
 
     def _wrap(self) -> None:
@@ -126,9 +128,7 @@ class TextView(ScrollView):
             if self._given is None:
                 self._given = list(self.content.split("\n", allow_blank=True))
             self._lines, self._consumed = [], 0
-            self._estimates = [-(-len(line if isinstance(line, str) else line.plain)
-                                 // width) or 1 for line in self._given]
-            self._rest = sum(self._estimates)
+            self._rest = sum(_estimate(line, width) for line in self._given)
             self._strips.clear()
         self._extend(shown)
         self._resize()
@@ -140,14 +140,13 @@ class TextView(ScrollView):
         while len(lines) < count and self._consumed < len(given):
             given_line = given[self._consumed]
             line = plain(given_line) if isinstance(given_line, str) else given_line
-            self._rest -= self._estimates[self._consumed]
+            self._rest -= _estimate(given_line, width)
             self._consumed += 1
             lines.extend([line] if line.cell_length <= width else line.wrap(width))
 
     def _total(self) -> int:
         """The number of lines: exact once every given line is wrapped; until then,
-        those left are counted by their length (words wrapped early, or wide
-        characters, may make a few more)."""
+        those left are estimated."""
         return len(self._lines) + self._rest
 
     def _resize(self) -> None:
@@ -156,10 +155,10 @@ class TextView(ScrollView):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
-        if self._style is None:
-            self._style = (self.rich_style, self.get_component_rich_style("view--thumb"),
-                           self.get_component_rich_style("view--track"))
-        style, thumb_style, track_style = self._style
+        if self._styles is None:
+            self._styles = Styles.of(self, "view")
+        styles = self._styles
+        style = styles.own
         if index >= len(self._lines):
             self._extend(index + 1)  # (what was shown is wrapped: not expected)
             if index >= len(self._lines):
@@ -173,7 +172,7 @@ class TextView(ScrollView):
             strip = self._strips[index, in_thumb] = marked(
                 Strip(line.render_segments(), line.cell_length).apply_style(
                     style).adjust_cell_length(self._wrapped_at, style),
-                in_thumb, thumb_style if in_thumb else track_style)
+                in_thumb, styles)
         return strip
 
     def plain_text(self) -> str:
