@@ -284,13 +284,13 @@ def test_entries_are_held_open_up_to_a_limit_then_read_whole(
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The timeline files read from now on (each read is also a hash)."""
     done: list[str] = []
-    real = contested.loading.read_file
+    real = contested.loading.read_timeline
 
-    def counted(path: str, *args: Any) -> bytes:
+    def counted(path: str, *args: Any) -> tuple[bytes, os.stat_result]:
         done.append(Path(path).name)
         return real(path, *args)
 
-    monkeypatch.setattr(contested.loading, "read_file", counted)
+    monkeypatch.setattr(contested.loading, "read_timeline", counted)
     return done
 
 

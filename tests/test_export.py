@@ -153,12 +153,12 @@ def test_export_to_a_file_is_atomic_and_keeps_nothing_half_written(
     assert oct(target.stat().st_mode & 0o777) == "0o640"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
 
-    import contested.atomic
+    import contested.files
 
     def failing_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(contested.atomic.os, "replace", failing_replace)
+    monkeypatch.setattr(contested.files.os, "replace", failing_replace)
     assert main(["export", "--format", "csv", "-o", str(target)]) == 1
     assert target.read_text().startswith("# Contested claims")
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]

@@ -45,7 +45,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import threading
 import time
 import weakref
@@ -63,6 +62,7 @@ from contested import __version__
 from contested.dates import FuzzyDate, Precision
 from contested.dirs import cache_dir
 from contested.entities import Chunk
+from contested.files import STALE_AFTER, open_regular, remove_stale_temporaries, replace_own
 from contested.model import (
     SECTIONS,
     Claim,
@@ -274,9 +274,10 @@ class CatalogCache:
             if _LINKED_NAME.fullmatch(entry.name):
                 linked.append((used, entry))
             elif ((_FILE_NAME.fullmatch(entry.name) and now - used > KEEP_DAYS * 86400)
-                  or (entry.name.endswith(".tmp") and now - used > 86400)):
+                  or (_OLD_TEMPORARY.fullmatch(entry.name) and now - used > STALE_AFTER)):
                 with contextlib.suppress(OSError):
                     entry.unlink()
+        remove_stale_temporaries(self.folder, now=now)
         for _, entry in sorted(linked, reverse=True)[KEEP_LINKED:]:
             with contextlib.suppress(OSError):
                 entry.unlink()
@@ -291,8 +292,11 @@ class CatalogCache:
         """The head of `entry`, where its other parts are, and what `accept` makes of
         its header (less the head's place and digest), if it accepts it and the head has
         that digest; None for anything else."""
+        descriptor = open_regular(entry)  # never a link, never a FIFO that would block
+        if descriptor is None:
+            return None
         try:
-            with open(entry, "rb") as handle:
+            with open(descriptor, "rb") as handle:
                 if not _ours(os.fstat(handle.fileno())):
                     return None
                 line = handle.readline(_HEADER_LIMIT)
@@ -330,18 +334,8 @@ class CatalogCache:
                            "head": [len(stored), len(head)]})
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            replace_own(entry, [line.encode("utf-8", "surrogateescape") + b"\n", stored, head])
         except OSError:
-            return False
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(line.encode("utf-8", "surrogateescape") + b"\n")
-                out.write(stored)
-                out.write(head)
-            os.replace(temporary, entry)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
             return False
         return True
 
@@ -355,6 +349,8 @@ KEEP_LINKED = 4
 """Records of linking kept: one per set of files opened together."""
 _FILE_NAME = re.compile(r"[0-9a-f]{32}\.json")
 _LINKED_NAME = re.compile(r"linked-[0-9a-f]{32}\.json")
+_OLD_TEMPORARY = re.compile(r"tmp[A-Za-z0-9_]+\.tmp")
+"""What versions before `contested.files` named their temporaries."""
 
 
 def _file_header(key: FileKey) -> dict[str, Any]:

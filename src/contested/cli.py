@@ -104,13 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="write a report (markdown) or data (json, csv)",
         description="Export the catalog and what the engine found: markdown for a report "
                     "to send, json for the normalized catalog and analysis, csv for one "
-                    "row per claim. A file given with -o is written atomically.",
+                    "row per claim. -o FILE replaces a file atomically (the real file behind "
+                    "a link); a FIFO, a device or - is written through in place.",
     )
     _paths_argument(export)
     export.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown",
                         help="markdown (default), json or csv")
     export.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (atomically) instead of standard output")
+                        help="write to FILE instead of standard output: a file is replaced "
+                             "atomically, a FIFO or device is written through")
     export.add_argument("--notes", metavar="FILE", type=Path,
                         help="include the review notes of FILE: stars, statuses, preferred "
                              "claims with their reasons, tags and comments (markdown, json)")
@@ -231,8 +233,8 @@ def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
-    from contested.atomic import write_atomically
     from contested.export import render
+    from contested.files import Refused, write_output
     from contested.text import printable
 
     notes = None
@@ -254,12 +256,13 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     text = render(analysis, args.format, notes)
     if args.output and args.output != "-":
         try:
-            write_atomically(args.output, text)
-        except OSError as error:
-            print(f"contested: cannot write {printable(args.output)}: "
-                  f"{error.strerror or error}", file=sys.stderr)
+            written = write_output(args.output, text)
+        except (Refused, OSError) as error:
+            reason = error.reason if isinstance(error, Refused) else error.strerror or error
+            print(f"contested: cannot write {printable(args.output)}: {reason}",
+                  file=sys.stderr)
             return EXIT_INVALID
-        print(f"wrote {printable(args.output)} ({args.format})", file=sys.stderr)
+        print(f"wrote {printable(written.path)} ({args.format})", file=sys.stderr)
     else:
         out.write(text)
     return EXIT_OK

@@ -8,9 +8,9 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
+from contested.files import Refused, read_regular
 from contested.text import printable
 
 
@@ -123,6 +123,10 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=lambda d: d.sort_key)
 
 
+SOURCE_LIMIT = 64 << 20
+"""The largest file whose lines are shown under its messages: the timelines' own limit."""
+
+
 class SourceLines:
     """Reads the lines of a file once, to show the offending line under a message.
 
@@ -139,10 +143,10 @@ class SourceLines:
         if lines is None:
             if path != self._path:
                 self._path, self._lines = path, []
-                try:
-                    raw = Path(path).read_bytes()[: 64 * 1024 * 1024]
+                try:  # never a file that was refused for its size or type
+                    raw = read_regular(path, SOURCE_LIMIT)
                     self._lines = raw.decode("utf-8", errors="replace").splitlines()
-                except OSError:
+                except Refused:
                     pass
             lines = self._lines
         return lines[number - 1] if 0 < number <= len(lines) else None

@@ -34,6 +34,7 @@ from contested.diagnostics import (
     sort_diagnostics,
 )
 from contested.entities import Chunk
+from contested.files import Refused, kind_of, read_with_stat
 from contested.guarded_yaml import DEFAULT_LIMITS, Limits, YamlList, YamlMap, read_yaml
 from contested.model import (
     SECTIONS,
@@ -106,27 +107,32 @@ class LoadResult:
 
 
 def discover(paths: Sequence[str | Path]) -> tuple[list[str], list[Diagnostic]]:
-    """Expand directories to their `*.yaml`/`*.yml` files in sorted order."""
+    """Expand directories to their `*.yaml`/`*.yml` files in sorted order. A timeline
+    name that is not a regular file (a FIFO, a device, a link to nothing) is reported,
+    not opened."""
     found: list[str] = []
     problems: list[Diagnostic] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*")
-                if p.suffix in YAML_SUFFIXES and p.is_file()
-                and p.name != NOTES_FILE_NAME
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not files:
+            files = []
+            for candidate in sorted(path.rglob("*")):
+                if (candidate.suffix not in YAML_SUFFIXES or candidate.name == NOTES_FILE_NAME
+                        or any(part.startswith(".")
+                               for part in candidate.relative_to(path).parts)):
+                    continue
+                if candidate.is_file():
+                    files.append(candidate)
+                elif not candidate.is_dir():
+                    problems.append(_not_a_file(candidate))
+            if not files and not problems:
                 problems.append(Diagnostic(Location(str(path)), "no-timelines",
                                            "no *.yaml or *.yml files in this directory"))
             found.extend(str(p) for p in files)
         elif path.is_file():
             found.append(str(path))
-        elif path.exists():
-            problems.append(Diagnostic(Location(str(path)), "not-a-file",
-                                       "not a regular file or directory"))
+        elif path.exists() or path.is_symlink():
+            problems.append(_not_a_file(path))
         else:
             problems.append(Diagnostic(Location(str(path)), "no-such-path",
                                        "no such file or directory"))
@@ -134,25 +140,24 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[str], list[Diagnostic]]:
     return unique, problems
 
 
-def read_file(path: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """Read a file in chunks, stopping past the size limit (a FIFO or a growing file
-    cannot make us read without end, and no limit-sized buffer is allocated up front)."""
-    chunks: list[bytes] = []
-    total = 0
+def _not_a_file(path: Path) -> Diagnostic:
     try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                total += len(chunk)
-                if total > limits.max_bytes:
-                    raise DiagnosticError(Diagnostic(
-                        Location(path, 1, 1), "file-too-large",
-                        f"the file has over {limits.max_bytes:,} bytes, the limit",
-                    ))
-                chunks.append(chunk)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise DiagnosticError(Diagnostic(Location(path), "unreadable", reason)) from None
-    return b"".join(chunks)
+        what = kind_of(path.stat().st_mode)
+    except OSError:
+        what = "a link to nothing" if path.is_symlink() else "unreadable"
+    return Diagnostic(Location(str(path)), "not-a-file",
+                      f"{what}, not a regular file or directory")
+
+
+def read_timeline(path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, os.stat_result]:
+    """A timeline's bytes and its stat as opened, its type and size checked before a byte
+    is read (`contested.files.read_with_stat`: a FIFO, a device or a sparse file of
+    gigabytes is refused at once); a refusal is a DiagnosticError at the file."""
+    try:
+        return read_with_stat(path, limits.max_bytes)
+    except Refused as refused:
+        where = Location(path, 1, 1) if refused.code == "file-too-large" else Location(path)
+        raise DiagnosticError(Diagnostic(where, refused.code, refused.reason)) from None
 
 
 @dataclass
@@ -779,20 +784,12 @@ Read = tuple[bytes, os.stat_result, int]
 
 def _read_path(path: str, limits: Limits) -> Read | ParsedFile:
     """The file's bytes and stat, or a `ParsedFile` holding why they cannot be read."""
+    before = time.time_ns()
     try:
-        before = time.time_ns()
-        info = os.stat(path)
-        if info.st_size > limits.max_bytes:
-            raise DiagnosticError(Diagnostic(
-                Location(path, 1, 1), "file-too-large",
-                f"the file has {info.st_size:,} bytes, over the limit of {limits.max_bytes:,}",
-            ))
-        return read_file(path, limits), info, before
-    except (DiagnosticError, OSError) as error:
-        if isinstance(error, OSError):
-            error = DiagnosticError(Diagnostic(Location(path), "unreadable",
-                                               error.strerror or str(error)))
+        data, info = read_timeline(path, limits)
+    except DiagnosticError as error:
         return ParsedFile(path, None, [error.diagnostic])
+    return data, info, before
 
 
 def _parse_path(path: str, limits: Limits, cache: CatalogCache | None) -> ParsedFile:

@@ -25,6 +25,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,8 +35,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from contested.atomic import write_atomically
 from contested.diagnostics import Diagnostic, DiagnosticError, Location
+from contested.files import (
+    Refused,
+    read_with_stat,
+    real_path,
+    replace,
+    writable_by_mode,
+)
 from contested.guarded_yaml import YamlList, YamlMap, read_yaml
 
 NOTES_VERSION = 1
@@ -250,19 +257,32 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+NOTES_LIMIT = 64 << 20
+"""The largest notes file read (the timelines' limit; 10,000 notes take about 1 MB)."""
+
+
 class NotesStore:
     """The notes of one file, and the only way they are changed.
 
-    `read_only` holds the reason when notes cannot be saved (the file could not be read,
-    or nothing can be written where it is); changes then raise NotesReadOnly.
+    `path` is the real file: a link given for it is resolved once, so that every
+    explorer, through the link or not, locks and writes the same file, and the link
+    stays. `read_only` holds the reason when notes cannot be saved (the file could not
+    be read, its mode forbids writing, or nothing can be written where it is); changes
+    then raise NotesReadOnly. `notice` holds what the last save did that the user should
+    hear of (the file was gone and was written again), until `take_notice`.
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        self.given = path
+        """The path as the user named it, which may be a link to `path`."""
+        self.path = real_path(path)
         self.notes = Notes()
         self.read_only: str | None = None
+        self.notice: str | None = None
         self._seen: bytes | None = None
         self._lines: dict[tuple[str, str], str] = {}
+        self._tidy = True  # the first save removes what a killed save left beside the file
+        self._forbidden: str | None = None
         self._reload()
 
     @property
@@ -270,20 +290,32 @@ class NotesStore:
         return self.path.with_name(f".{self.path.name}.lock")
 
     def _read(self) -> bytes | None:
-        """The file's bytes; None when there is none yet (saving will say if it cannot)."""
+        """The file's bytes; None when there is none yet (saving will say if it cannot).
+        Raises NotesReadOnly when something else than a regular file within the limit is
+        there; `_forbidden` then says whether its mode lets us write it."""
         try:
-            return self.path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError):
-            return None
+            data, info = read_with_stat(self.path, NOTES_LIMIT)
+        except Refused as refused:
+            if refused.missing:
+                self._forbidden = None
+                return None
+            raise NotesReadOnly(f"{self.path}: {refused.reason}; the notes file is left as "
+                                "it is and notes are read-only") from None
+        self._forbidden = None if writable_by_mode(info) else (
+            f"{self.path} is read-only (mode {info.st_mode & 0o7777:04o}): notes are shown "
+            "and not saved; make it writable (chmod u+w) or choose another notes file "
+            "(--notes PATH)")
+        return data
 
     def _reload(self, data: bytes | None = None, *, given: bool = False) -> None:
         """Take the file's notes (a missing file is no notes yet); a file that cannot be
-        read makes notes read-only."""
-        try:
-            data = data if given else self._read()
-        except OSError as error:
-            self.read_only = f"{self.path}: {error.strerror or error}"
-            return
+        read, or whose mode forbids writing, makes notes read-only."""
+        if not given:
+            try:
+                data = self._read()
+            except NotesReadOnly as refused:
+                self.read_only = str(refused)
+                return
         if data is None:
             self.notes, self._seen, self._lines = Notes(), None, {}
             return
@@ -295,19 +327,34 @@ class NotesStore:
             return
         self._seen = _digest(data)
         self._lines = {}
+        if self._forbidden is not None:
+            self.read_only = self._forbidden
+
+    def take_notice(self) -> str | None:
+        """What the last save did that the user should hear of, once."""
+        notice, self.notice = self.notice, None
+        return notice
 
     def get(self, kind: str, target: str) -> Note:
         return self.notes.get(kind, target)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """Hold the lock beside the notes file (waiting for another explorer's save)."""
+        """Hold the lock beside the notes file (waiting for another explorer's save). The
+        lock file is never a link followed or a FIFO waited on."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+            handle = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
+                             | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
         except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise NotesReadOnly(f"{self.lock_path} is a symbolic link; remove it "
+                                    "(it is only a lock); the change was not saved") from None
             raise NotesReadOnly(self._cannot_write(error)) from error
         try:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                raise NotesReadOnly(f"{self.lock_path} is not a regular file; remove it "
+                                    "(it is only a lock); the change was not saved")
             deadline = time.monotonic() + LOCK_WAIT
             while True:
                 try:
@@ -330,25 +377,38 @@ class NotesStore:
                 "choose another notes file (--notes PATH)")
 
     def _save(self, edit: Callable[[Notes], None]) -> None:
-        """Apply `edit` to the notes as they are on disk now, and write them."""
+        """Apply `edit` to the notes as they are on disk now, and write them.
+
+        A file that another explorer changed since is read again first, and the edit is
+        made to what it holds. A file that is gone is not "no notes": the notes loaded
+        are kept and written again, and `notice` says so."""
         if self.read_only:
             raise NotesReadOnly(self.read_only)
         with self._locked():
-            try:
-                data = self._read()
-            except OSError as error:
-                raise NotesReadOnly(f"{self.path}: {error.strerror or error}") from error
-            if (None if data is None else _digest(data)) != self._seen:
+            data = self._read()
+            if self._forbidden is not None:  # made read-only since it was opened
+                raise NotesReadOnly(self._forbidden)
+            if data is None and self._seen is not None:
+                count = self.notes.count()
+                self.notice = (f"the notes file {self.path} was deleted while open; it was "
+                               f"written again with the {count:,} "
+                               f"{'note' if count == 1 else 'notes'} loaded")
+                self._seen = None
+            elif (None if data is None else _digest(data)) != self._seen:
                 self._reload(data, given=True)  # another explorer saved: start from that
                 if self.read_only:
                     raise NotesReadOnly(self.read_only)
             edit(self.notes)
             text = render_notes(self.notes, self._lines)
             try:
-                write_atomically(self.path, text)
+                replace(self.path, text, tidy=self._tidy)
+            except Refused as refused:
+                raise NotesReadOnly(f"{self.path}: {refused.reason}; the change was not "
+                                    "saved") from None
             except OSError as error:
                 self._reload()  # what is on disk is what holds
                 raise NotesReadOnly(self._cannot_write(error)) from error
+            self._tidy = False
             self._seen = _digest(text.encode("utf-8"))
 
     def change(self, kind: str, target: str, edit: Callable[[Note], Note]) -> Note:
@@ -381,7 +441,8 @@ class NotesStore:
     def move_to(self, path: Path) -> None:
         """Keep the notes in another file from now on (after a save failed here)."""
         kept = self.notes
-        self.path, self.read_only, self._seen, self._lines = path, None, None, {}
+        self.given, self.path = path, real_path(path)
+        self.read_only, self._seen, self._lines, self._tidy = None, None, {}, True
         self._reload()
         if self.read_only:
             return

@@ -308,3 +308,36 @@ async def test_an_empty_notes_file_is_no_notes_and_takes_the_first(tmp_path: Pat
         await pilot.press("asterisk")
         await pilot.pause()
     assert notes_in(notes).get("contradiction", ZOMBIE_SYRSKY).star
+
+
+async def test_a_notes_file_deleted_under_the_explorer_is_written_again_and_said(
+        tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    NotesStore(notes).change("claim", "syrsky-under-control", lambda n: n.model_copy(
+        update={"tags": ("kept",)}))
+    async with reviewing(notes, notifications=True) as (app, pilot):
+        notes.unlink()
+        await pilot.press("asterisk")
+        await pilot.pause()
+        after = notes_in(notes)
+        assert after.get("claim", "syrsky-under-control").tags == ("kept",)
+        assert after.get("contradiction", ZOMBIE_SYRSKY).star
+        assert any("was deleted while open" in n.message and "the 1 note loaded" in n.message
+                   for n in app._notifications)
+
+
+async def test_a_read_only_notes_file_is_said_at_start_and_kept(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    NotesStore(notes).change("contradiction", ZOMBIE_SYRSKY, lambda n: n.model_copy(
+        update={"tags": ("kept",)}))
+    notes.chmod(0o444)
+    before = notes.read_bytes()
+    async with reviewing(notes, notifications=True) as (app, pilot):
+        assert any("read-only (mode 0444)" in n.message for n in app._notifications)
+        table = focused_table(app)
+        assert table.current is not None
+        assert "#kept" in table.current.cells[-1]  # its notes are shown
+        await pilot.press("asterisk")
+        await pilot.pause()
+        assert notes.read_bytes() == before
+        assert notes.stat().st_mode & 0o777 == 0o444

@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from contested.text import printable
 from contested.tui.keymap import default_keymap_path, load_keymap
-from contested.tui.safe import notify
+from contested.tui.safe import notify, notify_notes_notice
 from contested.tui.screens.help import HelpScreen
 from contested.tui.screens.loading import LoadingScreen
 
@@ -267,6 +267,7 @@ class ContestedApp(App[int]):
         except NotesReadOnly as error:
             self.notes_refused(str(error), item, edit)
             return
+        notify_notes_notice(self, self.notes)
         if self.main is not None:
             self.main.notes_changed()
         refresh = getattr(self.screen, "notes_changed", None)
@@ -411,8 +412,8 @@ class ContestedApp(App[int]):
         """Write the markdown report, notes included, beside the notes file."""
         import time
 
-        from contested.atomic import write_atomically
         from contested.export import to_markdown
+        from contested.files import Refused, replace
 
         if self.analysis is None or self.notes is None or self.main is None:
             return
@@ -420,11 +421,10 @@ class ContestedApp(App[int]):
         folder = self.notes.path.parent
         path = folder / f"contested-report-{time.strftime('%Y%m%d-%H%M%S')}.md"
         try:
-            write_atomically(path, to_markdown(self.analysis, notes=self.notes.notes,
-                                               view=view))
-        except OSError as error:
-            notify(self, f"cannot write {path}: {error.strerror or error}", severity="error",
-                   timeout=10)
+            replace(path, to_markdown(self.analysis, notes=self.notes.notes, view=view))
+        except (Refused, OSError) as error:
+            reason = error.reason if isinstance(error, Refused) else error.strerror or error
+            notify(self, f"cannot write {path}: {reason}", severity="error", timeout=10)
             return
         self.exported = path
         notify(self, f"report written: {path}", title="Exported", timeout=10)

@@ -11,6 +11,10 @@ import tomllib
 from pathlib import Path
 
 from contested.dirs import config_dir
+from contested.files import Refused, read_regular
+
+KEYMAP_LIMIT = 1 << 20
+"""A keymap is a few lines; a bigger file is not one."""
 
 
 def default_keymap_path() -> Path:
@@ -23,10 +27,12 @@ def load_keymap(path: Path) -> tuple[dict[str, str], str | None]:
     A missing file is no problem; a broken one is reported and ignored, never fatal.
     """
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}, None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        document = tomllib.loads(read_regular(path, KEYMAP_LIMIT).decode("utf-8"))
+    except Refused as refused:
+        if refused.missing:
+            return {}, None
+        return {}, f"keymap {path} was ignored: {refused.reason}"
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         return {}, f"keymap {path} was ignored: {error}"
     keys = document.get("keys", {})
     if not isinstance(keys, dict):

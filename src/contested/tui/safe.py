@@ -9,11 +9,16 @@ string that came from a timeline goes through `plain` or `plain_lines` (Textual
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 
 from contested.text import printable
+
+if TYPE_CHECKING:
+    from contested.notes import NotesStore
 
 
 def plain(text: str | None) -> Content:
@@ -32,3 +37,11 @@ def notify(node: MessagePump, text: str, *, severity: SeverityLevel = "informati
     app = node.app
     app.notify(printable(text), title=printable(title), severity=severity, timeout=timeout,
                markup=False)
+
+
+def notify_notes_notice(node: MessagePump, store: NotesStore | None) -> None:
+    """Tell what the last save of notes did that the user should hear of (the file was
+    deleted and written again), once."""
+    notice = None if store is None else store.take_notice()
+    if notice is not None:
+        notify(node, notice, title="Notes file", severity="warning", timeout=12)

@@ -24,7 +24,7 @@ from contested.filters import Filter, Filtered, FilterError, parse_filter
 from contested.filters import apply as apply_filter
 from contested.notes import NotesReadOnly, NotesStore, View
 from contested.search import Hit, SearchIndex
-from contested.tui.safe import notify, plain
+from contested.tui.safe import notify, notify_notes_notice, plain
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.detail import detail_content
 from contested.tui.widgets.rows import Column, VirtualTable
@@ -493,6 +493,7 @@ class MainScreen(Screen[None]):
             except NotesReadOnly as error:
                 notify(self, str(error), severity="error", timeout=10)
                 return
+            notify_notes_notice(self, self.notes)
             notify(self, f"view '{name.strip()}' saved: {self.filter.text}", timeout=4)
 
         self.app.push_screen(Prompt(f"Save the filter '{self.filter.text}' as the view:"),
