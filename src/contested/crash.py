@@ -12,6 +12,7 @@ from pathlib import Path
 
 from contested import __version__
 from contested.dirs import cache_dir
+from contested.text import printable
 
 EXIT_INTERNAL = 70
 """The exit status after a bug (sysexits' EX_SOFTWARE)."""
@@ -41,7 +42,8 @@ def write_report(error: BaseException, argv: list[str]) -> Path | None:
 def report_crash(error: BaseException, argv: list[str]) -> int:
     """Print the one line a user sees after a bug, and return the exit status."""
     where = write_report(error, argv)
-    detail = f"the full report is in {where}" if where else "no report could be written"
+    detail = f"the full report is in {printable(str(where))}" if where else \
+        "no report could be written"
     print(
         f"contested: internal error ({type(error).__name__}); {detail}. "
         "Please send it to the developers.",

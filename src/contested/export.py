@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -34,16 +33,13 @@ from contested.filters import Filtered
 from contested.model import Catalog, Claim, Source
 from contested.notes import Note, Notes
 from contested.quantities import Quantity, format_number
-from contested.text import printable
+from contested.text import csv_cell, fit, md_code, md_text, pad, printable
+from contested.text import width as cell_width
 
 EXPORT_VERSION = 1
 
 
 # --- the CLI table ------------------------------------------------------------------------
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
-
 
 def side_label(catalog: Catalog, claim: Claim) -> str:
     """`Zombie [russia]`: names and sides of a claim's sources, so that the side is
@@ -85,7 +81,8 @@ def contradictions_table(analysis: Analysis, found: Sequence[Contradiction],
             rows.append(("",) * len(header))
         blocks.append((title, rows[:-1], len(items) - len(shown)))
     every_row = [header, *(row for _, rows, _ in blocks for row in rows)]
-    widths = [max(len(row[i]) for row in every_row) for i in range(len(header))]
+    every_row = [tuple(printable(cell) for cell in row) for row in every_row]
+    widths = [max(cell_width(row[i]) for row in every_row) for i in range(len(header))]
     columns = len(header)
     if width is not None:
         # Too wide: cut claim ids, sources and values down to a floor each; if that is
@@ -100,17 +97,18 @@ def contradictions_table(analysis: Analysis, found: Sequence[Contradiction],
             if spare >= 0:
                 break
             columns -= 1
-            widths = [max(len(row[i]) for row in every_row) for i in range(len(header))]
+            widths = [max(cell_width(row[i]) for row in every_row)
+                      for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
-        text = "  ".join(_cut(printable(c), widths[i]).ljust(widths[i])
+        text = "  ".join(pad(fit(printable(c), widths[i]), widths[i])
                          for i, c in enumerate(cells[:columns]))
         return ("  " + text).rstrip()
 
     out: list[str] = []
     for title, rows, hidden in blocks:
         heading = printable(title)
-        out.append(_cut(heading, width) if width is not None else heading)
+        out.append(fit(heading, width) if width is not None else heading)
         out.append(line(header))
         out += [line(row) for row in rows]
         if hidden:
@@ -309,18 +307,6 @@ CSV_COLUMNS = (
     "question", "value", "value_low", "value_high", "unit", "credibility",
     "text", "quote", "contradicts",
 )
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-
-
-def _cell(value: Any) -> Any:
-    """Text cells made inert: no control characters, and no leading `=`, `+`, `-` or
-    `@` that a spreadsheet would run as a formula."""
-    if not isinstance(value, str):
-        return "" if value is None else value
-    text = printable(value)
-    return "'" + text if _FORMULA.match(text) else text
-
-
 def to_csv(analysis: Analysis) -> str:
     """One row per claim, with dates and figures as bounds; UTF-8, comma-separated."""
     catalog = analysis.catalog
@@ -331,10 +317,10 @@ def to_csv(analysis: Analysis) -> str:
         question = catalog.questions.get(claim.about or "")
         quantity = claim.quantity
         said, when = claim.said, claim.when
-        writer.writerow([
+        writer.writerow([csv_cell(cell) for cell in (
             claim.id,
             claim.origin.timeline or "",
-            _cell(source_names(catalog, claim)),
+            source_names(catalog, claim),
             " ".join(claim.source),
             " ".join(claim.via),
             claim.event or "",
@@ -345,16 +331,16 @@ def to_csv(analysis: Analysis) -> str:
             _date(when.earliest) if when else "",
             _date(when.latest) if when else "",
             claim.about or "",
-            _cell(quantity.text if quantity else claim.value if isinstance(claim.value, str)
-                  else ""),
+            quantity.text if quantity else claim.value if isinstance(claim.value, str)
+            else "",
             _number(quantity.interval.low) if quantity else "",
             _number(quantity.interval.high) if quantity else "",
             question.unit if question and question.unit else "",
             claim.credibility,
-            _cell(claim.text),
-            _cell(claim.quote or ""),
+            claim.text,
+            claim.quote or "",
             " ".join(_contradicted_by(analysis, claim)),
-        ])
+        )])
     return out.getvalue()
 
 
@@ -364,38 +350,26 @@ def _number(value: float | None) -> str:
 
 # --- Markdown -----------------------------------------------------------------------------
 
-# Enough to keep data from becoming a link, an image, HTML, code or emphasis.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-
-
-def md(text: str | None) -> str:
-    """Data as Markdown text: never a link, image, HTML tag or emphasis."""
-    if not text:
-        return ""
-    flat = " ".join(text.split())
-    return _MD_SPECIAL.sub(r"\\\1", printable(flat))
-
-
 def _source_line(source: Source | None, source_id: str) -> str:
     if source is None:
-        return md(source_id)
-    return (f"{md(source.name)} ({md(source.kind)}, {md(source.side)}, "
+        return md_text(source_id)
+    return (f"{md_text(source.name)} ({md_text(source.kind)}, {md_text(source.side)}, "
             f"reliability {source.reliability})")
 
 
 def _claim_lines(analysis: Analysis, claim: Claim, indent: str = "") -> list[str]:
     catalog = analysis.catalog
     sources = "; ".join(_source_line(catalog.sources.get(s), s) for s in claim.source)
-    relays = [md(catalog.sources[v].name if v in catalog.sources else v)
+    relays = [md_text(catalog.sources[v].name if v in catalog.sources else v)
               for v in reversed(claim.via)]
-    chain = " → ".join([md(source_names(catalog, claim)), *relays])
+    chain = " → ".join([md_text(source_names(catalog, claim)), *relays])
     lines = [
-        f"{indent}- **{md(value_text(catalog, claim))}** ({md(date_text(claim.when))}), "
+        f"{indent}- **{md_text(value_text(catalog, claim))}** ({md_text(date_text(claim.when))}), "
         f"{sources}; credibility {claim.credibility}",
     ]
     if claim.quote:
-        lines.append(f"{indent}  > {md(claim.quote)}")
-    lines.append(f"{indent}  relay: {chain} · claim `{claim.id}`")
+        lines.append(f"{indent}  > {md_text(claim.quote)}")
+    lines.append(f"{indent}  relay: {chain} · claim {md_code(claim.id)}")
     return lines
 
 
@@ -406,7 +380,7 @@ def to_markdown(analysis: Analysis, title: str = "Contested claims",
     other review notes and the warnings. Given a `view` (the explorer's filter), only
     the events, claims and contradictions it keeps."""
     catalog = analysis.catalog
-    out: list[str] = [f"# {md(title)}", ""]
+    out: list[str] = [f"# {md_text(title)}", ""]
     counts = catalog.counts()
     out.append(
         f"{counts['files']} files, {counts['sources']} sources, {counts['questions']} "
@@ -416,7 +390,7 @@ def to_markdown(analysis: Analysis, title: str = "Contested claims",
     )
     out.append("")
     if view is not None and view.text:
-        out += [f"View: `{md(view.text)}`.", ""]
+        out += [f"View: {md_code(view.text)}.", ""]
     out += _chronologies(catalog, view)
     shown: Sequence[Contradiction] = analysis.contradictions
     if view is not None and view.contradictions is not None:
@@ -431,7 +405,7 @@ def to_markdown(analysis: Analysis, title: str = "Contested claims",
         out += _review_lines(analysis, notes)
     out += ["## Warnings", ""]
     if analysis.warnings:
-        out += [f"- `{w.location}` {md(w.message)}" for w in analysis.warnings]
+        out += [f"- {md_code(str(w.location))} {md_text(w.message)}" for w in analysis.warnings]
     else:
         out.append("None.")
     out.append("")
@@ -453,15 +427,15 @@ def _chronologies(catalog: Catalog, view: Filtered | None = None) -> list[str]:
     for timeline_id, events in by_timeline.items():
         header = catalog.timelines.get(timeline_id or "")
         heading = header.title if header else (timeline_id or "Events without a timeline")
-        out += [f"## {md(heading)}", ""]
+        out += [f"## {md_text(heading)}", ""]
         if header is not None:
-            period = f"Period: {md(header.period.text)}. " if header.period else ""
-            out += [f"{period}{md(header.summary)}", ""]
+            period = f"Period: {md_text(header.period.text)}. " if header.period else ""
+            out += [f"{period}{md_text(header.summary)}", ""]
         for event in sorted(events, key=lambda e: (e.date.sort_key, e.id)):
-            place = f" ({md(event.place)})" if event.place else ""
-            out.append(f"- **{md(event.date.text)}**: {md(event.title)}{place}")
+            place = f" ({md_text(event.place)})" if event.place else ""
+            out.append(f"- **{md_text(event.date.text)}**: {md_text(event.title)}{place}")
             for claim in claims_of.get(event.id, []):
-                out.append(f"  - {md(source_names(catalog, claim))}: {md(claim.text)}")
+                out.append(f"  - {md_text(source_names(catalog, claim))}: {md_text(claim.text)}")
         out.append("")
     return out
 
@@ -479,8 +453,8 @@ def _questions(analysis: Analysis, notes: Notes | None = None,
         found = by_question.get(question.id, [])
         if series is None and not found:
             continue
-        unit = f" ({md(question.unit)})" if question.unit else ""
-        out += [f"## {md(question.text)}{unit}", "", f"Question `{question.id}`.", ""]
+        unit = f" ({md_text(question.unit)})" if question.unit else ""
+        out += [f"## {md_text(question.text)}{unit}", "", f"Question {md_code(question.id)}.", ""]
         if series is not None:
             out += [f"**Series ({series.trend}):**", ""]
             for step in series.steps:
@@ -493,8 +467,8 @@ def _questions(analysis: Analysis, notes: Notes | None = None,
                         change = f" ({format_number(step.change)}{percent})"
                     what = f"{format_number(step.figure)}{change}"
                 else:
-                    what = ", ".join(md(v) for v in step.values)
-                claims = ", ".join(f"`{c}`" for c in step.claims)
+                    what = ", ".join(md_text(v) for v in step.values)
+                claims = ", ".join(md_code(c) for c in step.claims)
                 out.append(f"- {span}: {what} — {claims}")
             out.append("")
         if found:
@@ -518,12 +492,12 @@ def _note_lines(note: Note, *, status: bool = False) -> list[str]:
     if status:
         said.append(f"status: {note.status}")
     if note.tags:
-        said.append("tags: " + ", ".join(md(t) for t in note.tags))
+        said.append("tags: " + ", ".join(md_text(t) for t in note.tags))
     out = ["**Review:** " + (" · ".join(said) or "noted"), ""]
     if note.preferred:
-        out += [f"Preferred: `{md(note.preferred)}`"
-                + (f", because {md(note.reason)}" if note.reason else ""), ""]
-    out += [f"- {md(c.at)}: {md(c.text)}" for c in note.comments]
+        out += [f"Preferred: {md_code(note.preferred)}"
+                + (f", because {md_text(note.reason)}" if note.reason else ""), ""]
+    out += [f"- {md_text(c.at)}: {md_text(c.text)}" for c in note.comments]
     return [*out, ""] if note.comments else out
 
 
@@ -536,7 +510,7 @@ def _review_lines(analysis: Analysis, notes: Notes) -> list[str]:
     for kind, items in present.items():
         for target, note in notes.sections.get(kind, {}).items():
             if target in items:
-                out += [f"### {kind[:-1]} `{md(target)}`", "", *_note_lines(note)]
+                out += [f"### {kind[:-1]} {md_code(target)}", "", *_note_lines(note)]
     def exists(kind: str, target: str) -> bool:
         if kind == "contradictions":
             return analysis.contradictions.position_of(target) is not None
@@ -545,15 +519,15 @@ def _review_lines(analysis: Analysis, notes: Notes) -> list[str]:
     orphans = [(kind, target) for kind, target, _ in notes.orphans(exists)]
     if orphans:
         out += ["Notes whose target is no longer in the catalog (kept in the notes file): "
-                + ", ".join(f"{kind[:-1]} `{md(target)}`" for kind, target in orphans), ""]
+                + ", ".join(f"{kind[:-1]} {md_code(target)}" for kind, target in orphans), ""]
     return out if len(out) > 2 else [*out, "No other notes.", ""]
 
 
 def _contradiction_lines(analysis: Analysis, item: Contradiction,
                          notes: Notes | None = None) -> list[str]:
     catalog = analysis.catalog
-    out = [f"### {md(item.explanation)}", "",
-           f"`{item.id}` · {', '.join(item.rules)} · {md(item.reason)}", ""]
+    out = [f"### {md_text(item.explanation)}", "",
+           f"{md_code(item.id)} · {', '.join(item.rules)} · {md_text(item.reason)}", ""]
     if notes is not None and item.id in notes.sections["contradictions"]:
         out += _note_lines(notes.get("contradiction", item.id), status=True)
     for claim_id in item.claims:

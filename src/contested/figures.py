@@ -14,6 +14,8 @@ from contested.analysis import Analysis, date_text, source_names, value_text
 from contested.browse import sides_of
 from contested.model import Claim
 from contested.quantities import format_number
+from contested.text import pad, printable
+from contested.text import width as cell_width
 
 
 def _mid(claim: Claim) -> int | None:
@@ -125,11 +127,14 @@ def category_lines(analysis: Analysis, question_id: str) -> list[str]:
         return ["no answers yet"]
     found = {c for claim in claims for item in analysis.contradictions_of(claim.id)
              if item.question == question_id for c in item.claims}
-    width = max(len(source_names(catalog, c)) + len(sides_of(analysis, c)) + 3 for c in claims)
+    # Measured in terminal cells, as shown (stand-ins and wide characters included), so
+    # that the values line up.
+    who = {c.id: printable(f"{source_names(catalog, c)} [{sides_of(analysis, c)}]")
+           for c in claims}
+    column = max(cell_width(text) for text in who.values())
     lines = []
     for claim in claims:
-        who = f"{source_names(catalog, claim)} [{sides_of(analysis, claim)}]"
         mark = "!" if claim.id in found else " "
-        lines.append(f"{mark} {date_text(claim.when):<12} {who:<{width}} "
+        lines.append(f"{mark} {date_text(claim.when):<12} {pad(who[claim.id], column)} "
                      f"{value_text(catalog, claim)}")
     return lines

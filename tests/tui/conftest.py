@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -43,3 +45,45 @@ def app_on(paths: list[Path] | None = None, tmp_config: Path | None = None,
     keymap = (tmp_config / "keymap.toml") if tmp_config else Path("/nonexistent/keymap.toml")
     return ContestedApp([str(p) for p in paths or []], keymap_path=keymap, notes_path=notes,
                         view=view)
+
+
+_SVG_TEXT = re.compile(r'<text [^>]*?x="([\d.]+)"[^>]*?'
+                       r'clip-path="url\(#terminal-[^)]*?line-(\d+)\)"[^>]*>([^<]*)</text>')
+
+
+def screen_lines(app: ContestedApp) -> list[str]:
+    """What the screen shows, line by line, as text: the SVG screenshot's pieces of
+    text put back in order (a styled character is a piece of its own)."""
+    lines: dict[int, list[tuple[float, str]]] = {}
+    for x, line, text in _SVG_TEXT.findall(app.export_screenshot()):
+        lines.setdefault(int(line), []).append((float(x), html.unescape(text)))
+    return ["".join(t for _, t in sorted(lines.get(n, []))).replace("\xa0", " ")
+            for n in range(max(lines, default=-1) + 1)]
+
+
+def screen_text(app: ContestedApp) -> str:
+    return "\n".join(screen_lines(app))
+
+
+async def palette(pilot: Pilot[int], query: str) -> None:
+    """Open the command palette and type `query`; return once its hits are listed (the
+    palette searches in a worker)."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    for _ in range(200):
+        await pilot.pause(0.01)
+        screen = pilot.app.screen
+        if isinstance(screen, CommandPalette) and screen.query_one(CommandList).option_count:
+            await pilot.pause()
+            return
+    raise AssertionError(f"the palette listed nothing for {query!r}")
+
+
+async def choose(pilot: Pilot[int], query: str) -> None:
+    """Run the palette's first hit for `query`."""
+    await palette(pilot, query)
+    await pilot.press("enter")
+    await pilot.pause()

@@ -17,7 +17,7 @@ from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.rows import VirtualTable
 from contested.tui.widgets.text_view import TextView
 from tests.conftest import SOURCES, Write
-from tests.tui.conftest import app_on, focused_table, main_screen, ready
+from tests.tui.conftest import app_on, choose, focused_table, main_screen, ready
 
 
 async def test_opens_on_the_timeline_with_a_gap_marker() -> None:
@@ -248,17 +248,12 @@ async def test_command_palette_reaches_every_action() -> None:
     app = app_on()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        titles = [c.title for c in app.palette_entries(app.screen)]
         for expected in ("Timeline", "Claims", "Sources", "Contradictions", "Figures",
                          "Search", "Help", "Quit", "Back", "Who contradicts whom (sources, sides)",
                          "Filter every pane", "Claims x questions"):
             assert expected in titles
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Figures")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
+        await choose(pilot, "Figures")
         assert main_screen(app).pane == "figures"
 
 

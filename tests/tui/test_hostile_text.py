@@ -14,7 +14,9 @@ from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.errors import ErrorsScreen
 from contested.tui.screens.main import MainScreen
 from contested.tui.widgets.text_view import TextView
+from tests.hostile import assert_graphemes_whole, assert_terminal_safe, write_catalog
 from tests.tui.conftest import app_on, main_screen, ready
+from tests.tui.conftest import screen_text as screen_text_of
 
 CLICK = "[@click=app.quit]x[/]"
 UNBALANCED = "[/]"
@@ -154,3 +156,35 @@ async def test_notifications_are_literal(tmp_path: Path) -> None:
         messages = [n.message for n in app._notifications]
         assert "no match for '[/]zz'" in messages
         assert all(not n.markup for n in app._notifications)
+
+
+async def test_the_hostile_corpus_in_every_pane_the_palette_and_help(tmp_path: Path) -> None:
+    """tests/hostile.py's corpus, in every text field and a file name: every screen
+    the explorer shows holds no raw control, escape, bidi or invisible character, and
+    the emoji sequences are whole where the text is not cut."""
+    app = app_on([write_catalog(tmp_path)])
+    seen: list[str] = []
+
+    async def look(*keys: str) -> None:
+        await visit(pilot, *keys)
+        text = screen_text_of(app)
+        assert_terminal_safe(text)
+        seen.append(text)
+
+    async with app.run_test(size=(200, 60)) as pilot:
+        await ready(pilot)
+        for key in ("1", "2", "A", "3", "w", "w", "w", "4", "5", "x", "x"):
+            await look(key)
+        await look("2", "enter")  # a claim's detail: every field, its file's name
+        await look("escape", "ctrl+p")
+        await look(*"View")
+        await look("escape", "question_mark")
+        await look("escape", "slash", *"evil", "enter")
+        await look("f", *"side:s", "enter")
+        await look("ctrl+p")
+        await look(*"Filter")
+        await look("escape")
+    shown = "\n".join(seen)
+    assert_graphemes_whole(shown)
+    assert "␛]0;t␇<U+202E>漢.yaml" in shown  # the file's name, in a detail
+    assert "[@click=app.quit]x[/]" in shown

@@ -14,7 +14,15 @@ from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.main import MainScreen
 from contested.tui.screens.orphans import OrphansScreen
 from contested.tui.screens.prompt import Prompt
-from tests.tui.conftest import app_on, focused_table, main_screen, ready
+from tests.tui.conftest import (
+    app_on,
+    choose,
+    focused_table,
+    main_screen,
+    palette,
+    ready,
+    screen_text,
+)
 
 ZOMBIE_SYRSKY = "category~syrsky-under-control~zombie-rout"
 
@@ -290,9 +298,9 @@ async def test_saved_views_are_in_the_palette(tmp_path: Path) -> None:
     app = app_on(notes=notes)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        commands = {c.title: c for c in app.palette_entries(app.screen)}
         assert "View: [/] russian" in commands
-        commands["View: [/] russian"].callback()
+        commands["View: [/] russian"].run()
         await pilot.pause()
         assert main_screen(app).filter.text == "side:russia"
 
@@ -341,3 +349,60 @@ async def test_a_read_only_notes_file_is_said_at_start_and_kept(tmp_path: Path) 
         await pilot.pause()
         assert notes.read_bytes() == before
         assert notes.stat().st_mode & 0o777 == 0o444
+
+
+async def test_the_palette_shows_hostile_views_and_keys_as_text(tmp_path: Path) -> None:
+    """A view named `x[/]` (saved in the notes file) stopped the app at every ctrl+p;
+    `[@click=...]` in a filter or a keymap value was markup the palette acted on."""
+    notes = tmp_path / "notes.yaml"
+    NotesStore(notes).save_view("x[/]", View(filter="side:russia [@click=app.quit]q[/]"))
+    NotesStore(notes).save_view("\x1b]0;owned\x07 \u202eview", View(filter="[b]bold[/b]"))
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "keymap.toml").write_text('[keys]\n"pane.figures" = "5,[@click=app.quit]"\n')
+    app = app_on(notes=notes, tmp_config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await palette(pilot, "View")
+        shown = screen_text(app)
+        assert app.is_running
+        assert "View: x[/]" in shown
+        assert "side:russia [@click=app.quit]q[/]" in shown
+        assert "[b]bold[/b]" in shown
+        assert "\x1b" not in shown
+        assert "\u202e" not in shown
+        assert "View: ␛]0;owned␇ <U+202E>view" in shown
+        await pilot.press("escape")
+        await palette(pilot, "Figures")
+        shown = screen_text(app)
+        assert "[@click=app.quit]" in shown  # the keymap's value, as typed
+        await pilot.press("escape")
+        await choose(pilot, "x[/]")
+        assert app.is_running
+        assert main_screen(app).filter.text == "side:russia [@click=app.quit]q[/]"
+
+
+async def test_every_palette_entry_does_what_its_key_does(tmp_path: Path) -> None:
+    """Chosen from the palette, the app's own actions (help, export, orphans, star)
+    ran on the screen, which has none of them, and did nothing."""
+    notes = tmp_path / "notes.yaml"
+    async with reviewing(notes, size=(120, 40)) as (app, pilot):
+        entries = {e.title: e for e in app.palette_entries(app.screen)}
+        assert all("id: None" not in e.help for e in entries.values())
+        entries["Star / unstar"].run()
+        await pilot.pause()
+        assert notes_in(notes).get("contradiction", ZOMBIE_SYRSKY).star
+        entries["Export the report, with the notes"].run()
+        await pilot.pause()
+        assert app.exported is not None
+        assert app.exported.exists()
+        entries["Orphaned notes"].run()
+        await pilot.pause()
+        assert isinstance(app.screen, OrphansScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        entries["Help"].run()
+        await pilot.pause()
+        from contested.tui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)

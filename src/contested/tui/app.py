@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from contested.text import printable
+from contested.tui.commands import ContestedCommands, PaletteEntry
 from contested.tui.keymap import default_keymap_path, load_keymap
 from contested.tui.safe import notify, notify_notes_notice
 from contested.tui.screens.help import HelpScreen
@@ -47,6 +50,8 @@ class ContestedApp(App[int]):
 
     TITLE = "contested"
     CSS_PATH = "contested.tcss"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        *App.COMMANDS, ContestedCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark,f1", "help", "Help", id="help"),
@@ -443,43 +448,48 @@ class ContestedApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self._bindings_in_force(self.screen)))
+        self.push_screen(HelpScreen([b for b, _ in self._bindings_in_force(self.screen)]))
 
-    def _bindings_in_force(self, screen: Screen[object]) -> list[Binding]:
-        """One binding per action, with every key that triggers it, ours (with ids)
-        before Textual's own."""
-        merged: dict[str, Binding] = {}
+    def _bindings_in_force(self, screen: Screen[object]) -> list[tuple[Binding, DOMNode]]:
+        """One binding per action, with every key that triggers it and the node whose
+        action it runs, ours (with ids) before Textual's own."""
+        merged: dict[str, tuple[Binding, DOMNode]] = {}
         for active in screen.active_bindings.values():
             binding = active.binding
             name = binding.action
             known = merged.get(name)
             if known is None:
-                merged[name] = binding
+                merged[name] = (binding, active.node)
                 continue
-            keys = ",".join(dict.fromkeys([*known.key.split(","), *binding.key.split(",")]))
-            merged[name] = replace(known, key=keys, id=known.id or binding.id,
-                                   description=known.description or binding.description)
-        return sorted(merged.values(), key=lambda b: (b.id is None, b.id or "", b.action))
+            first, node = known
+            keys = ",".join(dict.fromkeys([*first.key.split(","), *binding.key.split(",")]))
+            merged[name] = (replace(first, key=keys, id=first.id or binding.id,
+                                    description=first.description or binding.description),
+                            node)
+        return sorted(merged.values(),
+                      key=lambda pair: (pair[0].id is None, pair[0].id or "", pair[0].action))
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every action in the command palette, named as in help."""
-        for binding in self._bindings_in_force(screen):
+    def palette_entries(self, screen: Screen[object]) -> list[PaletteEntry]:
+        """Every action in force on `screen`, named as in help, and every saved view:
+        the command palette shows them as text (`contested.tui.commands`)."""
+        entries = []
+        for binding, node in self._bindings_in_force(screen):
             if not binding.description:
                 continue
-            action = binding.action
             keys = binding.key.replace("question_mark", "?").replace("slash", "/")
+            about = f"{keys} · id: {binding.id}" if binding.id else keys
 
-            def run(action: str = action, node: Screen[object] = screen) -> None:
-                self.call_later(self.run_action, action, node)
+            def run(action: str = binding.action, target: DOMNode = node) -> None:
+                self.call_later(self.run_action, action, target)
 
-            yield SystemCommand(binding.description, f"{keys} · id: {binding.id}", run)
+            entries.append(PaletteEntry(binding.description, about, run))
         if self.notes is not None and self.main is not None:
             for name, view in self.notes.notes.views.items():
                 def show(name: str = name) -> None:
                     if self.main is not None:
                         self.main.open_view(name)
-                yield SystemCommand(f"View: {printable(name)}", printable(view.filter), show)
-        yield from super().get_system_commands(screen)
+                entries.append(PaletteEntry(f"View: {name}", view.filter, show))
+        return entries
 
 
 def run_explorer(paths: Sequence[str], *, mouse: bool = True,
