@@ -57,7 +57,7 @@ class Details:
         note = notes.get(kind, entity_id)
         noted = _fields(("noted", note.marks()), ("preferred", note.preferred),
                         ("because", note.reason))
-        noted += [(f"comment {c.at}", c.text) for c in note.comments]
+        noted += [("comment", f"{c.at}  {c.text}") for c in note.comments]
         return Detail(detail.kind, detail.id, detail.title, detail.fields + noted,
                       detail.links)
 

@@ -87,3 +87,14 @@ async def choose(pilot: Pilot[int], query: str) -> None:
     await palette(pilot, query)
     await pilot.press("enter")
     await pilot.pause()
+
+
+def cursor_rows(app: ContestedApp, table: VirtualTable) -> int:
+    """How many lines of the screen (the SVG screenshot, as a terminal would show it)
+    have `table`'s cursor background: one, unless a row kept a stale highlight."""
+    colour = table.get_component_rich_style("rows--cursor").bgcolor
+    assert colour is not None
+    fill = colour.get_truecolor().hex.lower()
+    lines = {y for found, y in re.findall(r'<rect fill="(#[0-9a-f]{6})" x="[\d.]+" y="([\d.]+)"',
+                                          app.export_screenshot()) if found == fill}
+    return len(lines)

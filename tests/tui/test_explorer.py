@@ -11,13 +11,13 @@ from contested.model import Catalog
 from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.errors import ContextScreen, ErrorsScreen
-from contested.tui.screens.help import HelpScreen
+from contested.tui.screens.help import TASKS, HelpScreen
 from contested.tui.screens.main import MainScreen
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.rows import VirtualTable
-from contested.tui.widgets.text_view import TextView
+from contested.tui.widgets.text_view import ReadingView, TextView
 from tests.conftest import SOURCES, Write
-from tests.tui.conftest import app_on, choose, focused_table, main_screen, ready
+from tests.tui.conftest import app_on, choose, cursor_rows, focused_table, main_screen, ready
 
 
 async def test_opens_on_the_timeline_with_a_gap_marker() -> None:
@@ -68,10 +68,11 @@ async def test_motion_keys_move_the_cursor() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         table = focused_table(app)
+        stops = [i for i in range(len(table.rows)) if table.rows[i].kind != "gap"]
         await pilot.press("j", "j", "down")
-        assert table.cursor == 3
+        assert table.cursor == stops[3]  # a gap is passed over
         await pilot.press("k", "up")
-        assert table.cursor == 1
+        assert table.cursor == stops[1]
         await pilot.press("G")
         assert table.cursor == len(table.rows) - 1
         await pilot.press("g")
@@ -95,10 +96,10 @@ async def test_the_rows_scroll_to_keep_the_cursor_in_view() -> None:
         await pilot.press("g")
         assert table.scroll_offset.y == 0
         page = table.scrollable_content_region.height - 1  # under the header
-        for _ in range(page - 1):
-            await pilot.press("j")
-        assert (table.cursor, table.scroll_offset.y) == (page - 1, 0)  # the last row shown
+        table.move_to(page - 2)
         await pilot.press("j")
+        assert (table.cursor, table.scroll_offset.y) == (page - 1, 0)  # the last row shown
+        table.move_to(page)
         assert (table.cursor, table.scroll_offset.y) == (page, 1)  # scrolled by one
 
 
@@ -222,11 +223,13 @@ async def test_backspace_returns_to_where_search_started() -> None:
     app = app_on()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("j", "j", "slash", *"Sudzha", "enter")
-        assert main_screen(app).pane != "timeline" or focused_table(app).cursor != 2
+        await pilot.press("j", "j")
+        started = focused_table(app).cursor
+        await pilot.press("slash", *"Sudzha", "enter")
+        assert main_screen(app).pane != "timeline" or focused_table(app).cursor != started
         await pilot.press("backspace")
         assert main_screen(app).pane == "timeline"
-        assert focused_table(app).cursor == 2
+        assert focused_table(app).cursor == started
 
 
 async def test_help_is_generated_from_the_bindings() -> None:
@@ -490,7 +493,141 @@ async def test_a_warm_cache_shows_the_same_explorer() -> None:
                 rows.append(shown(app))
             await pilot.press("1", "j", "enter")
             assert isinstance(app.screen, DetailScreen)
-            body = str(app.screen.query_one("#detail-body", Static).render())
+            body = app.screen.query_one("#detail-body", ReadingView).plain_text()
             links = app.screen.query_one("#links", VirtualTable)
             seen.append((rows, body, [links.rows[n].cells for n in range(len(links.rows))]))
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("keys", [("3", "G", "k", "k", "k"), ("5", "G", "k", "k", "k"),
+                                  ("1", "G", "k", "k", "k", "pageup", "j")])
+async def test_one_row_is_highlighted_after_moving_in_a_scrolled_list(
+        keys: tuple[str, ...]) -> None:
+    """Moving the cursor in a scrolled list repainted the wrong lines: the rows it left
+    kept their highlight (four highlighted rows after `3 G k k k` at 80x24)."""
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert cursor_rows(app, focused_table(app)) == 1
+
+
+async def test_the_cursor_passes_over_a_gap_either_way() -> None:
+    app = app_on()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        table = focused_table(app)
+        kinds = [table.rows[i].kind for i in range(len(table.rows))]
+        gap = kinds.index("gap")
+        table.move_to(gap - 1)
+        await pilot.press("j")
+        assert table.cursor == gap + 1
+        await pilot.press("k")
+        assert table.cursor == gap - 1
+        table.move_to(gap)  # asked for the gap itself: the next row it can stop on
+        assert table.cursor == gap + 1
+        for _ in range(len(kinds)):
+            await pilot.press("j")
+            assert table.current is not None
+            assert table.current.kind != "gap"
+
+
+async def test_the_detail_view_switches_focus_and_scrolls_with_the_list_keys() -> None:
+    """`tab` (detail.switch) did nothing, focus moved with shift+tab did not show, and
+    `j k g G space ctrl+f ctrl+b` did not scroll the text."""
+    app = app_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # the first event: longer than its view at 80x24
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        body = app.screen.query_one("#detail-body", ReadingView)
+        links = app.screen.query_one("#links")
+        assert links.has_focus
+        await pilot.press("tab")
+        assert body.has_focus
+        assert body.styles.border_top[0] == "double"  # the focused one shows it
+        assert links.styles.border_top[0] != "double"
+        assert body.max_scroll_y > 0, "the detail fits: this test needs one that scrolls"
+        for keys, expected in ((("j",), 1), (("j", "j"), 3), (("k",), 2), (("G",), None),
+                               (("g",), 0), (("space",), "page"), (("ctrl+b",), 0),
+                               (("ctrl+f",), "page"), (("end",), None), (("home",), 0)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            page = body.scrollable_content_region.height - 1
+            want = {None: body.max_scroll_y, "page": min(page, body.max_scroll_y)}.get(
+                expected, expected)  # type: ignore[call-overload]
+            assert body.scroll_y == want, keys
+        await pilot.press("shift+tab")
+        assert links.has_focus
+        await pilot.press("j")
+        assert body.scroll_y == 0  # the keys go to what has the focus
+
+
+async def test_adding_a_comment_does_not_move_the_detail_s_lines(tmp_path: Path) -> None:
+    app = app_on(notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        body = app.screen.query_one("#detail-body", ReadingView)
+        before = body.plain_text().splitlines()
+        await pilot.press("a")
+        await pilot.press(*"checked against the map", "enter")
+        await pilot.pause()
+        after = body.plain_text().splitlines()
+        assert after[: len(before)] == before  # the new lines come after; none moved
+        assert any("checked against the map" in line for line in after[len(before):])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_help_is_grouped_by_task_readable_and_scrolls(size: tuple[int, int]) -> None:
+    """Description and id ran together, ids wrapped to column 0 at 80 columns, `*`
+    showed as `asterisk`, Textual's own bindings had no id, `g G space` did nothing,
+    and it was sorted by id."""
+    app = app_on()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        box = app.screen.query_one("#help-box", ReadingView)
+        lines = box.plain_text().splitlines()
+        width = box.scrollable_content_region.width - 1
+        assert all(len(line) <= width for line in lines)
+        headings = [line for line in lines if line in dict(TASKS)]
+        assert headings == ["Moving", "Panes", "Review", "Search and filter",
+                            "Copy and export", "App"]
+        star = next(line for line in lines if "Star / unstar" in line)
+        assert star.split()[0] == "*"
+        assert "asterisk" not in box.plain_text()
+        for binding in app.screen.bindings:
+            if binding.id and binding.description:  # each shown with its id
+                assert any(line.rstrip().endswith(binding.id) for line in lines), binding.id
+        ids = {b.id for b in app.screen.bindings if b.description}
+        assert {"quit", "palette", "app.copy-or-quit", "app.suspend"} <= ids
+        for line in lines:  # an id never wraps back to the first column
+            assert not line.lstrip(" ").startswith(("cursor.", "pane.", "notes.")) \
+                or line.startswith(" " * 18)
+        if box.max_scroll_y > 0:
+            await pilot.press("G")
+            assert box.scroll_y == box.max_scroll_y
+            await pilot.press("g")
+            assert box.scroll_y == 0
+            await pilot.press("space")
+            assert box.scroll_y > 0
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_help_lists_the_keys_that_work_where_it_was_opened() -> None:
+    app = app_on()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        ids = {b.id for b in app.screen.bindings}
+        assert "detail.switch" in ids
+        assert "pane.timeline" not in ids  # the detail has no panes

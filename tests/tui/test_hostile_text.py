@@ -13,7 +13,7 @@ from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.errors import ErrorsScreen
 from contested.tui.screens.main import MainScreen
-from contested.tui.widgets.text_view import TextView
+from contested.tui.widgets.text_view import ReadingView, TextView
 from tests.hostile import assert_graphemes_whole, assert_terminal_safe, write_catalog
 from tests.tui.conftest import app_on, main_screen, ready
 from tests.tui.conftest import screen_text as screen_text_of
@@ -96,7 +96,7 @@ async def test_every_pane_shows_hostile_text_literally(tmp_path: Path,
         assert "[@click=app.quit]x[/]" in screen_text(app)
         await visit(pilot, "2", "enter")
         assert isinstance(app.screen, DetailScreen)
-        body = str(app.screen.query_one("#detail-body").render())
+        body = app.screen.query_one("#detail-body", ReadingView).plain_text()
         for literal in SHOWN:
             assert literal in body, literal
         await visit(pilot, "enter")  # follow a link

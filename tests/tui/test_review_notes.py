@@ -14,6 +14,7 @@ from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.main import MainScreen
 from contested.tui.screens.orphans import OrphansScreen
 from contested.tui.screens.prompt import Prompt
+from contested.tui.widgets.text_view import ReadingView
 from tests.tui.conftest import (
     app_on,
     choose,
@@ -93,13 +94,13 @@ async def test_review_a_contradiction_end_to_end(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
-        body = str(app.screen.query_one("#detail-body").render())
+        body = app.screen.query_one("#detail-body", ReadingView).plain_text()
         assert "follow-up" in body
         assert "Syrsky spoke on Monday" in body
         await pilot.press("asterisk")
         await pilot.pause()
         assert not notes_in(notes).get("contradiction", ZOMBIE_SYRSKY).star
-        assert "★" not in str(app.screen.query_one("#detail-body").render())
+        assert "★" not in app.screen.query_one("#detail-body", ReadingView).plain_text()
 
 
 async def test_notes_keys_on_events_claims_and_sources(tmp_path: Path) -> None:
@@ -216,7 +217,7 @@ async def test_hostile_tags_and_comments_are_shown_literally(tmp_path: Path) -> 
         assert "#[@click=app.quit]x[/]" in table.current.cells[-1]
         await pilot.press("enter")
         await pilot.pause()
-        body = str(app.screen.query_one("#detail-body").render())
+        body = app.screen.query_one("#detail-body", ReadingView).plain_text()
         assert "[red]x[/red] \\x1b[2J" in body
         assert app.is_running
 

@@ -12,15 +12,23 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.conftest import app_on, ready
+from tests.tui.conftest import app_on, focused_table, ready
 
 SIZES = {"80x24": (80, 24), "160x50": (160, 50)}
 PANES = {"timeline": "1", "claims": "2", "sources": "3", "contradictions": "4", "figures": "5"}
 
 
-def before(*keys: str) -> Callable[[Pilot[Any]], Any]:
+def before(pane: str, *keys: str, row: str | None = None) -> Callable[[Pilot[Any]], Any]:
+    """Wait for the catalog, press the `pane` key, put the cursor on the `row` of that
+    id (by id, not by a count of keys), then press `keys`."""
     async def run(pilot: Pilot[Any]) -> None:
         await ready(pilot)
+        await pilot.press(pane)
+        if row is not None:
+            table = focused_table(pilot.app)  # type: ignore[arg-type]
+            index = table.index_of(row)
+            assert index is not None
+            table.move_to(index)
         await pilot.press(*keys)
         await pilot.pause()
 
@@ -30,10 +38,9 @@ def before(*keys: str) -> Callable[[Pilot[Any]], Any]:
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("pane", PANES)
 def test_pane(snap_compare: Any, pane: str, size: str) -> None:
-    keys = [PANES[pane]]
-    if pane == "claims":
-        keys = ["j"] * 9 + ["2"]  # the claims of the pipeline operation
-    assert snap_compare(app_on(), terminal_size=SIZES[size], run_before=before(*keys))
+    run = (before("1", "2", row="pipeline-operation") if pane == "claims"  # its claims
+           else before(PANES[pane]))
+    assert snap_compare(app_on(), terminal_size=SIZES[size], run_before=run)
 
 
 @pytest.mark.parametrize("pane", PANES)
@@ -44,8 +51,8 @@ def test_pane_without_colour(snap_compare: Any, pane: str,
 
 
 def test_detail_of_a_contradiction(snap_compare: Any) -> None:
-    keys = ["4", "j", "j", "j", "j", "j", "j", "j", "enter"]
-    assert snap_compare(app_on(), terminal_size=(80, 24), run_before=before(*keys))
+    run = before("4", "enter", row="category~syrsky-under-control~zombie-rout")
+    assert snap_compare(app_on(), terminal_size=(80, 24), run_before=run)
 
 
 def test_help(snap_compare: Any) -> None:

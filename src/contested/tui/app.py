@@ -44,7 +44,7 @@ FIRST_PAINT_WAIT = 2.0
 """Seconds the engine waits for the first screen to be drawn before it starts anyway."""
 
 
-class ContestedApp(App[int]):
+class ContestedApp(App[int], inherit_bindings=False):
     """`contested [PATHS…]`: the catalog's events, claims, sources, contradictions and
     figures, one key away."""
 
@@ -53,7 +53,14 @@ class ContestedApp(App[int]):
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
         *App.COMMANDS, ContestedCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("q,ctrl+q", "quit", "Quit", id="quit", priority=False),
+        Binding("ctrl+c", "copy_or_quit", "Copy the selected text; with none, quit",
+                show=False, id="app.copy-or-quit", priority=True),
+        Binding("ctrl+z", "suspend_process", "Suspend to the shell (fg comes back)",
+                show=False, id="app.suspend"),
+        Binding("ctrl+p", "command_palette", "palette", show=False, id="palette",
+                key_display="^p", priority=True,
+                tooltip="The command palette: every command, by name"),
         Binding("question_mark,f1", "help", "Help", id="help"),
         Binding("asterisk", "note_star", "Star / unstar", show=False, id="notes.star"),
         Binding("t", "note_tags", "Tags", show=False, id="notes.tags"),
@@ -413,6 +420,16 @@ class ContestedApp(App[int]):
             self._driver.write(osc52(text, tmux="TMUX" in os.environ))
         notify(self, f"copied {item[0]} {item[1]} ({len(text)} characters)", timeout=3)
 
+    def action_copy_or_quit(self) -> None:
+        """ctrl+c as a terminal user expects it: copy what the mouse selected, or, with
+        nothing selected, quit."""
+        selected = self.screen.get_selected_text()
+        if selected:
+            self.copy_to_clipboard(selected)
+            notify(self, f"copied the selection ({len(selected)} characters)", timeout=3)
+            return
+        self.exit()
+
     def action_export_report(self) -> None:
         """Write the markdown report, notes included, beside the notes file."""
         import time
@@ -474,7 +491,7 @@ class ContestedApp(App[int]):
         the command palette shows them as text (`contested.tui.commands`)."""
         entries = []
         for binding, node in self._bindings_in_force(screen):
-            if not binding.description:
+            if not binding.description or binding.action == "command_palette":
                 continue
             keys = binding.key.replace("question_mark", "?").replace("slash", "/")
             about = f"{keys} · id: {binding.id}" if binding.id else keys

@@ -6,15 +6,15 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from contested.browse import Row
 from contested.details import Detail
 from contested.tui.safe import plain
 from contested.tui.widgets.detail import detail_content
 from contested.tui.widgets.rows import Column, VirtualTable
+from contested.tui.widgets.text_view import ReadingView
 
 LINK_COLUMNS = [Column("KIND", 13), Column("LINKED", 40, flex=True)]
 
@@ -24,7 +24,7 @@ class DetailScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "back", "Back", id="back"),
-        Binding("tab", "focus_next", "Fields / links", show=False, id="detail.switch"),
+        Binding("tab,shift+tab", "switch", "Fields / links", show=False, id="detail.switch"),
     ]
 
     def __init__(self, detail: Detail) -> None:
@@ -32,15 +32,14 @@ class DetailScreen(Screen[None]):
         self.detail = detail
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="detail-fields"):
-            yield Static(detail_content(self.detail), id="detail-body")
+        yield ReadingView(detail_content(self.detail), id="detail-body")
         yield VirtualTable(LINK_COLUMNS, [
             Row(f"{link.kind}:{link.id}", (link.kind, link.label)) for link in self.detail.links
         ], id="links")
         yield Footer()
 
     def on_mount(self) -> None:
-        fields = self.query_one("#detail-fields")
+        fields = self.query_one("#detail-body", ReadingView)
         fields.border_title = plain(f"{self.detail.kind}: {self.detail.id}")
         links = self.query_one("#links", VirtualTable)
         links.border_title = plain(f"linked: {len(self.detail.links)} (enter opens)")
@@ -57,12 +56,24 @@ class DetailScreen(Screen[None]):
         """Show the item's notes as they are now."""
         if detail is not None:
             self.detail = detail
-            self.query_one("#detail-body", Static).update(detail_content(detail))
+            view = self.query_one("#detail-body", ReadingView)
+            at = view.scroll_y
+            view.update(detail_content(detail))
+            view.scroll_to(y=at, animate=False, force=True)  # stays where it was read
 
     def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:
         if message.row is not None:
             kind, _, entity_id = message.row.key.partition(":")
             self.app.push_screen_detail(kind, entity_id)  # type: ignore[attr-defined]
+
+    def action_switch(self) -> None:
+        """Move the focus between the fields and the links (the focused one has the
+        double border, so it shows without colour too)."""
+        links = self.query_one("#links", VirtualTable)
+        if links.has_focus:
+            self.query_one("#detail-body", ReadingView).focus()
+        else:
+            links.focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()

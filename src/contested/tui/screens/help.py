@@ -1,46 +1,117 @@
 """Help generated from the bindings themselves, so it always tells the keys in force
-(after the keymap file) and the id to remap each."""
+where it was opened (after the keymap file) and the id to remap each, grouped by task."""
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.keys import format_key
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from contested.tui.keymap import default_keymap_path
+from contested.tui.widgets.text_view import ReadingView
 
 START = (
-    "contested shows where sources disagree.\n"
+    "contested shows where sources disagree.",
     "• 4 Contradictions: the claims that cannot all be true (enter: details, quotes, "
-    "where each claim came from).\n"
+    "where each claim came from).",
     "• 5 Figures: each question's figures over time (a series is a trend, not a "
-    "contradiction).\n"
+    "contradiction).",
     "• 1 Timeline, 2 Claims, 3 Sources; / searches everything, n/N next/previous; enter "
-    "opens, esc goes back; ctrl+p lists every command.\n"
-    "• ! marks a claim in a contradiction; +N counts agreement by independent origin.\n"
+    "opens, esc goes back; ctrl+p lists every command.",
+    "• ! marks a claim in a contradiction; +N counts agreement by independent origin.",
     "• Review: * star, t tags, a comment; on a contradiction m status and p the side you "
-    "prefer. Notes are saved at once in their own file, never in the timelines.\n"
+    "prefer. Notes are saved at once in their own file, never in the timelines.",
 )
+
+TASKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Moving", ("cursor.", "open", "back", "detail.switch", "row.wrap")),
+    ("Panes", ("pane.", "claims.", "sources.", "figures.")),
+    ("Review", ("notes.",)),
+    ("Search and filter", ("search", "filter", "view.")),
+    ("Copy and export", ("copy", "export")),
+    ("App", ("",)),
+)
+"""Each task and the binding ids (or their beginnings) it holds, in the order shown; the
+first that matches takes a binding, so "App" takes what is left."""
+
+ORDER = (
+    "cursor.down", "cursor.up", "cursor.first", "cursor.last", "cursor.page-down",
+    "cursor.page-up", "open", "back", "detail.switch", "row.wrap",
+    "pane.timeline", "pane.claims", "pane.sources", "pane.contradictions", "pane.figures",
+    "pane.next", "pane.previous", "claims.toggle-all", "sources.who-contradicts-whom",
+    "figures.matrix",
+    "notes.star", "notes.tags", "notes.comment", "notes.status", "notes.prefer",
+    "notes.orphans",
+    "search", "search.next", "search.previous", "filter", "view.save",
+    "copy", "export",
+    "help", "palette", "app.copy-or-quit", "app.suspend", "quit",
+)
+"""The order of the keys within a task: as a person learns them (an id not listed
+comes after, by id)."""
+
+KEYS_WIDTH = 18
+"""The keys' column; a description's later lines start after it."""
 
 
 def describe_keys(key: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "escape": "esc", "backspace": "backspace",
-             "pagedown": "pgdn", "pageup": "pgup", "shift+tab": "shift+tab"}
-    return ", ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
+    """`asterisk,f1` as a person reads it: `*, f1`."""
+    return ", ".join(format_key(k.strip()) for k in key.split(","))
+
+
+def task_of(binding: Binding) -> str:
+    marker = binding.id or ""
+    return next(name for name, starts in TASKS if any(marker.startswith(s) for s in starts))
+
+
+def help_lines(bindings: Sequence[Binding], width: int) -> list[Content]:
+    """The help at `width` cells: the start, then each task's keys, one binding a
+    line, its description wrapped under itself (never back to the first column), its
+    id after it in dim when it fits, else on the next line under the description."""
+    lines: list[Content] = [Content.styled("Start here", "bold")]
+    for paragraph in START:
+        lines += [Content(line) for line in textwrap.wrap(paragraph, max(width, 20),
+                                                          subsequent_indent="  ")]
+    room = max(width - KEYS_WIDTH, 16)
+    shown = sorted((b for b in bindings if b.id and b.description),  # ours: each has an id
+                   key=lambda b: (ORDER.index(b.id) if b.id in ORDER else len(ORDER),
+                                  b.id or ""))
+    for task, _ in TASKS:
+        members = [b for b in shown if task_of(b) == task]
+        if not members:
+            continue
+        lines += [Content(""), Content.styled(task, "bold")]
+        for binding in members:
+            keys = describe_keys(binding.key)
+            said = textwrap.wrap(binding.tooltip or binding.description, room) or [""]
+            head = Content.styled(f"  {keys}".ljust(KEYS_WIDTH - 1) + " ", "bold")
+            if len(keys) + 3 > KEYS_WIDTH:  # long keys: the description starts below
+                lines.append(head)
+                head = Content(" " * KEYS_WIDTH)
+            ident = f"  {binding.id}"
+            if len(said[-1]) + len(ident) <= room:
+                last = Content.assemble(said[-1], (ident, "dim"))
+                said_lines = [Content(s) for s in said[:-1]] + [last]
+            else:
+                said_lines = [Content(s) for s in said]
+                said_lines.append(Content.styled(binding.id or "", "dim"))
+            lines.append(head + said_lines[0])
+            lines += [Content(" " * KEYS_WIDTH) + line for line in said_lines[1:]]
+    lines += [Content(""), Content(f"Remap any key by its id in {default_keymap_path()}:"),
+              Content('  [keys]'), Content('  "pane.contradictions" = "4,c"')]
+    return lines
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key binding in force where help was asked, with its id."""
+    """Every key binding in force where help was asked, by task, with its id."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "close", "Close help", id="help.close"),
-        Binding("j,down", "scroll('down')", show=False, id="help.down"),
-        Binding("k,up", "scroll('up')", show=False, id="help.up"),
     ]
 
     def __init__(self, bindings: list[Binding]) -> None:
@@ -48,33 +119,19 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        rows: list[str | tuple[str, str]] = [("Start here\n", "bold"), START, "\n",
-                                            ("Keys\n", "bold")]
-        seen: set[str] = set()
-        for binding in self.bindings:
-            label = binding.description or binding.action
-            marker = binding.id or binding.action
-            if marker in seen:
-                continue
-            seen.add(marker)
-            rows += [(f"  {describe_keys(binding.key):<22}", "bold"), f"{label:<32}",
-                     (f"{binding.id or ''}\n", "dim")]
-        rows += ["\n", f"Remap any key by its id in {default_keymap_path()}:\n",
-                 '  [keys]\n  "pane.contradictions" = "4,c"\n']
-        with VerticalScroll(id="help-box"):
-            yield Static(Content.assemble(*rows), id="help-body")
+        yield ReadingView(id="help-box")
 
     def on_mount(self) -> None:
-        box = self.query_one("#help-box")
+        box = self.query_one("#help-box", ReadingView)
         box.border_title = "Help: esc closes"
         box.focus()
+        self.call_after_refresh(self.on_resize)  # once the box has its width
 
-    def action_scroll(self, direction: str) -> None:
-        box = self.query_one("#help-box", VerticalScroll)
-        if direction == "down":
-            box.scroll_down(animate=False)
-        else:
-            box.scroll_up(animate=False)
+    def on_resize(self) -> None:
+        """Lay the help out again at the box's width."""
+        box = self.query_one("#help-box", ReadingView)
+        width = box.scrollable_content_region.width - 1  # its position indicator's column
+        box.update(help_lines(self.bindings, width if width > 0 else self.size.width - 8))
 
     def action_close(self) -> None:
         self.dismiss()

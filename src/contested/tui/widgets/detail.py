@@ -7,10 +7,15 @@ from textual.content import Content
 from contested.details import Detail
 from contested.tui.safe import plain
 
+LABEL_WIDTH = len("credibility")
+"""The label column's least width: the longest label of an entity's own fields, so that
+a note added (`noted`, `preferred`, `because`, `comment`) never widens it and moves
+every line."""
+
 
 def detail_content(detail: Detail, *, with_links: bool = False) -> Content:
     """The fields of a detail, one per line (and its links, for the preview)."""
-    label_width = max((len(label) for label, _ in detail.fields), default=0)
+    label_width = max(LABEL_WIDTH, *(len(label) for label, _ in detail.fields))
     parts: list[Content | str | tuple[str, str]] = [
         (f"{detail.kind.upper()} ", "bold reverse"), " ", plain(detail.id), "\n",
         plain(detail.title).stylize("bold"), "\n\n",

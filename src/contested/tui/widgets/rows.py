@@ -25,6 +25,9 @@ from contested.text import printable
 from contested.tui.widgets.indicator import Styles, marked, thumb
 from contested.tui.widgets.text_view import resize_quietly
 
+PASSED_OVER = frozenset({"gap", "heading"})
+"""Rows the cursor does not stop on: they say something about the rows around them."""
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -128,7 +131,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.rows = rows
         self._painted.clear()
         self._update_size()
-        self.cursor = min(max(cursor, 0), max(len(rows) - 1, 0))
+        self.cursor = self._stop_near(cursor, 1)
         self.refresh()
 
     def repaint_rows(self) -> None:
@@ -258,9 +261,8 @@ class VirtualTable(ScrollView, can_focus=True):
         if self._scroll_cursor_into_view():
             self.refresh()
         else:  # only the two rows that changed are painted again
-            top = int(self.scroll_offset.y)
             for index in {old, new}:
-                self.refresh_line(index - top + 1)
+                self.refresh_line(index + 1)  # a line in the virtual height (the header's 0)
         if self.follow is not None:
             self.follow()
         self.post_message(self.Highlighted(self, new))
@@ -282,8 +284,23 @@ class VirtualTable(ScrollView, can_focus=True):
         return False
 
     def move_to(self, index: int) -> None:
+        """Put the cursor on the row at `index`, or the nearest row it can stop on,
+        looking first the way it was going."""
         if len(self.rows):
-            self.cursor = min(max(index, 0), len(self.rows) - 1)
+            self.cursor = self._stop_near(index, -1 if index < self.cursor else 1)
+
+    def _stop_near(self, index: int, step: int) -> int:
+        """The row nearest `index` (clamped) that the cursor stops on, looking `step`
+        first: a `⋯ 6 months later ⋯` gap or a heading is passed over."""
+        count = len(self.rows)
+        index = min(max(index, 0), max(count - 1, 0))
+        for direction in (step, -step):
+            at = index
+            while 0 <= at < count:
+                if self.rows[at].kind not in PASSED_OVER:
+                    return at
+                at += direction
+        return index  # nothing but gaps and headings: stay somewhere
 
     def action_cursor_down(self) -> None:
         self.move_to(self.cursor + 1)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -178,3 +179,45 @@ class TextView(ScrollView):
     def plain_text(self) -> str:
         """What the view shows, as text (for tests and copying)."""
         return self.content.plain
+
+
+class ReadingView(TextView, can_focus=True):
+    """A `TextView` read with the keys that move through a list (j k g G space ctrl+f
+    ctrl+b, pgup pgdn): a detail or the help scrolls as a list does. The bindings share
+    the lists' ids, so a key remapped in the keymap moves through both alike."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll_down", "Down", show=False, id="cursor.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="cursor.up"),
+        Binding("g,home", "scroll_home", "First", show=False, id="cursor.first"),
+        Binding("G,end", "scroll_end", "Last", show=False, id="cursor.last"),
+        Binding("pagedown,ctrl+f,space", "page_down", "Page down", show=False,
+                id="cursor.page-down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="cursor.page-up"),
+    ]
+
+    def action_scroll_home(self) -> None:
+        self.scroll_to(y=0, animate=False, force=True, immediate=True)
+
+    def action_scroll_end(self) -> None:
+        if self.allow_vertical_scroll:  # wraps every line, so the end is the true end
+            self.scroll_to(y=self.max_scroll_y, animate=False, force=True, immediate=True)
+
+    def action_scroll_down(self) -> None:
+        if self.allow_vertical_scroll:
+            self.scroll_to(y=self.scroll_y + 1, animate=False, force=True, immediate=True)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_to(y=self.scroll_y - 1, animate=False, force=True, immediate=True)
+
+    def action_page_down(self) -> None:
+        if self.allow_vertical_scroll:
+            self.scroll_to(y=self.scroll_y + self._page(), animate=False, force=True,
+                           immediate=True)
+
+    def action_page_up(self) -> None:
+        self.scroll_to(y=self.scroll_y - self._page(), animate=False, force=True,
+                       immediate=True)
+
+    def _page(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
