@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -98,3 +101,13 @@ def cursor_rows(app: ContestedApp, table: VirtualTable) -> int:
     lines = {y for found, y in re.findall(r'<rect fill="(#[0-9a-f]{6})" x="[\d.]+" y="([\d.]+)"',
                                           app.export_screenshot()) if found == fill}
     return len(lines)
+
+
+@contextlib.asynccontextmanager
+async def explorer(size: tuple[int, int] = (80, 24), **given: Any,
+                   ) -> AsyncIterator[tuple[ContestedApp, Pilot[int]]]:
+    """The explorer (`app_on(**given)`) at `size`, its catalog on screen."""
+    app = app_on(**given)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        yield app, pilot

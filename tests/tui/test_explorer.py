@@ -17,7 +17,15 @@ from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.rows import VirtualTable
 from contested.tui.widgets.text_view import ReadingView, TextView
 from tests.conftest import SOURCES, Write
-from tests.tui.conftest import app_on, choose, cursor_rows, focused_table, main_screen, ready
+from tests.tui.conftest import (
+    app_on,
+    choose,
+    cursor_rows,
+    explorer,
+    focused_table,
+    main_screen,
+    ready,
+)
 
 
 async def test_opens_on_the_timeline_with_a_gap_marker() -> None:
@@ -622,9 +630,7 @@ async def test_help_is_grouped_by_task_readable_and_scrolls(size: tuple[int, int
 
 
 async def test_help_lists_the_keys_that_work_where_it_was_opened() -> None:
-    app = app_on()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot)
+    async with explorer((100, 30)) as (app, pilot):
         await pilot.press("enter", "question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

@@ -23,7 +23,7 @@ from textual.strip import Strip
 from contested.browse import Row
 from contested.text import printable
 from contested.tui.widgets.indicator import Styles, marked, thumb
-from contested.tui.widgets.text_view import resize_quietly
+from contested.tui.widgets.text_view import motion_bindings, resize_quietly
 
 PASSED_OVER = frozenset({"gap", "heading"})
 """Rows the cursor does not stop on: they say something about the rows around them."""
@@ -50,13 +50,7 @@ class VirtualTable(ScrollView, can_focus=True):
     """A keyboard-driven table over a `RowSource`; enter selects the row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="cursor.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="cursor.up"),
-        Binding("g,home", "cursor_first", "First", show=False, id="cursor.first"),
-        Binding("G,end", "cursor_last", "Last", show=False, id="cursor.last"),
-        Binding("pagedown,ctrl+f,space", "page_down", "Page down", show=False,
-                id="cursor.page-down"),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="cursor.page-up"),
+        *motion_bindings(),
         Binding("enter", "select", "Open", id="open"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {

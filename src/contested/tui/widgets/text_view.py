@@ -181,33 +181,39 @@ class TextView(ScrollView):
         return self.content.plain
 
 
-class ReadingView(TextView, can_focus=True):
-    """A `TextView` read with the keys that move through a list (j k g G space ctrl+f
-    ctrl+b, pgup pgdn): a detail or the help scrolls as a list does. The bindings share
-    the lists' ids, so a key remapped in the keymap moves through both alike."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Down", show=False, id="cursor.down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="cursor.up"),
-        Binding("g,home", "scroll_home", "First", show=False, id="cursor.first"),
-        Binding("G,end", "scroll_end", "Last", show=False, id="cursor.last"),
+def motion_bindings() -> list[BindingType]:
+    """The keys that move through a list or a text: one set of keys and ids, so that a
+    list and a text move alike and a keymap remaps both. Each class has the actions."""
+    return [
+        Binding("j,down", "cursor_down", "Down", show=False, id="cursor.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="cursor.up"),
+        Binding("g,home", "cursor_first", "First", show=False, id="cursor.first"),
+        Binding("G,end", "cursor_last", "Last", show=False, id="cursor.last"),
         Binding("pagedown,ctrl+f,space", "page_down", "Page down", show=False,
                 id="cursor.page-down"),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="cursor.page-up"),
     ]
 
-    def action_scroll_home(self) -> None:
+
+class ReadingView(TextView, can_focus=True):
+    """A `TextView` read with the keys that move through a list (j k g G space ctrl+f
+    ctrl+b, pgup pgdn): a detail or the help scrolls as a list does. The bindings share
+    the lists' ids, so a key remapped in the keymap moves through both alike."""
+
+    BINDINGS: ClassVar[list[BindingType]] = motion_bindings()
+
+    def action_cursor_first(self) -> None:
         self.scroll_to(y=0, animate=False, force=True, immediate=True)
 
-    def action_scroll_end(self) -> None:
+    def action_cursor_last(self) -> None:
         if self.allow_vertical_scroll:  # wraps every line, so the end is the true end
             self.scroll_to(y=self.max_scroll_y, animate=False, force=True, immediate=True)
 
-    def action_scroll_down(self) -> None:
+    def action_cursor_down(self) -> None:
         if self.allow_vertical_scroll:
             self.scroll_to(y=self.scroll_y + 1, animate=False, force=True, immediate=True)
 
-    def action_scroll_up(self) -> None:
+    def action_cursor_up(self) -> None:
         self.scroll_to(y=self.scroll_y - 1, animate=False, force=True, immediate=True)
 
     def action_page_down(self) -> None:
