@@ -104,10 +104,10 @@ def cursor_rows(app: ContestedApp, table: VirtualTable) -> int:
 
 
 @contextlib.asynccontextmanager
-async def explorer(size: tuple[int, int] = (80, 24), **given: Any,
-                   ) -> AsyncIterator[tuple[ContestedApp, Pilot[int]]]:
+async def explorer(size: tuple[int, int] = (80, 24), *, notifications: bool = False,
+                   **given: Any) -> AsyncIterator[tuple[ContestedApp, Pilot[int]]]:
     """The explorer (`app_on(**given)`) at `size`, its catalog on screen."""
     app = app_on(**given)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=notifications) as pilot:
         await ready(pilot)
         yield app, pilot

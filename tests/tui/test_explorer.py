@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from contested.model import Catalog
 from contested.tui.app import ContestedApp
@@ -25,6 +25,8 @@ from tests.tui.conftest import (
     focused_table,
     main_screen,
     ready,
+    screen_lines,
+    screen_text,
 )
 
 
@@ -637,3 +639,74 @@ async def test_help_lists_the_keys_that_work_where_it_was_opened() -> None:
         ids = {b.id for b in app.screen.bindings}
         assert "detail.switch" in ids
         assert "pane.timeline" not in ids  # the detail has no panes
+
+
+async def test_a_filter_is_always_in_sight_and_the_counts_are_the_filtered_ones() -> None:
+    async with explorer() as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("f", "ctrl+u", *"side:russia", "enter")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        shown = focused_table(app)
+        events = len([i for i in range(len(shown.rows)) if shown.rows[i].kind != "gap"])
+        total = len(screen.analysis.catalog.events)
+        assert events < total
+        lines = screen_lines(app)
+        bar = next(line for line in lines if "FILTER" in line)
+        assert "side:russia" in bar
+        assert f"{events} of {total} events" in bar  # ("esc clears" too, where it fits)
+        assert f"1 Timeline: {events} of {total} events" in screen_text(app)
+        status = str(screen.query_one("#status").render())
+        assert f"{events} of {total} events" in status
+        await pilot.press("escape")  # clears the filter before anything else
+        await pilot.pause()
+        assert not screen.filter.active
+        assert all("FILTER" not in line for line in screen_lines(app))
+        assert f"1 Timeline: {total} events" in screen_text(app)
+
+
+async def test_a_rejected_filter_keeps_what_was_typed() -> None:
+    async with explorer() as (app, pilot):
+        await pilot.press("f", "ctrl+u", *"side:russia reliability:Z", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Prompt)  # still asking, with the reason
+        assert "reliability is a letter" in screen_text(app)
+        assert app.screen.query_one(Input).value == "side:russia reliability:Z"
+        await pilot.press("backspace", "B", "enter")
+        await pilot.pause()
+        assert main_screen(app).filter.text == "side:russia reliability:B"
+
+
+async def test_esc_goes_back_then_clears_the_search_then_says_so() -> None:
+    async with explorer(notifications=True) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("slash", *"zzzz-nothing", "enter", "n")
+        await pilot.pause()
+        assert any("no match for 'zzzz-nothing'" in n.message for n in app._notifications)
+        assert not any("no search yet" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        assert screen.last_query is None
+        await pilot.press("escape")
+        assert "nothing to go back to" in str(screen.query_one("#status").render())
+
+
+async def test_search_reaches_a_source_from_a_who_contradicts_whom_view() -> None:
+    async with explorer((100, 30)) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("3", "w")
+        assert screen.show_pairs == "sources"
+        await pilot.press("slash", *"Gadi", "enter")
+        await pilot.pause()
+        assert ("source", "gady") in [(hit.kind, hit.id) for hit in screen.hits]
+        for _ in range(len(screen.hits)):  # every match is the row the cursor is on
+            hit = screen.hits[screen.hit_index]
+            assert screen.current_item() == (hit.kind, hit.id)
+            if hit.kind == "source":
+                assert screen.show_pairs == ""
+                row = focused_table(app).current
+                assert row is not None
+                assert row.key == hit.id
+                if hit.id == "gady":
+                    assert row.cells[0] == "Franz-Stefan Gady"
+            await pilot.press("3", "w", "n")  # from the who-contradicts-whom view again

@@ -30,7 +30,7 @@ START = (
 )
 
 TASKS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Moving", ("cursor.", "open", "back", "detail.switch", "row.wrap")),
+    ("Moving", ("cursor.", "open", "back", "history.", "detail.switch", "row.wrap")),
     ("Panes", ("pane.", "claims.", "sources.", "figures.")),
     ("Review", ("notes.",)),
     ("Search and filter", ("search", "filter", "view.")),
@@ -42,7 +42,7 @@ first that matches takes a binding, so "App" takes what is left."""
 
 ORDER = (
     "cursor.down", "cursor.up", "cursor.first", "cursor.last", "cursor.page-down",
-    "cursor.page-up", "open", "back", "detail.switch", "row.wrap",
+    "cursor.page-up", "open", "back", "history.back", "detail.switch", "row.wrap",
     "pane.timeline", "pane.claims", "pane.sources", "pane.contradictions", "pane.figures",
     "pane.next", "pane.previous", "claims.toggle-all", "sources.who-contradicts-whom",
     "figures.matrix",

@@ -24,6 +24,7 @@ from contested.filters import Filter, Filtered, FilterError, parse_filter
 from contested.filters import apply as apply_filter
 from contested.notes import NotesReadOnly, NotesStore, View
 from contested.search import Hit, SearchIndex
+from contested.text import fit, printable, width
 from contested.tui.safe import notify, notify_notes_notice, plain
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.detail import detail_content
@@ -94,7 +95,9 @@ class MainScreen(Screen[None]):
         Binding("V", "save_view", "Save the filter as a view", show=False, id="view.save"),
         Binding("x", "toggle_matrix", "Claims x questions", show=False,
                 id="figures.matrix"),
-        Binding("escape,backspace", "back", "Back", show=False, id="back"),
+        Binding("escape", "escape", "Clear the filter; else back; else clear the search",
+                show=False, id="back"),
+        Binding("backspace", "back", "Back", show=False, id="history.back"),
     ]
 
     def __init__(self, analysis: Analysis, *, partial: list[str] | None = None,
@@ -126,6 +129,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="tabs")
+        yield Static(id="filterbar")
         with Horizontal(id="body"):
             with ContentSwitcher(initial="timeline", id="panes"):
                 yield VirtualTable(TIMELINE_COLUMNS, id="timeline")
@@ -212,6 +216,8 @@ class MainScreen(Screen[None]):
         self.search_index = SearchIndex(self.browser)
         self.hits: list[Hit] = []
         self.hit_index = -1
+        self.last_query: str | None = None
+        """The last search, matched or not (`n` says which)."""
 
     def notes_changed(self) -> None:
         """Show a changed note in every list and in the preview."""
@@ -243,6 +249,7 @@ class MainScreen(Screen[None]):
         self.set_class(self.size.width >= 120, "-wide")
         self.set_class(self.size.height < 30, "-short")
         self._draw_figure()
+        self._filter_bar()
 
     # --- panes --------------------------------------------------------------------------
 
@@ -271,22 +278,58 @@ class MainScreen(Screen[None]):
             parts.append(" ")
         if self.partial:
             parts.append((f" PARTIAL: {len(self.partial)} file(s) left out ", "bold"))
-        if self.filter.active:
-            parts.append((" FILTER: ", "bold"))
-            parts.append(plain(self.filter.text))
         self.query_one("#tabs", Static).update(Content.assemble(*parts))
+        self._filter_bar()
+
+    def _filter_bar(self) -> None:
+        """The active filter, always in sight: its own line under the tabs, with what it
+        keeps of the catalog and how to clear it (what fits, the filter first)."""
+        self.set_class(self.filter.active, "-filtered")
+        if not self.filter.active:
+            return
+        bar = self.query_one("#filterbar", Static)
+        words = printable(self.filter.text)
+        room = self.size.width - len(" FILTER  ")
+        tail = next((t for t in (f"  {self._counted()}  esc clears", f"  {self._counted()}",
+                                 f"  {self._counted(short=True)}")
+                     if width(words) + len(t) <= room), f"  {self._counted(short=True)}")
+        shown = fit(words, max(room - len(tail), 10))
+        bar.update(Content.assemble((" FILTER ", "bold reverse"), " ", plain(shown),
+                                    (tail, "bold")))
+
+    def _counted(self, *, short: bool = False) -> str:
+        """`3 of 15 events · 5 of 25 claims · 2 of 5 contradictions`: what the panes
+        show, out of the catalog's (all of it when no filter is set); `short`:
+        `3/15 events`."""
+        counts = self.analysis.catalog.counts()
+        shown = self.filtered
+        complete = self.analysis.complete
+        parts = []
+        for name, kept in (("events", shown.events), ("claims", shown.claims)):
+            total = counts[name]
+            parts.append(f"{total} {name}" if kept is None else
+                         f"{len(kept)}{'/' if short else ' of '}{total} {name}")
+        if not complete:
+            parts.append("finding contradictions…")
+        else:
+            total = len(self.analysis.contradictions)
+            parts.append(f"{total} contradictions" if shown.contradictions is None else
+                         f"{len(shown.contradictions)}{'/' if short else ' of '}{total} "
+                         "contradictions")
+        return " · ".join(parts)
 
     def _titles(self) -> None:
         counts = self.analysis.catalog.counts()
+        events = self.filtered.events
         titles = {
-            "timeline": (f"1 Timeline: {counts['events']} events", ""),
+            "timeline": ("1 Timeline: " + (f"{counts['events']} events" if events is None
+                                           else f"{len(events)} of {counts['events']} events"),
+                         ""),
             "sources": ("3 Sources" + {"": "", "sources": ": who contradicts whom",
                                        "sides": ": which sides contradict which"}[self.show_pairs],
                         "w: " + {"": "who contradicts whom", "sources": "between sides",
                                  "sides": "list"}[self.show_pairs]),
-            "contradictions": (f"4 Contradictions: {self.contradiction_count}"
-                               + (f" (filter: {self.filter.text})"
-                                  if self.filter.active else ""), "f: filter"),
+            "contradictions": (f"4 Contradictions: {self.contradiction_count}", "f: filter"),
             "questions": ("5 Figures: claims x questions" if self.show_matrix
                           else "5 Figures: questions", "x: claims x questions"),
         }
@@ -427,7 +470,12 @@ class MainScreen(Screen[None]):
     def action_toggle_pairs(self) -> None:
         if self.pane != "sources":
             return
-        self.show_pairs = {"": "sources", "sources": "sides", "sides": ""}[self.show_pairs]
+        self._show_pairs({"": "sources", "sources": "sides", "sides": ""}[self.show_pairs])
+
+    def _show_pairs(self, mode: str) -> None:
+        """The Sources pane as a list (""), who contradicts whom ("sources"), or which
+        sides contradict which ("sides")."""
+        self.show_pairs = mode
         table = self.query_one("#sources", VirtualTable)
         if self.show_pairs == "sources":
             table.set_rows(self.browser.who_contradicts_whom_rows(), PAIR_COLUMNS)
@@ -436,7 +484,7 @@ class MainScreen(Screen[None]):
             table.set_rows(self.browser.side_pairs_rows(), SIDE_PAIR_COLUMNS)
             table.empty_message = "no contradiction between sources with a side"
         else:
-            table.set_rows(self.browser.source_rows(), SOURCE_COLUMNS)
+            table.set_rows(self.browser.source_rows(self.filtered.sources), SOURCE_COLUMNS)
             self._note_columns()
         self._titles()
         self._status()
@@ -473,10 +521,17 @@ class MainScreen(Screen[None]):
             if text is not None:
                 self.set_filter(text)
 
+        def problem(text: str) -> str | None:
+            try:
+                parse_filter(text)
+            except FilterError as error:
+                return f"not applied: {error}"
+            return None
+
         self.app.push_screen(Prompt(
             "Filter every pane: side:S source:NAME kind:K reliability:B credibility:3 "
             "tag:T starred status:S rule:R question:ID timeline:ID from:DATE to:DATE "
-            "(empty: all)", self.filter.text), answered)
+            "(empty: all)", self.filter.text, check=problem), answered)
 
     def action_save_view(self) -> None:
         if self.notes is None:
@@ -514,6 +569,7 @@ class MainScreen(Screen[None]):
         def run(query: str | None) -> None:
             if not query:
                 return
+            self.last_query = query
             self.hits = self.search_index.find(query)
             self.hit_index = -1
             if not self.hits:
@@ -528,7 +584,8 @@ class MainScreen(Screen[None]):
 
     def action_next_hit(self, step: int, query: str | None = None) -> None:
         if not self.hits:
-            notify(self, "no search yet: press / to search")
+            notify(self, "no search yet: press / to search" if self.last_query is None
+                   else f"no match for {self.last_query!r}: / searches again")
             return
         self.hit_index = (self.hit_index + step) % len(self.hits)
         hit = self.hits[self.hit_index]
@@ -552,7 +609,7 @@ class MainScreen(Screen[None]):
                 self.all_claims = True
                 self._fill_claims()
         if kind == "source" and self.show_pairs:
-            self.action_toggle_pairs()
+            self._show_pairs("")  # the list, where the source's row is
         if kind == "question" and self.show_matrix:
             self.show_pane("figures")
             self.action_toggle_matrix()
@@ -571,6 +628,21 @@ class MainScreen(Screen[None]):
         self.history.append(Place(self.pane, row.key if row else None))
         del self.history[:-100]
 
+    def action_escape(self) -> None:
+        """esc as in other terminal tools: it clears the filter first, then goes back,
+        then clears the search; it says "nothing to go back to" only when nothing is
+        left to undo."""
+        if self.filter.active:
+            self.set_filter("")
+            self._status("filter cleared")
+        elif self.history:
+            self.action_back()
+        elif self.last_query is not None:
+            self.last_query, self.hits, self.hit_index = None, [], -1
+            self._status("search cleared")
+        else:
+            self._status("nothing to go back to")
+
     def action_back(self) -> None:
         if not self.history:
             self._status("nothing to go back to")
@@ -585,10 +657,7 @@ class MainScreen(Screen[None]):
     # --- status -------------------------------------------------------------------------
 
     def _status(self, message: str = "") -> None:
-        counts = self.analysis.catalog.counts()
-        found = (f"{len(self.analysis.contradictions)} contradictions"
-                 if self.analysis.complete else "finding contradictions…")
-        parts = [f"{counts['events']} events · {counts['claims']} claims · {found}"]
+        parts = [self._counted()]
         if self.partial:
             parts.append(f"PARTIAL ({len(self.partial)} file(s) with errors left out)")
         if self.notes is not None and self.notes.read_only:
