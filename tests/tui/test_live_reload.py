@@ -7,6 +7,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from contested.tui.screens.errors import ErrorsScreen
+from contested.tui.screens.main import MainScreen
 from tests.conftest import TIMELINES
 from tests.tui.conftest import app_on, focused_table, main_screen, ready
 
@@ -52,5 +54,41 @@ async def test_an_edited_file_reloads_and_the_cursor_stays(tmp_path: Path) -> No
         still = focused_table(app).current
         assert still is not None
         assert still.cells[1] == "Ukraine says it holds 500 sq. km (edited)"
-        assert any("problem(s) after the change" in n.message and ".yaml:" in n.message
+        assert any("after the change: " in n.message and ".yaml:" in n.message
                    for n in app._notifications)
+        status = str(main_screen(app).query_one("#status").render())
+        assert "NOT RELOADED: " in status
+        assert "reloaded:" not in status  # it said "reloaded" after the change broke it
+        await pilot.press("E")
+        assert isinstance(app.screen, ErrorsScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        figures.write_text(figures.read_text().replace("\n  - [broken\n", ""))
+        await wait_for(pilot, lambda: app.reloads == 2)  # still watching: mended, reloaded
+        assert "NOT RELOADED" not in str(main_screen(app).query_one("#status").render())
+
+
+async def test_after_going_on_with_the_clean_files_a_mended_file_ends_partial(
+        tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(TIMELINES, catalog)
+    figures = catalog / "kursk-2025-02-figures.yaml"
+    good = figures.read_text()
+    figures.write_text(good + "\n  - [broken\n")
+    app = app_on([catalog], notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, ErrorsScreen)
+        await pilot.press("c")
+        await ready(pilot)
+        screen = main_screen(app)
+        assert "PARTIAL" in str(screen.query_one("#tabs").render())
+        assert "PARTIAL" in str(screen.query_one("#status").render())
+        await pilot.press("E")  # the way back to the error list
+        assert isinstance(app.screen, ErrorsScreen)
+        await pilot.press("escape")
+        assert app.screen is screen
+        figures.write_text(good)
+        await wait_for(pilot, lambda: app.reloads == 1)
+        assert "PARTIAL" not in str(screen.query_one("#tabs").render())
+        assert "PARTIAL" not in str(screen.query_one("#status").render())

@@ -74,6 +74,8 @@ class ContestedApp(App[int], inherit_bindings=False):
                 show=False, id="copy"),
         Binding("e", "export_report", "Export the report, with the notes", show=False,
                 id="export"),
+        Binding("E", "show_errors", "The errors of the files left out or not reloaded",
+                show=False, id="errors.show"),
     ]
 
     def __init__(self, paths: Sequence[str | Path] = (), *,
@@ -205,21 +207,41 @@ class ContestedApp(App[int], inherit_bindings=False):
         if get_current_worker().is_cancelled:  # a newer change is being loaded
             return
         if not result.ok:
-            first = result.diagnostics[0].headline()
-            self.call_from_thread(
-                notify, self, f"{len(result.diagnostics)} problem(s) after the change, "
-                f"first: {first}. Still showing the last catalog that loaded.",
-                title="Not reloaded", severity="error", timeout=15)
+            self.call_from_thread(self.not_reloaded, result)
             return
         analysis = analyse(result.catalog)
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self.reloaded, analysis)
 
     def reloaded(self, analysis: Analysis) -> None:
+        """Every file loaded: the catalog on screen is whole again (PARTIAL and a
+        failed reload are over)."""
         self.analysis = analysis
+        self.result = None
         if self.main is not None:
-            self.main.reload(analysis)
+            self.main.reload(analysis, whole=True)
         self.reloads += 1
+
+    def not_reloaded(self, result: LoadResult) -> None:
+        """A change broke a file: the last catalog that loaded stays on screen, the
+        status bar says so until it is mended, and `E` lists the problems."""
+        self.result = result
+        count = len(result.diagnostics)
+        notify(self, f"{count} problem{'s' * (count != 1)} after the change: "
+               f"{result.diagnostics[0].headline()}", title="Not reloaded (E: the errors)",
+               severity="error", timeout=15)
+        if self.main is not None:
+            self.main.show_problems(result)
+
+    def action_show_errors(self) -> None:
+        """The problems of the files left out (PARTIAL) or of a change that did not
+        reload, with the line of each; esc comes back."""
+        from contested.tui.screens.errors import ErrorsScreen
+
+        if self.result is None or self.result.ok:
+            notify(self, "no errors: every file loaded", timeout=4)
+            return
+        self.push_screen(ErrorsScreen(self.result, pushed=True))
 
     def show_errors(self, result: LoadResult) -> None:
         from contested.tui.screens.errors import ErrorsScreen
@@ -230,6 +252,7 @@ class ContestedApp(App[int], inherit_bindings=False):
     def continue_partial(self, result: LoadResult) -> None:
         from contested.analysis import analyse
 
+        self.result = result
         self.show_catalog(analyse(result.catalog), result.failed_paths)
 
     # --- navigation shared by the screens ------------------------------------------------

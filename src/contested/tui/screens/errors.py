@@ -70,12 +70,16 @@ class ErrorsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "go_on", "Go on with the clean files", id="errors.continue"),
+        Binding("escape", "back", "Back to the catalog", show=False, id="back"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, result: LoadResult) -> None:
+    def __init__(self, result: LoadResult, *, pushed: bool = False) -> None:
         super().__init__()
         self.result = result
+        self.pushed = pushed
+        """Shown over the catalog (`E`): esc goes back to it, and there is nothing to
+        go on with."""
         self.sources = SourceLines()
 
     def compose(self) -> ComposeResult:
@@ -93,12 +97,15 @@ class ErrorsScreen(Screen[None]):
         count = len(self.result.diagnostics)
         head = Content.assemble(
             (f" {count} problem{'s' * (count != 1)} in {len(failed)} file(s) ", "bold reverse"),
-            f"  {clean} file(s) loaded cleanly. enter: show the line  "
-            f"c: go on with the clean files  q: quit",
+            f"  {clean} file(s) loaded cleanly. enter: show the line  " +
+            ("esc: back to the catalog" if self.pushed else
+             "c: go on with the clean files  q: quit"),
         )
         self.query_one("#errors-head", Static).update(head)
         table = self.query_one("#errors", VirtualTable)
-        table.border_title = plain("Errors (the catalog was not loaded)")
+        table.border_title = plain("Errors (the catalog on screen is the last that loaded;"
+                                   " esc: back)" if self.pushed else
+                                   "Errors (the catalog was not loaded)")
         table.focus()
         self._show(0)
 
@@ -115,4 +122,11 @@ class ErrorsScreen(Screen[None]):
                                            self.sources))
 
     def action_go_on(self) -> None:
+        if self.pushed:
+            self.app.pop_screen()
+            return
         self.app.continue_partial(self.result)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        if self.pushed:
+            self.app.pop_screen()

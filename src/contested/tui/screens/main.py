@@ -22,6 +22,7 @@ from contested.details import Details
 from contested.figures import category_lines, quantity_plot
 from contested.filters import Filter, Filtered, FilterError, parse_filter
 from contested.filters import apply as apply_filter
+from contested.loading import LoadResult
 from contested.notes import NotesReadOnly, NotesStore, View
 from contested.search import Hit, SearchIndex
 from contested.text import fit, printable, width
@@ -107,6 +108,8 @@ class MainScreen(Screen[None]):
         self.notes = notes
         self._use(analysis)
         self.partial = partial or []
+        self.not_reloaded: LoadResult | None = None
+        """The problems of the last change, while the catalog shown is the one before."""
         self.pane = "timeline"
         self.event_filter: str | None = None
         self.all_claims = False
@@ -182,10 +185,14 @@ class MainScreen(Screen[None]):
             if table.columns != noted:
                 table.columns = noted
 
-    def reload(self, analysis: Analysis, *, quietly: bool = False) -> None:
+    def reload(self, analysis: Analysis, *, quietly: bool = False, whole: bool = False,
+               ) -> None:
         """Show a catalog loaded again after a file changed, or the engine's findings
         for the one on screen (`quietly`): the same panes, filter and history, the
-        cursors on the same ids (notes follow by id)."""
+        cursors on the same ids (notes follow by id). `whole`: every file loaded, so
+        what was left out (PARTIAL) or did not reload is over."""
+        if whole:
+            self.partial, self.not_reloaded = [], None
         if not self.filled:  # before on_mount: it fills the panes with this one
             self._use(analysis)
             return
@@ -277,7 +284,9 @@ class MainScreen(Screen[None]):
                 parts.append(f" {number} {title} ")
             parts.append(" ")
         if self.partial:
-            parts.append((f" PARTIAL: {len(self.partial)} file(s) left out ", "bold"))
+            parts.append((f" PARTIAL: {len(self.partial)} file(s) left out (E) ", "bold"))
+        if self.not_reloaded is not None:
+            parts.append((" NOT RELOADED (E) ", "bold reverse"))
         self.query_one("#tabs", Static).update(Content.assemble(*parts))
         self._filter_bar()
 
@@ -656,10 +665,21 @@ class MainScreen(Screen[None]):
 
     # --- status -------------------------------------------------------------------------
 
+    def show_problems(self, result: LoadResult) -> None:
+        """A change did not reload: say so until one does."""
+        self.not_reloaded = result
+        self._tabs()
+        self._status()
+
     def _status(self, message: str = "") -> None:
         parts = [self._counted()]
         if self.partial:
-            parts.append(f"PARTIAL ({len(self.partial)} file(s) with errors left out)")
+            parts.append(f"PARTIAL ({len(self.partial)} file(s) with errors left out; "
+                         "E: the errors)")
+        if self.not_reloaded is not None:
+            count = len(self.not_reloaded.diagnostics)
+            parts.append(f"NOT RELOADED: {count} problem{'s' * (count != 1)} after the last "
+                         "change; showing the catalog before it (E: the errors)")
         if self.notes is not None and self.notes.read_only:
             parts.append("NOTES READ-ONLY")
         if message:
