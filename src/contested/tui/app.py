@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -82,7 +83,10 @@ class ContestedApp(App[int], inherit_bindings=False):
                  keymap_path: Path | None = None, notes_path: Path | None = None,
                  view: str | None = None, cache: bool = True,
                  preload: Preload | None = None) -> None:
-        super().__init__()
+        # NO_COLOR: Textual's own answer is grey levels, still sent as 256-colour codes.
+        # Asked for the terminal's own colours, it removes colour altogether instead;
+        # the CSS then marks the cursor row in reverse video (`App:nocolor`).
+        super().__init__(ansi_color="NO_COLOR" in os.environ)
         self.preload = preload
         """The load started with the command, if it was (else `load` starts it)."""
         self.start_view = view
