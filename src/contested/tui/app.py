@@ -14,6 +14,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -430,10 +431,10 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.push_screen(Prompt(f"Prefer which side? {choices}"), chosen)
 
     def action_copy(self) -> None:
-        """Copy the focused item (id, text, quote, sources) to the clipboard."""
-        import os
-
-        from contested.clipboard import osc52
+        """Copy the focused item (id, text, quote, sources) to the clipboard: by OSC 52
+        (works over SSH), and inside tmux through tmux itself, which drops an
+        application's OSC 52 as it comes; the message says where the text went."""
+        from contested.clipboard import in_tmux, tmux_copy
 
         item = self.focused_item()
         if item is None or self.main is None:
@@ -442,10 +443,14 @@ class ContestedApp(App[int], inherit_bindings=False):
         lines = [f"{detail.kind} {detail.id}", detail.title]
         lines += [f"{label}: {value}" for label, value in detail.fields]
         text = printable("\n".join(lines), keep_newlines=True)
-        self._clipboard = text
-        if self._driver is not None:
-            self._driver.write(osc52(text, tmux="TMUX" in os.environ))
-        notify(self, f"copied {item[0]} {item[1]} ({len(text)} characters)", timeout=3)
+        self.copy_to_clipboard(text)
+        where = "sent to the terminal's clipboard (OSC 52)"
+        severity: SeverityLevel = "information"
+        if in_tmux():
+            took, where = tmux_copy(text)
+            severity = "information" if took else "warning"
+        notify(self, f"copied {item[0]} {item[1]} ({len(text)} characters): {where}",
+               severity=severity, timeout=5)
 
     def action_copy_or_quit(self) -> None:
         """ctrl+c as a terminal user expects it: copy what the mouse selected, or, with
