@@ -682,3 +682,33 @@ def test_worker_processes_start_under_the_explorers_captured_stderr(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     # Every file read back from an entry a worker wrote (the fallback parses here instead).
     assert done.stdout.split() == ["True", str(len(made.files))]
+
+
+def test_a_warm_load_of_small_files_makes_no_default_and_shares_each_section_s_shape(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of tiny files loaded slower from the cache than parsed: pydantic
+    inspected the signature of each missing section's default factory at each entry
+    (tokenising its text signature), and each entry worked out its sections' shapes."""
+    import pydantic.fields
+
+    catalog = tmp_path / "small"
+    catalog.mkdir()
+    for n in range(40):
+        (catalog / f"f{n:02d}.yaml").write_text(
+            f"contested: 1\nsources:\n  - {{id: s{n}, name: Source {n}}}\n"
+            f"events:\n  - {{id: e{n}, date: 2025-03, title: Event {n}}}\n")
+    cache = CatalogCache(tmp_path / "cache")
+    load_catalog([catalog], cache=cache)
+    defaults: list[str] = []
+    real = pydantic.fields.FieldInfo.get_default
+
+    def counted(self: pydantic.fields.FieldInfo, *args: Any, **kwargs: Any) -> Any:
+        defaults.append(repr(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pydantic.fields.FieldInfo, "get_default", counted)
+    warm = CatalogCache(tmp_path / "cache")
+    result = load_catalog([catalog], cache=warm)
+    assert warm.hits == 40
+    assert [s.id for s in result.catalog.sources.values()] == [f"s{n}" for n in range(40)]
+    assert defaults == []

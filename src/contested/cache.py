@@ -39,6 +39,7 @@ and the file is hashed again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -643,6 +644,8 @@ def _rebuild(contents: dict[str, Any], path: str, recover: Repair | None) -> Tim
         make = entry.maker(name, ids, Rows(rows, blocks, bytes(digests)), origins)
         parts[name] = Chunk(ids, make, origins.origin, peek=partial(make, keep=True))
     header = parts.pop("timeline", None)
+    for name in SECTIONS:  # every field given: pydantic would inspect the signature of
+        parts.setdefault(name, [])  # each default factory again, at each entry
     return TimelineFile.model_construct(contested=1, timeline=header[0] if header else None,
                                         **parts)
 
@@ -722,13 +725,7 @@ class _Entry:
         values (unless `keep`: an entity made for one look, which is not kept). A
         block that does not match its digest, or a row that is not one, is taken from
         the file, parsed again."""
-        model = _MODELS[section]
-        fields = list(model.model_fields)
-        at_dates = [n for n, name in enumerate(fields) if name in _DATES]
-        value = fields.index("value") if model is Claim else -1
-        keys = [*fields, "_origin"]
-        width = len(fields)
-        set_fields = set(fields)  # every field is written; one set shared by the rows
+        model, at_dates, value, keys, width, set_fields = _shape(section)
         read: dict[int, list[bytes | None]] = {}
         damaged: Sequence[Any] | None = None
 
@@ -761,6 +758,18 @@ class _Entry:
             return _unchecked(model, dict(zip(keys, row, strict=True)), set_fields)
 
         return make
+
+
+@functools.cache
+def _shape(section: str) -> tuple[type[Entity], list[int], int, list[str], int, set[str]]:
+    """What rows of a section are made with: its model, the columns that hold dates,
+    the one that holds a figure (-1: none), the keys, their number, and the fields set.
+    Worked out once, not for each entry: thousands of small files have thousands."""
+    model = _MODELS[section]
+    fields = list(model.model_fields)
+    at_dates = [n for n, name in enumerate(fields) if name in _DATES]
+    value = fields.index("value") if model is Claim else -1
+    return model, at_dates, value, [*fields, "_origin"], len(fields), set(fields)
 
 
 _FIGURE_FIELDS = tuple(QuantityForm.model_fields)

@@ -220,12 +220,14 @@ def replace(path: str | Path, data: bytes | str, *, tidy: bool = True) -> Path:
 def replace_own(path: str | Path, data: bytes | Sequence[bytes], *, mode: int = 0o600) -> None:
     """Replace the name `path` itself (whatever is there: a link, a FIFO) with a new
     regular file of `mode`: for files only contested writes, in its own folder (which
-    removes its stale temporaries itself, with `remove_stale_temporaries`)."""
-    _replace_name(Path(path), data, follow=False, mode=mode)
+    removes its stale temporaries itself, with `remove_stale_temporaries`). Not synced
+    to disk: what it holds can be made again (a cache), and a sync per file made
+    thousands of small files slow to load the first time."""
+    _replace_name(Path(path), data, follow=False, mode=mode, durable=False)
 
 
 def _replace_name(target: Path, data: bytes | str | Sequence[bytes], *, follow: bool,
-                  mode: int | None = None) -> None:
+                  mode: int | None = None, durable: bool = True) -> None:
     folder = target.parent
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=_temporary_prefix(target.name),
                                          suffix=".tmp")
@@ -235,7 +237,8 @@ def _replace_name(target: Path, data: bytes | str | Sequence[bytes], *, follow: 
             for part in parts:  # in parts: a big entry is not copied into one
                 out.write(part.encode("utf-8") if isinstance(part, str) else part)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         if mode is None:
             try:
                 mode = (os.stat(target) if follow else os.lstat(target)).st_mode & 0o7777
@@ -249,7 +252,8 @@ def _replace_name(target: Path, data: bytes | str | Sequence[bytes], *, follow: 
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    _sync_folder(folder)
+    if durable:
+        _sync_folder(folder)
 
 
 @dataclass(frozen=True)

@@ -664,7 +664,13 @@ def _parse_all(files: list[str], limits: Limits, cache: CatalogCache | None,
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     count = min(len(files), workers if workers is not None else cores)
-    parallel = count > 1 and (workers is not None or _total_size(files) >= PARALLEL_FROM_BYTES)
+    total = _total_size(files)
+    parallel = count > 1 and (workers is not None or total >= PARALLEL_FROM_BYTES)
+    # Reading and hashing big files leave the interpreter free, so two threads do it in
+    # about half the time; for small files the work is the entries' Python, and two
+    # threads only take the interpreter from each other.
+    threaded = cache is not None and cores > 1 and total >= THREADED_FROM_BYTES
+
     def fetch(path: str) -> tuple[Read | ParsedFile | None, FileKey | None,
                                   TimelineFile | None]:
         """(what was read, the file's key, its document from the cache)."""
@@ -682,11 +688,8 @@ def _parse_all(files: list[str], limits: Limits, cache: CatalogCache | None,
         key = FileKey.of(path, *read)
         return read, key, cache.get(key, path, recover)
 
-    # Reading and hashing the files and their cache entries leave the interpreter free
-    # (hashlib and file reads release it): two threads do it in about half the time.
     with ThreadPoolExecutor(min(cores, 4)) as readers:
-        fetched = readers.map(fetch, files) if cache is not None and cores > 1 else map(
-            fetch, files)
+        fetched = readers.map(fetch, files) if threaded else map(fetch, files)
         for number, (path, (read, key, document)) in enumerate(zip(files, fetched,
                                                                    strict=True)):
             if document is not None:
@@ -708,6 +711,10 @@ def _parse_all(files: list[str], limits: Limits, cache: CatalogCache | None,
         if number not in done:
             finished(number, _parse_path(files[number], limits, cache))
     return [done[n] for n in range(len(files))]
+
+
+THREADED_FROM_BYTES = 16 << 20
+"""Below this much YAML, files and cache entries are read on one thread."""
 
 
 def _total_size(files: list[str]) -> int:
