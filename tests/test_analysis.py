@@ -7,7 +7,8 @@ from __future__ import annotations
 import random
 import textwrap
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,9 +17,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contested import analysis as analysis_module
+from contested import crowds
+from contested import pairs as pairs_module
 from contested.analysis import (
     Analysis,
     Contradiction,
+    ContradictionGroup,
     Contradictions,
     analyse,
     claim_table,
@@ -1287,9 +1292,51 @@ def catalog_of(spec: CatalogSpec) -> Catalog:
     return catalog
 
 
-@settings(max_examples=150, deadline=None)
-@given(catalog_specs())
-def test_the_engine_matches_a_brute_force_reference(spec: CatalogSpec) -> None:
+CROWDING: dict[str, tuple[int, int, int] | None] = {
+    # (pairs laid out per question, contradictions listed per question, named answers):
+    # small enough that random catalogs of 25 claims take every path of the engine.
+    "as written": None,
+    "dense": (-1, 10**9, crowds.NAMED_ANSWERS),  # counted, listed pair by pair
+    "grouped": (10**9, 0, crowds.NAMED_ANSWERS),  # laid out, shown in groups
+    "dense and grouped": (-1, 0, crowds.NAMED_ANSWERS),
+    "pooled": (-1, 0, 1),  # one answer by name, the others pooled
+    "all pooled": (10**9, 0, 0),
+}
+
+
+@contextmanager
+def crowding(mode: str) -> Iterator[None]:
+    """The engine with the thresholds of `mode` (module globals, restored after)."""
+    chosen = CROWDING[mode]
+    if chosen is None:
+        yield
+        return
+    kept = (pairs_module.PAIRED_PER_QUESTION, analysis_module.LISTED_PER_QUESTION,
+            crowds.NAMED_ANSWERS)
+    (pairs_module.PAIRED_PER_QUESTION, analysis_module.LISTED_PER_QUESTION,
+     crowds.NAMED_ANSWERS) = chosen
+    try:
+        yield
+    finally:
+        (pairs_module.PAIRED_PER_QUESTION, analysis_module.LISTED_PER_QUESTION,
+         crowds.NAMED_ANSWERS) = kept
+
+
+@pytest.mark.parametrize("mode", list(CROWDING))
+def test_the_engine_matches_a_brute_force_reference(mode: str) -> None:
+    """Whether a question is laid out pair by pair or counted, listed or grouped, the
+    pairs the engine enumerates are the brute force's, and so are its counts."""
+
+    @settings(max_examples=150, deadline=None)
+    @given(spec=catalog_specs())
+    def check(spec: CatalogSpec) -> None:
+        with crowding(mode):
+            check_against_the_reference(spec)
+
+    check()
+
+
+def check_against_the_reference(spec: CatalogSpec) -> None:
     catalog = catalog_of(spec)
     expected = reference(spec)
 
@@ -1321,6 +1368,9 @@ def test_the_engine_matches_a_brute_force_reference(spec: CatalogSpec) -> None:
         assert sorted(got.contradicting) == sorted(contradicting)
         against = [by_id[i] for i in contradicting if reference_independent(spec_claim, by_id[i])]
         assert got.contradicting_origins == reference_origins(against)
+        assert corroboration.tally(spec_claim.id) == (
+            len(got.agreeing), len(got.independent_agreeing), got.agreeing_origins,
+            len(got.contradicting), got.contradicting_origins)
 
     series = find_series(catalog)
     assert {q: [frozenset(s.claims) for s in found_series.steps]
@@ -1344,6 +1394,28 @@ def check_counts_against_the_objects(catalog: Catalog, found: Contradictions) ->
         assert found.position_of(item.id) == position
         assert found.get(item.id) is item
     assert found.position_of("category~nothing~here") is None
+    # As listed: held pairs and groups, each group standing for its pairs in place.
+    listing = found.listing()
+    expanded = [pair for item in listing for pair in (
+        item.pairs if isinstance(item, ContradictionGroup) else [item])]
+    assert expanded == made
+    assert [found.listed_index_of(item.id) for item in listing] == list(range(len(listing)))
+    for group in found.groups:
+        assert group.count == len(group.pairs) > 0
+        assert [found.group_of(group.start + k) for k in range(group.count)] == \
+            [group] * group.count
+        assert [group.rank_of(pair.id) for pair in group.pairs] == list(range(group.count))
+        assert group.page(0, 2) == made[group.start:group.start + min(group.count, 2)]
+        assert group.page(1, 2) == made[group.start + 2:group.start + min(group.count, 4)]
+        assert found.listed_index_of(group.pairs[-1].id) == found.listed_index_of(group.key)
+        first, second = group.sides
+        members = {c for pair in group.pairs for c in pair.claims}
+        assert first.claims + second.claims >= group.claim_count
+        # (a claim whose pairs a declared contradiction holds still counts on its side)
+        assert len(members) == group.claim_count or group.group.excluded
+    assert [item.question for item in listing] == [
+        question for question, start, end in found.listed_runs() for _ in range(start, end)]
+    assert sum(found.per_row()) == sum(len(c.claims) for c in made)
     assert found.per_question() == dict(Counter(c.question for c in made if c.question))
     runs = [(q, start, end) for q, start, end in found.runs()]
     assert [c.question for c in made] == [q for q, start, end in runs

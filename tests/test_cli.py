@@ -202,7 +202,8 @@ def test_contradictions_table_of_the_bundled_catalog() -> None:
           "category~gady-front-giving-way~zombie-rout",
           "category~syrsky-under-control~zombie-rout",
           "category~ua-soldier-situation-serious~zombie-rout"}),
-        (["--question", "nope"], set()),
+        (["--question", "pipeline-soldiers"], set()),  # known, with nothing against it
+        (["--side", "RUSSIA", "--question", "pipeline-soldiers"], set()),
     ],
 )
 def test_contradictions_filters(args: list[str], expected: set[str]) -> None:
@@ -308,3 +309,152 @@ def test_explorer_notes_must_be_a_file(tmp_path: Path) -> None:
     done = run("--notes", str(tmp_path))
     assert done.returncode == 2
     assert "a folder, not a file" in done.stderr
+
+
+# --- help -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["validate", "contradictions", "export", "schema"])
+def test_each_commands_usage_line_names_it(command: str, capsys: pytest.CaptureFixture[str]
+                                           ) -> None:
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: contested {command} [-h]")
+    assert "(the explorer)" not in out
+    assert "COMMAND" not in out
+
+
+def test_a_commands_usage_error_shows_its_own_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--format", "xml"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: contested validate [-h]")
+    assert "contested validate: error: argument --format" in err
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["--no-mouse", "--help"]])
+def test_top_level_help_shows_every_explorer_option_and_every_command(
+        args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: contested [--no-mouse] [--no-cache] [--notes PATH] "
+                          "[--view NAME] [PATH ...]\n       contested COMMAND")
+    for option in ("--no-mouse", "--no-cache", "--notes PATH", "--view NAME", "--version"):
+        assert f"\n  {option}" in out, option
+    for command in ("validate", "contradictions", "export", "schema"):
+        assert f"\n  {command} " in out, command
+
+
+# --- contradictions: names that match nothing -------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--question", "nope"], "unknown question 'nope'"),
+        (["--question", "ukraine-situation-kursq"],
+         "unknown question 'ukraine-situation-kursq' (did you mean 'ukraine-situation-kursk'?)"),
+        (["--question", "Pipeline-Soldiers"],
+         "unknown question 'Pipeline-Soldiers' (did you mean 'pipeline-soldiers'?)"),
+        (["--source", "nobody"], "no source is 'nobody' or has it in a name"),
+        (["--source", "syrksy"],
+         "no source is 'syrksy' or has it in a name (did you mean 'syrsky'?)"),
+        (["--source", "stefna"],
+         "no source is 'stefna' or has it in a name (did you mean 'Stefan'?)"),
+        (["--side", "x"], "unknown side 'x'; the sides are neutral, russia, south-korea, "
+                          "ukraine, united-kingdom, unknown, west"),
+        (["--side", "rusia"], "unknown side 'rusia' (did you mean 'russia'?); the sides are "),
+        (["--rule", "quantiy"], "unknown rule 'quantiy' (did you mean 'quantity'?); the rules "
+                                "are declared, category, quantity, disputes"),
+    ],
+)
+def test_contradictions_with_an_unknown_name_say_so_and_exit_2(
+        args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["contradictions", *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
+    assert "no contradictions" not in captured.err
+
+
+def test_an_unknown_question_lists_the_first_ten_known_ones(
+        write: Write, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["contradictions", "--question", "nope"]) == 2
+    assert capsys.readouterr().err == (
+        "contested: unknown question 'nope'; the questions are north-korean-soldiers-kursk, "
+        "pipeline-operation-outcome, pipeline-soldiers, russia-controlled-share-ukraine, "
+        "ukraine-held-area-kursk, ukraine-held-area-lost-share, ukraine-situation-kursk\n")
+    questions = "".join(f"  - {{id: q{n:02d}, text: x, kind: quantity}}\n" for n in range(12))
+    folder = write("q.yaml", "contested: 1\nquestions:\n" + questions).parent
+    assert main(["contradictions", "--question", "q1", str(folder)]) == 2
+    assert capsys.readouterr().err == (
+        "contested: unknown question 'q1'; the questions are q00, q01, q02, q03, q04, q05, "
+        "q06, q07, q08, q09 and 2 more\n")
+
+
+# --- export: the format of -o FILE ------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [("x.csv", "id,"), ("X.CSV", "id,"), ("x.json", "{"), ("x.md", "# Contested claims"),
+     ("x.markdown", "# Contested claims"), ("x.txt", "# Contested claims"),
+     ("report", "# Contested claims")],
+)
+def test_export_takes_the_format_from_the_files_extension(
+        tmp_path: Path, name: str, starts: str, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / name
+    assert main(["export", "-o", str(target)]) == 0
+    assert target.read_text().startswith(starts)
+    if starts == "{":
+        assert json.loads(target.read_text())["format"] == "contested-export"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "message"),
+    [("markdown", "x.csv", "--format markdown does not match {}, a csv file's name"),
+     ("csv", "x.json", "--format csv does not match {}, a json file's name"),
+     ("json", "x.md", "--format json does not match {}, a markdown file's name")],
+)
+def test_export_refuses_a_format_that_contradicts_the_extension(
+        tmp_path: Path, fmt: str, name: str, message: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / name
+    assert main(["export", "--format", fmt, "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert message.format(target) in err
+    assert not target.exists()
+
+
+def test_export_format_agreeing_with_the_extension_or_to_stdout(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "x.csv"
+    assert main(["export", "--format", "csv", "-o", str(target)]) == 0
+    assert target.read_text().startswith("id,")
+    assert main(["export", "-o", "-"]) == 0
+    assert capsys.readouterr().out.startswith("# Contested claims")
+    assert main(["export", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["format"] == "contested-export"
+
+
+# --- notes in a folder that does not exist ----------------------------------------------------
+
+def test_explorer_notes_in_a_missing_folder_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "nonexistent-dir"
+    assert main(["--notes", str(folder / "notes.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert f"--notes {folder / 'notes.yaml'}: the folder {folder} does not exist" in err
+    assert not folder.exists()
+
+
+def test_explorer_notes_under_a_file_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x\n")
+    assert main(["--notes", str(blocker / "notes.yaml")]) == 2
+    assert f"{blocker} is not a folder" in capsys.readouterr().err
+
+
+def test_export_notes_in_a_missing_folder_says_which_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "nonexistent-dir"
+    assert main(["export", "--notes", str(folder / "notes.yaml")]) == 2
+    assert f"the folder {folder} does not exist" in capsys.readouterr().err
+    assert not folder.exists()

@@ -332,7 +332,8 @@ def test_sort_key_values() -> None:
             "~ (approximate), ? (uncertain) or % (both), or an interval START/END "
             "('..' for an open end)",
         ),
-        ("2025/03/01", "'2025/03/01': an interval has exactly one '/'"),
+        ("2025/03/01", "'2025/03/01' is not a date: write 2025-03-01 (read as year/month/day)"),
+        ("2025/03/01/2025", "'2025/03/01/2025': an interval has exactly one '/'"),
         ("2025-03-10/2025-03-01", "'2025-03-10/2025-03-01': the interval ends before it starts"),
         ("2025/2024", "'2025/2024': the interval ends before it starts"),
         ("../..", "'../..': an interval needs at least one known end"),
@@ -364,6 +365,37 @@ def test_other_malformed_text_is_refused_with_the_text_in_the_message(text: str)
     with pytest.raises(DateError) as caught:
         parse_date(text)
     assert f"'{text}'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("30/11/2003", "write 2003-11-30 (read as day/month/year)"),
+        ("30.11.2003", "write 2003-11-30 (read as day/month/year)"),
+        ("30-11-2003", "write 2003-11-30 (read as day/month/year)"),
+        ("1/12/2003", "write 2003-12-01 if it is day/month/year, 2003-01-12 if month/day/year"),
+        ("11/30/2003", "write 2003-11-30 (read as month/day/year)"),
+        ("5/5/2003", "write 2003-05-05"),
+        ("2003/11/30", "write 2003-11-30 (read as year/month/day)"),
+        ("2025-3-1", "write 2025-03-01 (read as year/month/day)"),
+        ("30/11/2003?", "write 2003-11-30? (read as day/month/year)"),
+        ("03/2025", "write 2025-03"),
+        ("March 2025", "write 2025-03"),
+        ("march 2025~", "write 2025-03~"),
+        ("10 March 2025", "write 2025-03-10"),
+        ("10th Mar. 2025", "write 2025-03-10"),
+        ("March 10, 2025", "write 2025-03-10"),
+        ("Sept 3 2024", "write 2024-09-03"),
+        ("31/02/2003", "write YYYY-MM-DD: neither day/month/year nor month/day/year is a day "
+                       "that exists"),
+        ("30 February 2024", "write YYYY-MM-DD: February 2024 has no day 30"),
+    ],
+)
+def test_a_date_written_another_way_is_recognised_and_the_iso_form_given(
+        text: str, hint: str) -> None:
+    with pytest.raises(DateError) as caught:
+        parse_date(text)
+    assert str(caught.value) == f"'{text}' is not a date: {hint}"
 
 
 def test_date_error_is_a_value_error() -> None:

@@ -159,7 +159,7 @@ def test_export_to_a_file_is_atomic_and_keeps_nothing_half_written(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(contested.files.os, "replace", failing_replace)
-    assert main(["export", "--format", "csv", "-o", str(target)]) == 1
+    assert main(["export", "--format", "markdown", "-o", str(target)]) == 1
     assert target.read_text().startswith("# Contested claims")
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
     assert "No space left on device" in capsys.readouterr().err

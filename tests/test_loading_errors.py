@@ -329,3 +329,123 @@ def test_directory_order_is_sorted_and_notes_file_is_skipped(write: Write, load:
     result = load()
     assert result.ok
     assert [Path(p).name for p in result.paths] == ["a.yml", "b.yaml"]
+
+
+# --- hints a newcomer needed ------------------------------------------------------------------
+
+def test_unknown_question_names_the_nearest_question(write: Write, load: Load) -> None:
+    path = claim_file(write, """\
+  - {id: c1, source: afp, text: x, about: outcom, value: success}
+  - {id: c2, source: afp, text: x, about: areas-held, value: 5}
+""")
+    assert headlines(load()) == [
+        f"{path}:3:43: unknown question 'outcom' (did you mean 'outcome'?) [unknown-id]",
+        f"{path}:4:43: unknown question 'areas-held' [unknown-id]",  # `area` is not a typo
+    ]
+
+
+def test_no_did_you_mean_for_a_name_of_the_same_shape(write: Write, load: Load) -> None:
+    write("sources.yaml", SOURCES.replace("id: area", "id: samarra-hospital"))
+    path = write("claims.yaml", "contested: 1\nclaims:\n"
+                 "  - {id: c1, source: afp, text: x, about: samarra-residents, value: 5}\n")
+    assert only(load()) == f"{path}:3:43: unknown question 'samarra-residents' [unknown-id]"
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("fewer than 10", "{less_than: 10}"),
+        ("more than 33.3 percent", "{more_than: 33.3}"),
+        ("at least 1,000", "{at_least: 1000}"),
+        ("about 800", "{about: 800}"),
+        ("up to 500", "{at_most: 500}"),
+        ("between 100 and 999", "{between: [100, 999]}"),
+        ('"1,400"', "1400"),
+    ],
+)
+def test_a_figure_in_words_is_answered_with_its_form(write: Write, load: Load, value: str,
+                                                     hint: str) -> None:
+    path = claim_file(write, f"""\
+  - id: c1
+    source: afp
+    text: x
+    about: area
+    value: {value}
+""")
+    shown = value.strip('"')
+    assert only(load()) == (
+        f"{path}:7:12: question 'area' is a quantity question: expected a number, "
+        f"got '{shown}': write {hint} [bad-value]"
+    )
+
+
+def test_a_number_with_a_thousands_separator_inside_a_form(write: Write, load: Load) -> None:
+    path = claim_file(write, """\
+  - id: c1
+    source: afp
+    text: x
+    about: area
+    value: {about: "1,400"}
+""")
+    line = only(load())
+    assert line.startswith(f"{path}:7:20: bad figure in claim 'c1': ")
+    assert line.endswith("expected a number, got '1,400': write 1400 [bad-value]")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("contested: 1\nclaims:\n  - id: c1\n\tsource: afp\n", 4, 1),
+        ("contested: 1\nclaims:\n\t- id: c1\n", 3, 1),
+        ("contested: 1\nclaims:\n  - id: c1\n  \t  source: afp\n", 4, 3),
+        ("contested: 1\nclaims:\n  -\tid: c1\n", 3, 4),
+    ],
+)
+def test_a_tab_in_the_indentation_is_named_as_such(write: Write, load: Load, text: str,
+                                                   line: int, column: int) -> None:
+    path = write("t.yaml", text)
+    assert only(load()) == (
+        f"{path}:{line}:{column}: a tab in the indentation: YAML indents with spaces only "
+        "(replace the tab with spaces) [yaml-syntax]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("30/11/2003", "write 2003-11-30 (read as day/month/year)"),
+        ("11/30/2003", "write 2003-11-30 (read as month/day/year)"),
+        ("05/03/2003", "write 2003-03-05 if it is day/month/year, 2003-05-03 if month/day/year"),
+    ],
+)
+def test_a_date_written_day_first_is_recognised(write: Write, load: Load, written: str,
+                                                hint: str) -> None:
+    path = claim_file(write, f"""\
+  - id: c1
+    source: afp
+    text: x
+    as_of: {written}
+""")
+    assert only(load()) == (
+        f"{path}:6:12: bad date in 'as_of': '{written}' is not a date: {hint} [bad-date]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "written", "number"),
+    [
+        ("  - {id: c1, source: afp, text: x, about: area, value: 1,400}\n", 58, "1,400",
+         "1400"),
+        ("  - {id: c1, source: afp, text: x, about: area, value: {about: 12,500}}\n", 67,
+         "12,500", "12500"),
+    ],
+)
+def test_a_thousands_comma_inside_braces_is_explained(
+        write: Write, load: Load, line: str, column: int, *, written: str, number: str
+) -> None:
+    path = claim_file(write, line)
+    problem = only(load())
+    assert problem.startswith(f"{path}:3:{column}: unknown field '{written.split(',')[1]}' ")
+    assert problem.endswith(
+        f"(inside {{…}} a comma starts a new field: '{written}' was split; "
+        f"write {number}) [unknown-field]")

@@ -116,11 +116,53 @@ def test_a_folder_where_nothing_can_be_written_is_reported_and_another_file_chos
     assert store.read_only is None  # nothing to read yet: a missing file is fine
     with pytest.raises(NotesReadOnly, match=r"cannot save notes in .*choose another notes"):
         store.change("claim", "a", toggled_star)
+    (tmp_path / "elsewhere").mkdir()
     elsewhere = tmp_path / "elsewhere" / "notes.yaml"
     store.move_to(elsewhere)
     store.change("claim", "b", toggled_star)
     kept = NotesStore(elsewhere)
     assert kept.get("claim", "b").star
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("contested-notes: 1\nnotes:\n  claims:\n    a: {stars: true}\n",
+         "unknown field 'stars' in notes.claims.a (did you mean 'star'?)"),
+        ("contested-notes: 1\nnote: {}\n", "unknown field 'note' in the file (did you mean "
+                                             "'notes'?)"),
+        ("contested-notes: 1\nviews:\n  v: {filtre: x}\n",
+         "unknown field 'filtre' in views.v (did you mean 'filter'?)"),
+        ("contested-notes: 1\nnotes:\n  claims:\n    a: {comments: [{at: x, txt: y}]}\n",
+         "unknown field 'txt' in notes.claims.a.comments.0 (did you mean 'text'?)"),
+    ],
+)
+def test_an_unknown_field_in_the_notes_names_the_nearest(tmp_path: Path, text: str,
+                                                         message: str) -> None:
+    path = tmp_path / "contested-notes.yaml"
+    path.write_text(text)
+    read_only = NotesStore(path).read_only
+    assert read_only is not None
+    assert f": {message} [" in read_only, read_only
+
+
+def test_a_folder_that_does_not_exist_is_never_created(tmp_path: Path) -> None:
+    folder = tmp_path / "nonexistent-dir"
+    store = NotesStore(folder / "notes.yaml")
+    with pytest.raises(NotesReadOnly) as refused:
+        store.change("claim", "a", toggled_star)
+    assert str(refused.value) == (f"cannot save notes in {folder} (the folder does not "
+                                  "exist); choose another notes file (--notes PATH)")
+    assert not folder.exists()
+
+
+def test_contesteds_own_data_folder_is_created_for_the_bundled_timelines() -> None:
+    from contested.dirs import data_dir, default_notes_path
+
+    assert not data_dir().exists()  # a test's own (XDG_DATA_HOME)
+    store = NotesStore(default_notes_path([]))
+    store.change("claim", "a", toggled_star)
+    assert NotesStore(data_dir() / "contested-notes.yaml").get("claim", "a").star
 
 
 def test_every_change_the_explorer_makes(tmp_path: Path) -> None:

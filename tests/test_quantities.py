@@ -81,12 +81,15 @@ def test_parse_number_refuses_a_leading_zero(text: str, message: str) -> None:
         "no",
         "",
         "   ",
-        "1,400",
         "0x10",
         "0o17",
-        "1 400",
         "five",
+        "1,40,0",
         "1e",
+        "500km",
+        "fewer than ten",
+        "under 10 or over 20",
+        "between 10",
         "--1",
     ],
 )
@@ -94,6 +97,56 @@ def test_parse_number_refuses_what_is_not_a_decimal_number(text: str) -> None:
     with pytest.raises(QuantityError) as caught:
         parse_number(text)
     assert str(caught.value) == f"expected a number, got '{text}'"
+
+
+@pytest.mark.parametrize(
+    ("text", "write"),
+    [
+        ("1,400", "1400"),
+        ("-1,400", "-1400"),
+        ("12,345,678.5", "12345678.5"),
+        ("1 400", "1400"),
+        ("1\u202f400", "1400"),
+        ("1'400", "1400"),
+        ("1,5", "1.5"),  # a decimal comma
+        ("1.5 million", "1500000"),
+        ("500 km2", "500"),
+        ("33.3%", "33.3"),
+        ("fewer than 10", "{less_than: 10}"),
+        ("Fewer than 10 people", "{less_than: 10}"),
+        ("less than 1,000", "{less_than: 1000}"),
+        ("under 10", "{less_than: 10}"),
+        ("below -5", "{less_than: -5}"),
+        ("more than 33.3 percent", "{more_than: 33.3}"),
+        ("over 1,000", "{more_than: 1000}"),
+        ("at least 1,000", "{at_least: 1000}"),
+        ("no fewer than 3", "{at_least: 3}"),
+        ("10 or more", "{at_least: 10}"),
+        ("10+", "{at_least: 10}"),
+        ("at most 500", "{at_most: 500}"),
+        ("up to 500", "{at_most: 500}"),
+        ("no more than 5", "{at_most: 5}"),
+        ("50 or fewer", "{at_most: 50}"),
+        ("about 800", "{about: 800}"),
+        ("around 1 400", "{about: 1400}"),
+        ("approximately 2 million", "{about: 2000000}"),
+        ("roughly 12", "{about: 12}"),
+        ("some 300 soldiers", "{about: 300}"),
+        ("~800", "{about: 800}"),
+        ("c. 800", "{about: 800}"),
+        ("between 100 and 999", "{between: [100, 999]}"),
+        ("between 999 and 100", "{between: [100, 999]}"),
+        ("from 100 to 200", "{between: [100, 200]}"),
+        ("100-200", "{between: [100, 200]}"),
+        ("100 – 200 km2", "{between: [100, 200]}"),
+        ("1,000 to 2,000", "{between: [1000, 2000]}"),
+    ],
+)
+def test_parse_number_says_how_to_write_a_figure_written_as_words(text: str, write: str
+                                                                  ) -> None:
+    with pytest.raises(QuantityError) as caught:
+        parse_number(text)
+    assert str(caught.value) == f"expected a number, got '{text}': write {write}"
 
 
 @pytest.mark.parametrize("value", [True, False])

@@ -7,6 +7,7 @@ without a terminal, and a pane of 300,000 claims asks for the rows it shows only
 from __future__ import annotations
 
 from bisect import bisect_right
+from calendar import monthrange
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,14 +18,17 @@ from typing import Generic, TypeVar, overload
 from contested.analysis import (
     Analysis,
     Contradiction,
-    Contradictions,
+    ContradictionGroup,
+    GroupSide,
+    Listed,
+    Listing,
     date_text,
     source_names,
     value_text,
 )
 from contested.columns import ClaimColumns, EventColumns, group_starts
 from contested.entities import Picked
-from contested.model import Claim, Event, Question, Source
+from contested.model import Catalog, Claim, Event, Question, Source
 from contested.notes import NotesStore
 
 T = TypeVar("T")
@@ -80,18 +84,18 @@ class LazyRows(Generic[T]):
         return self._index.get(key)
 
 
-Entry = tuple[str, "Contradiction | str | None"]
+Entry = tuple[str, "Listed | str | None"]
 
 
 class Grouped(Sequence[Entry]):
     """Contradictions (in question order) with a heading before each question's:
-    `("heading", question id or None)` and `("item", contradiction)`, each made when
-    read, so that 300,000 contradictions cost only the ones on screen."""
+    `("heading", question id or None)` and `("item", contradiction or group)`, each made
+    when read, so that 300,000 contradictions cost only the ones on screen."""
 
-    def __init__(self, items: Sequence[Contradiction]) -> None:
+    def __init__(self, items: Sequence[Listed]) -> None:
         self.items = items
-        if isinstance(items, Contradictions):
-            runs = items.runs()
+        if isinstance(items, Listing):
+            runs = items.found.listed_runs()
         else:  # a filtered list, already made
             runs = []
             for position, item in enumerate(items):
@@ -123,15 +127,17 @@ class Grouped(Sequence[Entry]):
         return ("item", self.items[index - run - 1])
 
     def index_of(self, key: str) -> int | None:
-        """The row of a heading (`heading:QUESTION`) or of a contradiction (its id)."""
+        """The row of a heading (`heading:QUESTION`), of a contradiction (its id; a
+        grouped one's is its group's) or of a group (its key)."""
         if key.startswith("heading:"):
             question = key.removeprefix("heading:")
             return next((self.row_starts[n] for n, q in enumerate(self.questions)
                          if str(q) == question), None)
-        if isinstance(self.items, Contradictions):
-            position = self.items.position_of(key)
+        if isinstance(self.items, Listing):
+            position = self.items.index_of(key)
         else:
-            position = next((n for n, c in enumerate(self.items) if c.id == key), None)
+            position = next((n for n, c in enumerate(self.items) if c.id == key or (
+                isinstance(c, ContradictionGroup) and c.rank_of(key) is not None)), None)
         if position is None:
             return None
         return position + bisect_right(self.item_starts, position)
@@ -139,7 +145,64 @@ class Grouped(Sequence[Entry]):
 
 def _entry_key(entry: tuple[str, object]) -> str:
     value = entry[1]
-    return value.id if isinstance(value, Contradiction) else f"heading:{value}"
+    if isinstance(value, Contradiction | ContradictionGroup):
+        return value.id
+    return f"heading:{value}"
+
+
+# --- groups, in words -------------------------------------------------------------------
+
+def span_text(earliest: date | None, latest: date | None) -> str:
+    """`2030-05..06`, `2030-05-03..2030-06-14`, `2030`, `..2030-05`: a span of days as
+    short as it reads (whole years, then whole months, then days)."""
+    if earliest is None and latest is None:
+        return "any date"
+    if earliest is not None and latest is not None:
+        if (earliest.month, earliest.day, latest.month, latest.day) == (1, 1, 12, 31):
+            return (str(earliest.year) if earliest.year == latest.year
+                    else f"{earliest.year}..{latest.year}")
+        if earliest.day == 1 and latest.day == monthrange(latest.year, latest.month)[1]:
+            first = f"{earliest.year}-{earliest.month:02}"
+            if (earliest.year, earliest.month) == (latest.year, latest.month):
+                return first
+            if earliest.year == latest.year:
+                return f"{first}..{latest.month:02}"
+            return f"{first}..{latest.year}-{latest.month:02}"
+        if earliest == latest:
+            return earliest.isoformat()
+    low = earliest.isoformat() if earliest is not None else ""
+    high = latest.isoformat() if latest is not None else ""
+    return f"{low}..{high}"
+
+
+def _claims(count: int) -> str:
+    return f"{count:,} claim{'s' * (count != 1)}"
+
+
+def side_text(catalog: Catalog, side: GroupSide, *, first: bool = True) -> str:
+    """`2,500 claims say rout`, `1 claim says 500 km2`, `3,000 claims with 12 other
+    figures`; on the second side, `2,500 say rout`."""
+    quantity = side.answer is not None and catalog.claims[side.answer].quantity is not None
+    who = _claims(side.claims) if first else f"{side.claims:,}"
+    if side.answer is not None:
+        verb = "says" if side.claims == 1 else "say"
+        return f"{who} {verb} {value_text(catalog, catalog.claims[side.answer])}"
+    return f"{who} with {side.answers:,} other answers" if not quantity else \
+        f"{who} with {side.answers:,} other figures"
+
+
+def group_text(catalog: Catalog, group: ContradictionGroup) -> str:
+    """`2,500 claims say under-control vs 2,500 say rout, overlapping 2030-05..06:
+    6,250,000 pairs`: what a group sets against what, when, and how many pairs."""
+    first, second = group.sides
+    window = span_text(group.earliest, group.latest)
+    pairs = f"{group.count:,} pair{'s' * (group.count != 1)}"
+    if first.answer is None and second.answer is None:
+        figures = "figures" if group.rule == "quantity" else "answers"
+        return (f"{_claims(first.claims)} with {first.answers:,} other {figures} contradict "
+                f"each other, overlapping {window}: {pairs}")
+    return (f"{side_text(catalog, first)} vs {side_text(catalog, second, first=False)}, "
+            f"overlapping {window}: {pairs}")
 
 
 def _months_between(first: date, second: date) -> str:
@@ -276,8 +339,15 @@ class Browser:
         return LazyRows(claims, self.claim_row, key=lambda c: c.id)
 
     def claim_row(self, claim: Claim) -> Row:
-        found = self.analysis.corroboration.get(claim.id)
-        agree = f"+{found.agreeing_origins}" if found and found.agreeing_origins else ""
+        corroboration = self.analysis.corroboration
+        tally = getattr(corroboration, "tally", None)  # the numbers alone: no ids listed
+        if tally is not None:
+            counted = tally(claim.id)
+            origins = counted[2] if counted is not None else 0
+        else:
+            found = corroboration.get(claim.id)
+            origins = found.agreeing_origins if found is not None else 0
+        agree = f"+{origins}" if origins else ""
         contradictions = self.contradicted(claim.id)
         mark = f"!{contradictions}" if contradictions else ""
         value = value_text(self.catalog, claim) if claim.value is not None else ""
@@ -310,20 +380,33 @@ class Browser:
             "marked" if involved else "",
         )
 
-    def contradiction_rows(self, found: Sequence[Contradiction] | None = None
-                           ) -> LazyRows[tuple[str, Contradiction | str | None]]:
-        """Contradictions under a heading per question (made as they are shown)."""
-        return LazyRows(Grouped(self.analysis.contradictions if found is None else found),
-                        self._contradiction_row, key=_entry_key)
+    def contradiction_rows(self, found: Sequence[Listed] | None = None
+                           ) -> LazyRows[tuple[str, Listed | str | None]]:
+        """Contradictions under a heading per question (made as they are shown); a
+        grouped question's as its groups."""
+        listed = self.analysis.contradictions.listing() if found is None else found
+        return LazyRows(Grouped(listed), self._contradiction_row, key=_entry_key)
 
-    def _contradiction_row(self, entry: tuple[str, Contradiction | str | None]) -> Row:
+    def _contradiction_row(self, entry: tuple[str, Listed | str | None]) -> Row:
         value = entry[1]
+        if isinstance(value, ContradictionGroup):
+            return Row(value.key, (f"{value.rule} group", group_text(self.catalog, value),
+                                   ""), "marked")
         if isinstance(value, Contradiction):
             return Row(value.id, ("+".join(value.rules), self.compact(value),
                                   self.marks("contradiction", value.id)))
         question = self.catalog.questions.get(value or "")
         title = question.text if question else "declared across questions"
         return Row(f"heading:{value}", ("", f"── {title} ──", ""), "heading")
+
+    def group_pair_rows(self, group: ContradictionGroup) -> LazyRows[Contradiction]:
+        """A group's pairs, made a screenful at a time (`ContradictionGroup.pairs`)."""
+        return LazyRows(group.pairs, self._pair_row, key=lambda c: c.id)
+
+    def _pair_row(self, item: Contradiction) -> Row:
+        """A pair of a group: the claims by id, as the rest of the row reads alike."""
+        return Row(item.id, ("+".join(item.rules), " vs ".join(item.claims),
+                             self.compact(item), self.marks("contradiction", item.id)))
 
     def compact(self, item: Contradiction) -> str:
         """`Oleksandr Syrsky: under-control vs Zombie: rout (2025-03?)`: the explanation,

@@ -9,26 +9,71 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from contested import __version__
+from contested.progress import ProgressLine
 
 if TYPE_CHECKING:
     from contested.analysis import Analysis
     from contested.diagnostics import Diagnostic
     from contested.loading import LoadResult
+    from contested.model import Catalog
 
 RULES = ("declared", "category", "quantity", "disputes")
+EXPORT_FORMATS = ("markdown", "json", "csv")
+FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv"}
+"""`export -o FILE`: the format a file's extension names."""
 """`contested.analysis.RULES`, written here so that `--help` does not import the engine
 (and pydantic); a test keeps the two equal."""
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+
+COMMANDS = {
+    "validate": "check timelines and report every problem with its place",
+    "contradictions": "list the claims that cannot all be true",
+    "export": "write a report (markdown) or data (json, csv)",
+    "schema": "print the JSON Schema of a timeline file",
+}
+"""Each command and its line in `contested --help`."""
+
+USAGE = ("contested [--no-mouse] [--no-cache] [--notes PATH] [--view NAME] [PATH ...]\n"
+         "       contested COMMAND [OPTIONS] [PATH ...]")
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's wrapping, except for a paragraph of indented lines (the commands),
+    which stays as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        fill = super()._fill_text
+        return "\n\n".join(
+            "\n".join(indent + line for line in paragraph.splitlines())
+            if "\n  " in paragraph else fill(paragraph, width, indent)
+            for paragraph in text.split("\n\n"))
+
+
+def _one_of(kind: str, options: Sequence[str]) -> Callable[[str], str]:
+    """An argparse `type` that refuses an unknown value with the nearest known one
+    (argparse's own `choices` only lists them)."""
+
+    def check(value: str) -> str:
+        if value in options:
+            return value
+        from contested.diagnostics import did_you_mean
+
+        raise argparse.ArgumentTypeError(
+            f"unknown {kind} '{value}'{did_you_mean(value, options)}; the {kind}s are "
+            + ", ".join(options))
+
+    return check
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,40 +99,34 @@ def _paths_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="contested",
-        usage="contested [--no-mouse] [--notes PATH] [PATH ...]   (the explorer)\n"
-              "       contested COMMAND [OPTIONS] [PATH ...]",
-        description="Review conflict timelines where sources disagree. With no command, "
-                    "open the explorer on PATHs (default: the bundled Kursk timelines).",
-        epilog="Run `contested COMMAND --help` for a command's options.",
-    )
-    parser.add_argument("--version", action="version", version=f"contested {__version__}")
-    parser.add_argument("--no-mouse", action="store_true",
-                        help="explorer: keyboard only, the terminal keeps its own selection")
+    """The commands' parser. `contested --help` and everything that is not a command go
+    to `explorer_parser`, whose help lists the commands too."""
+    parser = _Parser(prog="contested", usage=USAGE, add_help=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
                                      required=True)
 
     validate = commands.add_parser(
-        "validate", help="check timelines and report every problem with its place",
+        "validate", prog="contested validate", help=COMMANDS["validate"],
         description="Check timeline files and report every problem as path:line:col, "
                     "then the warnings. Exit 0 when valid (warnings alone do not fail), "
                     "1 when not, 2 on a usage error.",
     )
     _paths_argument(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text",
+                          type=_one_of("format", ("text", "json")),
                           help="text for people (default), json for tools")
     validate.add_argument("--strict", action="store_true",
                           help="fail (exit 1) on warnings too")
 
     contradictions = commands.add_parser(
-        "contradictions", help="list the claims that cannot all be true",
+        "contradictions", prog="contested contradictions", help=COMMANDS["contradictions"],
         description="List every contradiction: declared ones, disputes links, and claims "
                     "on one question whose values or figures cannot both hold at "
                     "overlapping dates. Filters combine.",
     )
     _paths_argument(contradictions)
     contradictions.add_argument("--rule", action="append", default=[], choices=RULES,
+                                type=_one_of("rule", RULES),
                                 help="only contradictions found by this rule (repeatable)")
     contradictions.add_argument("--question", metavar="ID", help="only this question")
     contradictions.add_argument("--source", metavar="NAME",
@@ -97,28 +136,34 @@ def build_parser() -> argparse.ArgumentParser:
     contradictions.add_argument("--json", action="store_true",
                                 help="print a JSON list of objects instead of a table")
     contradictions.add_argument("--all", action="store_true",
-                                help="list every contradiction of a large question "
-                                     "(the table shows 20 per question)")
+                                help="list every contradiction of a large question (the "
+                                     "table shows 20 per question) and every pair of a "
+                                     "group (a question with more than 1,000 shows groups)")
 
     export = commands.add_parser(
-        "export", help="write a report (markdown) or data (json, csv)",
+        "export", prog="contested export", help=COMMANDS["export"],
         description="Export the catalog and what the engine found: markdown for a report "
                     "to send, json for the normalized catalog and analysis, csv for one "
                     "row per claim. -o FILE replaces a file atomically (the real file behind "
                     "a link); a FIFO, a device or - is written through in place.",
     )
     _paths_argument(export)
-    export.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown",
-                        help="markdown (default), json or csv")
+    export.add_argument("--format", choices=EXPORT_FORMATS,
+                        type=_one_of("format", EXPORT_FORMATS),
+                        help="markdown, json or csv (default: the one -o FILE's extension "
+                             "names, .md, .json or .csv; else markdown)")
     export.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE instead of standard output: a file is replaced "
                              "atomically, a FIFO or device is written through")
+    export.add_argument("--all", action="store_true",
+                        help="every pair of a grouped question (a question with more than "
+                             "1,000 contradictions gives its groups and their counts)")
     export.add_argument("--notes", metavar="FILE", type=Path,
                         help="include the review notes of FILE: stars, statuses, preferred "
                              "claims with their reasons, tags and comments (markdown, json)")
 
     commands.add_parser(
-        "schema", help="print the JSON Schema of a timeline file",
+        "schema", prog="contested schema", help=COMMANDS["schema"],
         description="Print the JSON Schema (draft 2020-12) of a timeline file, for editors "
                     "with yaml-language-server and for JSON Schema validators.",
     )
@@ -129,15 +174,17 @@ def _use_colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _load(paths: Sequence[str], cache: bool = True) -> LoadResult:
+def _load(paths: Sequence[str], cache: bool = True,
+          progress: ProgressLine | None = None) -> LoadResult:
     from contested.cache import CatalogCache
     from contested.guarded_yaml import HAVE_LIBYAML, LIBYAML_MISSING
     from contested.loading import bundled_catalog, load_catalog
 
     if not HAVE_LIBYAML:
         print(f"contested: warning: {LIBYAML_MISSING}", file=sys.stderr)
-    return load_catalog(list(paths) or [bundled_catalog()],
-                        cache=CatalogCache() if cache else None)
+    with (progress or ProgressLine(sys.stderr)).phase("reading timelines") as count:
+        return load_catalog(list(paths) or [bundled_catalog()],
+                            cache=CatalogCache() if cache else None, progress=count)
 
 
 def _print_problems(problems: Sequence[Diagnostic], out: TextIO) -> None:
@@ -166,29 +213,37 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' * (count != 1)}"
 
 
-def _analysed(paths: Sequence[str], cache: bool = True) -> Analysis | int:
+def _analysed(paths: Sequence[str], cache: bool = True,
+              progress: ProgressLine | None = None) -> Analysis | int:
     """The analysis of a valid catalog, or the exit status after reporting its errors."""
     from contested.analysis import analyse
 
-    result = _load(paths, cache)
+    progress = progress or ProgressLine(sys.stderr)
+    result = _load(paths, cache, progress)
     if _usage_problems(result):
         return EXIT_USAGE
     if not result.ok:
         _print_problems(result.diagnostics, sys.stderr)
         print(f"{_plural(len(result.diagnostics), 'error')}; the catalog was not loaded "
               "(`contested validate` shows the same)", file=sys.stderr)
+        excused = result.excused_note()
+        if excused:
+            print(excused, file=sys.stderr)
         return EXIT_INVALID
-    return analyse(result.catalog)
+    with progress.phase("finding contradictions"):
+        return analyse(result.catalog)
 
 
 def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: TextIO,
                  cache: bool = True) -> int:
     from contested.analysis import analyse
 
-    result = _load(paths, cache)
+    progress = ProgressLine(sys.stderr)
+    result = _load(paths, cache, progress)
     if _usage_problems(result):
         return EXIT_USAGE
-    warnings = analyse(result.whole or result.catalog).warnings
+    with progress.phase("checking"):
+        warnings = analyse(result.whole or result.catalog).warnings
     failed = not result.ok or (strict and bool(warnings))
     status = EXIT_INVALID if failed else EXIT_OK
     if output_format == "json":
@@ -207,64 +262,129 @@ def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: Te
         files = len({d.location.path for d in result.diagnostics})
         print(f"{_plural(len(result.diagnostics), 'error')} in {_plural(files, 'file')}"
               f"{noted}; the catalog was not loaded", file=out)
+        excused = result.excused_note()
+        if excused:
+            print(excused, file=out)
     return status
+
+
+def _unknown_name(catalog: Catalog, question: str | None, source: str | None,
+                  side: str | None) -> str | None:
+    """What a filter names that is nowhere in the catalog, with the nearest name: a
+    filter that can match nothing is a typo to report, not an empty answer."""
+    from contested.diagnostics import did_you_mean
+
+    if question is not None and question not in catalog.questions:
+        known = sorted(catalog.questions)
+        listed = ", ".join(known[:10]) + (f" and {len(known) - 10:,} more"
+                                          if len(known) > 10 else "")
+        return (f"unknown question '{question}'{did_you_mean(question, known)}; "
+                + (f"the questions are {listed}" if known else "there are no questions"))
+    sources = list(catalog.sources.values())
+    if source is not None and not any(s.answers_to(source.casefold()) for s in sources):
+        names = [s.id for s in sources] + [n for s in sources for n in s.names]
+        words = [w for n in names for w in re.findall(r"[^\W_]{3,}", n)]
+        return (f"no source is '{source}' or has it in a name"
+                f"{did_you_mean(source, [*names, *words])}")
+    sides = sorted({s.side for s in sources})
+    if side is not None and side.casefold() not in {s.casefold() for s in sides}:
+        return f"unknown side '{side}'{did_you_mean(side, sides)}; the sides are " + (
+            ", ".join(sides) or "none: the catalog has no sources")
+    return None
 
 
 def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
     from contested.export import (
-        contradiction_record,
-        contradictions_table,
+        ContradictionFilter,
+        Stream,
         filter_contradictions,
-        json_text,
+        json_parts,
+        listed_records,
+        table_parts,
     )
 
     analysis = _analysed(args.paths, args.cache)
     if isinstance(analysis, int):
         return analysis
-    found = filter_contradictions(analysis, rules=args.rule, question=args.question,
-                                  source=args.source, side=args.side)
-    if args.json:
-        out.write(json_text([contradiction_record(analysis, c) for c in found]))
-    else:
-        width = shutil.get_terminal_size().columns if out.isatty() else None
-        out.write(contradictions_table(analysis, found, width=width,
-                                       per_question=None if args.all else 20))
+    unknown = _unknown_name(analysis.catalog, args.question, args.source, args.side)
+    if unknown:
+        from contested.text import printable
+
+        print(f"contested: {printable(unknown)}", file=sys.stderr)
+        return EXIT_USAGE
+    chosen = {"rules": args.rule, "question": args.question, "source": args.source,
+              "side": args.side}
+    if args.json:  # written as read: --all may list millions of pairs
+        found = filter_contradictions(analysis, every_pair=args.all, **chosen)
+        for piece in json_parts(Stream(listed_records(analysis, found))):
+            out.write(piece)
+        return EXIT_OK
+    width = shutil.get_terminal_size().columns if out.isatty() else None
+    for piece in table_parts(analysis, filter_contradictions(analysis, **chosen), width=width,
+                             per_question=None if args.all else 20, every_pair=args.all,
+                             keep=ContradictionFilter(analysis, **chosen)):
+        out.write(piece)
     return EXIT_OK
 
 
+def _export_format(given: str | None, output: str | None) -> tuple[str, str | None]:
+    """The format to export in: `--format`, else the one `-o FILE`'s extension names
+    (`x.csv` is csv), else markdown; and the usage error when the two disagree."""
+    named = None
+    if output and output != "-":
+        named = FORMAT_OF_SUFFIX.get(Path(output).suffix.casefold())
+    if given is not None and named is not None and given != named:
+        return given, (f"--format {given} does not match {output}, a {named} file's name: "
+                       f"drop --format, or name the file for {given}")
+    return given or named or "markdown", None
+
+
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
-    from contested.export import render
+    from contested.export import render, render_parts
     from contested.files import Refused, write_output
     from contested.text import printable
 
+    args.format, mismatch = _export_format(args.format, args.output)
+    if mismatch:
+        print(f"contested: {printable(mismatch)}", file=sys.stderr)
+        return EXIT_USAGE
     notes = None
     if args.notes is not None:
         from contested.notes import NotesStore
 
         if not args.notes.is_file():
-            print(f"contested: --notes {printable(str(args.notes))}: no such file",
+            why = _missing_folder(args.notes) or "no such file"
+            print(f"contested: --notes {printable(str(args.notes))}: {printable(why)}",
                   file=sys.stderr)
             return EXIT_USAGE
         store = NotesStore(args.notes)
         if store.read_only:
-            print(f"contested: {printable(store.read_only)}", file=sys.stderr)
+            if store.problem is not None:  # located, as a timeline's problems are
+                _print_problems([store.problem], sys.stderr)
+                print("contested: the notes could not be read: nothing was exported",
+                      file=sys.stderr)
+            else:
+                print(f"contested: {printable(store.read_only)}", file=sys.stderr)
             return EXIT_INVALID
         notes = store.notes
-    analysis = _analysed(args.paths, args.cache)
+    progress = ProgressLine(sys.stderr)
+    analysis = _analysed(args.paths, args.cache, progress)
     if isinstance(analysis, int):
         return analysis
-    text = render(analysis, args.format, notes)
-    if args.output and args.output != "-":
-        try:
-            written = write_output(args.output, text)
-        except (Refused, OSError) as error:
-            reason = error.reason if isinstance(error, Refused) else error.strerror or error
-            print(f"contested: cannot write {printable(args.output)}: {reason}",
-                  file=sys.stderr)
-            return EXIT_INVALID
-        print(f"wrote {printable(written.path)} ({args.format})", file=sys.stderr)
-    else:
-        out.write(text)
+    if not args.output or args.output == "-":  # written as made: --all may be long
+        for piece in render_parts(analysis, args.format, notes, every_pair=args.all):
+            out.write(piece)
+        return EXIT_OK
+    try:
+        with progress.phase(f"writing {args.format}"):
+            written = write_output(args.output, render(analysis, args.format, notes,
+                                                       every_pair=args.all))
+    except (Refused, OSError) as error:
+        reason = error.reason if isinstance(error, Refused) else error.strerror or error
+        print(f"contested: cannot write {printable(args.output)}: {reason}",
+              file=sys.stderr)
+        return EXIT_INVALID
+    print(f"wrote {printable(written.path)} ({args.format})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -276,17 +396,18 @@ def run_schema(out: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = ("validate", "contradictions", "export", "schema")
-
-
 def explorer_parser() -> argparse.ArgumentParser:
+    """The explorer's options; its help is `contested --help`, commands included."""
+    width = max(map(len, COMMANDS)) + 2
     parser = _Parser(
         prog="contested",
-        usage="contested [--no-mouse] [--no-cache] [--notes PATH] [--view NAME] [PATH ...]\n"
-              "       contested COMMAND ...",
-        description="Open the explorer on timeline files or directories (default: the "
-                    "bundled Kursk timelines). Commands: " + ", ".join(COMMANDS) +
-                    "; `contested COMMAND --help` for each.",
+        usage=USAGE,
+        description="Review conflict timelines where sources disagree. With no command, "
+                    "open the explorer on timeline files or directories (default: the "
+                    "bundled Kursk timelines).",
+        epilog="commands (`contested COMMAND --help` for each):\n" + "\n".join(
+            f"  {name.ljust(width)}{line}" for name, line in COMMANDS.items()),
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"contested {__version__}")
     parser.add_argument("--no-mouse", action="store_true",
@@ -302,6 +423,19 @@ def explorer_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _missing_folder(path: Path) -> str | None:
+    """Why the folder of a file the user named cannot hold it, if it cannot: contested
+    never creates a folder it was given (a typo would make one), only its own data folder."""
+    from contested.files import real_path
+
+    folder = real_path(path).parent
+    if folder.is_dir():
+        return None
+    if folder.exists():
+        return f"{folder} is not a folder"
+    return f"the folder {folder} does not exist (create it, or choose another notes file)"
+
+
 def run_explorer(args: argparse.Namespace) -> int:
     from contested.text import printable
 
@@ -314,9 +448,11 @@ def run_explorer(args: argparse.Namespace) -> int:
     from contested.dirs import default_notes_path
 
     notes = args.notes or default_notes_path(args.paths)
-    if notes.is_dir():
+    problem = "a folder, not a file" if notes.is_dir() else (
+        _missing_folder(notes) if args.notes is not None else None)
+    if problem:
         explorer_parser().print_usage(sys.stderr)
-        print(f"contested: --notes {printable(str(notes))}: a folder, not a file",
+        print(f"contested: --notes {printable(str(notes))}: {printable(problem)}",
               file=sys.stderr)
         return EXIT_USAGE
     from contested.preload import Preload
@@ -332,7 +468,7 @@ def run_explorer(args: argparse.Namespace) -> int:
 def dispatch(argv: Sequence[str]) -> int:
     arguments = list(argv)
     first = arguments[0] if arguments else ""
-    if first in COMMANDS or first in ("-h", "--help"):
+    if first in COMMANDS:
         args = build_parser().parse_args(arguments)
     else:
         return run_explorer(explorer_parser().parse_args(arguments))

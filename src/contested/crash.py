@@ -39,8 +39,20 @@ def write_report(error: BaseException, argv: list[str]) -> Path | None:
     return None
 
 
+EXIT_OUT_OF_MEMORY = 1
+"""Memory ran out: what was given needs more than the process may have, not a bug."""
+
+
 def report_crash(error: BaseException, argv: list[str]) -> int:
-    """Print the one line a user sees after a bug, and return the exit status."""
+    """Print the one line a user sees after a bug, and return the exit status. Memory
+    running out is not a bug of ours (every file is bounded; a catalog of many may
+    still need more than `ulimit -v` allows): it is said as such, and no report kept."""
+    if isinstance(error, MemoryError):
+        error.__traceback__ = None  # what the frames held can go before we print
+        print("contested: out of memory: the timelines given need more memory than "
+              "this process may use (load fewer files at once, or raise `ulimit -v`)",
+              file=sys.stderr)
+        return EXIT_OUT_OF_MEMORY
     where = write_report(error, argv)
     detail = f"the full report is in {printable(str(where))}" if where else \
         "no report could be written"

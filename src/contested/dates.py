@@ -191,6 +191,16 @@ def _parse_date(text: str) -> FuzzyDate:
     written = text.strip()
     if not written:
         raise DateError("the date is empty")
+    try:
+        return _parse_written(written)
+    except DateError:
+        hint = iso_hint(written)
+        if hint is None:
+            raise
+        raise DateError(f"'{written}' is not a date: {hint}") from None
+
+
+def _parse_written(written: str) -> FuzzyDate:
     if "/" not in written:
         return _parse_single(written, written)
     if written.count("/") > 1:
@@ -217,3 +227,110 @@ def _parse_date(text: str) -> FuzzyDate:
         uncertain=any(e.uncertain for e in ends),
         is_interval=True,
     )
+
+
+# --- dates written another way, for the hint of an error -------------------------------------
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+_YEAR_MONTH_DAY = re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})")
+_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{4})")
+_YEAR_MONTH = re.compile(r"(\d{4})[/-](\d{1,2})")
+_IN_WORDS = re.compile(
+    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+)?(?P<month>[^\W\d_]+)\.?"
+    r"(?:\s+(?P<day_after>\d{1,2})(?:st|nd|rd|th)?,?)?\s+(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+
+
+def _month_named(word: str) -> int | None:
+    """January..December, or their first three letters (and `sept`), any case."""
+    word = word.casefold()
+    for number, name in enumerate(_MONTHS, start=1):
+        if word in (name, name[:3]) or (number == 9 and word == "sept"):
+            return number
+    return None
+
+
+def _day_of(year: int, month: int, day: int) -> date | str:
+    """The day, or why there is none."""
+    if not 1 <= month <= 12:
+        return f"month {month} does not exist"
+    if not 1 <= year <= 9999:
+        return f"year {year} is out of range"
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return f"{_MONTHS[month - 1].capitalize()} {year} has no day {day}"
+    return date(year, month, day)
+
+
+def iso_hint(written: str) -> str | None:
+    """What to write for a date written another way (`30/11/2003`, `11/30/2003`,
+    `2003/11/30`, `March 10, 2025`), kept to the days that reading allows: a day/month
+    and a month/day reading that differ are both offered, never guessed between. None
+    when `written` is not recognised as such a date."""
+    qualifier = written[-1] if written[-1] in "~?%" else ""
+    body = written.removesuffix(qualifier).strip() if qualifier else written
+    if len(body) > 40:
+        return None
+    for hint in (_day_first_hint, _year_first_hint, _month_and_year_hint, _in_words_hint):
+        found = hint(body, qualifier)
+        if found is not None:
+            return found
+    return None
+
+
+def _day_first_hint(body: str, qualifier: str) -> str | None:
+    match = _DAY_MONTH_YEAR.fullmatch(body)
+    if match is None:
+        return None
+    first, second, year = int(match[1]), int(match[3]), int(match[4])
+    readings = {order: day for order, day in (
+        ("day/month/year", _day_of(year, second, first)),
+        ("month/day/year", _day_of(year, first, second))) if isinstance(day, date)}
+    if not readings:
+        return ("write YYYY-MM-DD: neither day/month/year nor month/day/year is a day "
+                "that exists")
+    if len(set(readings.values())) == 1:
+        ((order, day), *others) = readings.items()
+        return f"write {day.isoformat()}{qualifier}" + ("" if others else f" (read as {order})")
+    return (f"write {readings['day/month/year'].isoformat()}{qualifier} if it is "
+            f"day/month/year, {readings['month/day/year'].isoformat()}{qualifier} if "
+            "month/day/year")
+
+
+def _year_first_hint(body: str, qualifier: str) -> str | None:
+    match = _YEAR_MONTH_DAY.fullmatch(body)
+    if match is None or (match[2] == "-" and len(match[3]) == len(match[4]) == 2):
+        return None  # the format's own form: its own message says what is wrong
+    day = _day_of(int(match[1]), int(match[3]), int(match[4]))
+    if isinstance(day, str):
+        return f"write YYYY-MM-DD: {day}"
+    return f"write {day.isoformat()}{qualifier} (read as year/month/day)"
+
+
+def _month_and_year_hint(body: str, qualifier: str) -> str | None:
+    match = _MONTH_YEAR.fullmatch(body) or _YEAR_MONTH.fullmatch(body)
+    if match is None:
+        return None
+    first, second = int(match[1]), int(match[2])
+    year, month = (second, first) if len(match[1]) <= 2 else (first, second)
+    if 1 <= month <= 12 and 1 <= year <= 9999:
+        return f"write {year:04d}-{month:02d}{qualifier}"
+    return None
+
+
+def _in_words_hint(body: str, qualifier: str) -> str | None:
+    match = _IN_WORDS.fullmatch(body)
+    month = _month_named(match["month"]) if match else None
+    if match is None or month is None or (match["day"] and match["day_after"]):
+        return None
+    year = int(match["year"])
+    written_day = match["day"] or match["day_after"]
+    if written_day is None:
+        return f"write {year:04d}-{month:02d}{qualifier}" if 1 <= year <= 9999 else None
+    day = _day_of(year, month, int(written_day))
+    if isinstance(day, str):
+        return f"write YYYY-MM-DD: {day}"
+    return f"write {day.isoformat()}{qualifier}"

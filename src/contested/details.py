@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from contested.analysis import Analysis, date_text, source_names, value_text
-from contested.browse import Browser
+from contested.analysis import (
+    LISTED_PER_CLAIM,
+    Analysis,
+    ContradictionGroup,
+    date_text,
+    source_names,
+    value_text,
+)
+from contested.browse import Browser, group_text, side_text, span_text
 from contested.notes import SECTION_OF
 
 
@@ -45,11 +52,18 @@ class Details:
                    "question": "questions"}.get(kind)
         if section is not None:
             return entity_id in self.catalog.section(section)
+        if kind == "group":
+            return self.group_of(entity_id) is not None
         return self.analysis.contradictions.position_of(entity_id) is not None
+
+    def group_of(self, key: str) -> ContradictionGroup | None:
+        """The group with this key (`group:QUESTION:N`), or None."""
+        return next((g for g in self.analysis.contradictions.groups if g.key == key), None)
 
     def of(self, kind: str, entity_id: str) -> Detail:
         builder = {"event": self.event, "claim": self.claim, "source": self.source,
-                   "question": self.question, "contradiction": self.contradiction}[kind]
+                   "question": self.question, "contradiction": self.contradiction,
+                   "group": self.group}[kind]
         detail = builder(entity_id)
         notes = self.browser.notes
         if notes is None or kind not in SECTION_OF:
@@ -69,13 +83,29 @@ class Details:
         return Link(f"{source_names(self.catalog, claim)}: {value} "
                     f"({date_text(claim.when)})", "claim", claim_id)
 
-    def _contradiction_links(self, claim_ids: list[str]) -> list[Link]:
+    def _contradiction_links(self, claim_ids: list[str], *, each: bool = False
+                             ) -> list[Link]:
+        """Links to the contradictions of these claims: the pairs listed, and for a
+        grouped question its groups (`each`: a claim's own pairs too, up to
+        LISTED_PER_CLAIM of them)."""
+        found = self.analysis.contradictions
         seen: dict[str, Link] = {}
+        grouped: set[str] = set()
         for claim_id in claim_ids:
-            for found in self.analysis.contradictions_of(claim_id):
-                seen.setdefault(found.id, Link(
-                    f"({'+'.join(found.rules)}) {found.explanation}",
-                    "contradiction", found.id))
+            held = found.listed_of(claim_id)
+            in_groups = found.count_of(claim_id) - len(held) if found.groups else 0
+            pairs = (found.of(claim_id) if each and 0 < in_groups <= LISTED_PER_CLAIM
+                     else held)
+            for item in pairs:
+                seen.setdefault(item.id, Link(
+                    f"({'+'.join(item.rules)}) {item.explanation}", "contradiction", item.id))
+            if in_groups:
+                grouped.add(self.catalog.claims[claim_id].about or "")
+        for group in found.groups:
+            if group.question in grouped:
+                seen.setdefault(group.key, Link(
+                    f"({group.rule} group) {group_text(self.catalog, group)}", "group",
+                    group.key))
         return list(seen.values())
 
     def event(self, event_id: str) -> Detail:
@@ -112,10 +142,10 @@ class Details:
                               claim.event))
         if question is not None:
             links.append(Link(question.text, "question", question.id))
-        links += self._contradiction_links([claim_id])
-        if found is not None:
+        links += self._contradiction_links([claim_id], each=True)
+        if found is not None:  # the first ones: a claim of a crowd agrees with thousands
             links += [Link(f"agrees: {self._claim_link(c).label}", "claim", c)
-                      for c in found.agreeing]
+                      for c in found.agreeing[:LISTED_PER_CLAIM]]
         links += [self._claim_link(c) for c in [*claim.disputes, *claim.supports]]
         return Detail("claim", claim_id, claim.text, _fields(
             ("source", source_names(catalog, claim)),
@@ -180,7 +210,34 @@ class Details:
         links = [self._claim_link(c) for c in found.claims]
         if question is not None:
             links.append(Link(question.text, "question", question.id))
+        place = self.analysis.contradictions.position_of(contradiction_id)
+        group = self.analysis.contradictions.group_of(place) if place is not None else None
+        if group is not None:
+            fields.append(("group", group_text(self.catalog, group)))
+            links.append(Link(f"its group: {group_text(self.catalog, group)}", "group",
+                              group.key))
         return Detail("contradiction", found.id, found.explanation, fields, links)
+
+    def group(self, key: str) -> Detail:
+        """A group: what it sets against what, when, how many pairs; its first pairs
+        linked (enter on it in the Contradictions pane lists them all)."""
+        group = self.group_of(key)
+        if group is None:
+            raise KeyError(key)
+        question = self.catalog.questions.get(group.question)
+        first, second = group.sides
+        fields = [("question", question.text if question else group.question),
+                  ("rule", group.rule), ("pairs", f"{group.count:,}"),
+                  ("side 1", side_text(self.catalog, first)),
+                  ("side 2", side_text(self.catalog, second)),
+                  ("dates meet", span_text(group.earliest, group.latest)),
+                  ("why grouped", "its question has more contradictions than are listed "
+                                  "one by one (docs/timeline-format.md, Groups)")]
+        links = [Link(f"({'+'.join(c.rules)}) {c.explanation}", "contradiction", c.id)
+                 for c in group.page(0)]
+        if question is not None:
+            links.append(Link(question.text, "question", question.id))
+        return Detail("group", key, group_text(self.catalog, group), fields, links)
 
 
 def _bounds(earliest: object, latest: object) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
+import contextlib
 import functools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from rich.cells import cell_len
 
 from contested.files import Refused, read_regular
 from contested.text import printable
@@ -55,12 +58,19 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem a person can act on: where, what kind (`code`), and what to do."""
+    """One problem a person can act on: where, what kind (`code`), and what to do.
+
+    A value quoted in the message is cut when long, saying how long it was (`cut_values`):
+    a 5,000-digit figure or a 2 MB key makes a message, not a screenful."""
 
     location: Location
     code: str
     message: str
     severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        if len(self.message) > _LONG_MESSAGE:
+            object.__setattr__(self, "message", cut_values(self.message))
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -92,13 +102,54 @@ class DiagnosticError(Exception):
 
 
 def nearest(name: str, candidates: Iterable[str]) -> str | None:
-    """The candidate closest to `name`, if any is close enough to be a likely typo."""
-    pool = list(candidates)
-    matches = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
-    if matches:
-        return matches[0]
-    folded = {c.casefold(): c for c in pool}
-    return folded.get(name.casefold())
+    """The candidate closest to `name` if it is a likely typo: at most a third of the
+    name's length in edits (a letter added, dropped, changed, or two swapped; case is
+    not an edit), the first given among equals. A name of the same shape is not a typo:
+    `samarra-residents` is not `samarra-hospital`. Every did-you-mean asks this."""
+    wanted = name.casefold()
+    best: str | None = None
+    enough = len(wanted) // 3 + 1  # edits that are too many
+    for candidate in candidates:
+        folded = candidate.casefold()
+        if abs(len(folded) - len(wanted)) >= enough:
+            continue
+        edits = _edits(wanted, folded, enough - 1)
+        if edits < enough:
+            best, enough = candidate, edits
+            if edits == 0:
+                break
+    return best
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """The edits from `a` to `b` (optimal string alignment), or `limit + 1` as soon as
+    they are known to exceed `limit`: only a band of `limit` around the diagonal is
+    worked out, so ten thousand ids cost milliseconds."""
+    if a == b:
+        return 0
+    too_many = limit + 1
+    if abs(len(a) - len(b)) > limit:
+        return too_many
+    before: list[int] | None = None
+    previous = [min(j, too_many) for j in range(len(b) + 1)]
+    for i in range(1, len(a) + 1):
+        letter = a[i - 1]
+        current = [too_many] * (len(b) + 1)
+        current[0] = min(i, too_many)
+        lowest = current[0]
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
+            other = b[j - 1]
+            value = min(previous[j - 1] + (letter != other), previous[j] + 1,
+                        current[j - 1] + 1)
+            if (before is not None and j > 1 and letter == b[j - 2]
+                    and a[i - 2] == other and before[j - 2] + 1 < value):
+                value = before[j - 2] + 1
+            current[j] = value
+            lowest = min(lowest, value)
+        if lowest > limit:
+            return too_many
+        before, previous = previous, current
+    return min(previous[-1], too_many)
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
@@ -107,8 +158,16 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{match}'?)" if match else ""
 
 
+SHOWN_CHARACTERS = 60
+"""The characters of a value a message quotes; a longer one is cut, with its length."""
+_LONG_MESSAGE = 240
+_LONGEST_MESSAGE = 1_000
+_QUOTED = re.compile(rf"'([^'\n]{{{SHOWN_CHARACTERS + 1},}})'")
+
+
 def shown(value: Any) -> str:
-    """A value from a file as a message names it: `a list`, `empty`, `'text'`."""
+    """A value from a file as a message names it: `a list`, `empty`, `'text'`, and
+    `'the first sixty characters…' (5,000 characters)` for a long one."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -116,7 +175,19 @@ def shown(value: Any) -> str:
     if value is None:
         return "empty"
     text = str(value)
-    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+    if len(text) > SHOWN_CHARACTERS:
+        return f"'{text[:SHOWN_CHARACTERS]}…' ({len(text):,} characters)"
+    return f"'{text}'"
+
+
+def cut_values(message: str) -> str:
+    """`message` with each long quoted value cut as `shown` cuts it, and the whole cut
+    at a thousand characters if it is still longer (whatever quoted it)."""
+    message = _QUOTED.sub(lambda found: shown(found.group(1)), message)
+    if len(message) > _LONGEST_MESSAGE:
+        message = (f"{message[:_LONGEST_MESSAGE]}… (a message of {len(message):,} "
+                   "characters)")
+    return message
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -126,30 +197,114 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 SOURCE_LIMIT = 64 << 20
 """The largest file whose lines are shown under its messages: the timelines' own limit."""
 
+_BLOCK = 1 << 20
+_NEAR = 256
+
+
+def _one_break(data: bytes) -> bytes:
+    """`data` with every line ending (`\\r\\n`, `\\r`) made `\\n`: YAML's line breaks,
+    the only ones libyaml's lines and ours count (not NEL, LS, PS, nor the form feed
+    that `str.splitlines` also splits at)."""
+    if b"\r" not in data:
+        return data
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
 
 class SourceLines:
     """Reads the lines of a file once, to show the offending line under a message.
 
-    Only the file last asked for is kept (messages come sorted by path): 15,000
-    warnings over a hundred MB of timelines would otherwise hold every line of them."""
+    Only the file last asked for is kept, as bytes (messages come sorted by path and
+    line): 15,000 warnings over a hundred MB of timelines would otherwise hold every
+    line of them, and a file of fifteen million short lines a list of fifteen million
+    strings. A line is found from the last one found, counting line feeds a block at a
+    time."""
 
     def __init__(self, texts: dict[str, str] | None = None) -> None:
-        self._given = {path: text.splitlines() for path, text in (texts or {}).items()}
+        self._given = {path: _one_break(text.encode("utf-8", errors="surrogatepass"))
+                       for path, text in (texts or {}).items()}
         self._path: str | None = None
-        self._lines: list[str] = []
+        self._data = b""
+        self._at = (1, 0)  # a line's number, and where it starts in `_data`
 
     def line(self, path: str, number: int) -> str | None:
-        lines = self._given.get(path)
-        if lines is None:
-            if path != self._path:
-                self._path, self._lines = path, []
-                try:  # never a file that was refused for its size or type
-                    raw = read_regular(path, SOURCE_LIMIT)
-                    self._lines = raw.decode("utf-8", errors="replace").splitlines()
-                except Refused:
-                    pass
-            lines = self._lines
-        return lines[number - 1] if 0 < number <= len(lines) else None
+        if path != self._path:
+            self._path, self._data, self._at = path, b"", (1, 0)
+            given = self._given.get(path)
+            if given is not None:
+                self._data = given
+            else:
+                with contextlib.suppress(Refused):  # never a file refused for size or type
+                    self._data = _one_break(read_regular(path, SOURCE_LIMIT))
+        if number < 1 or not self._data:
+            return None
+        start = self._start_of(number)
+        if start is None:
+            return None
+        end = self._data.find(b"\n", start)
+        text = self._data[start : end if end >= 0 else len(self._data)]
+        return text.decode("utf-8", errors="replace")
+
+    def _start_of(self, number: int) -> int | None:
+        data = self._data
+        line, at = self._at if number >= self._at[0] else (1, 0)
+        while number - line > _NEAR:  # whole blocks while the line is past them
+            block = at + _BLOCK
+            if block >= len(data):
+                break
+            breaks = data.count(b"\n", at, block)
+            if line + breaks >= number:
+                break
+            line, at = line + breaks, block
+        while line < number:  # then line by line
+            found = data.find(b"\n", at)
+            if found < 0:
+                return None
+            line, at = line + 1, found + 1
+        self._at = (line, at)
+        return at
+
+
+EXCERPT_CELLS = 120
+"""The terminal cells of a line shown under a message; a longer line is cut around the
+column, at most `_BEFORE_CELLS` of it before the caret."""
+_BEFORE_CELLS = 60
+
+
+def excerpt(text: str, column: int) -> tuple[str, int]:
+    """The part of `text` (a line) shown under a message at `column` (1-based, in
+    characters), made printable, and the terminal cells before the caret: the window
+    is cut from the raw line first (so a 2 MB line costs what its window costs), and
+    measured in cells, so that stand-ins and wide characters keep the caret under the
+    column."""
+    text = text.replace("\t", " ")
+    index = min(max(column - 1, 0), len(text))
+    if len(text) <= EXCERPT_CELLS and text.isascii() and text.isprintable():
+        return text, index
+    before, cells = [], 0
+    start = index
+    while start > 0:
+        piece = printable(text[start - 1])
+        size = cell_len(piece)
+        if cells + size > _BEFORE_CELLS:
+            break
+        before.append(piece)
+        cells += size
+        start -= 1
+    after: list[str] = []
+    stop = index
+    room = EXCERPT_CELLS - cells
+    while stop < len(text):
+        piece = printable(text[stop])
+        size = cell_len(piece)
+        if size > room:
+            break
+        after.append(piece)
+        room -= size
+        stop += 1
+    lead = "…" if start > 0 else ""
+    tail = "…" if stop < len(text) else ""
+    shown = lead + "".join(reversed(before))
+    return shown + "".join(after) + tail, cell_len(shown)
 
 
 def render(diagnostic: Diagnostic, sources: SourceLines) -> str:
@@ -159,16 +314,9 @@ def render(diagnostic: Diagnostic, sources: SourceLines) -> str:
     if loc.line:
         text = sources.line(loc.path, loc.line)
         if text is not None:
-            text = text.replace("\t", " ")
-            shown = printable(text)
-            # Stand-ins are wider than what they replace: count the caret in shown text.
-            column = len(printable(text[: max(loc.column - 1, 0)])) + 1
-            if len(shown) > 200:
-                start = max(0, column - 100)
-                shown = shown[start : start + 200]
-                column -= start
+            shown, caret = excerpt(text, loc.column)
             gutter = str(loc.line)
             out.append(f"{' ' * len(gutter)} |")
             out.append(f"{gutter} | {shown}")
-            out.append(f"{' ' * len(gutter)} | {' ' * max(column - 1, 0)}^")
+            out.append(f"{' ' * len(gutter)} | {' ' * caret}^")
     return "\n".join(out)

@@ -5,6 +5,10 @@
 - `to_json`: the normalized catalog and the analysis, with a format version.
 - `to_csv`: one row per claim, for a spreadsheet or pandas.
 
+A grouped question (docs/timeline-format.md, "Groups") is given as its groups, with
+their counts; asked for every pair (`every_pair`, the CLI's `--all`), each format lists
+them, written piece by piece (`render_parts`) so that millions of pairs are never held.
+
 Everything from a timeline file is data: in Markdown it is escaped (a hostile quote
 cannot become a link or an image that fetches a URL), and control characters become
 visible stand-ins in every format but JSON (where they are escaped).
@@ -15,21 +19,26 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from contested import __version__
 from contested.analysis import (
+    LISTED_PER_CLAIM,
+    LISTED_PER_QUESTION,
     Analysis,
     Contradiction,
+    ContradictionGroup,
+    Listed,
     Series,
     date_text,
     source_names,
     value_text,
 )
+from contested.browse import group_text
 from contested.dates import FuzzyDate
-from contested.filters import Filtered
+from contested.filters import Filtered, pairs_in
 from contested.model import Catalog, Claim, Source
 from contested.notes import Note, Notes
 from contested.quantities import Quantity, format_number
@@ -51,36 +60,59 @@ def side_label(catalog: Catalog, claim: Claim) -> str:
     return ", ".join(labels)
 
 
-def contradictions_table(analysis: Analysis, found: Sequence[Contradiction],
-                         width: int | None = None, per_question: int | None = 20) -> str:
+def contradictions_table(analysis: Analysis, found: Iterable[Listed],
+                         width: int | None = None, per_question: int | None = 20,
+                         every_pair: bool = False) -> str:
     """A table grouped by question, one row per side of each contradiction. With
     `width`, cells are cut to fit; questions with more than `per_question`
-    contradictions are summarised after that many."""
+    contradictions are summarised after that many. A group is one line (what it sets
+    against what, and how many pairs), followed by its pairs with `every_pair`."""
+    return "".join(table_parts(analysis, found, width, per_question, every_pair))
+
+
+def table_parts(analysis: Analysis, found: Iterable[Listed], width: int | None = None,
+                per_question: int | None = 20, every_pair: bool = False, *,
+                keep: Callable[[Contradiction], bool] | None = None) -> Iterator[str]:
+    """`contradictions_table`, a line at a time (a group's pairs are read as written,
+    those `keep` keeps; the columns' widths come from the pairs listed and each group's
+    first page)."""
     catalog = analysis.catalog
     header = ("RULE", "SOURCE [SIDE]", "VALUE", "DATE", "CLAIM")
-    groups: dict[str | None, list[Contradiction]] = {}
+    groups: dict[str | None, list[Listed]] = {}
     for item in found:
         groups.setdefault(item.question, []).append(item)
     if not groups:
-        return "no contradictions\n"
-    blocks: list[tuple[str, list[tuple[str, ...]], int]] = []
+        yield "no contradictions\n"
+        return
+
+    def rows_of(item: Contradiction) -> list[tuple[str, ...]]:
+        rows: list[tuple[str, ...]] = []
+        for position, claim_id in enumerate(item.claims):
+            claim = catalog.claims.get(claim_id)
+            if claim is None:
+                continue
+            rows.append(("+".join(item.rules) if position == 0 else "",
+                         side_label(catalog, claim), value_text(catalog, claim),
+                         date_text(claim.when), claim.id))
+        return rows
+
+    blocks: list[tuple[str, list[Listed], int]] = []
+    every_row: list[tuple[str, ...]] = [header]
     for question_id, items in groups.items():
         question = catalog.questions.get(question_id or "")
         title = (f"{question_id}: {question.text}" if question
                  else "across questions (declared by the analyst)")
-        rows: list[tuple[str, ...]] = []
-        shown = items if per_question is None else items[:per_question]
-        for item in shown:
-            for position, claim_id in enumerate(item.claims):
-                claim = catalog.claims.get(claim_id)
-                if claim is None:
-                    continue
-                rows.append(("+".join(item.rules) if position == 0 else "",
-                             side_label(catalog, claim), value_text(catalog, claim),
-                             date_text(claim.when), claim.id))
-            rows.append(("",) * len(header))
-        blocks.append((title, rows[:-1], len(items) - len(shown)))
-    every_row = [header, *(row for _, rows, _ in blocks for row in rows)]
+        held = [item for item in items if isinstance(item, Contradiction)]
+        hidden = 0 if per_question is None else max(len(held) - per_question, 0)
+        shown = set(map(id, held if per_question is None else held[:per_question]))
+        entries = [item for item in items
+                   if isinstance(item, ContradictionGroup) or id(item) in shown]
+        for item in entries:
+            sample = item.page(0) if isinstance(item, ContradictionGroup) and every_pair \
+                else [item] if isinstance(item, Contradiction) else []
+            for pair in sample:
+                every_row += rows_of(pair)
+        blocks.append((title, entries, hidden))
     every_row = [tuple(printable(cell) for cell in row) for row in every_row]
     widths = [max(cell_width(row[i]) for row in every_row) for i in range(len(header))]
     columns = len(header)
@@ -105,17 +137,43 @@ def contradictions_table(analysis: Analysis, found: Sequence[Contradiction],
                          for i, c in enumerate(cells[:columns]))
         return ("  " + text).rstrip()
 
-    out: list[str] = []
-    for title, rows, hidden in blocks:
+    def free(text: str) -> str:
+        return fit(text, width) if width is not None else text
+
+    grouped = [item for items in groups.values() for item in items
+               if isinstance(item, ContradictionGroup)]
+    for title, entries, hidden in blocks:
         heading = printable(title)
-        out.append(fit(heading, width) if width is not None else heading)
-        out.append(line(header))
-        out += [line(row) for row in rows]
+        yield (fit(heading, width) if width is not None else heading) + "\n"
+        if every_pair or any(isinstance(item, Contradiction) for item in entries):
+            yield line(header) + "\n"
+        first = True
+        for item in entries:
+            pairs: Iterable[Contradiction] = [item] if isinstance(item, Contradiction) else []
+            if isinstance(item, ContradictionGroup):
+                yield ("" if first else "\n") + free(printable(
+                    f"  {item.rule} group: {group_text(catalog, item)}")) + "\n"
+                first = False
+                pairs = item.pairs if every_pair else []
+            for pair in pairs:
+                if keep is not None and isinstance(item, ContradictionGroup) \
+                        and not keep(pair):
+                    continue
+                if not first:
+                    yield "\n"
+                first = False
+                yield "".join(line(row) + "\n" for row in rows_of(pair))
         if hidden:
-            out.append(f"  … and {hidden} more: use --all to list them")
-        out.append("")
-    out.append(f"{len(found)} contradiction{'s' * (len(found) != 1)}")
-    return "\n".join(out) + "\n"
+            yield f"  … and {hidden} more: use --all to list them\n"
+        if not every_pair and any(isinstance(item, ContradictionGroup) for item in entries):
+            yield free(f"  (more than {LISTED_PER_QUESTION:,} contradictions: shown in "
+                       "groups; --all lists their pairs)") + "\n"
+        yield "\n"
+    total = pairs_in(item for items in groups.values() for item in items)
+    in_groups = pairs_in(grouped)
+    yield f"{total:,} contradiction{'s' * (total != 1)}" + (
+        f" ({in_groups:,} in {len(grouped)} group{'s' * (len(grouped) != 1)})"
+        if grouped else "") + "\n"
 
 
 # --- shared shapes ------------------------------------------------------------------------
@@ -172,6 +230,40 @@ def contradiction_record(analysis: Analysis, item: Contradiction) -> dict[str, A
     }
 
 
+def group_record(analysis: Analysis, group: ContradictionGroup) -> dict[str, Any]:
+    """The JSON object of one group (`contested contradictions --json`): `kind` says it
+    is one, `pairs` how many contradictions it holds."""
+    catalog = analysis.catalog
+    return {
+        "id": group.key,
+        "kind": "group",
+        "rule": group.rule,
+        "rules": [group.rule],
+        "question": group.question,
+        "pairs": group.count,
+        "sides": [{"value": value_text(catalog, catalog.claims[side.answer])
+                   if side.answer is not None else None,
+                   "example": side.answer, "claims": side.claims, "answers": side.answers}
+                  for side in group.sides],
+        "earliest": _date(group.earliest),
+        "latest": _date(group.latest),
+        "explanation": group_text(catalog, group),
+    }
+
+
+def listed_records(analysis: Analysis, found: Iterable[Listed],
+                   every_pair: bool = False) -> Iterator[dict[str, Any]]:
+    """The JSON objects of pairs and groups; with `every_pair`, a group's pairs instead
+    of the group."""
+    for item in found:
+        if isinstance(item, Contradiction):
+            yield contradiction_record(analysis, item)
+        elif every_pair:
+            yield from (contradiction_record(analysis, pair) for pair in item.pairs)
+        else:
+            yield group_record(analysis, item)
+
+
 def _series_record(catalog: Catalog, series: Series) -> dict[str, Any]:
     return {
         "question": series.question,
@@ -194,9 +286,25 @@ def _series_record(catalog: Catalog, series: Series) -> dict[str, Any]:
 
 # --- JSON ---------------------------------------------------------------------------------
 
-def to_json(analysis: Analysis, notes: Notes | None = None) -> str:
+class Stream:
+    """A list written as it is read (`json_parts`): millions of pairs, never held."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
+def to_json(analysis: Analysis, notes: Notes | None = None, every_pair: bool = False) -> str:
     """The normalized catalog and everything found in it (and the review notes)."""
+    return "".join(json_parts(_json_document(analysis, notes, every_pair)))
+
+
+def _json_document(analysis: Analysis, notes: Notes | None, every_pair: bool
+                   ) -> dict[str, Any]:
+    """The export's document; its long lists are `Stream`s. A grouped question's pairs
+    are in `contradiction_groups` (counted), or with `every_pair` in `contradictions`."""
     catalog = analysis.catalog
+    found = analysis.contradictions
+    held = (item for item in found.listing() if isinstance(item, Contradiction))
     document = {
         "format": "contested-export",
         "version": EXPORT_VERSION,
@@ -223,16 +331,11 @@ def to_json(analysis: Analysis, notes: Notes | None = None) -> str:
              "note": e.note}
             for e in sorted(catalog.events.values(), key=lambda e: (e.date.sort_key, e.id))
         ],
-        "claims": [_claim_record(analysis, c) for c in catalog.claims.values()],
-        "contradictions": [contradiction_record(analysis, c) for c in analysis.contradictions],
+        "claims": Stream(_claim_record(analysis, c) for c in catalog.claims.values()),
+        "contradictions": Stream(listed_records(analysis, found if every_pair else held)),
+        "contradiction_groups": [group_record(analysis, g) for g in found.groups],
         "series": [_series_record(catalog, s) for s in analysis.series.values()],
-        "corroboration": [
-            {"claim": c.claim, "agreeing": list(c.agreeing),
-             "independent_agreeing": list(c.independent_agreeing),
-             "agreeing_origins": c.agreeing_origins, "contradicting": list(c.contradicting),
-             "contradicting_origins": c.contradicting_origins}
-            for c in sorted(analysis.corroboration.values(), key=lambda c: c.claim)
-        ],
+        "corroboration": Stream(_corroboration_records(analysis)),
         "warnings": [w.as_dict() for w in analysis.warnings],
     }
     if notes is not None:
@@ -240,7 +343,27 @@ def to_json(analysis: Analysis, notes: Notes | None = None) -> str:
                                     for target, note in section.items()}
                              for kind, section in notes.sections.items()}
         document["views"] = {name: view.model_dump() for name, view in notes.views.items()}
-    return json_text(document)
+    return document
+
+
+def _corroboration_records(analysis: Analysis) -> Iterator[dict[str, Any]]:
+    """Per claim that agrees or contradicts, by id: the claims, or past
+    LISTED_PER_CLAIM of them, their number."""
+    corroboration = analysis.corroboration
+    tally = getattr(corroboration, "tally", None)
+    for claim_id in sorted(corroboration):
+        counts = tally(claim_id) if tally is not None else None
+        if counts is not None and max(counts[0], counts[3]) > LISTED_PER_CLAIM:
+            agreeing, free, agreeing_origins, contradicting, contradicting_origins = counts
+            yield {"claim": claim_id, "agreeing": agreeing, "independent_agreeing": free,
+                   "agreeing_origins": agreeing_origins, "contradicting": contradicting,
+                   "contradicting_origins": contradicting_origins}
+            continue
+        c = corroboration[claim_id]
+        yield {"claim": c.claim, "agreeing": list(c.agreeing),
+               "independent_agreeing": list(c.independent_agreeing),
+               "agreeing_origins": c.agreeing_origins, "contradicting": list(c.contradicting),
+               "contradicting_origins": c.contradicting_origins}
 
 
 def json_text(value: Any) -> str:
@@ -248,21 +371,38 @@ def json_text(value: Any) -> str:
     each record of its lists and mappings, on a line of its own, the record itself on
     one line. Written by the C encoder, record by record: `indent=` would use the pure
     Python one, 60% of an export of 300,000 claims."""
+    return "".join(json_parts(value))
+
+
+def json_parts(value: Any) -> Iterator[str]:
+    """`json_text`, a piece at a time; a `Stream` is written as it is read."""
     compact = json.JSONEncoder(ensure_ascii=True).encode
 
-    def block(item: Any, margin: str) -> str:
+    def block(item: Any, margin: str) -> Iterator[str]:
         inner = margin + "  "
-        if isinstance(item, list) and item:
-            return "[\n" + ",\n".join(inner + compact(x) for x in item) + f"\n{margin}]"
-        if isinstance(item, dict) and item:
-            return "{\n" + ",\n".join(f"{inner}{compact(str(k))}: {compact(v)}"
-                                       for k, v in item.items()) + f"\n{margin}}}"
-        return compact(item)
+        if isinstance(item, Stream):
+            written = False
+            for record in item.items:
+                yield (",\n" if written else "[\n") + inner + compact(record)
+                written = True
+            yield f"\n{margin}]" if written else "[]"
+        elif isinstance(item, list) and item:
+            yield "[\n" + ",\n".join(inner + compact(x) for x in item) + f"\n{margin}]"
+        elif isinstance(item, dict) and item:
+            yield "{\n" + ",\n".join(f"{inner}{compact(str(k))}: {compact(v)}"
+                                      for k, v in item.items()) + f"\n{margin}}}"
+        else:
+            yield compact(item)
 
     if isinstance(value, dict):
-        entries = (f"  {compact(str(k))}: {block(v, '  ')}" for k, v in value.items())
-        return "{\n" + ",\n".join(entries) + "\n}\n"
-    return block(value, "") + "\n"
+        yield "{\n"
+        for n, (key, item) in enumerate(value.items()):
+            yield ("" if n == 0 else ",\n") + f"  {compact(str(key))}: "
+            yield from block(item, "  ")
+        yield "\n}\n"
+        return
+    yield from block(value, "")
+    yield "\n"
 
 
 def _claim_record(analysis: Analysis, claim: Claim) -> dict[str, Any]:
@@ -289,14 +429,19 @@ def _claim_record(analysis: Analysis, claim: Claim) -> dict[str, Any]:
     }
 
 
-def _contradicted_by(analysis: Analysis, claim: Claim) -> list[str]:
-    others = {
-        other
-        for found in analysis.contradictions_of(claim.id)
-        for other in found.claims
-        if other != claim.id
-    }
-    return sorted(others)
+def _contradicted_by(analysis: Analysis, claim: Claim) -> list[str] | int:
+    """The ids of the claims a claim contradicts, sorted; past LISTED_PER_CLAIM, their
+    number."""
+    found = analysis.contradictions
+    row = found.table.row_of(claim.id)
+    if row is None or not found.count_of(claim.id):
+        return []
+    if found.count_of(claim.id) > LISTED_PER_CLAIM:  # perhaps: count the claims
+        others = found.against_count(row)
+        if others > LISTED_PER_CLAIM:
+            return others
+    ids = found.table.ids
+    return sorted(ids[other] for other in found.against(row))
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -339,9 +484,15 @@ def to_csv(analysis: Analysis) -> str:
             claim.credibility,
             claim.text,
             claim.quote or "",
-            " ".join(_contradicted_by(analysis, claim)),
+            _contradicts_cell(_contradicted_by(analysis, claim)),
         )])
     return out.getvalue()
+
+
+def _contradicts_cell(others: list[str] | int) -> str:
+    """The ids, space-separated; past LISTED_PER_CLAIM, `(12000 claims)` (no id has a
+    bracket or a space: the two read apart)."""
+    return f"({others} claims)" if isinstance(others, int) else " ".join(others)
 
 
 def _number(value: float | None) -> str:
@@ -374,42 +525,51 @@ def _claim_lines(analysis: Analysis, claim: Claim, indent: str = "") -> list[str
 
 
 def to_markdown(analysis: Analysis, title: str = "Contested claims",
-                notes: Notes | None = None, view: Filtered | None = None) -> str:
+                notes: Notes | None = None, view: Filtered | None = None,
+                every_pair: bool = False) -> str:
     """A report an analyst can send: chronology per timeline, then per question the
     series and the contradictions (with the analyst's review, given `notes`), then the
     other review notes and the warnings. Given a `view` (the explorer's filter), only
-    the events, claims and contradictions it keeps."""
+    the events, claims and contradictions it keeps. A grouped question gives its groups
+    and the pairs with a review note; with `every_pair`, every pair."""
+    return "\n".join(markdown_lines(analysis, title, notes, view, every_pair))
+
+
+def markdown_lines(analysis: Analysis, title: str = "Contested claims",
+                   notes: Notes | None = None, view: Filtered | None = None,
+                   every_pair: bool = False) -> Iterator[str]:
+    """`to_markdown`, a line at a time."""
     catalog = analysis.catalog
-    out: list[str] = [f"# {md_text(title)}", ""]
+    yield from [f"# {md_text(title)}", ""]
     counts = catalog.counts()
-    out.append(
+    yield (
         f"{counts['files']} files, {counts['sources']} sources, {counts['questions']} "
         f"questions, {counts['events']} events, {counts['claims']} claims; "
         f"{len(analysis.contradictions)} contradictions, {len(analysis.series)} series, "
         f"{len(analysis.warnings)} warnings."
     )
-    out.append("")
+    yield ""
     if view is not None and view.text:
-        out += [f"View: {md_code(view.text)}.", ""]
-    out += _chronologies(catalog, view)
-    shown: Sequence[Contradiction] = analysis.contradictions
+        yield from [f"View: {md_code(view.text)}.", ""]
+    yield from _chronologies(catalog, view)
+    shown: Sequence[Listed] = analysis.contradictions.listing()
     if view is not None and view.contradictions is not None:
         shown = view.contradictions
-    out += _questions(analysis, notes, shown)
+    yield from _questions(analysis, notes, shown, every_pair)
     undecided = [c for c in shown if c.question is None]
     if undecided:
-        out += ["## Contradictions across questions", ""]
+        yield from ["## Contradictions across questions", ""]
         for item in undecided:
-            out += _contradiction_lines(analysis, item, notes)
+            yield from _listed_lines(analysis, item, notes, every_pair)
     if notes is not None:
-        out += _review_lines(analysis, notes)
-    out += ["## Warnings", ""]
+        yield from _review_lines(analysis, notes)
+    yield from ["## Warnings", ""]
     if analysis.warnings:
-        out += [f"- {md_code(str(w.location))} {md_text(w.message)}" for w in analysis.warnings]
+        yield from (f"- {md_code(str(w.location))} {md_text(w.message)}"
+                    for w in analysis.warnings)
     else:
-        out.append("None.")
-    out.append("")
-    return "\n".join(out)
+        yield "None."
+    yield ""
 
 
 def _chronologies(catalog: Catalog, view: Filtered | None = None) -> list[str]:
@@ -441,14 +601,15 @@ def _chronologies(catalog: Catalog, view: Filtered | None = None) -> list[str]:
 
 
 def _questions(analysis: Analysis, notes: Notes | None = None,
-               shown: Sequence[Contradiction] | None = None) -> list[str]:
+               shown: Sequence[Listed] | None = None,
+               every_pair: bool = False) -> Iterator[str]:
     catalog = analysis.catalog
-    by_question: dict[str, list[Contradiction]] = {}
-    for item in analysis.contradictions if shown is None else shown:
+    by_question: dict[str, list[Listed]] = {}
+    for item in analysis.contradictions.listing() if shown is None else shown:
         if item.question is not None:
             by_question.setdefault(item.question, []).append(item)
-    out: list[str] = []
     for question in catalog.questions.values():
+        out: list[str] = []
         series = analysis.series.get(question.id)
         found = by_question.get(question.id, [])
         if series is None and not found:
@@ -471,11 +632,33 @@ def _questions(analysis: Analysis, notes: Notes | None = None,
                 claims = ", ".join(md_code(c) for c in step.claims)
                 out.append(f"- {span}: {what} — {claims}")
             out.append("")
+        yield from out
         if found:
-            out += [f"**Contradictions ({len(found)}):**", ""]
+            yield from [f"**Contradictions ({pairs_in(found):,}):**", ""]
             for item in found:
-                out += _contradiction_lines(analysis, item, notes)
-    return out
+                yield from _listed_lines(analysis, item, notes, every_pair)
+
+
+def _listed_lines(analysis: Analysis, item: Listed, notes: Notes | None,
+                  every_pair: bool) -> Iterator[str]:
+    """A contradiction; or a group, with its pairs (`every_pair`) or those noted."""
+    if isinstance(item, Contradiction):
+        yield from _contradiction_lines(analysis, item, notes)
+        return
+    yield from [f"### {md_text(group_text(analysis.catalog, item))}", ""]
+    listed = ("" if every_pair else " · its pairs are not listed: its question has more "
+              "contradictions than are listed one by one (`--all` lists them)")
+    yield from [f"{md_code(item.key)} · {item.rule} group{listed}", ""]
+    if every_pair:
+        for pair in item.pairs:
+            yield from _contradiction_lines(analysis, pair, notes)
+        return
+    noted = sorted((rank, key) for key in (notes.sections["contradictions"] if notes else {})
+                   if (rank := item.rank_of(key)) is not None)
+    if noted:
+        yield from [f"Pairs of this group with a review note ({len(noted)}):", ""]
+        for rank, _ in noted:
+            yield from _contradiction_lines(analysis, item.pair(rank), notes)
 
 
 def _span_text(earliest: date | None, latest: date | None) -> str:
@@ -538,39 +721,80 @@ def _contradiction_lines(analysis: Analysis, item: Contradiction,
     return out
 
 
-def render(analysis: Analysis, fmt: str, notes: Notes | None = None) -> str:
+def render(analysis: Analysis, fmt: str, notes: Notes | None = None,
+           every_pair: bool = False) -> str:
     """The export in format `fmt`: markdown or json (both with the review notes, when
-    given), or csv (one row per claim)."""
+    given), or csv (one row per claim); with `every_pair`, every pair of a group."""
+    return "".join(render_parts(analysis, fmt, notes, every_pair))
+
+
+def render_parts(analysis: Analysis, fmt: str, notes: Notes | None = None,
+                 every_pair: bool = False) -> Iterator[str]:
+    """`render`, a piece at a time: what `--all` writes as it goes."""
     if fmt == "markdown":
-        return to_markdown(analysis, notes=notes)
-    if fmt == "json":
-        return to_json(analysis, notes)
-    return to_csv(analysis)
+        for n, line in enumerate(markdown_lines(analysis, notes=notes,
+                                                every_pair=every_pair)):
+            yield line if n == 0 else "\n" + line
+    elif fmt == "json":
+        yield from json_parts(_json_document(analysis, notes, every_pair))
+    else:
+        yield to_csv(analysis)
 
 
 def filter_contradictions(analysis: Analysis, *, rules: Iterable[str] = (),
                           question: str | None = None, source: str | None = None,
-                          side: str | None = None) -> list[Contradiction]:
-    """The contradictions that match every filter given; `source` matches an id, a
-    or part of a name or an alias, case-insensitively, on any side ("gadi" finds
-    Franz-Stephan Gadi)."""
-    catalog = analysis.catalog
+                          side: str | None = None, every_pair: bool = False
+                          ) -> Iterator[Listed]:
+    """The contradictions that match every filter given, as listed (a grouped question
+    as its groups; `every_pair`: their pairs, read as they are yielded); `source`
+    matches an id, a or part of a name or an alias, case-insensitively, on any side
+    ("gadi" finds Franz-Stephan Gadi). A group matches when one of its claims does."""
     wanted_rules = set(rules)
-    needle = source.casefold() if source else None
-    found = []
-    for item in analysis.contradictions:
-        if wanted_rules and not wanted_rules & set(item.rules):
+    columns = analysis.contradictions.table.columns
+    kept = ContradictionFilter(analysis, rules=rules, question=question, source=source,
+                                side=side)
+    for item in analysis.contradictions.listing():
+        if isinstance(item, Contradiction):
+            if kept(item):
+                yield item
             continue
-        if question and item.question != question:
+        if (wanted_rules and item.rule not in wanted_rules) or (
+                question and item.question != question):
             continue
-        members = [catalog.claims[c] for c in item.claims if c in catalog.claims]
-        sources = [catalog.sources[s] for c in members for s in c.source if s in catalog.sources]
+        if every_pair:
+            yield from (pair for pair in item.pairs if kept(pair))
+        elif not (source or side) or any(
+                kept.matches(columns.sources_of(row)) for row in item.rows().tolist()):
+            yield item
+
+
+class ContradictionFilter:
+    """Whether a contradiction matches the CLI's filters (`filter_contradictions`)."""
+
+    def __init__(self, analysis: Analysis, *, rules: Iterable[str] = (),
+                 question: str | None = None, source: str | None = None,
+                 side: str | None = None) -> None:
+        self.catalog = analysis.catalog
+        self.rules = set(rules)
+        self.question = question
+        self.needle = source.casefold() if source else None
+        self.side = side.casefold() if side else None
+
+    def matches(self, source_ids: Iterable[str]) -> bool:
+        """Whether these sources pass the source and side filters."""
+        sources = [self.catalog.sources[s] for s in source_ids if s in self.catalog.sources]
+        needle = self.needle
         if needle and not any(
             needle == s.id.casefold() or any(needle in n.casefold() for n in s.names)
             for s in sources
         ):
-            continue
-        if side and not any(s.side.casefold() == side.casefold() for s in sources):
-            continue
-        found.append(item)
-    return found
+            return False
+        return not (self.side and not any(s.side.casefold() == self.side for s in sources))
+
+    def __call__(self, item: Contradiction) -> bool:
+        if self.rules and not self.rules & set(item.rules):
+            return False
+        if self.question and item.question != self.question:
+            return False
+        members = [self.catalog.claims[c] for c in item.claims if c in self.catalog.claims]
+        return self.matches(s for c in members for s in c.source)

@@ -10,7 +10,9 @@ word is a source. Each pane applies what concerns it and ignores the rest:
 - events: timeline, date, their notes, and, for what concerns claims, having such a claim;
 - sources: side, kind, reliability, name, and their notes;
 - contradictions: rule, question, status and their notes, and having a claim that
-  passes the claims' filter;
+  passes the claims' filter; a group (docs/timeline-format.md, "Groups") is kept whole
+  when one of its claims passes, and gives way to its pairs that pass when the filter is
+  on notes (a status other than open, a tag, starred);
 - questions (the figures pane): having a claim that passes.
 """
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from contested.analysis import RULES, Analysis, Contradiction
+from contested.analysis import RULES, Analysis, Contradiction, ContradictionGroup, Listed
 from contested.dates import DateError, FuzzyDate, parse_date
 from contested.model import Claim, Event, Source
 from contested.notes import STATUSES, Note, Notes
@@ -176,8 +178,22 @@ class Filtered:
     events: set[str] | None = None
     claims: set[str] | None = None
     sources: set[str] | None = None
-    contradictions: list[Contradiction] | None = None
+    contradictions: list[Listed] | None = None
+    """Pairs, and groups of pairs (each counts its pairs: `pairs_in`)."""
     questions: set[str] | None = None
+
+    def keeps_contradiction(self, contradiction_id: str) -> bool:
+        """Whether the filter keeps a contradiction (or a group, by its key)."""
+        if self.contradictions is None:
+            return True
+        return any(c.id == contradiction_id or (isinstance(c, ContradictionGroup)
+                                                and c.rank_of(contradiction_id) is not None)
+                   for c in self.contradictions)
+
+
+def pairs_in(items: Iterable[Listed]) -> int:
+    """How many contradictions a list of pairs and groups holds."""
+    return sum(item.count if isinstance(item, ContradictionGroup) else 1 for item in items)
 
 
 def apply(analysis: Analysis, chosen: Filter, notes: Notes | None) -> Filtered:
@@ -205,29 +221,59 @@ def apply(analysis: Analysis, chosen: Filter, notes: Notes | None) -> Filtered:
     questions = ({about for c in claims if (about := catalog.claims[c].about) is not None}
                  if chosen.on_claims or noted else None)
     return Filtered(chosen.text, events, claims, kept_sources,
-                    _contradictions(analysis, chosen, note_of, passes), questions)
+                    _contradictions(analysis, chosen, note_of, passes, notes), questions)
 
 
 def _contradictions(analysis: Analysis, chosen: Filter, note_of: Callable[[str, str], Note],
-                    ok: npt.NDArray[np.bool_]) -> list[Contradiction]:
+                    ok: npt.NDArray[np.bool_], notes: Notes | None = None) -> list[Listed]:
     """`ok`: per claim row, whether it passes the claims' filter."""
     found = analysis.contradictions
-    positions: Iterable[int] = range(len(found))
+    held: Iterable[int] = range(len(found.order))
     if chosen.on_claims:  # a claim of it passes: chosen through the arrays
         keep = ok[found.first] | ok[found.second]
         declared = [any(ok[r] for r in rows) for rows in found.member_rows]
         entries = np.concatenate([np.array(declared, dtype=np.bool_), keep])
-        positions = np.flatnonzero(entries[found.order]).tolist()
-    result = []
-    for position in positions:
-        item = found[position]
+        held = np.flatnonzero(entries[found.order]).tolist()
+
+    def passes(item: Contradiction) -> bool:
         if chosen.rules and not set(chosen.rules) & set(item.rules):
-            continue
+            return False
         if chosen.question and item.question != chosen.question:
-            continue
+            return False
         if chosen.status or chosen.starred or chosen.tag:
             note = note_of("contradiction", item.id)
             if (chosen.status and note.status != chosen.status) or not chosen.note_ok(note):
-                continue
-        result.append(item)
-    return result
+                return False
+        return True
+
+    # Held entries and groups in the order of the list: (place, 0 group / 1 held, ...).
+    kept: list[tuple[tuple[int, int, int, int], Listed]] = []
+    for index in held:
+        item = found.held(index)
+        if passes(item):
+            kept.append(((index, 1, 0, 0), item))
+    if not found.groups:
+        return [item for _, item in kept]
+    on_notes = bool(chosen.starred or chosen.tag or chosen.status not in (None, "open"))
+    noted: dict[int, list[tuple[int, Contradiction]]] = {}
+    if on_notes and notes is not None:  # the grouped pairs with a note: found by id
+        for key in notes.sections.get("contradictions", {}):
+            position = found.position_of(key)
+            group = found.group_of(position) if position is not None else None
+            if group is not None and position is not None:
+                noted.setdefault(id(group), []).append((position - group.start,
+                                                        found[position]))
+    for n, (group, place) in enumerate(zip(found.groups, found.group_places, strict=True)):
+        if chosen.rules and group.rule not in chosen.rules:
+            continue
+        if chosen.question and group.question != chosen.question:
+            continue
+        if not on_notes:
+            if not chosen.on_claims or ok[group.rows()].any():
+                kept.append(((place, 0, n, -1), group))
+            continue
+        for rank, item in sorted(noted.get(id(group), []), key=lambda pair: pair[0]):
+            if passes(item) and (not chosen.on_claims or any(ok[r] for r in item.rows or ())):
+                kept.append(((place, 0, n, rank), item))
+    kept.sort(key=lambda entry: entry[0])
+    return [item for _, item in kept]

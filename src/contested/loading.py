@@ -8,18 +8,19 @@ loaded cleanly (all of them when there is no error), for the explorer's partial 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import time
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from contested.cache import CatalogCache, FileKey, Recover
 from contested.collector import collector_paused
@@ -29,7 +30,6 @@ from contested.diagnostics import (
     DiagnosticError,
     Location,
     did_you_mean,
-    nearest,
     shown,
     sort_diagnostics,
 )
@@ -95,10 +95,29 @@ class LoadResult:
     whole: Catalog | None = None
     """Everything that validated, broken files' valid entities too: what warnings are
     checked on while errors remain (the clean part alone would miss their claims)."""
+    unchecked: list[str] = field(default_factory=list)
+    """Files whose ids are not all known: they could not be read or parsed, or had too
+    many problems to be checked whole."""
+    excused: int = 0
+    """References to ids not found and not reported, as they may name an id of an
+    `unchecked` file: that file's own problem, reported first, explains them."""
 
     @property
     def ok(self) -> bool:
         return not self.diagnostics
+
+    def excused_note(self) -> str | None:
+        """What a summary says of the references not checked, if any were not."""
+        if not self.excused:
+            return None
+        from contested.diagnostics import shown_path
+
+        names = ", ".join(shown_path(path) for path in self.unchecked[:3])
+        more = f" and {len(self.unchecked) - 3} more" if len(self.unchecked) > 3 else ""
+        were = "was" if self.excused == 1 else "were"
+        return (f"{self.excused:,} reference{'s' * (self.excused != 1)} to unknown ids {were} "
+                f"not reported: what they name may be in {names}{more}, which could not be "
+                "checked")
 
     @property
     def failed_paths(self) -> list[str]:
@@ -174,6 +193,89 @@ class ParsedFile:
     broken_ids: dict[tuple[str, str], Location] = field(default_factory=dict)
     key: FileKey | None = None
     """The file's cache key, when it was loaded with a cache and read."""
+    left_out: tuple[Location, int] | None = None
+    """Problems beyond the `MAX_PROBLEMS` listed: where the first is, and how many."""
+    incomplete: bool = False
+    """Part of the file was not checked (too many problems): the ids it holds are not
+    all known, so references to ids that may be there are not reported as unknown."""
+
+    @property
+    def unknown_ids(self) -> bool:
+        """The file failed before its ids were known (unreadable, not YAML, over a
+        limit) or while only some were: references that may point into it are not
+        reported as unknown, its own problem explains them."""
+        return self.incomplete or (self.document is None and self.salvaged is None)
+
+
+MAX_PROBLEMS = 1_000
+"""Problems listed per file. Beyond, they are counted and one message, at the first left
+out, says how many: a file of a million broken claims would otherwise hold and print
+millions of messages (gigabytes) when the first screenful says what is wrong."""
+
+PART_NODES = 50_000
+"""YAML nodes validated in one call. What a call's errors cost (pydantic keeps every one
+until the call returns) is bounded by its nodes, so a file of two million `{}` claims is
+checked part by part in bounded memory; an entity larger than this is refused."""
+
+
+TOO_MANY = "too-many-problems"
+
+
+class Problems:
+    """The problems found in a load, at most `MAX_PROBLEMS` listed per file; those
+    left out are counted, each file's first left out kept to place the message."""
+
+    def __init__(self) -> None:
+        self.listed: list[Diagnostic] = []
+        self.excused = 0
+        """References not found and not reported (see `link`)."""
+        self._counts: dict[str, int] = {}
+        self._left_out: dict[str, tuple[Location, int]] = {}
+
+    @property
+    def clean(self) -> bool:
+        """No problem at all, listed or not."""
+        return not self.listed and not self._left_out
+
+    def room(self, path: str) -> bool:
+        """Whether another problem of `path` is listed (else: `leave` it)."""
+        return self._counts.get(path, 0) < MAX_PROBLEMS
+
+    def add(self, problem: Diagnostic) -> None:
+        path = problem.location.path
+        if self.room(path):
+            self._counts[path] = self._counts.get(path, 0) + 1
+            self.listed.append(problem)
+        else:
+            self.leave(problem.location)
+
+    append = add
+
+    def extend(self, problems: Iterable[Diagnostic]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    def leave(self, where: Location, count: int = 1) -> None:
+        """Count `count` problems left out, the first of them at `where`."""
+        first, before = self._left_out.get(where.path, (where, 0))
+        if (where.line, where.column) < (first.line, first.column):
+            first = where
+        self._left_out[where.path] = (first, before + count)
+
+    def left_out(self, path: str) -> tuple[Location, int] | None:
+        return self._left_out.get(path)
+
+    def all(self) -> list[Diagnostic]:
+        """The problems listed, and for each file with more, the message that says so."""
+        summaries = [
+            Diagnostic(first, TOO_MANY,
+                       f"{count:,} more problem{'s' * (count != 1)} in this file "
+                       f"{'are' if count != 1 else 'is'} not listed (at most "
+                       f"{MAX_PROBLEMS:,} per file are): mend the ones listed and check "
+                       "again")
+            for first, count in self._left_out.values()
+        ]
+        return [*self.listed, *summaries]
 
 
 def parse_timeline(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> ParsedFile:
@@ -194,51 +296,170 @@ def parse_timeline(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> P
             Location(path, line, column), "not-a-mapping",
             f"the top of a timeline file is a mapping (`contested: 1`, then sections), not {what}",
         )])
-    try:
-        document = TimelineFile.model_validate(tree)
-    except ValidationError as error:
-        problems = [_explain(e, tree, path) for e in error.errors(include_url=False)]
-        salvaged, broken = _salvage(tree, path)
-        return ParsedFile(path, None, problems, salvaged, broken)
-    _attach_origins(document, tree, path)
-    return ParsedFile(path, document, [])
+    return _Validation(tree, path).run()
 
 
-def _attach_origins(document: TimelineFile, tree: YamlMap, path: str) -> None:
-    timeline_id = document.timeline.id if document.timeline else None
-    if document.timeline is not None:
-        document.timeline.locate(Origin(path, timeline_id, _spots(tree.get("timeline"))))
-    for name in SECTIONS:
-        raw_items = tree.get(name) or ()
-        for entity, raw in zip(getattr(document, name), raw_items, strict=True):
-            entity.locate(Origin(path, timeline_id, _spots(raw)))
+class _Validation:
+    """One file's tree validated part by part (`PART_NODES`): the top of the file, then
+    each section's entities, a part at a time. A part that fails is
+    validated again entity by entity, to keep those that are fine alone (their
+    cross-file problems are still reported); a part once validated is dropped from the
+    tree, so the tree and the models are not both held whole."""
 
+    def __init__(self, tree: YamlMap, path: str) -> None:
+        self.tree = tree
+        self.path = path
+        self.problems = Problems()
+        self.broken: dict[tuple[str, str], Location] = {}
+        self.incomplete = False
+        self.timeline_id: str | None = None
 
-def _salvage(tree: YamlMap, path: str) -> tuple[TimelineFile, dict[tuple[str, str], Location]]:
-    """Validate a broken file entity by entity, keeping those that are fine alone or
-    once their faulty optional fields are dropped (their errors are already reported)."""
-    broken: dict[tuple[str, str], Location] = {}
-    parts: dict[str, Any] = {}
-    raw_header = tree.get("timeline")
-    header = _validate_alone(TimelineHeader, raw_header)
-    if header is not None:
-        header.locate(Origin(path, header.id, _spots(raw_header)))
-    timeline_id = header.id if header else None
-    for name in SECTIONS:
+    def run(self) -> ParsedFile:
+        tree = self.tree
+        header = self._top()
+        self.timeline_id = header.id if header is not None else None
+        if header is not None:
+            header.locate(Origin(self.path, header.id, _spots(tree.get("timeline"))))
+        sections: dict[str, Any] = {name: self._section(name) for name in SECTIONS}
+        document = TimelineFile.model_construct(contested=1, timeline=header, **sections)
+        problems = self.problems.all()
+        if not problems:
+            return ParsedFile(self.path, document, [])
+        return ParsedFile(self.path, None, problems, document, self.broken,
+                          left_out=self.problems.left_out(self.path),
+                          incomplete=self.incomplete)
+
+    def _explain(self, error: ValidationError, section: str | None = None,
+                 start: int = 0) -> None:
+        """List the errors of one call, as many as there is room for, and count the
+        others; a part's errors are placed at item `start` + their index of `section`."""
+        found = error.errors(include_url=False)
+        for one in found:
+            if section is not None:
+                index, *rest = one["loc"]
+                one["loc"] = (section, start + int(index), *rest)
+        if not self.problems.room(self.path):
+            self.problems.leave(_explain(found[0], self.tree, self.path).location,
+                                len(found))
+            return
+        for one in found:
+            self.problems.add(_explain(one, self.tree, self.path))
+
+    def _top(self) -> TimelineHeader | None:
+        """The top of the file (the version, the header, what else is there) checked
+        with its sections empty; the header, if it is fine alone."""
+        tree = self.tree
+        top = YamlMap(tree.line, tree.column)
+        known = TimelineFile.model_fields
+        strangers = 0
+        for name, value in tree.items():
+            checked = value
+            if name not in known:
+                strangers += 1
+                if strangers > MAX_PROBLEMS:  # left out of the check, and counted
+                    line, column = tree.key_spot(name)
+                    self.problems.leave(Location(self.path, line, column))
+                    continue
+            elif name == "timeline" and _too_big(value):
+                self._too_big(value, ("timeline",), "the timeline header")
+                continue
+            elif name in SECTIONS and isinstance(value, YamlList):
+                checked = YamlList(value.line, value.column)  # its entities: in parts
+            top.put(name, tree.key_spot(name), checked, tree.value_spot(name))
+        try:
+            return TimelineFile.model_validate(top).timeline
+        except ValidationError as error:
+            self._explain(error)
+        if "timeline" not in top:
+            return None
+        header: TimelineHeader | None = _validate_alone(TimelineHeader, top["timeline"])
+        return header
+
+    def _too_big(self, raw: YamlMap | YamlList, where: tuple[Any, ...], what: str) -> None:
+        line, column = self.tree.value_spot(where[0]) if len(where) == 1 else (
+            raw.line, raw.column)
+        self.problems.add(Diagnostic(
+            Location(self.path, line, column), "entity-too-large",
+            f"{what} holds {raw.nodes:,} YAML nodes, over the limit of {PART_NODES:,} "
+            "for one entity: it was not checked"))
+
+    def _section(self, name: str) -> list[Any]:
+        raw_items = self.tree.get(name)
+        if not isinstance(raw_items, YamlList):
+            return []  # missing, empty, or of the wrong type (reported with the top)
         model = _MODEL_AT[(name,)]
-        kept = []
-        raw_items = tree.get(name)
-        for raw in raw_items if isinstance(raw_items, YamlList) else ():
+        adapter = _section_adapter(name)
+        kept: list[Any] = []
+        for start, stop in _parts(raw_items):
+            raws = raw_items[start:stop]
+            if stop - start == 1 and _too_big(raws[0]):
+                kind = _KIND_OF_SECTION[name]
+                self._too_big(raws[0], (name, start), _describe(name, raws[0])
+                              if isinstance(raws[0], YamlMap) else f"a {kind}")
+                self._broken(name, raws[0])
+                continue
+            try:
+                entities = adapter.validate_python(raws)
+            except ValidationError as error:
+                listed = self.problems.room(self.path)
+                self._explain(error, name, start)
+                if listed:
+                    entities = self._salvage(model, name, raws)
+                else:  # past the problems listed: not salvaged, not all ids known
+                    self.incomplete = True
+                    entities = []
+                    raws = []
+            for entity, raw in zip(entities, raws, strict=False):
+                entity.locate(Origin(self.path, self.timeline_id, _spots(raw)))
+            kept.extend(entities)
+            raw_items[start:stop] = [None] * (stop - start)  # done with: freed
+        return kept
+
+    def _salvage(self, model: type[BaseModel], name: str, raws: list[Any]) -> list[Any]:
+        """The entities of a failed part that are fine alone or once their faulty
+        optional fields are dropped (their errors are already reported); `raws` is
+        left holding the raw entity of each one kept, in the same order."""
+        kept, kept_raws = [], []
+        for raw in raws:
             entity = _validate_alone(model, raw)
             if entity is None:
-                if isinstance(raw, YamlMap) and isinstance(raw.get("id"), str):
-                    spot = raw.value_spots["id"]
-                    broken[(name, raw["id"])] = Location(path, spot[0], spot[1])
-                continue
-            entity.locate(Origin(path, timeline_id, _spots(raw)))
-            kept.append(entity)
-        parts[name] = kept
-    return TimelineFile.model_construct(contested=1, timeline=header, **parts), broken
+                self._broken(name, raw)
+            else:
+                kept.append(entity)
+                kept_raws.append(raw)
+        raws[:] = kept_raws
+        return kept
+
+    def _broken(self, name: str, raw: Any) -> None:
+        if isinstance(raw, YamlMap) and isinstance(raw.get("id"), str):
+            spot = raw.value_spot("id")
+            self.broken[(name, raw["id"])] = Location(self.path, spot[0], spot[1])
+
+
+def _too_big(raw: Any) -> bool:
+    return isinstance(raw, YamlMap | YamlList) and raw.nodes > PART_NODES
+
+
+def _parts(items: YamlList) -> Iterator[tuple[int, int]]:
+    """(start, stop) of consecutive items of at most `PART_NODES` nodes in all (an item
+    larger than that alone)."""
+    start, nodes = 0, 0
+    for index, item in enumerate(items):
+        size = item.nodes if isinstance(item, YamlMap | YamlList) else 1
+        if nodes + size > PART_NODES and index > start:
+            yield start, index
+            start, nodes = index, 0
+        nodes += size
+    if start < len(items):
+        yield start, len(items)
+
+
+@functools.cache
+def _section_adapter(name: str) -> TypeAdapter[list[Any]]:
+    """The validator of a list of one section's entities."""
+    model = _MODEL_AT[(name,)]
+    entities: Any = list[model]  # type: ignore[valid-type]
+    return TypeAdapter(entities)
 
 
 def _validate_alone(model: type[BaseModel], raw: Any) -> Any:
@@ -251,9 +472,7 @@ def _validate_alone(model: type[BaseModel], raw: Any) -> Any:
         faulty = {e["loc"][0] for e in error.errors() if e["loc"]}
     if "id" in faulty:
         return None
-    trimmed = YamlMap(raw.line, raw.column)
-    trimmed.update((k, v) for k, v in raw.items() if k not in faulty)
-    trimmed.key_spots, trimmed.value_spots = raw.key_spots, raw.value_spots
+    trimmed = raw.without(faulty)
     try:
         return model.model_validate(trimmed)
     except ValidationError:
@@ -270,18 +489,19 @@ def _explain(error: Any, tree: YamlMap, path: str) -> Diagnostic:
     key_spot = spot
     fields: list[str] = []  # the path through mappings only, to find the model
     item: YamlMap | None = None
+    container: YamlMap = tree  # the mapping that holds the last field found
     section = ""
     for part in loc:
         if isinstance(node, YamlMap) and isinstance(part, str) and part in node:
-            key_spot, spot = node.key_spots[part], node.value_spots[part]
-            node = node[part]
+            key_spot, spot = node.key_spot(part), node.value_spot(part)
+            container, node = node, node[part]
             fields.append(part)
             if len(fields) == 1:
                 section = part
                 if isinstance(node, YamlMap):
                     item = node
         elif isinstance(node, YamlList) and isinstance(part, int) and part < len(node):
-            spot = node.item_spots[part]
+            spot = node.item_spot(part)
             node = node[part]
             if len(fields) == 1 and isinstance(node, YamlMap):
                 item = node
@@ -291,7 +511,7 @@ def _explain(error: Any, tree: YamlMap, path: str) -> Diagnostic:
 
     if kind == "extra_forbidden":
         model = _MODEL_AT.get(tuple(fields[:-1]), TimelineFile)
-        hint = did_you_mean(name, model.model_fields)
+        hint = _split_number(container, name) or did_you_mean(name, model.model_fields)
         return _at(path, key_spot, "unknown-field", f"unknown field '{name}' in {what}{hint}")
     if kind == "missing":
         if loc == ("contested",):
@@ -336,6 +556,28 @@ def _explain(error: Any, tree: YamlMap, path: str) -> Diagnostic:
     return _at(path, spot, "invalid", f"'{field_name}' in {what}: {message}")
 
 
+def _split_number(mapping: YamlMap, name: str) -> str | None:
+    """The hint for `{value: 1,400}`: in a flow mapping a comma ends the field, so `400`
+    became a field of its own, which a person cannot guess from "unknown field"."""
+    keys = list(mapping)
+    if not (len(name) == 3 and name.isdigit() and name in keys and mapping[name] is None):
+        return None
+    at = keys.index(name)
+    first = at
+    while first > 0 and len(keys[first - 1]) == 3 and keys[first - 1].isdigit():
+        first -= 1
+    lead = mapping[keys[first - 1]] if first > 0 else None
+    if not (isinstance(lead, str) and lead.lstrip("+-").isdigit() and len(lead.lstrip("+-")) <= 3):
+        return None
+    groups = [lead]
+    for key in keys[first:]:
+        if not (len(key) == 3 and key.isdigit() and mapping[key] is None):
+            break
+        groups.append(key)
+    return (f" (inside {{…}} a comma starts a new field: '{','.join(groups)}' was split; "
+            f"write {''.join(groups)})")
+
+
 def _describe(section: str, item: YamlMap | None) -> str:
     kind = _KIND_OF_SECTION.get(section)
     if kind is None:
@@ -362,7 +604,7 @@ def _spots(raw: Any) -> Spots | None:
 
 def _register(documents: Iterable[tuple[str, TimelineFile]],
               broken_ids: dict[tuple[str, str], Location],
-              problems: list[Diagnostic], *, unique: bool = False) -> Catalog:
+              problems: list[Diagnostic] | Problems, *, unique: bool = False) -> Catalog:
     """The files' entities indexed by id, first come first kept; a duplicate id (here
     or of a broken entity) is reported in `problems`. `unique`: these very files were
     linked before without a duplicate (the ids of their cached entries are then indexed
@@ -424,16 +666,20 @@ def relink(documents: Iterable[tuple[str, TimelineFile]],
 
 
 def link(documents: Iterable[tuple[str, TimelineFile]],
-         broken_ids: dict[tuple[str, str], Location] | None = None,
+         broken_ids: dict[tuple[str, str], Location] | None = None, *,
+         unchecked: Sequence[str] = (), problems: Problems | None = None,
          ) -> tuple[Catalog, list[Diagnostic]]:
     """Join validated files into one catalog; report duplicate and unknown ids, units
     and values that do not fit their question.
 
     `broken_ids` places the (section, id) of entities that failed validation: already
     reported, so references to them are not reported again as unknown, but their ids
-    still count as taken.
+    still count as taken. `unchecked` names files whose ids are not all known (they did
+    not load): a reference not found may name one of theirs, so it is counted in
+    `problems.excused`, not reported. The problems go to `problems` (at most
+    `MAX_PROBLEMS` listed a file), and every one of them is returned.
     """
-    problems: list[Diagnostic] = []
+    problems = Problems() if problems is None else problems
     broken_ids = broken_ids or {}
     catalog = _register(documents, broken_ids, problems)
 
@@ -441,11 +687,17 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
         index = catalog.section(section)
         kind = _KIND_OF_SECTION[section]
         for position, ref in enumerate(ids):
-            if ref not in index and (section, ref) not in broken_ids:
-                problems.append(Diagnostic(
-                    _item_location(entity, name, position), "unknown-id",
-                    f"unknown {kind} '{ref}'{did_you_mean(ref, index)}",
-                ))
+            if ref in index or (section, ref) in broken_ids:
+                continue
+            if unchecked:
+                problems.excused += 1
+                continue
+            where = _item_location(entity, name, position)
+            if not problems.room(where.path):  # (no did-you-mean for one not listed)
+                problems.leave(where)
+                continue
+            problems.append(Diagnostic(where, "unknown-id",
+                                       f"unknown {kind} {shown(ref)}{did_you_mean(ref, index)}"))
 
     sources, claims, events = catalog.sources, catalog.claims, catalog.events
     for section in (sources, catalog.questions, events, claims):
@@ -477,7 +729,7 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                 check(claim, "event", [claim.event], "events")
         claim.resolve(when=claim.as_of or (event.date if event else None) or claim.said)
         if claim.about is not None or claim.value is not None:
-            problems.extend(_resolve_value(claim, catalog, broken_ids))
+            problems.extend(_resolve_value(claim, catalog, broken_ids, problems, unchecked))
         columns.add(claim)
     columns.finish(claims)
 
@@ -490,7 +742,7 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                                            "repeated-claim",
                                            f"contradiction '{declared.id}' lists '{ref}' twice"))
             seen.add(ref)
-    return catalog, problems
+    return catalog, problems.all()
 
 
 def _linked_state(catalog: Catalog) -> dict[str, Any]:
@@ -543,8 +795,11 @@ def _apply_linked(catalog: Catalog, known: Mapping[str, Any]) -> None:
 
 
 def _resolve_value(claim: Claim, catalog: Catalog,
-                   broken_ids: dict[tuple[str, str], Location]) -> list[Diagnostic]:
-    """Check a claim's value and unit against its question, and resolve its figure."""
+                   broken_ids: dict[tuple[str, str], Location],
+                   excuses: Problems | None = None,
+                   unchecked: Sequence[str] = ()) -> list[Diagnostic]:
+    """Check a claim's value and unit against its question, and resolve its figure
+    (a question not found is excused, as in `link`, while files are `unchecked`)."""
     if claim.about is None:
         if claim.value is not None:
             return [Diagnostic(claim.origin.at("value"), "value-without-question",
@@ -554,8 +809,11 @@ def _resolve_value(claim: Claim, catalog: Catalog,
     if question is None:
         if ("questions", claim.about) in broken_ids:
             return []
+        if unchecked and excuses is not None:
+            excuses.excused += 1
+            return []
         return [Diagnostic(claim.origin.at("about"), "unknown-id",
-                           f"unknown question '{claim.about}'"
+                           f"unknown question {shown(claim.about)}"
                            f"{did_you_mean(claim.about, catalog.questions)}")]
     value = claim.value
     if question.kind == "category":
@@ -568,11 +826,10 @@ def _resolve_value(claim: Claim, catalog: Catalog,
                                f"question '{question.id}' is a category question: the value "
                                "is one word, not a figure")]
         if value is not None and question.values is not None and value not in question.values:
-            close = nearest(value, question.values)
-            hint = f" (did you mean '{close}'?)" if close else ""
             return [Diagnostic(claim.origin.at("value"), "not-in-values",
                                f"'{value}' is not a value of question '{question.id}' "
-                               f"({', '.join(question.values)}){hint}")]
+                               f"({', '.join(question.values)})"
+                               f"{did_you_mean(value, question.values)}")]
         return []
     problems = []
     if claim.unit is not None and claim.unit != question.unit:
@@ -606,29 +863,45 @@ def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS,
     there is enough to parse for it to pay; 1 parses here).
     """
     with collector_paused():
-        files, problems = discover(paths)
+        files, found = discover(paths)
+        problems = Problems()
+        problems.extend(found)
         parsed = _parse_all(files, limits, cache, progress, workers)
         broken: dict[tuple[str, str], Location] = {}
         for result in parsed:
-            problems.extend(result.diagnostics)
+            if result.left_out is None:
+                problems.extend(result.diagnostics)
+            else:  # its message of those left out is made again, with any more
+                problems.extend(d for d in result.diagnostics if d.code != TOO_MANY)
+                problems.leave(*result.left_out)
             broken.update(result.broken_ids)
+        # A file that did not load explains the references into it that are not found:
+        # they are not reported, and its own problem comes first.
+        failed = [d.location.path for d in found if d.code == "not-a-file"]
+        failed += [p.path for p in parsed if p.document is None and p.salvaged is None]
+        unchecked = [*dict.fromkeys([*failed, *(p.path for p in parsed if p.incomplete)])]
         # Link everything that validated, even inside broken files, to report every
         # cross-file problem in this one run.
         everything = [(p.path, p.document or p.salvaged) for p in parsed
                       if (p.document or p.salvaged) is not None]
         keys = [p.key for p in parsed if p.key is not None and p.document is not None]
-        whole_set = cache is not None and not problems and len(keys) == len(parsed)
+        whole_set = cache is not None and problems.clean and len(keys) == len(parsed)
         known = cache.linked(keys) if whole_set and cache is not None else None
         whole = relink(everything, known) if known is not None else None  # type: ignore[arg-type]
         if whole is None:
-            whole, link_problems = link(everything, broken)  # type: ignore[arg-type]
-            problems.extend(link_problems)
-            if whole_set and not link_problems and cache is not None:
+            whole, _ = link(everything, broken, unchecked=unchecked,  # type: ignore[arg-type]
+                            problems=problems)
+            if whole_set and problems.clean and cache is not None:
                 cache.put_linked(keys, _linked_state(whole))
         catalog = whole
-        if problems:
-            catalog = _clean_part(parsed, {d.location.path for d in problems})
-    return LoadResult(catalog, sort_diagnostics(problems), files, whole)
+        listed = problems.all()
+        if listed:
+            catalog = _clean_part(parsed, {d.location.path for d in listed})
+    causes = set(failed)
+    ordered = sort_diagnostics(listed)
+    ordered = ([d for d in ordered if d.location.path in causes]
+               + [d for d in ordered if d.location.path not in causes])
+    return LoadResult(catalog, ordered, files, whole, unchecked, problems.excused)
 
 
 def _clean_part(parsed: list[ParsedFile], failing: set[str]) -> Catalog:
@@ -826,8 +1099,17 @@ def _recovery(path: str, limits: Limits, cache: CatalogCache) -> Recover:
 
 def _parse_data(data: bytes, path: str, limits: Limits, cache: CatalogCache | None,
                 key: FileKey | None) -> ParsedFile:
-    """Parse one file's bytes; with a cache, a file that validated is written to it."""
-    parsed = parse_timeline(data, path, limits)
+    """Parse one file's bytes; with a cache, a file that validated is written to it.
+    Memory running out while it is read refuses that file alone, at its first line:
+    the limits keep any one file far below what a process is given, so that only
+    happens when the catalog's other files took the rest."""
+    try:
+        parsed = parse_timeline(data, path, limits)
+    except MemoryError:
+        return ParsedFile(path, None, [Diagnostic(
+            Location(path, 1, 1), "out-of-memory",
+            f"not enough memory left to read this file ({len(data):,} bytes) after the "
+            "others: load fewer files at once")])
     parsed.key = key
     if cache is not None and key is not None and parsed.document is not None:
         cache.put(key, parsed.document)

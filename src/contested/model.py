@@ -189,12 +189,11 @@ class Spots:
 
     def __init__(self, node: YamlMap) -> None:
         self.line, self.column = node.line, node.column
-        names = tuple(node.value_spots)
+        names = tuple(node)
         self._names = _FIELD_ORDERS.setdefault(names, names)  # one tuple per field order
-        self._packed = array("I", [n for spot in node.value_spots.values() for n in spot])
-        items = {name: array("I", [n for spot in value.item_spots for n in spot])
-                 for name, value in node.items()
-                 if isinstance(value, YamlList) and value.item_spots}
+        self._packed = node.value_spots()  # the tree's own array: it is dropped after
+        items = {name: value.item_spots() for name, value in node.items()
+                 if isinstance(value, YamlList) and value}
         self._items = items or None
 
     def value(self, name: str) -> tuple[int, int] | None:
@@ -323,6 +322,11 @@ class Source(Entity):
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    def answers_to(self, needle: str) -> bool:
+        """Whether `needle` (case-folded) is this source's id or part of a name or an
+        alias: how a person names a source in a filter (`gadi` finds Franz-Stephan Gadi)."""
+        return needle == self.id.casefold() or any(needle in n.casefold() for n in self.names)
 
 
 class Question(Entity):

@@ -27,7 +27,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +35,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from contested.diagnostics import Diagnostic, DiagnosticError, Location
+from contested.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
+from contested.dirs import data_dir
 from contested.files import (
     Refused,
     read_with_stat,
@@ -153,12 +154,16 @@ def parse_notes(data: bytes, path: str) -> Notes:
     try:
         document = NotesFile.model_validate(tree)
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
+        problems = error.errors(include_url=False)
+        # A misspelt field also makes the real one missing: the misspelling says why.
+        first = next((e for e in problems if e["type"] == "extra_forbidden"), problems[0])
         loc = first["loc"]
         where = ".".join(str(p) for p in loc)
         message = f"{where}: " + str(first["msg"]).removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}' in {'.'.join(str(p) for p in loc[:-1])}"
+            within = ".".join(str(p) for p in loc[:-1]) or "the file"
+            message = (f"unknown field '{loc[-1]}' in {within}"
+                       f"{did_you_mean(str(loc[-1]), _fields_at(loc[:-1]))}")
         raise DiagnosticError(_problem(path, tree, loc, message,
                                        at_key=first["type"] == "extra_forbidden")) from None
     notes = Notes()
@@ -168,6 +173,19 @@ def parse_notes(data: bytes, path: str) -> Notes:
     return notes
 
 
+def _fields_at(loc: tuple[Any, ...]) -> Iterable[str]:
+    """The fields of the mapping at `loc` in a notes file, for a did-you-mean."""
+    if not loc:
+        return ("contested-notes", "notes", "views")
+    if loc[0] == "notes" and len(loc) == 3:
+        return Note.model_fields
+    if loc[0] == "notes" and len(loc) == 5 and loc[3] == "comments":
+        return Comment.model_fields
+    if loc[0] == "views" and len(loc) == 2:
+        return View.model_fields
+    return ()
+
+
 def _problem(path: str, tree: Any, loc: tuple[Any, ...], message: str, *,
              at_key: bool = False) -> Diagnostic:
     """Placed at the value `loc` leads to (or at its key, for an unknown field)."""
@@ -175,11 +193,11 @@ def _problem(path: str, tree: Any, loc: tuple[Any, ...], message: str, *,
     node = tree
     for part in loc:
         if isinstance(node, YamlMap) and part in node:
-            spots = node.key_spots if at_key and part == loc[-1] else node.value_spots
-            line, column = spots[part]
+            at = node.key_spot if at_key and part == loc[-1] else node.value_spot
+            line, column = at(part)
             node = node[part]
         elif isinstance(node, YamlList) and isinstance(part, int) and part < len(node):
-            line, column = node.item_spots[part]
+            line, column = node.item_spot(part)
             node = node[part]
         else:
             break
@@ -278,6 +296,9 @@ class NotesStore:
         self.path = real_path(path)
         self.notes = Notes()
         self.read_only: str | None = None
+        self.problem: Diagnostic | None = None
+        """What made notes read-only, located, when the file could not be read or
+        parsed."""
         self.notice: str | None = None
         self._seen: bytes | None = None
         self._lines: dict[tuple[str, str], str] = {}
@@ -299,8 +320,11 @@ class NotesStore:
             if refused.missing:
                 self._forbidden = None
                 return None
-            raise NotesReadOnly(f"{self.path}: {refused.reason}; the notes file is left as "
-                                "it is and notes are read-only") from None
+            where = Location(str(self.path), 1, 1) if refused.code == "file-too-large" else (
+                Location(str(self.path)))  # (located as a timeline refused so is)
+            self.problem = Diagnostic(where, refused.code, refused.reason)
+            raise NotesReadOnly(f"{self.problem.headline()}; the notes file is left as it "
+                                "is and notes are read-only") from None
         self._forbidden = None if writable_by_mode(info) else (
             f"{self.path} is read-only (mode {info.st_mode & 0o7777:04o}): notes are shown "
             "and not saved; make it writable (chmod u+w) or choose another notes file "
@@ -322,6 +346,7 @@ class NotesStore:
         try:
             self.notes = parse_notes(data, str(self.path))
         except DiagnosticError as error:
+            self.problem = error.diagnostic
             self.read_only = (f"{error.diagnostic.headline()}; the notes file is left as "
                               "it is and notes are read-only")
             return
@@ -343,7 +368,8 @@ class NotesStore:
         """Hold the lock beside the notes file (waiting for another explorer's save). The
         lock file is never a link followed or a FIFO waited on."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.parent == real_path(data_dir()):  # contested's own, made on demand
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
                              | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
         except OSError as error:
@@ -373,6 +399,10 @@ class NotesStore:
         reason = os.strerror(error.errno) if error.errno else str(error)
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             reason = "the folder is read-only"
+        elif error.errno == errno.ENOENT:  # a folder named by the user is never created
+            reason = "the folder does not exist"
+        elif error.errno == errno.ENOTDIR:
+            reason = "not a folder"
         return (f"cannot save notes in {self.path.parent} ({reason}); "
                 "choose another notes file (--notes PATH)")
 

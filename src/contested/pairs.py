@@ -7,8 +7,11 @@ one binary search per claim finds where each run ends, and the pairs are those r
 end to end. Deciding which pairs conflict is then a comparison of columns. A catalog of
 300,000 claims has its 800,000 pairs in tens of milliseconds instead of seconds of
 Python loops, and the cost follows the number of pairs, not the square of the claims.
+But the pairs of one question can be the square of its claims (20,000 claims at one date:
+200,000,000 pairs): a question with too many is not laid out here but left to
+`contested.crowds`, which counts its pairs without listing them.
 
-numpy does the array work; this module holds everything that knows about it.
+numpy does the array work; this module and `crowds` hold everything that knows about it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,13 @@ from contested.columns import WIDTH, ClaimColumns
 from contested.model import Catalog, Claim
 
 _STRIDE = np.int64(1 << 32)  # question * _STRIDE + day: one sorted key, questions apart
+
+PAIRED_PER_QUESTION = 50_000
+"""A question with more pairs at overlapping dates than this is not laid out pair by
+pair: it is counted and listed on demand (`contested.crowds`)."""
+PAIRED_IN_ALL = 4_000_000
+"""Nor are the questions with most pairs, beyond this many pairs in all: what is laid out
+is bounded whatever the catalog."""
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -187,27 +197,51 @@ class Runs:
 @dataclass(eq=False)
 class Pairs:
     """Every pair of claims on one question at overlapping dates, as rows of the table:
-    `first[k]` and `second[k]`, with `conflict[k]` when their answers cannot both hold."""
+    `first[k]` and `second[k]`, with `conflict[k]` when their answers cannot both hold;
+    but none of the questions in `dense` (too many pairs to lay out: `crowds`)."""
 
     table: ClaimTable
     first: Ints
     second: Ints
     conflict: Bools
     runs: Runs
+    dense: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+def dense_questions(per_question: Ints) -> Ints:
+    """The questions whose pairs are not laid out: those with more than
+    PAIRED_PER_QUESTION, then the biggest until the rest hold PAIRED_IN_ALL at most."""
+    order = np.argsort(per_question, kind="stable")
+    total = np.cumsum(per_question[order])
+    laid = (per_question[order] <= PAIRED_PER_QUESTION) & (total <= PAIRED_IN_ALL)
+    dense: Ints = np.sort(order[~laid])
+    return dense
 
 
 def overlapping(table: ClaimTable, ordered: Ints) -> tuple[Ints, Ints, Runs]:
     """The pairs of rows at overlapping dates, given the rows `by_question`."""
+    first, second, runs, _ = _laid_out(table, ordered)
+    return first, second, runs
+
+
+def _laid_out(table: ClaimTable, ordered: Ints) -> tuple[Ints, Ints, Runs, Ints]:
+    """`overlapping`, and the dense questions left out of it."""
     starts, ends = keyed(table, ordered)
     reach = np.searchsorted(starts, ends, side="right")  # the first row starting after
     count = reach - np.arange(1, len(ordered) + 1)
+    questions = table.question[ordered]
+    per_question = np.bincount(questions, weights=count,
+                               minlength=len(table.question_ids)).astype(np.int64)
+    dense = dense_questions(per_question)
+    if len(dense):
+        count[np.isin(questions, dense)] = 0
     total = int(count.sum())
     begin = np.cumsum(count) - count
     left = np.repeat(np.arange(len(ordered)), count)
     run_start = np.repeat(begin, count)
     right = left + 1 + (np.arange(total) - run_start)
-    runs = Runs(ordered, begin, count, table.question[ordered])
-    return ordered[left], ordered[right], runs
+    runs = Runs(ordered, begin, count, questions)
+    return ordered[left], ordered[right], runs, dense
 
 
 def meets(table: ClaimTable, a: Ints, b: Ints) -> Bools:
@@ -222,11 +256,13 @@ def _below_or_touching(table: ClaimTable, a: Ints, b: Ints) -> Bools:
 
 
 def find_pairs(table: ClaimTable, ordered: Ints | None = None) -> Pairs:
-    """The pairs at overlapping dates and which of them conflict."""
-    first, second, runs = overlapping(table, by_question(table) if ordered is None else ordered)
+    """The pairs at overlapping dates and which of them conflict (those of dense
+    questions aside)."""
+    first, second, runs, dense = _laid_out(
+        table, by_question(table) if ordered is None else ordered)
     conflict = np.empty(len(first), dtype=np.bool_)
     quantity = table.quantity[first]
     category = ~quantity
     conflict[category] = table.code[first[category]] != table.code[second[category]]
     conflict[quantity] = ~meets(table, first[quantity], second[quantity])
-    return Pairs(table, first, second, conflict, runs)
+    return Pairs(table, first, second, conflict, runs, dense)

@@ -39,7 +39,9 @@ def parse_number(text: str | int | float) -> float:
     else:
         written = text.strip() if isinstance(text, str) else text
         if not isinstance(written, str) or not _NUMBER.fullmatch(written):
-            raise QuantityError(f"expected a number, got '{text}'")
+            hint = figure_as_written(written) if isinstance(written, str) else None
+            raise QuantityError(f"expected a number, got '{text}'"
+                                + (f": write {hint}" if hint else ""))
         written = written.replace("_", "")
         if _LEADING_ZERO.match(written):
             raise QuantityError(
@@ -50,6 +52,98 @@ def parse_number(text: str | int | float) -> float:
     if not math.isfinite(value):
         raise QuantityError(f"expected a finite number, got '{text}'")
     return value
+
+
+# --- figures as people write them, for the hint of an error ----------------------------------
+
+_SEPARATORS = ",'\u00a0\u202f "
+_WRITTEN = rf"[-+]?\d[\d{_SEPARATORS}.]*(?<=\d)(?:\s*(?:thousand|million|billion)\b)?"
+"""A number with separators, maybe a scale word; `_written_number` decides."""
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?P<sep>[,'\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*"
+                        r"(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d{1,2}")
+_SCALES = {"thousand": 3, "million": 6, "billion": 9}
+_REST = r"(?P<rest>\s*%)?(?:\s+[^\W\d_]\S*)*"
+"""What may follow a figure and is left out of the hint: a percent sign, then words
+(`km2`, `people`), each starting with a letter (`under 10 or over 20` is no figure)."""
+
+_WORDS: dict[str, tuple[str, ...]] = {
+    "less_than": ("fewer than", "less than", "under", "below", "<"),
+    "more_than": ("more than", "over", "above", "greater than", "in excess of", ">"),
+    "at_least": ("at least", "no fewer than", "no less than", "not less than", "a minimum of",
+                 "minimum", ">=", "≥"),
+    "at_most": ("at most", "up to", "no more than", "not more than", "a maximum of",
+                "maximum", "<=", "≤"),
+    "about": ("about", "around", "approximately", "approx.", "approx", "roughly", "some",
+              "nearly", "almost", "circa", "ca.", "c.", "an estimated", "estimated", "~"),
+}
+_AFTER: dict[str, tuple[str, ...]] = {
+    "at_least": ("or more", "or over", "or above", "+"),
+    "at_most": ("or fewer", "or less", "or under", "or below"),
+}
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                    for w in sorted(words, key=len, reverse=True))
+
+
+_BEFORE_FIGURE = [(form, re.compile(rf"(?:{_alternatives(words)})\s*(?P<a>{_WRITTEN}){_REST}",
+                                    re.IGNORECASE)) for form, words in _WORDS.items()]
+_AFTER_FIGURE = [(form, re.compile(rf"(?P<a>{_WRITTEN})\s*(?:{_alternatives(words)}){_REST}",
+                                   re.IGNORECASE)) for form, words in _AFTER.items()]
+_RANGE = re.compile(rf"(?:between\s+|from\s+)?(?P<a>{_WRITTEN})\s*(?:-|–|—|to|and)\s*"
+                    rf"(?P<b>{_WRITTEN}){_REST}", re.IGNORECASE)
+_ALONE = re.compile(rf"(?P<a>{_WRITTEN}){_REST}", re.IGNORECASE)
+
+
+def _written_number(text: str) -> str | None:
+    """`text` as the format writes a number (`1,400` -> `1400`, `1,5` -> `1.5`, `2 million`
+    -> `2000000`), or None when it is not a number a person would write."""
+    from decimal import Decimal, InvalidOperation
+
+    words = text.split()
+    scale = _SCALES.get(words[-1].casefold(), 0) if len(words) > 1 else 0
+    number = " ".join(words[:-1] if scale else words)
+    if _THOUSANDS.fullmatch(number):
+        plain = re.sub(f"[{_SEPARATORS}]", "", number)
+    elif _DECIMAL_COMMA.fullmatch(number):
+        plain = number.replace(",", ".")
+    elif _NUMBER.fullmatch(number):
+        plain = number.replace("_", "")
+    else:
+        return None
+    try:
+        value = Decimal(plain).scaleb(scale)
+    except InvalidOperation:
+        return None
+    figure = float(value)
+    return format_number(figure) if math.isfinite(figure) else None
+
+
+def figure_as_written(text: str) -> str | None:
+    """What to write for a figure written as a person says it: `fewer than 10` ->
+    `{less_than: 10}`, `1,400` -> `1400`, `between 100 and 200` -> `{between: [100,
+    200]}`. None when it is not recognised (a hint is given only when it is sure)."""
+    written = " ".join(text.split())
+    if len(written) > 80:  # no one writes a figure this long; the patterns stay cheap
+        return None
+    for form, pattern in (*_BEFORE_FIGURE, *_AFTER_FIGURE):
+        match = pattern.fullmatch(written)
+        if match:
+            figure = _written_number(match["a"])
+            return None if figure is None else f"{{{form}: {figure}}}"
+    match = _RANGE.fullmatch(written)
+    if match:
+        low, high = _written_number(match["a"]), _written_number(match["b"])
+        if low is None or high is None:
+            return None
+        low, high = sorted((low, high), key=float)
+        return f"{{between: [{low}, {high}]}}"
+    match = _ALONE.fullmatch(written)
+    if match:
+        return _written_number(match["a"])
+    return None
 
 
 def format_number(value: float) -> str:

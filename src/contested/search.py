@@ -91,7 +91,8 @@ class SearchIndex:
 
         A contradiction found by the rules is found through its claims (its explanation
         is made of their sources, values and dates): it is a hit when one of its claims
-        is, so that 300,000 of them need no text of their own in the index.
+        is, so that 300,000 of them need no text of their own in the index. The pairs of
+        a grouped question are not hits (a claim of it may have thousands): its claims are.
         """
         needle = query.strip().casefold()
         if not needle:
@@ -100,7 +101,7 @@ class SearchIndex:
         contradictions = self.browser.analysis.contradictions
         declared = {h.id for h in hits if h.kind == "contradiction"}
         positions = sorted({p for hit in hits if hit.kind == "claim"
-                            for p in contradictions.positions_of(hit.id)})
+                            for p in contradictions.held_positions_of(hit.id)})
         found = (contradictions[p] for p in positions)
         hits += [Hit("contradiction", c.id) for c in found if c.id not in declared]
         return hits

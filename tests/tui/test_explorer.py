@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input, Static
 
 from contested.model import Catalog
@@ -710,3 +711,143 @@ async def test_search_reaches_a_source_from_a_who_contradicts_whom_view() -> Non
                 if hit.id == "gady":
                     assert row.cells[0] == "Franz-Stefan Gady"
             await pilot.press("3", "w", "n")  # from the who-contradicts-whom view again
+
+
+async def test_the_mouse_switches_panes_moves_opens_and_scrolls() -> None:
+    async with explorer((100, 30)) as (app, pilot):
+        screen = main_screen(app)
+        start, _, _ = next(span for span in screen.tab_spans if span[2] == "sources")
+        await pilot.click("#tabs", offset=(start + 2, 0))
+        assert screen.pane == "sources"
+        table = focused_table(app)
+        await pilot.click(table, offset=(5, 4))  # the third row (a border, the header)
+        assert table.cursor == 2
+        await pilot.double_click(table, offset=(5, 5))
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.detail.id == table.rows[3].key
+        await pilot.press("escape")
+        await pilot.click("#tabs", offset=(next(s for s in screen.tab_spans
+                                                if s[2] == "timeline")[0] + 1, 0))
+        timeline = focused_table(app)
+        before = timeline.cursor
+        timeline.post_message(events.MouseScrollDown(timeline, 5, 5, 0, 0, 0, False, False,
+                                                     False))
+        await pilot.pause()
+        assert timeline.cursor > before
+
+
+async def test_columns_take_the_width_they_need_at_80_columns(tmp_path: Path) -> None:
+    """An empty ALIASES column took 18 cells from the names."""
+    long_name = "The Institute for the Study of War, Washington"
+    (tmp_path / "t.yaml").write_text(f"""\
+contested: 1
+sources:
+  - {{id: isw, name: "{long_name}", kind: analyst}}
+  - {{id: afp, name: AFP, kind: news-agency}}
+events:
+  - {{id: e, date: 2025-03, title: Something happened}}
+claims:
+  - {{id: c1, source: isw, event: e, text: It happened.}}
+  - {{id: c2, source: afp, event: e, text: It did.}}
+""")
+    async with explorer((80, 24), paths=[tmp_path]) as (app, pilot):
+        await pilot.press("3")
+        table = focused_table(app)
+        header = table.render_line(0).text
+        assert "ALIASES" in header
+        widths = table._widths(table.scrollable_content_region.width - 1)
+        aliases = [c.title for c in table.columns].index("ALIASES")
+        assert widths[aliases] == len("ALIASES")
+        assert "The Institute for the Study of War, …" in screen_text(app)  # the room
+        # the aliases left: with 18 cells for an empty ALIASES, the name was cut at 26
+
+
+async def test_claims_x_questions_scrolls_sideways_at_80_columns() -> None:
+    """At 80 columns the questions past the fourth could not be reached, and their
+    headers were cut without an ellipsis."""
+    async with explorer((80, 24)) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("5", "x")
+        table = focused_table(app)
+        questions = [c.title for c in table.columns[1:]]
+        left, right = table.columns_hidden()
+        assert (left, right) == (0, right)
+        assert right > 0, "every question fits: this test needs more than fit"
+        assert f"1-{len(questions) - right} of {len(questions)}" in str(table.border_title)
+        header = table.render_line(0).text
+        assert "…" in header  # a long question id is cut with an ellipsis
+        assert header.startswith("SOURCE")
+        for _ in range(len(questions)):
+            await pilot.press("l")
+        left, right = table.columns_hidden()
+        assert right == 0
+        assert left > 0
+        header = table.render_line(0).text
+        assert header.startswith("SOURCE")  # the source stays
+        assert questions[-1][:5] in header  # the last question is in sight
+        await pilot.press("h")
+        assert table.columns_hidden()[0] == left - 1
+        await pilot.press("x")  # back to the questions: no column is scrolled out
+        assert screen.query_one("#questions", type(table)).columns_hidden() == (0, 0)
+
+
+async def test_z_shows_the_whole_row_at_80_columns() -> None:
+    async with explorer((80, 24)) as (app, pilot):
+        row = focused_table(app).current
+        assert row is not None
+        title = row.cells[1]
+        assert title not in screen_text(app)  # cut in the list at 80 columns
+        await pilot.press("z")
+        assert title in " ".join(screen_text(app).split())  # whole, wrapped under the list
+        await pilot.press("j")
+        row = focused_table(app).current
+        assert row is not None
+        assert row.cells[1] in " ".join(screen_text(app).split())  # it follows the cursor
+        await pilot.press("z")
+        assert row.cells[1] not in screen_text(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_figure_s_lines_fit_the_pane(size: tuple[int, int]) -> None:
+    """The last date of the axis wrapped to column 0 of the next line."""
+    async with explorer(size) as (app, pilot):
+        await pilot.press("5")
+        plot = app.screen.query_one("#plot", TextView)
+        lines = plot.plain_text().splitlines()
+        room = plot.scrollable_content_region.width - 1
+        assert lines
+        assert all(len(line) <= room for line in lines if "┤" in line or "└" in line)
+        dates = next(lines[i + 1] for i, line in enumerate(lines) if "└" in line)
+        assert dates.rstrip().endswith("2025-03")
+        assert len(dates) <= room
+
+
+async def test_a_field_of_megabytes_is_cut_and_opens_whole(tmp_path: Path) -> None:
+    """A 4 MB title made the detail take seconds to open and each key seconds more."""
+    huge = "word " * 800_000
+    (tmp_path / "t.yaml").write_text(f"""\
+contested: 1
+sources:
+  - {{id: a, name: AFP}}
+events:
+  - {{id: e, date: 2025-03, title: "{huge}"}}
+claims:
+  - {{id: c, source: a, event: e, text: "{huge}"}}
+""")
+    async with explorer((80, 24), paths=[tmp_path]) as (app, pilot):
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        body = app.screen.query_one("#detail-body", ReadingView).plain_text()
+        assert len(body) < 10_000
+        assert "(4,000,000 characters: o opens it whole)" in body
+        await pilot.press("o")
+        whole = app.screen.query_one("#whole", ReadingView)
+        await pilot.press("G")
+        assert whole.scroll_y == whole.max_scroll_y > 1000  # every word is there
+        text = whole.plain_text()
+        assert text.count("word") == 800_000
+        await pilot.press("escape")
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("escape", "3", "enter", "o")  # a source: nothing cut, said so
+        assert isinstance(app.screen, DetailScreen)

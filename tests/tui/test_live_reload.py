@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from contested.tui.screens.errors import ErrorsScreen
@@ -92,3 +93,78 @@ async def test_after_going_on_with_the_clean_files_a_mended_file_ends_partial(
         await wait_for(pilot, lambda: app.reloads == 1)
         assert "PARTIAL" not in str(screen.query_one("#tabs").render())
         assert "PARTIAL" not in str(screen.query_one("#status").render())
+
+
+async def test_a_reload_that_fails_says_so_and_the_files_stay_watched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory running out (or any failure of the load itself) while a change is loaded:
+    the explorer says so, keeps the last good catalog, answers keys and loads the next
+    change."""
+    import contested.loading
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(TIMELINES, catalog)
+    figures = catalog / "kursk-2025-02-figures.yaml"
+    real_load = contested.loading.load_catalog
+
+    def exhausted(*args: object, **kwargs: object) -> object:
+        raise MemoryError
+
+    app = app_on([catalog], notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        shown = focused_table(app).current
+        assert shown is not None
+        monkeypatch.setattr(contested.loading, "load_catalog", exhausted)
+        figures.write_text(figures.read_text().replace(
+            f"title: {OLD_TITLE}", "title: Ukraine says it holds 500 sq. km (edited)"))
+        await wait_for(pilot, lambda: any("Not reloaded" in (n.title or "")
+                                          for n in app._notifications))
+        assert any("out of memory" in n.message for n in app._notifications)
+        status = str(main_screen(app).query_one("#status").render())
+        assert "NOT RELOADED" in status
+        assert focused_table(app).current == shown  # the last good catalog, still there
+        await pilot.press("2")  # keys are answered
+        assert main_screen(app).current_item() is not None
+        await pilot.press("1")
+
+        monkeypatch.setattr(contested.loading, "load_catalog", real_load)
+        figures.write_text(figures.read_text() + "\n")
+        await wait_for(pilot, lambda: app.reloads == 1)  # the next change is loaded
+        assert "NOT RELOADED" not in str(main_screen(app).query_one("#status").render())
+        titles = [focused_table(app).rows[i].cells[1] for i in range(len(focused_table(app).rows))]
+        assert "Ukraine says it holds 500 sq. km (edited)" in titles
+
+
+async def test_a_change_over_a_limit_is_refused_at_its_place_and_watched_on(
+        tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(TIMELINES, catalog)
+    figures = catalog / "kursk-2025-02-figures.yaml"
+    good = figures.read_text()
+    app = app_on([catalog], notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        figures.write_text("contested: 1\nx: [" + "{}, " * 3_000_000 + "]\n")
+        await wait_for(pilot, lambda: any("Not reloaded" in (n.title or "")
+                                          for n in app._notifications), seconds=60)
+        assert any("[too-many-nodes]" in n.message and ":2:" in n.message
+                   for n in app._notifications)
+        figures.write_text(good)
+        await wait_for(pilot, lambda: app.reloads == 1, seconds=30)
+
+
+async def test_a_sources_file_that_does_not_load_is_the_one_error_shown(
+        tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(TIMELINES, catalog)
+    (catalog / "sources.yaml").write_bytes(b"contested: 1\nsources:\n  - {id: afp, name: \xff}\n")
+    app = app_on([catalog], notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, ErrorsScreen)
+        assert [d.code for d in screen.result.diagnostics] == ["encoding"]
+        head = str(screen.query_one("#errors-head").render())
+        assert "references to unknown ids were not reported" in head
+        assert "sources.yaml, which could not be checked" in head

@@ -61,3 +61,15 @@ def test_help(snap_compare: Any) -> None:
 
 def test_who_contradicts_whom(snap_compare: Any) -> None:
     assert snap_compare(app_on(), terminal_size=(160, 50), run_before=before("3", "w"))
+
+
+@pytest.mark.parametrize("keys", [(), ("enter",)], ids=["pane", "its pairs"])
+def test_a_group_of_contradictions(snap_compare: Any, tmp_path: Any,
+                                   keys: tuple[str, ...]) -> None:
+    """A question with more contradictions than are listed one by one: its group in the
+    Contradictions pane, and enter on it listing its pairs."""
+    from tests.test_crowds import alternating
+
+    folder = alternating(tmp_path / "crowd", 70)
+    app = app_on([folder], notes=tmp_path / "notes.yaml")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=before("4", *keys))

@@ -202,21 +202,43 @@ class ContestedApp(App[int], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reload")
     def reload(self) -> None:
-        """Load again in a worker; errors leave the last good catalog on screen."""
+        """Load again in a worker. A change that breaks a file, or a load that fails
+        on its own (memory ran out, a bug), leaves the last good catalog on screen and
+        says so; the files stay watched, so the next change is loaded."""
         from textual.worker import get_current_worker
 
         from contested.analysis import analyse
         from contested.loading import load_catalog
 
-        result = load_catalog(self.watched, cache=self.cache())
-        if get_current_worker().is_cancelled:  # a newer change is being loaded
+        worker = get_current_worker()
+        failure = None
+        try:
+            result = load_catalog(self.watched, cache=self.cache())
+            if worker.is_cancelled:  # a newer change is being loaded
+                return
+            if not result.ok:
+                self.call_from_thread(self.not_reloaded, result)
+                return
+            analysis = analyse(result.catalog)
+        except Exception as error:  # said on screen, never raised
+            failure = _failure(error)
+        if failure is not None:  # (out of the handler: what the frames held is freed)
+            if not worker.is_cancelled:
+                self.call_from_thread(self.reload_failed, *failure)
             return
-        if not result.ok:
-            self.call_from_thread(self.not_reloaded, result)
-            return
-        analysis = analyse(result.catalog)
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.call_from_thread(self.reloaded, analysis)
+
+    def reload_failed(self, code: str, message: str) -> None:
+        """A reload that failed on its own is said as a broken file is (a notice, the
+        status bar, `E`), at the first path watched."""
+        from contested.diagnostics import Diagnostic, Location
+        from contested.loading import LoadResult
+        from contested.model import Catalog
+
+        where = Location(str(self.watched[0]) if self.watched else ".")
+        catalog = self.analysis.catalog if self.analysis is not None else Catalog()
+        self.not_reloaded(LoadResult(catalog, [Diagnostic(where, code, message)]))
 
     def reloaded(self, analysis: Analysis) -> None:
         """Every file loaded: the catalog on screen is whole again (PARTIAL and a
@@ -269,6 +291,12 @@ class ContestedApp(App[int], inherit_bindings=False):
         if self.main is None or not self.main.details.exists(kind, entity_id):
             notify(self, f"{kind} {entity_id} is not in this catalog", severity="warning")
             return
+        group = self.main.details.group_of(entity_id) if kind == "group" else None
+        if group is not None:  # a group: its pairs, listed
+            from contested.tui.screens.group import GroupScreen
+
+            self.push_screen(GroupScreen(group, self.main.browser))
+            return
         self.push_screen(DetailScreen(self.main.details.of(kind, entity_id)))
 
     # --- review notes -------------------------------------------------------------------
@@ -276,6 +304,7 @@ class ContestedApp(App[int], inherit_bindings=False):
     def focused_item(self) -> tuple[str, str] | None:
         """(kind, id) of the focused row, or of the detail shown."""
         from contested.tui.screens.detail import DetailScreen
+        from contested.tui.screens.group import GroupScreen
         from contested.tui.screens.main import MainScreen
 
         screen = self.screen
@@ -283,6 +312,9 @@ class ContestedApp(App[int], inherit_bindings=False):
             return screen.current_item()
         if isinstance(screen, DetailScreen):
             return (screen.detail.kind, screen.detail.id)
+        if isinstance(screen, GroupScreen):
+            pair = screen.current_pair()
+            return ("contradiction", pair) if pair is not None else None
         return None
 
     def noted_item(self) -> tuple[str, str] | None:
@@ -539,6 +571,20 @@ class ContestedApp(App[int], inherit_bindings=False):
                         self.main.open_view(name)
                 entries.append(PaletteEntry(f"View: {name}", view.filter, show))
         return entries
+
+
+def _failure(error: Exception) -> tuple[str, str]:
+    """(code, message) of a load that failed on its own: memory running out is said as
+    such (it is the size of what was given, not a bug); a bug leaves a report."""
+    if isinstance(error, MemoryError):
+        return "out-of-memory", ("out of memory while loading the change: the files "
+                                 "need more memory than this process may use")
+    from contested.crash import write_report
+
+    where = write_report(error, sys.argv)
+    report = f"; the report is in {where}" if where else ""
+    return "reload-failed", (f"the reload failed on a bug ({type(error).__name__}){report}. "
+                             "Please send it to the developers.")
 
 
 def run_explorer(paths: Sequence[str], *, mouse: bool = True,

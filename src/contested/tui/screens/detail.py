@@ -11,20 +11,21 @@ from textual.widgets import Footer
 
 from contested.browse import Row
 from contested.details import Detail
-from contested.tui.safe import plain
-from contested.tui.widgets.detail import detail_content
+from contested.tui.safe import notify, plain
+from contested.tui.widgets.detail import detail_content, long_fields, whole_lines
 from contested.tui.widgets.rows import Column, VirtualTable
 from contested.tui.widgets.text_view import ReadingView
 
 LINK_COLUMNS = [Column("KIND", 13), Column("LINKED", 40, flex=True)]
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(Screen[None], inherit_bindings=False):
     """A detail view; the app's screen stack is the history that esc walks back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "back", "Back", id="back"),
         Binding("tab,shift+tab", "switch", "Fields / links", show=False, id="detail.switch"),
+        Binding("o", "whole", "Open a long field whole", show=False, id="detail.whole"),
     ]
 
     def __init__(self, detail: Detail) -> None:
@@ -44,7 +45,7 @@ class DetailScreen(Screen[None]):
         links = self.query_one("#links", VirtualTable)
         links.border_title = plain(f"linked: {len(self.detail.links)} (enter opens)")
         links.empty_message = "nothing linked"
-        links.focus()
+        self.set_focus(links)  # at once: a key typed ahead goes to the links
 
     def focused_link(self) -> str | None:
         """`kind:id` of the link under the cursor, when the links have the focus."""
@@ -71,9 +72,46 @@ class DetailScreen(Screen[None]):
         double border, so it shows without colour too)."""
         links = self.query_one("#links", VirtualTable)
         if links.has_focus:
-            self.query_one("#detail-body", ReadingView).focus()
+            self.set_focus(self.query_one("#detail-body", ReadingView))
         else:
-            links.focus()
+            self.set_focus(links)
+
+    def action_whole(self) -> None:
+        """The fields cut for their length, whole, in a view of their own."""
+        long = long_fields(self.detail)
+        if not long:
+            notify(self, "no field is cut here: every one is shown whole", timeout=4)
+            return
+        lines: list[str] = []
+        for label, value in long:
+            lines += [f"── {label} ({len(value):,} characters) ──", *whole_lines(value), ""]
+        self.app.push_screen(WholeScreen(f"{self.detail.kind}: {self.detail.id}", lines))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class WholeScreen(Screen[None], inherit_bindings=False):
+    """Long fields, whole: read with the list keys, esc goes back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace,o", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        yield ReadingView(id="whole")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        view = self.query_one("#whole", ReadingView)
+        view.border_title = plain(self.title_text)
+        view.update(self.lines)  # each line made content when shown
+        view.focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from contested.browse import Row
-from contested.diagnostics import Diagnostic, SourceLines
+from contested.diagnostics import Diagnostic, SourceLines, excerpt
 from contested.loading import LoadResult
 from contested.tui.safe import plain, plain_lines
 from contested.tui.widgets.rows import Column, VirtualTable
@@ -24,7 +24,9 @@ CONTEXT_LINES = 6
 
 def in_context(problem: Diagnostic, sources: SourceLines, around: int = CONTEXT_LINES
                ) -> str:
-    """The lines around a problem, numbered, with a caret under its column."""
+    """The lines around a problem, numbered, with a caret under its column: each line
+    a window around that column (`diagnostics.excerpt`), so that a line of 60 MB is
+    shown as a screenful, not laid out whole."""
     location = problem.location
     if not location.line:
         return "(no line to show)"
@@ -35,14 +37,14 @@ def in_context(problem: Diagnostic, sources: SourceLines, around: int = CONTEXT_
         if text is None:
             break
         marker = ">" if number == location.line else " "
-        out.append(f"{marker}{str(number).rjust(width)} │ {text}")
+        shown, caret = excerpt(text, location.column)
+        out.append(f"{marker}{str(number).rjust(width)} │ {shown}")
         if number == location.line:
-            out.append(f" {' ' * width} │ {' ' * max(location.column - 1, 0)}^ "
-                       f"{problem.message}")
+            out.append(f" {' ' * width} │ {' ' * caret}^ {problem.message}")
     return "\n".join(out)
 
 
-class ContextScreen(ModalScreen[None]):
+class ContextScreen(ModalScreen[None], inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace,enter,q", "close", "Back", id="context.close"),
     ]
@@ -65,7 +67,7 @@ class ContextScreen(ModalScreen[None]):
         self.dismiss()
 
 
-class ErrorsScreen(Screen[None]):
+class ErrorsScreen(Screen[None], inherit_bindings=False):
     """Lists every problem; `c` goes on with the clean files, marked as partial."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,6 +103,9 @@ class ErrorsScreen(Screen[None]):
             ("esc: back to the catalog" if self.pushed else
              "c: go on with the clean files  q: quit"),
         )
+        excused = self.result.excused_note()
+        if excused:  # what a file that did not load explains, not listed one by one
+            head = Content.assemble(head, "\n ", excused)
         self.query_one("#errors-head", Static).update(head)
         table = self.query_one("#errors", VirtualTable)
         table.border_title = plain("Errors (the catalog on screen is the last that loaded;"

@@ -107,7 +107,7 @@ def help_lines(bindings: Sequence[Binding], width: int) -> list[Content]:
     return lines
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ModalScreen[None], inherit_bindings=False):
     """Every key binding in force where help was asked, by task, with its id."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -13,7 +13,7 @@ from textual.widgets import ProgressBar, Static
 from contested.tui.safe import plain
 
 
-class LoadingScreen(Screen[None]):
+class LoadingScreen(Screen[None], inherit_bindings=False):
     def __init__(self, what: str) -> None:
         super().__init__()
         self.what = what

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -15,12 +16,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from contested.analysis import Analysis, Contradiction
+from contested.analysis import Analysis, Listed
 from contested.browse import Browser
 from contested.collector import FullCollections
 from contested.details import Details
 from contested.figures import category_lines, quantity_plot
-from contested.filters import Filter, Filtered, FilterError, parse_filter
+from contested.filters import Filter, Filtered, FilterError, pairs_in, parse_filter
 from contested.filters import apply as apply_filter
 from contested.loading import LoadResult
 from contested.notes import NotesReadOnly, NotesStore, View
@@ -74,15 +75,17 @@ class Place:
     key: str | None
 
 
-class MainScreen(Screen[None]):
+class MainScreen(Screen[None], inherit_bindings=False):
     """Timeline, claims, sources, contradictions and figures, one key away each."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "pane('timeline')", "Timeline", id="pane.timeline"),
-        Binding("2", "pane('claims')", "Claims", id="pane.claims"),
-        Binding("3", "pane('sources')", "Sources", id="pane.sources"),
-        Binding("4", "pane('contradictions')", "Contradictions", id="pane.contradictions"),
-        Binding("5", "pane('figures')", "Figures", id="pane.figures"),
+        Binding("1", "pane('timeline')", "Timeline", show=False, id="pane.timeline"),
+        Binding("2", "pane('claims')", "Claims", show=False, id="pane.claims"),
+        Binding("3", "pane('sources')", "Sources", show=False, id="pane.sources"),
+        Binding("4", "pane('contradictions')", "Contradictions", show=False,
+                id="pane.contradictions"),
+        Binding("5", "pane('figures')", "Figures", show=False, id="pane.figures"),
+        # The tabs show the panes' keys: the footer keeps its room for the others.
         Binding("tab", "cycle(1)", "Next pane", show=False, id="pane.next"),
         Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="pane.previous"),
         Binding("slash", "search", "Search", id="search"),
@@ -92,10 +95,12 @@ class MainScreen(Screen[None]):
                 id="claims.toggle-all"),
         Binding("w", "toggle_pairs", "Who contradicts whom (sources, sides)", show=False,
                 id="sources.who-contradicts-whom"),
-        Binding("f", "filter", "Filter every pane", show=False, id="filter"),
+        Binding("f", "filter", "Filter every pane", id="filter", key_display="f"),
         Binding("V", "save_view", "Save the filter as a view", show=False, id="view.save"),
         Binding("x", "toggle_matrix", "Claims x questions", show=False,
                 id="figures.matrix"),
+        Binding("z", "toggle_wrap", "Whole row", id="row.wrap",
+                tooltip="The row under the cursor, whole, under the list (again: hide)"),
         Binding("escape", "escape", "Clear the filter; else back; else clear the search",
                 show=False, id="back"),
         Binding("backspace", "back", "Back", show=False, id="history.back"),
@@ -143,6 +148,7 @@ class MainScreen(Screen[None]):
                     yield VirtualTable(QUESTION_COLUMNS, id="questions")
                     yield TextView(id="plot")
             yield TextView(id="preview")
+        yield Static(id="whole-row")
         yield Static(id="status")
         yield Footer()
 
@@ -268,7 +274,9 @@ class MainScreen(Screen[None]):
             self._fill_claims()
         self.pane = pane
         self.query_one(ContentSwitcher).current = pane
-        self.table(pane).focus()
+        # Focused at once, not after the keys already typed: `4` and enter typed
+        # together open the contradiction, not the row of the pane being left.
+        self.set_focus(self.table(pane))
         if pane == "figures":
             self._draw_figure()
         self._tabs()
@@ -277,11 +285,14 @@ class MainScreen(Screen[None]):
 
     def _tabs(self) -> None:
         parts: list[str | tuple[str, str] | Content] = [" "]
+        at = 1
+        self.tab_spans: list[tuple[int, int, str]] = []
+        """Where each pane's tab is in the line (start, end, pane): a click opens it."""
         for number, (pane, title) in enumerate(PANES, 1):
-            if pane == self.pane:
-                parts.append((f"[{number} {title}]", "reverse bold"))
-            else:
-                parts.append(f" {number} {title} ")
+            label = f"[{number} {title}]" if pane == self.pane else f" {number} {title} "
+            parts.append((label, "reverse bold") if pane == self.pane else label)
+            self.tab_spans.append((at, at + len(label), pane))
+            at += len(label) + 1
             parts.append(" ")
         if self.partial:
             parts.append((f" PARTIAL: {len(self.partial)} file(s) left out (E) ", "bold"))
@@ -323,7 +334,7 @@ class MainScreen(Screen[None]):
         else:
             total = len(self.analysis.contradictions)
             parts.append(f"{total} contradictions" if shown.contradictions is None else
-                         f"{len(shown.contradictions)}{'/' if short else ' of '}{total} "
+                         f"{pairs_in(shown.contradictions)}{'/' if short else ' of '}{total} "
                          "contradictions")
         return " · ".join(parts)
 
@@ -339,13 +350,35 @@ class MainScreen(Screen[None]):
                         "w: " + {"": "who contradicts whom", "sources": "between sides",
                                  "sides": "list"}[self.show_pairs]),
             "contradictions": (f"4 Contradictions: {self.contradiction_count}", "f: filter"),
-            "questions": ("5 Figures: claims x questions" if self.show_matrix
+            "questions": (self._matrix_title() if self.show_matrix
                           else "5 Figures: questions", "x: claims x questions"),
         }
         for table_id, (title, subtitle) in titles.items():
             table = self.query_one(f"#{table_id}", VirtualTable)
             table.border_title = plain(title)
             table.border_subtitle = plain(subtitle)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a tab opens its pane."""
+        tabs = self.query_one("#tabs", Static)
+        if event.widget is not tabs:
+            return
+        offset = event.get_content_offset(tabs)
+        if offset is None:
+            return
+        pane = next((p for start, end, p in self.tab_spans if start <= offset.x < end), None)
+        if pane is not None and pane != self.pane:
+            self.action_pane(pane)
+
+    def _matrix_title(self) -> str:
+        """`5 Figures: claims x questions 3-5 of 9 (h/l: more)` when some do not fit."""
+        table = self.query_one("#questions", VirtualTable)
+        left, right = table.columns_hidden()
+        total = len(table.columns) - 1
+        if not left and not right:
+            return "5 Figures: claims x questions"
+        return (f"5 Figures: claims x questions {left + 1}-{total - right} of {total} "
+                "(h/l or ←/→: more)")
 
     def action_pane(self, pane: str) -> None:
         self._remember()
@@ -363,22 +396,24 @@ class MainScreen(Screen[None]):
         event_id = None if self.all_claims else self.event_filter
         table.set_rows(self.browser.claim_rows(event_id, self.filtered.claims))
         event = self.analysis.catalog.events.get(event_id) if event_id else None
-        scope = f"event {event.date.text}: {event.title}" if event else "all"
+        scope = f"event {event.date.text}: {event.title[:200]}" if event else "all"
         table.border_title = plain(f"2 Claims: {len(table.rows)} ({scope})")
         table.border_subtitle = plain("A: " + ("this event" if self.all_claims else "all"))
         table.empty_message = "no claims for this event (a: all claims)"
 
     def _fill_contradictions(self) -> None:
         table = self.query_one("#contradictions", VirtualTable)
-        found: Sequence[Contradiction] = self.analysis.contradictions
+        found: Sequence[Listed] = self.analysis.contradictions.listing()
         if self.filtered.contradictions is not None:
             found = self.filtered.contradictions
-        self.contradiction_count = len(found)
+        self.contradiction_count = pairs_in(found)  # a group counts its pairs
         rows = self.browser.contradiction_rows(found)
         table.set_rows(rows, cursor=1 if rows else 0)
         table.empty_message = "no contradictions match (f: change the filter)"
 
     def on_virtual_table_highlighted(self, message: VirtualTable.Highlighted) -> None:
+        if message.table.id == "questions" and self.show_matrix:
+            self._titles()  # the columns may have scrolled sideways
         row = message.row if message.table.id == "timeline" else None
         if row and row.kind != "gap" and row.key != self.event_filter:
             self.event_filter = row.key
@@ -401,6 +436,9 @@ class MainScreen(Screen[None]):
         if table_id == "questions" and self.show_matrix:
             self.app.push_screen_detail("claim", row.key)  # type: ignore[attr-defined]
             return
+        if table_id == "contradictions" and row.key.startswith("group:"):
+            self.app.push_screen_detail("group", row.key)  # type: ignore[attr-defined]
+            return  # its pairs, a screenful at a time
         kind = KIND_OF_PANE["figures" if table_id == "questions" else table_id]
         self.app.push_screen_detail(kind, row.key)  # type: ignore[attr-defined]
 
@@ -417,9 +455,36 @@ class MainScreen(Screen[None]):
             return ("source", row.key.partition("|")[0])
         if self.pane == "figures" and self.show_matrix:
             return ("claim", row.key)
+        if self.pane == "contradictions" and row.key.startswith("group:"):
+            return ("group", row.key)
         return (KIND_OF_PANE[self.pane], row.key)
 
+    def action_toggle_wrap(self) -> None:
+        self.set_class(not self.has_class("-whole-row"), "-whole-row")
+        self._whole_row()
+
+    def _whole_row(self) -> None:
+        """The row under the cursor, every cell whole and named by its column, wrapped
+        under the list: at 80 columns a list cuts what matters."""
+        if not self.has_class("-whole-row"):
+            return
+        table = self.table()
+        row = table.current
+        shown = self.query_one("#whole-row", Static)
+        if row is None:
+            shown.update(plain("nothing selected"))
+            return
+        parts: list[str | tuple[str, str] | Content] = []
+        for column, cell in zip(table.columns, row.cells, strict=False):
+            if not cell:
+                continue
+            if parts:
+                parts.append("  ")
+            parts += [(f"{column.title or '·'} ", "bold"), plain(cell)]
+        shown.update(Content.assemble(*parts))
+
     def _preview(self) -> None:
+        self._whole_row()
         if not self.has_class("-wide"):
             return
         item = self.current_item()
@@ -442,7 +507,9 @@ class MainScreen(Screen[None]):
         question = self.analysis.catalog.questions.get(row.key)
         if question is None:
             return
-        width = max(plot.size.width - 2, 30)  # a TextView: updated without a layout
+        # Its content's width less the position indicator's column: a line that long
+        # would wrap (the last date of the axis went to column 0).
+        width = max(plot.scrollable_content_region.width - 1, 30)
         height = max(min(plot.size.height - 10, 14), 5)
         if question.kind == "quantity":
             lines = quantity_plot(self.analysis, question.id, width, height)
@@ -458,11 +525,13 @@ class MainScreen(Screen[None]):
         table = self.query_one("#questions", VirtualTable)
         if self.show_matrix:
             questions, rows = self.browser.matrix_rows()
-            columns = [Column("SOURCE", 18)] + [Column(q[:14].upper(), 14) for q in questions]
-            table.set_rows(rows, columns)
+            columns = [Column("SOURCE", 18)] + [Column(q.upper(), 14) for q in questions]
+            table.set_rows(rows, columns)  # (a header too long ends in …)
+            table.frozen = 1  # the source stays as the questions scroll sideways
         else:
             table.set_rows(self.browser.question_rows(self.filtered.questions),
                            QUESTION_COLUMNS)
+            table.frozen = 0
         self.set_class(self.show_matrix, "-matrix")
         self._titles()
         self._draw_figure()
@@ -605,8 +674,7 @@ class MainScreen(Screen[None]):
         chosen = {"event": self.filtered.events, "claim": self.filtered.claims,
                   "source": self.filtered.sources}.get(kind)
         if kind == "contradiction":
-            found = self.filtered.contradictions
-            return found is None or any(c.id == entity_id for c in found)
+            return self.filtered.keeps_contradiction(entity_id)
         return chosen is None or entity_id in chosen
 
     def go_to(self, kind: str, entity_id: str) -> None:

@@ -24,7 +24,7 @@ def orphan_row(kind: str, target: str, note: Note) -> Row:
     return Row(f"{kind}:{target}", (kind, target, note.marks(), last))
 
 
-class OrphansScreen(Screen[None]):
+class OrphansScreen(Screen[None], inherit_bindings=False):
     """The orphaned notes; esc goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

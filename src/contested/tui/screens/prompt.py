@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 from contested.tui.safe import plain
 
 
-class Prompt(ModalScreen[str | None]):
+class Prompt(ModalScreen[str | None], inherit_bindings=False):
     """Asks for a line of text; enter answers, escape cancels (None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

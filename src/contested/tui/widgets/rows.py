@@ -13,6 +13,7 @@ from typing import ClassVar, Protocol
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
@@ -24,6 +25,10 @@ from contested.browse import Row
 from contested.text import printable
 from contested.tui.widgets.indicator import Styles, marked, thumb
 from contested.tui.widgets.text_view import motion_bindings, resize_quietly
+
+LONGEST_CELL = 2048
+"""Characters of a cell made printable and measured: more than a line can show (a 4 MB
+title would otherwise be scanned at every paint)."""
 
 PASSED_OVER = frozenset({"gap", "heading"})
 """Rows the cursor does not stop on: they say something about the rows around them."""
@@ -46,12 +51,16 @@ class RowSource(Protocol):
     def __getitem__(self, index: int) -> Row: ...
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     """A keyboard-driven table over a `RowSource`; enter selects the row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *motion_bindings(),
         Binding("enter", "select", "Open", id="open"),
+        Binding("right,l", "columns(1)", "More columns to the right", show=False,
+                id="columns.right"),
+        Binding("left,h", "columns(-1)", "Columns back to the left", show=False,
+                id="columns.left"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "rows--header", "rows--cursor", "rows--marked", "rows--gap", "rows--heading",
@@ -104,26 +113,47 @@ class VirtualTable(ScrollView, can_focus=True):
     def __init__(self, columns: Sequence[Column] = (), rows: RowSource | None = None,
                  *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.columns: list[Column] = list(columns)
+        self._columns: list[Column] = list(columns)
         self.rows: RowSource = rows if rows is not None else []
         self.follow: Callable[[], None] | None = None
         """Called as the cursor moves, before the `Highlighted` message: what it redraws
         is painted in the same frame as the cursor (a message comes a frame later)."""
         self.empty_message = "nothing to show"
         self._styles: Styles | None = None
+        self.frozen = 0
+        """Leading columns that stay when the others are scrolled sideways (`l`/`h`)."""
+        self.column_offset = 0
+        """How many of the other columns are scrolled out to the left."""
+        self._needed: list[int] | None = None
+        self._shares: dict[int, list[int]] = {}
+        """The columns' widths by the width of the list (`_widths`)."""
         self._painted: dict[tuple[int, int, bool, bool, bool | None], Strip] = {}
         """Painted rows by (index, width, under the cursor, focused): scrolling by one row
         paints one new row, not the screenful."""
 
     # --- data ---------------------------------------------------------------------------
 
+    @property
+    def columns(self) -> list[Column]:
+        return self._columns
+
+    @columns.setter
+    def columns(self, columns: Sequence[Column]) -> None:
+        """Other columns: their widths are worked out again, and every row painted."""
+        self._columns = list(columns)
+        self._needed, self._shares, self.column_offset = None, {}, 0
+        self._painted.clear()
+        self.refresh()
+
     def set_rows(self, rows: RowSource, columns: Sequence[Column] | None = None,
                  cursor: int = 0) -> None:
         """Show other rows (and columns); the cursor goes to `cursor`."""
         if columns is not None:
-            self.columns = list(columns)
+            self._columns = list(columns)
+            self.column_offset = 0
         self.rows = rows
         self._painted.clear()
+        self._needed, self._shares = None, {}
         self._update_size()
         self.cursor = self._stop_near(cursor, 1)
         self.refresh()
@@ -131,6 +161,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def repaint_rows(self) -> None:
         """Paint every row again (what they show has changed; the cursor stays)."""
         self._painted.clear()
+        self._needed, self._shares = None, {}
         self.refresh()
 
     @property
@@ -171,14 +202,75 @@ class VirtualTable(ScrollView, can_focus=True):
     def _page(self) -> int:
         return max(self.scrollable_content_region.height - 1, 1)
 
+    SAMPLED_ROWS: ClassVar[int] = 64
+    """Rows read (from the start, and spread over the rest) to learn what each column
+    needs: a lazy list of 300,000 rows makes only these."""
+
+    def _needs(self) -> list[int]:
+        """The cells each column needs: its title, or its longest value in the rows
+        sampled. A column that is empty in them (ALIASES, for sources without any)
+        then gives its width to the flexible ones."""
+        if self._needed is None:
+            count = len(self.rows)
+            step = max(count // self.SAMPLED_ROWS, 1)
+            sample = sorted({*range(min(count, self.SAMPLED_ROWS)),
+                             *range(0, count, step)})[: 2 * self.SAMPLED_ROWS]
+            needed = [cell_len(c.title) for c in self.columns]
+            for index in sample:
+                row = self.rows[index]
+                if row.kind in PASSED_OVER:
+                    continue
+                for column, cell in enumerate(row.cells[: len(needed)]):
+                    shown = printable(cell[:LONGEST_CELL])
+                    needed[column] = max(needed[column], cell_len(shown))
+            self._needed = needed
+        return self._needed
+
     def _widths(self, total: int) -> list[int]:
-        """Fixed columns keep their width; flexible ones share what is left (at least 6
-        cells each; the line is cut at the edge if even that does not fit)."""
-        fixed = sum(c.width for c in self.columns if not c.flex)
-        gaps = max(len(self.columns) - 1, 0)
-        flexible = sum(1 for c in self.columns if c.flex)
-        share = max((total - fixed - gaps) // flexible, 6) if flexible else 0
-        return [share if c.flex else c.width for c in self.columns]
+        """Fixed columns take what they need, up to their width; flexible ones share
+        what is left (at least 6 cells each; the line is cut at the edge if even that
+        does not fit)."""
+        found = self._shares.get(total)
+        if found is not None:
+            return found
+        needs = self._needs()
+        shown = [(i, self.columns[i]) for i in self.shown_columns()]
+        widths = [0 if c.flex else min(c.width, needs[i]) for i, c in shown]
+        gaps = max(len(shown) - 1, 0)
+        flexible = sum(1 for _, c in shown if c.flex)
+        share = max((total - sum(widths) - gaps) // flexible, 6) if flexible else 0
+        widths = [share if c.flex else widths[n] for n, (_, c) in enumerate(shown)]
+        self._shares[total] = widths
+        return widths
+
+    def shown_columns(self) -> list[int]:
+        """The columns drawn: the frozen ones, then the others from `column_offset`."""
+        count = len(self.columns)
+        frozen = min(self.frozen, count)
+        return [*range(frozen), *range(frozen + self.column_offset, count)]
+
+    def columns_hidden(self) -> tuple[int, int]:
+        """How many columns are out of sight to the left and to the right."""
+        width = self.scrollable_content_region.width - 1
+        widths = self._widths(width) if width > 0 else []
+        shown = self.shown_columns()
+        used, fitting = 0, 0
+        for cells in widths:
+            used += cells + (1 if fitting else 0)
+            if used > width:
+                break
+            fitting += 1
+        return self.column_offset, max(len(shown) - fitting, 0)
+
+    def action_columns(self, step: int) -> None:
+        """Scroll the columns after the frozen ones sideways, a column at a time."""
+        left, right = self.columns_hidden()
+        if (step > 0 and right == 0) or (step < 0 and left == 0):
+            return
+        self.column_offset += step
+        self._shares, self._painted = {}, {}
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.cursor))  # titles say what shows
 
     # --- painting -----------------------------------------------------------------------
 
@@ -206,7 +298,7 @@ class VirtualTable(ScrollView, can_focus=True):
                 self._painted.clear()
             widths = self._widths(width)
             if y == 0:
-                titles = tuple(c.title for c in self.columns)
+                titles = tuple(self.columns[i].title for i in self.shown_columns())
                 strip = self._strip(titles, widths, width,
                                     self.get_component_rich_style("rows--header"))
                 strip = strip if bar is None else self._with_indicator(strip, None)
@@ -236,13 +328,15 @@ class VirtualTable(ScrollView, can_focus=True):
             style = style + self.get_component_rich_style("rows--cursor")
         if row.kind == "heading":  # a heading spans the columns
             return self._strip((" ".join(c for c in row.cells if c),), [width], width, style)
-        return self._strip(row.cells, widths, width, style)
+        cells = row.cells
+        return self._strip([cells[i] if i < len(cells) else "" for i in self.shown_columns()],
+                           widths, width, style)
 
     def _strip(self, cells: Sequence[str], widths: list[int], width: int, style: Style
                ) -> Strip:
         parts: list[str] = []
         for cell, cell_width in zip(cells, widths, strict=False):
-            text = printable(cell)
+            text = printable(cell[:LONGEST_CELL])
             if cell_len(text) > cell_width:
                 text = set_cell_size(text, max(cell_width - 1, 0)) + "…"
             parts.append(set_cell_size(text, cell_width))
@@ -313,6 +407,32 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         self.move_to(self.cursor - self._page)
+
+    # --- the mouse --------------------------------------------------------------------
+
+    WHEEL_ROWS: ClassVar[int] = 3
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the row (and the focus on the list); a double
+        click opens it, as enter does."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:  # outside the rows, or on the header
+            return
+        index = int(self.scroll_offset.y) + offset.y - 1
+        if not 0 <= index < len(self.rows) or self.rows[index].kind in PASSED_OVER:
+            return
+        self.focus()
+        self.move_to(index)
+        if event.chain >= 2:
+            self.action_select()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.move_to(self.cursor + self.WHEEL_ROWS)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.move_to(self.cursor - self.WHEEL_ROWS)
 
     def action_select(self) -> None:
         if self.current is not None:

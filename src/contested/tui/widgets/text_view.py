@@ -195,7 +195,7 @@ def motion_bindings() -> list[BindingType]:
     ]
 
 
-class ReadingView(TextView, can_focus=True):
+class ReadingView(TextView, can_focus=True, inherit_bindings=False):
     """A `TextView` read with the keys that move through a list (j k g G space ctrl+f
     ctrl+b, pgup pgdn): a detail or the help scrolls as a list does. The bindings share
     the lists' ids, so a key remapped in the keymap moves through both alike."""
