@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -45,20 +46,28 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+@contextlib.contextmanager
+def contested_in_tmux(tmp_path: Path, **env: str) -> Iterator[tuple[Terminal, Path]]:
+    """The real command in a tmux of its own at 80x24, with `env` added (no COLORTERM
+    or NO_COLOR otherwise); its exit status is written to the file it yields."""
     socket = f"contested-test-{uuid.uuid4().hex[:8]}"
     status = tmp_path / "status"
-    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR")}
-    env["TERM"] = "xterm-256color"
+    environ = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR")}
+    environ.update(TERM="xterm-256color", **env)
     command = f"{CONTESTED} --notes {tmp_path / 'notes.yaml'}; echo $? > {status}"
     subprocess.run(["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "main",
-                    "-x", "80", "-y", "24", command], check=True, env=env, timeout=20)
+                    "-x", "80", "-y", "24", command], check=True, env=environ, timeout=20)
     try:
         yield Terminal(socket), status
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True,
                        check=False, timeout=20)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    with contested_in_tmux(tmp_path) as started:
+        yield started
 
 
 def test_bundled_catalog_contradictions_help_and_quit(terminal: tuple[Terminal, Path]) -> None:
