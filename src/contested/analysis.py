@@ -33,7 +33,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
-from typing import overload
+from typing import TypeVar, overload
 
 import numpy as np
 
@@ -421,7 +421,33 @@ class ContradictionGroup:
         return position - self.start
 
 
-class GroupPairs(Sequence[Contradiction]):
+_Item = TypeVar("_Item")
+
+
+class _MadeWhenRead(Sequence[_Item]):
+    """A sequence whose items are made when read (`_at`): slices, negative indices and
+    bounds are handled once here for the lazy lists of contradictions."""
+
+    def _at(self, index: int) -> _Item:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> _Item: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[_Item]: ...
+
+    def __getitem__(self, index: int | slice) -> _Item | list[_Item]:
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._at(index)
+
+
+class GroupPairs(_MadeWhenRead[Contradiction]):
     """A group's pairs, made when read (a list of the explorer reads the screenful)."""
 
     def __init__(self, group: ContradictionGroup) -> None:
@@ -430,19 +456,7 @@ class GroupPairs(Sequence[Contradiction]):
     def __len__(self) -> int:
         return self.group.count
 
-    @overload
-    def __getitem__(self, index: int) -> Contradiction: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Contradiction]: ...
-
-    def __getitem__(self, index: int | slice) -> Contradiction | list[Contradiction]:
-        if isinstance(index, slice):
-            return [self[n] for n in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _at(self, index: int) -> Contradiction:
         return self.group.pair(index)
 
     def index_of(self, contradiction_id: str) -> int | None:
@@ -453,7 +467,7 @@ Listed = Contradiction | ContradictionGroup
 """What a list of contradictions shows: a pair (or a declared entry), or a group."""
 
 
-class Listing(Sequence[Listed]):
+class Listing(_MadeWhenRead[Listed]):
     """The contradictions as listed: each pair of a question that is not grouped, and
     each group of one that is, in the order of `Contradictions`."""
 
@@ -463,19 +477,7 @@ class Listing(Sequence[Listed]):
     def __len__(self) -> int:
         return self.found.listed_count()
 
-    @overload
-    def __getitem__(self, index: int) -> Listed: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Listed]: ...
-
-    def __getitem__(self, index: int | slice) -> Listed | list[Listed]:
-        if isinstance(index, slice):
-            return [self[n] for n in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _at(self, index: int) -> Listed:
         return self.found.listed_at(index)
 
     def index_of(self, key: str) -> int | None:
