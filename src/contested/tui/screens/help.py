@@ -117,6 +117,7 @@ class HelpScreen(ModalScreen[None], inherit_bindings=False):
     def __init__(self, bindings: list[Binding]) -> None:
         super().__init__()
         self.bindings = bindings
+        self._width = -1
 
     def compose(self) -> ComposeResult:
         yield ReadingView(id="help-box")
@@ -125,13 +126,20 @@ class HelpScreen(ModalScreen[None], inherit_bindings=False):
         box = self.query_one("#help-box", ReadingView)
         box.border_title = "Help: esc closes"
         box.focus()
-        self.call_after_refresh(self.on_resize)  # once the box has its width
+        # Laid out at once, at the width the box will have (92% of the screen, less its
+        # border and position column): a key typed at once (G) finds the whole help.
+        self._lay_out(int(self.app.size.width * 0.92) - 3)
 
     def on_resize(self) -> None:
-        """Lay the help out again at the box's width."""
-        box = self.query_one("#help-box", ReadingView)
-        width = box.scrollable_content_region.width - 1  # its position indicator's column
-        box.update(help_lines(self.bindings, width if width > 0 else self.size.width - 8))
+        """Lay the help out again if the box's width is not the one it was laid at."""
+        width = self.query_one("#help-box", ReadingView).scrollable_content_region.width - 1
+        if width > 0:
+            self._lay_out(width)
+
+    def _lay_out(self, width: int) -> None:
+        if width != self._width:
+            self._width = width
+            self.query_one("#help-box", ReadingView).update(help_lines(self.bindings, width))
 
     def action_close(self) -> None:
         self.dismiss()
