@@ -172,8 +172,22 @@ def test_quantity_contradiction_explains_itself(build: Build) -> None:
     found_one = only(analysis)
     assert found_one.explanation == "One: 100 km2 (2025-03-10) vs Two: about 300 km2 (2025-03-10)"
     assert found_one.reason == (
-        "[95, 105] and [270, 330] km2 do not meet (tolerance 5%, about ±10% at least)"
+        "100 and about 300 km2 do not meet even with the tolerance (5%; at least 10% for "
+        "an `about` figure): 95 to 105 vs 270 to 330"
     )
+
+
+@pytest.mark.parametrize(("first", "second", "reason"), [
+    ("{less_than: 10}", "{at_least: 200}", "less than 10 and at least 200 km2 do not meet "
+     "even with the tolerance (5%): below 10.5 vs 190 or more"),
+    ("1400000", "{more_than: 2000000}", "1400000 and more than 2000000 km2 do not meet even "
+     "with the tolerance (5%): 1330000 to 1470000 vs above 1900000"),
+])
+def test_a_quantity_reason_is_said_in_words(build: Build, first: str, second: str,
+                                            reason: str) -> None:
+    """No `-inf`, no float noise, and the 10% of `about` only where a figure says it."""
+    analysis = build(on_area("a", first), on_area("b", second, source="s2"))
+    assert only(analysis).reason == reason
 
 
 def test_quantity_rule_needs_overlapping_dates(build: Build) -> None:

@@ -192,3 +192,19 @@ def test_json_text_puts_each_record_on_a_line_of_its_own() -> None:
     text = json_text({"format": "x", "claims": [{"id": "a"}, {"id": "b\u202e"}], "none": []})
     assert text.splitlines() == ['{', '  "format": "x",', '  "claims": [', '    {"id": "a"},',
                                  '    {"id": "b\\u202e"}', '  ],', '  "none": []', '}']
+
+
+def test_a_rising_step_says_its_sign(write: Write) -> None:
+    """`(+2, +33%)`, as a falling one says `(-900, -64%)`."""
+    write("sources.yaml", SOURCES)
+    write("claims.yaml", """\
+        contested: 1
+        claims:
+          - {id: six, source: afp, text: x, about: area, value: 6, as_of: 2025-01}
+          - {id: eight, source: afp, text: x, about: area, value: 8, as_of: 2025-02}
+        """)
+    result = load_catalog([write("x.yaml", "contested: 1\n").parent])
+    assert result.ok, [d.headline() for d in result.diagnostics]
+    report = to_markdown(analyse(result.catalog))
+    assert "**Series (rising):**" in report
+    assert "- 2025-02-01 to 2025-02-28: 8 (+2, +33%)" in report

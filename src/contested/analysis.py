@@ -42,7 +42,7 @@ from contested.columns import ALWAYS, NEVER, Voice
 from contested.crowds import POOL, Crowd, Group
 from contested.dates import FuzzyDate
 from contested.diagnostics import Diagnostic, Location, Severity, sort_diagnostics
-from contested.model import Catalog, Claim
+from contested.model import Catalog, Claim, Question
 from contested.pairs import (
     Bools,
     ClaimTable,
@@ -55,7 +55,7 @@ from contested.pairs import (
     keyed,
     placeholder_table,
 )
-from contested.quantities import format_number
+from contested.quantities import ABOUT_MINIMUM, Quantity, format_number
 
 RULES: tuple[str, ...] = ("declared", "category", "quantity", "disputes")
 """In the order a contradiction names them; the first is its `rule`."""
@@ -299,17 +299,25 @@ def _reason(catalog: Catalog, rules: Sequence[str], a: Claim, b: Claim) -> str:
     if "category" in rules and question is not None:
         parts.append(f"different answers to '{question.text}' at overlapping dates")
     if "quantity" in rules and question is not None and a.quantity and b.quantity:
-        tolerance = question.tolerance
-        widened = [q.compared(tolerance) for q in (a.quantity, b.quantity)]
-        unit = f" {question.unit}" if question.unit else ""
-        parts.append(
-            f"{widened[0]} and {widened[1]}{unit} do not meet "
-            f"(tolerance {format_number(tolerance * 100)}%, about ±10% at least)"
-        )
+        parts.append(_apart(question, a.quantity, b.quantity))
     if "disputes" in rules:
         disputer, disputed = (a, b) if b.id in a.disputes else (b, a)
         parts.append(f"{source_names(catalog, disputer)} disputes '{disputed.id}'")
     return "; ".join(parts)
+
+
+def _apart(question: Question, a: Quantity, b: Quantity) -> str:
+    """Why two figures contradict: `less than 10 and at least 200 people do not meet
+    even with the tolerance (5%): below 10.5 vs 190 or more`. The 10% that widens an
+    `about` figure is said only when one of them is."""
+    tolerance = question.tolerance
+    widened = [q.compared(tolerance).words() for q in (a, b)]
+    unit = f" {question.unit}" if question.unit else ""
+    allowed = f"{format_number(tolerance * 100)}%"
+    if "about" in (a.form, b.form):
+        allowed += f"; at least {format_number(ABOUT_MINIMUM * 100)}% for an `about` figure"
+    return (f"{a.text} and {b.text}{unit} do not meet even with the tolerance ({allowed}): "
+            f"{widened[0]} vs {widened[1]}")
 
 
 def _explain(catalog: Catalog, item: Contradiction) -> tuple[str, str]:
@@ -399,6 +407,12 @@ class ContradictionGroup:
         found: Ints = self.group.crowd.rows[np.union1d(first, second)]
         return found
 
+    def side_rows(self) -> tuple[Ints, Ints]:
+        """The rows of each side's claims."""
+        first, second = self._members
+        rows = self.group.crowd.rows
+        return rows[first], rows[second]
+
     def pair(self, k: int) -> Contradiction:
         """Its k-th pair."""
         return self.found[self.start + k]
@@ -419,6 +433,19 @@ class ContradictionGroup:
         if position is None or not self.start <= position < self.start + self.count:
             return None
         return position - self.start
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Some of the contradictions (those a filter keeps), as the engine holds them, so
+    that counting them (`Contradictions.source_pairs`) need not make them."""
+
+    held: Ints
+    """Places in `Contradictions.order`: declared contradictions and found pairs."""
+    groups: tuple[ContradictionGroup, ...] = ()
+    """Groups kept whole."""
+    pairs: tuple[Contradiction, ...] = ()
+    """Pairs of groups kept one by one."""
 
 
 _Item = TypeVar("_Item")
@@ -1044,21 +1071,33 @@ class Contradictions(Sequence[Contradiction]):
                 counts[label] = total
         return counts
 
-    def source_pairs(self, group: Mapping[str, str] | None = None
+    def source_pairs(self, group: Mapping[str, str] | None = None, kept: Kept | None = None
                      ) -> Counter[tuple[str, str]]:
         """(source, source) in order → how many contradictions set them against each other
         (a claim's sources against the other claims'). With `group` (source id → a name,
-        such as its side), the same between groups; each contradiction counts once.
+        such as its side), the same between groups; each contradiction counts once. With
+        `kept`, only those contradictions.
 
         In a grouped question, the SOURCE_PAIRS_PER_QUESTION sources (or names) with most
         claims are counted pair by pair; pairs of two others are not."""
+        first, second, members = self.first, self.second, self.member_rows
+        crowds = [crowd for crowd in self.crowds.values() if crowd.grouped]
+        if kept is not None:
+            entries = self.order[kept.held]
+            declared = len(self.declared)
+            pairs = entries[entries >= declared] - declared
+            first, second = first[pairs], second[pairs]
+            members = [*(members[n] for n in entries[entries < declared].tolist()),
+                       *(list(item.rows or ()) for item in kept.pairs)]
+            whole = {id(group.group.crowd) for group in kept.groups}
+            crowds = [crowd for crowd in crowds if id(crowd) in whole]
         ids = self.table.columns.source_ids
         names = [group.get(s, s) for s in ids] if group is not None else ids
         labels, code = np.unique(np.array(names, dtype=object), return_inverse=True)
         labels = labels.tolist()
         counts: Counter[tuple[str, str]] = Counter()
         source = self.table.source
-        a, b = source[self.first], source[self.second]
+        a, b = source[first], source[second]
         single = (a >= 0) & (b >= 0)
         if len(ids):
             a, b = code[a[single]], code[b[single]]
@@ -1067,18 +1106,17 @@ class Contradictions(Sequence[Contradiction]):
             for key, n in zip(keys.tolist(), tally.tolist(), strict=True):
                 counts[(labels[key // len(labels)], labels[key % len(labels)])] += n
         name = dict(zip(ids, names, strict=True))
-        groups = [[x, y] for x, y in zip(self.first[~single].tolist(),
-                                          self.second[~single].tolist(), strict=True)]
-        for rows in [*groups, *self.member_rows]:
+        groups = [[x, y] for x, y in zip(first[~single].tolist(),
+                                          second[~single].tolist(), strict=True)]
+        for rows in [*groups, *members]:
             sides = [[name.get(s, s) for s in self._sources_of(r)] for r in rows]
             counts.update({
                 (s, t) if s <= t else (t, s)
                 for i, one in enumerate(sides) for other in sides[i + 1:]
                 for s in one for t in other
             })
-        for crowd in self.crowds.values():
-            if crowd.grouped:
-                counts.update(self._crowd_pairs(crowd, group))
+        for crowd in crowds:
+            counts.update(self._crowd_pairs(crowd, group))
         return counts
 
     def _crowd_pairs(self, crowd: Crowd, group: Mapping[str, str] | None

@@ -6,6 +6,7 @@ without a terminal, and a pane of 300,000 claims asks for the rows it shows only
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from calendar import monthrange
 from collections import Counter
@@ -20,6 +21,7 @@ from contested.analysis import (
     Contradiction,
     ContradictionGroup,
     GroupSide,
+    Kept,
     Listed,
     Listing,
     date_text,
@@ -440,27 +442,30 @@ class Browser:
         return LazyRows(shown, make, key=lambda q: q.id)  # made as they are shown
 
     # --- who contradicts whom -----------------------------------------------------------
+    # A row's key is its pair (`pair_key`): sides are free text, so no separator will do.
 
-    def source_pairs(self) -> list[tuple[Source, Source, int]]:
-        """Pairs of sources whose claims contradict, most contradictions first."""
-        counts = self.analysis.contradictions.source_pairs()
+    def source_pairs(self, kept: Kept | None = None) -> list[tuple[Source, Source, int]]:
+        """Pairs of sources whose claims contradict (among `kept`, given a filter), most
+        contradictions first."""
+        counts = self.analysis.contradictions.source_pairs(kept=kept)
         sources = self.catalog.sources
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         return [(sources[a], sources[b], n) for (a, b), n in ranked
                 if a in sources and b in sources]
 
-    def who_contradicts_whom_rows(self) -> list[Row]:
-        return [Row(f"{a.id}|{b.id}", (a.name, f"[{a.side}]", "vs", b.name, f"[{b.side}]",
+    def who_contradicts_whom_rows(self, kept: Kept | None = None) -> list[Row]:
+        return [Row(pair_key(a.id, b.id), (a.name, f"[{a.side}]", "vs", b.name, f"[{b.side}]",
                                       str(n)))
-                for a, b, n in self.source_pairs()]
+                for a, b, n in self.source_pairs(kept)]
 
-    def side_pairs_rows(self) -> list[Row]:
-        """Sides whose sources contradict each other, most contradictions first; a side
-        against itself is shown too (Syrsky vs DeepState are both Ukrainian)."""
+    def side_pairs_rows(self, kept: Kept | None = None) -> list[Row]:
+        """Sides whose sources contradict each other (among `kept`, given a filter), most
+        contradictions first; a side against itself is shown too (Syrsky vs DeepState are
+        both Ukrainian)."""
         sides = {s.id: s.side for s in self.catalog.sources.values()}
-        counts = self.analysis.contradictions.source_pairs(sides)
+        counts = self.analysis.contradictions.source_pairs(sides, kept)
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        return [Row(f"{a}|{b}", (a, "vs", b, str(n), "(same side)" if a == b else ""))
+        return [Row(pair_key(a, b), (a, "vs", b, str(n), "(same side)" if a == b else ""))
                 for (a, b), n in ranked]
 
     # --- claims x questions ---------------------------------------------------------------
@@ -480,3 +485,14 @@ class Browser:
             rows.append(Row(claim.id, (source_names(self.catalog, claim), *cells),
                             "marked" if self.contradicted(claim.id) else ""))
         return questions, rows
+
+
+def pair_key(first: str, second: str) -> str:
+    """The key of a who-contradicts-whom row: its two sources' ids or two sides."""
+    return json.dumps([first, second])
+
+
+def pair_of(key: str) -> tuple[str, str]:
+    """The two sources or sides of a who-contradicts-whom row (`pair_key`)."""
+    first, second = json.loads(key)
+    return str(first), str(second)

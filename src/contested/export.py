@@ -41,7 +41,7 @@ from contested.dates import FuzzyDate
 from contested.filters import Filtered, pairs_in
 from contested.model import Catalog, Claim, Source
 from contested.notes import Note, Notes
-from contested.quantities import Quantity, format_number
+from contested.quantities import Quantity, format_number, signed_number
 from contested.text import csv_cell, fit, md_code, md_text, pad, printable
 from contested.text import width as cell_width
 
@@ -625,7 +625,7 @@ def _questions(analysis: Analysis, notes: Notes | None = None,
                     if step.change is not None:
                         ratio = step.change_ratio
                         percent = f", {ratio:+.0%}" if ratio is not None else ""
-                        change = f" ({format_number(step.change)}{percent})"
+                        change = f" ({signed_number(step.change)}{percent})"
                     what = f"{format_number(step.figure)}{change}"
                 else:
                     what = ", ".join(md_text(v) for v in step.values)

@@ -2,7 +2,8 @@
 
 `side:ukraine source:gadi kind:media reliability:B credibility:3 tag:follow-up starred
 status:explained rule:category question:ID timeline:ID from:2025-02 to:2025-03`; a bare
-word is a source. Each pane applies what concerns it and ignores the rest:
+word is a source, and a word that is a source's id means that source alone (not every
+source whose name holds it). Each pane applies what concerns it and ignores the rest:
 
 - claims: their sources (side, kind, reliability at least, name or alias), credibility
   at most, question, timeline, dates (`as_of` overlapping from..to), and their notes
@@ -14,23 +15,36 @@ word is a source. Each pane applies what concerns it and ignores the rest:
   when one of its claims passes, and gives way to its pairs that pass when the filter is
   on notes (a status other than open, a tag, starred);
 - questions (the figures pane): having a claim that passes.
+
+`vs:SOURCE` or `vs-side:SIDE` makes the contradictions' test a pair: a claim passes the
+rest of the filter and another claim of the same contradiction is from that source or
+side (and within the same dates, question and timeline). This is what a row of "who
+contradicts whom" counts, and what opening it shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
-import numpy.typing as npt
 
-from contested.analysis import RULES, Analysis, Contradiction, ContradictionGroup, Listed
+from contested.analysis import (
+    RULES,
+    Analysis,
+    Contradiction,
+    ContradictionGroup,
+    Kept,
+    Listed,
+)
 from contested.dates import DateError, FuzzyDate, parse_date
 from contested.model import Claim, Event, Source
 from contested.notes import STATUSES, Note, Notes
+from contested.pairs import Bools
 
-KEYS = ("side", "source", "kind", "reliability", "credibility", "tag", "starred", "status",
-        "rule", "question", "timeline", "from", "to")
+KEYS = ("side", "source", "vs", "vs-side", "kind", "reliability", "credibility", "tag",
+        "starred", "status", "rule", "question", "timeline", "from", "to")
 RELIABILITY = "ABCDEF"
 """Admiralty reliability, best first: `reliability:B` keeps A and B."""
 
@@ -55,6 +69,11 @@ class Filter:
     timeline: str | None = None
     since: FuzzyDate | None = None
     until: FuzzyDate | None = None
+    vs: str | None = None
+    vs_sides: tuple[str, ...] = ()
+    exact: frozenset[str] = frozenset()
+    """Of `source` and `vs`, those that are a source's id (casefolded): they mean that
+    source alone (`resolved`)."""
 
     @property
     def active(self) -> bool:
@@ -68,6 +87,18 @@ class Filter:
     def on_claims(self) -> bool:
         return bool(self.on_sources or self.credibility or self.question or self.timeline
                     or self.since or self.until)
+
+    @property
+    def paired(self) -> bool:
+        """Whether contradictions are kept by a pair of claims (`vs:`, `vs-side:`)."""
+        return bool(self.vs or self.vs_sides)
+
+    def resolved(self, sources: Mapping[str, Source]) -> Filter:
+        """This filter with `source:` and `vs:` words that name a source's id meaning
+        that source alone (`source:ap` is not every source whose name holds "ap")."""
+        ids = {key.casefold() for key in sources}
+        exact = frozenset(word for word in (self.source, self.vs) if word and word in ids)
+        return replace(self, exact=exact) if exact != self.exact else self
 
     # --- each kind of item ---------------------------------------------------------------
 
@@ -84,17 +115,39 @@ class Filter:
         if self.reliability and RELIABILITY.index(source.reliability) > RELIABILITY.index(
                 self.reliability):
             return False
-        if self.source:
-            needle = self.source
-            return needle == source.id.casefold() or any(needle in n.casefold()
-                                                         for n in source.names)
-        return True
+        return self._named(source, self.source)
+
+    def _named(self, source: Source, needle: str | None) -> bool:
+        """Whether `source` is the one `needle` names: its id, or (unless the needle is
+        some source's id) a part of one of its names."""
+        if not needle:
+            return True
+        if needle == source.id.casefold():
+            return True
+        return needle not in self.exact and any(needle in n.casefold() for n in source.names)
+
+    def other_source_ok(self, source: Source) -> bool:
+        """Whether `source` is the other side of a pair (`vs:`, `vs-side:`)."""
+        if self.vs_sides and source.side.casefold() not in self.vs_sides:
+            return False
+        return self._named(source, self.vs)
 
     def claim_ok(self, claim: Claim, sources: Mapping[str, Source]) -> bool:
         """What concerns a claim in itself (not its notes)."""
         if self.on_sources and not any(s in sources and self.source_ok(sources[s])
                                        for s in claim.source):
             return False
+        return self._rest_ok(claim)
+
+    def other_claim_ok(self, claim: Claim, sources: Mapping[str, Source]) -> bool:
+        """Whether a claim can be the other side of a pair: from the `vs:` source or
+        side, and within the filter's dates, question, timeline and credibility."""
+        if not any(s in sources and self.other_source_ok(sources[s]) for s in claim.source):
+            return False
+        return self._rest_ok(claim)
+
+    def _rest_ok(self, claim: Claim) -> bool:
+        """What concerns a claim besides its sources."""
         if self.credibility and claim.credibility > self.credibility:
             return False
         if self.question and claim.about != self.question:
@@ -118,12 +171,48 @@ class Filter:
         return self.dates_ok(event.date)
 
 
+_WORD = re.compile(r'(?:[^\s"]+|"[^"]*")+')
+
+
+def filter_words(text: str) -> list[str]:
+    """The words of a filter: split at spaces, except within double quotes
+    (`side:"Russian media"`); an apostrophe is a letter (`source:o'brien`)."""
+    if text.count('"') % 2:
+        raise FilterError('a quote (") is not closed')
+    return [word.replace('"', "") for word in _WORD.findall(text)]
+
+
+def filter_word(key: str, value: str) -> str:
+    """`key:value` as a filter word, its value in quotes when it holds a space (a value
+    with a double quote in it cannot be written; it is left out of the quotes)."""
+    value = value.replace('"', "")
+    return f'{key}:"{value}"' if any(c.isspace() for c in value) or not value else \
+        f"{key}:{value}"
+
+
+def pair_filter(current: Filter, kind: str, pair: tuple[str, str]) -> str:
+    """The filter that shows what a who-contradicts-whom row counts: `current` with its
+    sources and sides replaced by the row's pair (`kind` "sources" or "sides")."""
+    named = ("source", "vs") if kind == "sources" else ("side", "vs-side")
+    kept = []
+    for word in filter_words(current.text):
+        key, colon, value = word.partition(":")
+        if colon and key.casefold() not in ("side", "source", "vs", "vs-side"):
+            kept.append(filter_word(key, value))
+        elif word == "starred":
+            kept.append(word)
+    return " ".join([*kept, *(filter_word(key, value)
+                              for key, value in zip(named, pair, strict=True))])
+
+
 def parse_filter(text: str) -> Filter:
     """The filter a line of words stands for; FilterError says what is wrong."""
+    words = filter_words(text)
     values: dict[str, object] = {"text": " ".join(text.split())}
     sides: list[str] = []
+    other_sides: list[str] = []
     rules: list[str] = []
-    for word in text.split():
+    for word in words:
         key, colon, value = word.partition(":")
         if not colon:
             key, value = ("starred", "") if word == "starred" else ("source", word)
@@ -134,6 +223,8 @@ def parse_filter(text: str) -> Filter:
             raise FilterError(f"'{key}:' needs a value")
         if key == "side":
             sides += [v.casefold() for v in value.split(",") if v]
+        elif key == "vs-side":
+            other_sides += [v.casefold() for v in value.split(",") if v]
         elif key == "rule":
             for rule in value.split(","):
                 if rule not in RULES:
@@ -160,11 +251,12 @@ def parse_filter(text: str) -> Filter:
             values["starred"] = True
         elif key == "tag":
             values["tag"] = value.lstrip("#")
-        elif key == "source":
-            values["source"] = value.casefold()
+        elif key in ("source", "vs"):
+            values[key] = value.casefold()
         else:
             values[key] = value
-    return Filter(sides=tuple(sides), rules=tuple(rules), **values)  # type: ignore[arg-type]
+    return Filter(sides=tuple(sides), vs_sides=tuple(other_sides), rules=tuple(rules),
+                  **values)  # type: ignore[arg-type]
 
 
 # --- a catalog, filtered ----------------------------------------------------------------------
@@ -181,6 +273,8 @@ class Filtered:
     contradictions: list[Listed] | None = None
     """Pairs, and groups of pairs (each counts its pairs: `pairs_in`)."""
     questions: set[str] | None = None
+    kept: Kept | None = None
+    """The same contradictions as the engine counts them (`source_pairs`)."""
 
     def keeps_contradiction(self, contradiction_id: str) -> bool:
         """Whether the filter keeps a contradiction (or a group, by its key)."""
@@ -205,11 +299,14 @@ def apply(analysis: Analysis, chosen: Filter, notes: Notes | None) -> Filtered:
     note_of: Callable[[str, str], Note] = (
         notes.get if notes is not None else (lambda kind, target: Note()))
     sources = catalog.sources
+    chosen = chosen.resolved(sources)
     noted = chosen.starred or bool(chosen.tag)
 
     rows = analysis.contradictions.table.claims  # the catalog's claims, in its order
     passes = np.fromiter((chosen.claim_ok(c, sources) for c in rows), dtype=np.bool_,
                          count=len(rows))
+    other = (np.fromiter((chosen.other_claim_ok(c, sources) for c in rows), dtype=np.bool_,
+                         count=len(rows)) if chosen.paired else None)
     claims = {c.id for c, ok in zip(rows, passes.tolist(), strict=True)
               if ok and (not noted or chosen.note_ok(note_of("claim", c.id)))}
     events_with = {catalog.claims[c].event for c in claims} if chosen.on_claims else None
@@ -220,18 +317,30 @@ def apply(analysis: Analysis, chosen: Filter, notes: Notes | None) -> Filtered:
                     and (not noted or chosen.note_ok(note_of("source", s.id)))}
     questions = ({about for c in claims if (about := catalog.claims[c].about) is not None}
                  if chosen.on_claims or noted else None)
-    return Filtered(chosen.text, events, claims, kept_sources,
-                    _contradictions(analysis, chosen, note_of, passes, notes), questions)
+    listed, kept = _contradictions(analysis, chosen, note_of, passes, other=other, notes=notes)
+    return Filtered(chosen.text, events, claims, kept_sources, listed, questions, kept)
 
 
 def _contradictions(analysis: Analysis, chosen: Filter, note_of: Callable[[str, str], Note],
-                    ok: npt.NDArray[np.bool_], notes: Notes | None = None) -> list[Listed]:
-    """`ok`: per claim row, whether it passes the claims' filter."""
+                    ok: Bools, *, other: Bools | None = None, notes: Notes | None = None
+                    ) -> tuple[list[Listed], Kept]:
+    """The contradictions (pairs and groups) that pass, and the same as `Kept`. `ok`:
+    per claim row, whether it passes the claims' filter; `other`: whether it can be the
+    other claim of a pair (`vs:`), None when the filter names no pair."""
     found = analysis.contradictions
-    held: Iterable[int] = range(len(found.order))
-    if chosen.on_claims:  # a claim of it passes: chosen through the arrays
-        keep = ok[found.first] | ok[found.second]
-        declared = [any(ok[r] for r in rows) for rows in found.member_rows]
+    held: list[int] = list(range(len(found.order)))
+
+    def paired(rows: Sequence[int]) -> bool:
+        """Whether one of these claims passes and another is the pair's other side."""
+        if other is None:
+            return any(ok[r] for r in rows) if chosen.on_claims else True
+        return any(ok[r] and other[s] for r in rows for s in rows if r != s)
+
+    if chosen.on_claims or other is not None:  # chosen through the arrays
+        a, b = found.first, found.second
+        keep = ((ok[a] & other[b]) | (other[a] & ok[b]) if other is not None
+                else ok[a] | ok[b])
+        declared = [paired(rows) for rows in found.member_rows]
         entries = np.concatenate([np.array(declared, dtype=np.bool_), keep])
         held = np.flatnonzero(entries[found.order]).tolist()
 
@@ -248,12 +357,15 @@ def _contradictions(analysis: Analysis, chosen: Filter, note_of: Callable[[str, 
 
     # Held entries and groups in the order of the list: (place, 0 group / 1 held, ...).
     kept: list[tuple[tuple[int, int, int, int], Listed]] = []
+    kept_held: list[int] = []
     for index in held:
         item = found.held(index)
         if passes(item):
             kept.append(((index, 1, 0, 0), item))
+            kept_held.append(index)
+    held_array = np.array(kept_held, dtype=np.int64)
     if not found.groups:
-        return [item for _, item in kept]
+        return [item for _, item in kept], Kept(held_array)
     on_notes = bool(chosen.starred or chosen.tag or chosen.status not in (None, "open"))
     noted: dict[int, list[tuple[int, Contradiction]]] = {}
     if on_notes and notes is not None:  # the grouped pairs with a note: found by id
@@ -263,17 +375,32 @@ def _contradictions(analysis: Analysis, chosen: Filter, note_of: Callable[[str, 
             if group is not None and position is not None:
                 noted.setdefault(id(group), []).append((position - group.start,
                                                         found[position]))
+    groups: list[ContradictionGroup] = []
+    pairs: list[Contradiction] = []
     for n, (group, place) in enumerate(zip(found.groups, found.group_places, strict=True)):
         if chosen.rules and group.rule not in chosen.rules:
             continue
         if chosen.question and group.question != chosen.question:
             continue
         if not on_notes:
-            if not chosen.on_claims or ok[group.rows()].any():
+            if _group_passes(group, chosen, ok, other):
                 kept.append(((place, 0, n, -1), group))
+                groups.append(group)
             continue
         for rank, item in sorted(noted.get(id(group), []), key=lambda pair: pair[0]):
-            if passes(item) and (not chosen.on_claims or any(ok[r] for r in item.rows or ())):
+            if passes(item) and paired(item.rows or ()):
                 kept.append(((place, 0, n, rank), item))
+                pairs.append(item)
     kept.sort(key=lambda entry: entry[0])
-    return [item for _, item in kept]
+    return [item for _, item in kept], Kept(held_array, tuple(groups), tuple(pairs))
+
+
+def _group_passes(group: ContradictionGroup, chosen: Filter, ok: Bools,
+                  other: Bools | None) -> bool:
+    """Whether a group is kept (whole): a claim of it passes, or with `vs:`, a claim of
+    one side passes and a claim of the other is the pair's other side."""
+    if other is None:
+        return not chosen.on_claims or bool(ok[group.rows()].any())
+    first, second = group.side_rows()
+    return bool((ok[first].any() and other[second].any())
+                or (other[first].any() and ok[second].any()))

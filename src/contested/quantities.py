@@ -154,6 +154,17 @@ def format_number(value: float) -> str:
     return repr(value)
 
 
+def shown_number(value: float) -> str:
+    """A computed figure as a reader wants it: ten significant digits at most, so that a
+    widened 1,400,000 reads `1470000`, not `1470000.0000000002`."""
+    return format_number(float(f"{value:.10g}"))
+
+
+def signed_number(value: float) -> str:
+    """A change: `+2`, `-900`, `0`."""
+    return ("+" if value > 0 else "") + shown_number(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Interval:
     """A numeric interval; `None` is an unbounded end (always open)."""
@@ -175,6 +186,19 @@ class Interval:
         low = None if self.low is None else self.low - abs(self.low) * relative
         high = None if self.high is None else self.high + abs(self.high) * relative
         return Interval(low, high, self.low_closed, self.high_closed)
+
+    def words(self) -> str:
+        """The interval as a reader says it: `below 10.5`, `190 or more`, `95 to 105`
+        (never `-inf`: a count of people has no such end)."""
+        low = None if self.low is None else shown_number(self.low)
+        high = None if self.high is None else shown_number(self.high)
+        if low is None and high is None:
+            return "any figure"
+        if low is None:
+            return f"below {high}" if not self.high_closed else f"{high} or less"
+        if high is None:
+            return f"above {low}" if not self.low_closed else f"{low} or more"
+        return low if low == high else f"{low} to {high}"
 
     def __str__(self) -> str:
         left = "[" if self.low_closed and self.low is not None else "("

@@ -311,7 +311,10 @@ async def test_sources_pane_and_who_contradicts_whom() -> None:
         await pilot.press("enter")
         screen = main_screen(app)
         assert screen.pane == "contradictions"
-        assert screen.filter.text == "source:syrsky"
+        assert screen.filter.text == "source:syrsky vs:zombie"
+        listed = focused_table(app).rows
+        assert [listed[i].key for i in range(len(listed)) if listed[i].kind != "heading"] == [
+            "category~syrsky-under-control~zombie-rout"]  # the one the row counted
 
 
 async def test_which_sides_contradict_which() -> None:
@@ -328,7 +331,7 @@ async def test_which_sides_contradict_which() -> None:
         await pilot.press("enter")
         screen = main_screen(app)
         assert screen.pane == "contradictions"
-        assert screen.filter.text == "side:russia"
+        assert screen.filter.text == "side:russia vs-side:ukraine"
         await pilot.press("3", "w")
         assert str(focused_table(app).border_title) == "3 Sources"  # back to the list
 

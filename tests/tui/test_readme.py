@@ -127,13 +127,14 @@ def top_level_items(text: str) -> list[str]:
 
 
 KEY_NAMES = {"↓": "down", "↑": "up", "pgup": "pageup", "pgdn": "pagedown", "esc": "escape",
-             "/": "slash", "?": "question_mark", "F1": "f1", "*": "asterisk"}
+             "/": "slash", "?": "question_mark", "F1": "f1", "*": "asterisk", "←": "left",
+             "→": "right"}
 """How a key written in the README is named by Textual."""
 
 
 def readme_keys() -> list[str]:
-    """Every key in the key table, and the one-letter keys its descriptions name (`A`,
-    `w`, `x`), as Textual names them."""
+    """Every key in the key table, and the keys its descriptions name (`A`, `w`, `←`,
+    `ctrl+f`, `space`), as Textual names them."""
     keys: list[str] = []
     for cell, what in key_rows():
         spans = re.findall(r"`([^`]+)`", cell)
@@ -141,7 +142,9 @@ def readme_keys() -> list[str]:
         if span is not None:
             spans = [str(n) for n in range(int(span.group(1)), int(span.group(2)) + 1)]
         keys += [KEY_NAMES.get(s, s) for s in spans]
-        keys += [s for s in re.findall(r"`([^`]+)`", what) if len(s) == 1 and s.isalpha()]
+        keys += [KEY_NAMES.get(s, s) for s in re.findall(r"`([^`]+)`", what)
+                 if (len(s) == 1 and s.isalpha()) or s in KEY_NAMES
+                 or re.fullmatch(r"ctrl\+[a-z]|space", s)]
     return list(dict.fromkeys(keys))
 
 
@@ -176,12 +179,14 @@ KEY_TESTS: dict[str, tuple[str, ...]] = {
         EXPLORER + "test_contradictions_pane_lists_zombie_against_syrsky",
         EXPLORER + "test_figures_plot_the_falling_area_and_the_matrix",
         TERMINAL + "test_keys_typed_ahead_reach_the_pane_they_open",
+        EXPLORER + "test_claims_x_questions_scrolls_sideways_at_80_columns",
     ),
     "`tab` / `shift+tab`": (
         "test_tab_and_shift_tab_go_to_the_next_and_previous_pane",
     ),
     "`j` `k` `↓` `↑`, `g` `G`, `pgup` `pgdn`": (
         "test_the_motion_keys_move_in_every_list",
+        EXPLORER + "test_help_is_grouped_by_task_readable_and_scrolls",
         EXPLORER + "test_motion_keys_move_the_cursor",
         EXPLORER + "test_the_rows_scroll_to_keep_the_cursor_in_view",
         EXPLORER + "test_one_row_is_highlighted_after_moving_in_a_scrolled_list",
@@ -189,8 +194,13 @@ KEY_TESTS: dict[str, tuple[str, ...]] = {
         TERMINAL + "test_detail_in_a_real_terminal",
         TERMINAL + "test_help_in_a_real_terminal",
     ),
+    "`z`": (
+        EXPLORER + "test_z_shows_the_whole_row_at_80_columns",
+    ),
     "`enter`": (
         "test_enter_opens_the_detail_of_anything",
+        EXPLORER + "test_the_detail_view_switches_focus_and_scrolls_with_the_list_keys",
+        EXPLORER + "test_a_field_of_megabytes_is_cut_and_opens_whole",
         "test_a_detail_shows_every_field_of_its_item",
         EXPLORER + "test_enter_opens_details_and_escape_goes_back_through_history",
         EXPLORER + "test_claim_detail_shows_the_relay_chain",
@@ -202,6 +212,7 @@ KEY_TESTS: dict[str, tuple[str, ...]] = {
         "test_esc_clears_the_filter_before_it_goes_back",
         EXPLORER + "test_enter_opens_details_and_escape_goes_back_through_history",
         EXPLORER + "test_backspace_returns_to_where_search_started",
+        EXPLORER + "test_esc_goes_back_then_clears_the_search_then_says_so",
     ),
     "`/`, `n` / `N`": (
         "test_search_reaches_every_text_field_and_the_aliases",
@@ -238,6 +249,8 @@ KEY_TESTS: dict[str, tuple[str, ...]] = {
         "test_the_titles_and_the_status_count_what_the_filter_keeps",
         "test_the_filter_is_shown_whole_in_the_header_at_80_columns",
         "test_who_contradicts_whom_follows_the_filter",
+        "tests.test_filters::test_a_pair_filter_keeps_what_its_row_counted",
+        "tests.test_filters::test_a_side_with_a_space_is_written_in_quotes",
         "test_a_saved_view_reopens_from_the_palette",
         NOTES_KEYS + "test_a_newcomer_reviews_kursk_end_to_end",
         NOTES_KEYS + "test_saved_views_are_in_the_palette",
@@ -252,14 +265,18 @@ KEY_TESTS: dict[str, tuple[str, ...]] = {
         TERMINAL + "test_y_copies_into_tmux_when_tmux_takes_osc52",
         TERMINAL + "test_y_in_tmux_as_it_comes_copies_or_says_how_to_enable_it",
     ),
-    "`O`": (
+    "`O`, `E`": (
         "test_orphaned_notes_are_kept_never_dropped",
         NOTES_KEYS + "test_orphaned_notes_are_shown",
         STORE + "test_orphaned_notes_are_listed_and_kept",
+        RELOAD + "test_after_going_on_with_the_clean_files_a_mended_file_ends_partial",
+        RELOAD + "test_a_reload_that_fails_says_so_and_the_files_stay_watched",
     ),
-    "`q`": (
+    "`q`, `ctrl+c`, `ctrl+z`": (
         "test_q_quits_from_a_list_and_from_a_detail",
+        "test_ctrl_c_quits_when_no_text_is_selected",
         "tests.tui.test_terminal::test_bundled_catalog_contradictions_help_and_quit",
+        TERMINAL + "test_ctrl_z_suspends_to_the_shell_and_comes_back",
     ),
 }
 
@@ -322,6 +339,10 @@ PROMISES: dict[str, tuple[str, ...]] = {
         TERMINAL + "test_help_in_a_real_terminal",
         TERMINAL + "test_detail_in_a_real_terminal",
         TERMINAL + "test_without_colour_nothing_is_coloured_and_the_cursor_shows",
+        TERMINAL + "test_no_mouse_leaves_the_mouse_to_the_terminal",
+    ),
+    "The mouse": (
+        EXPLORER + "test_the_mouse_switches_panes_moves_opens_and_scrolls",
         TERMINAL + "test_no_mouse_leaves_the_mouse_to_the_terminal",
     ),
     "Press `?` for help": (
@@ -505,10 +526,15 @@ def bundled() -> Analysis:
 
 
 async def test_every_key_in_the_readme_table_is_bound(tmp_path: Path) -> None:
+    """In the lists, or (`o`, a detail's key) in a detail view."""
     keys = readme_keys()
-    assert {"1", "5", "tab", "escape", "slash", "asterisk", "V", "O", "q", "A", "w"} <= set(keys)
-    async with explorer(tmp_path) as (app, _):
+    assert {"1", "5", "tab", "escape", "slash", "asterisk", "V", "O", "q", "A", "w", "z",
+            "h", "left", "ctrl+z", "ctrl+f", "space", "o"} <= set(keys)
+    async with explorer(tmp_path) as (app, pilot):
         bound = set(app.screen.active_bindings)
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        bound |= set(app.screen.active_bindings)
         assert [k for k in keys if k not in bound] == []
 
 
@@ -1014,8 +1040,6 @@ async def test_the_filter_is_shown_whole_in_the_header_at_80_columns(tmp_path: P
         assert filter_shown(app, "side:russia status:open"), header_text(app)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18, item 6: the who-contradicts-whom "
-                   "views do not follow the filter yet (open)")
 async def test_who_contradicts_whom_follows_the_filter(tmp_path: Path) -> None:
     """Each contradiction the filter keeps is counted once between sources and once
     between sides (as without a filter), and no pair the filter left out is listed."""
@@ -1033,8 +1057,6 @@ async def test_who_contradicts_whom_follows_the_filter(tmp_path: Path) -> None:
             assert sum(numbers) == len(kept), (view, [r.cells for r in shown])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18, item 5: a row opens the contradictions "
-                   "of its first source or side, not of the pair (open)")
 async def test_a_who_contradicts_whom_row_opens_the_contradictions_it_counts(
         tmp_path: Path) -> None:
     async with explorer(tmp_path, (100, 40)) as (app, pilot):
@@ -1086,6 +1108,17 @@ async def test_orphaned_notes_are_kept_never_dropped(tmp_path: Path) -> None:
         store = NotesStore(notes)
         assert store.notes.sections["claims"]["gone-claim"] == Note(star=True, tags=("kept",))
         assert len(store.notes.sections["claims"]) == 2
+
+
+async def test_ctrl_c_quits_when_no_text_is_selected(tmp_path: Path) -> None:
+    app = app_on(notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.screen.get_selected_text() is None
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
 
 
 @pytest.mark.parametrize("where", ["list", "detail"])
@@ -1596,7 +1629,7 @@ async def test_the_readme_keymap_example_works(tmp_path: Path) -> None:
 def test_the_readme_tables_are_read() -> None:
     """The parsing the meta-tests rely on reads what a person reads."""
     assert key_rows()[0][0] == "`1`…`5`"
-    assert key_rows()[-1] == ("`q`", "quit")
+    assert key_rows()[-1][0] == "`q`, `ctrl+c`, `ctrl+z`"
     assert command_rows()[2][0].startswith("`contested export [--format markdown|json|csv]")
     assert readme_filter_words()[0] == "side:ukraine"
-    assert len(readme_filter_words()) == 13
+    assert len(readme_filter_words()) == 15

@@ -345,3 +345,30 @@ def test_y_in_tmux_as_it_comes_copies_or_says_how_to_enable_it(launch: Launch) -
     copied = buffer_of(term)
     if not copied.startswith("event ukraine-kursk-offensive\n"):
         assert "set-clipboard" in screen, screen
+
+
+def test_ctrl_z_suspends_to_the_shell_and_comes_back(tmp_path: Path) -> None:
+    """In an interactive shell, as a person runs it: `ctrl+z` gives the shell back (the
+    job is stopped, the screen is the shell's), `fg` brings the explorer back whole."""
+    command = shlex.join([str(CONTESTED), "--notes", str(tmp_path / "notes.yaml")])
+    term = Terminal("bash --norc --noprofile -i", env={"HISTFILE": "/dev/null"})
+    try:
+        term.type("PS1='shell''$ '")  # the prompt, not the command typed
+        term.keys("Enter")
+        term.showing("shell$")
+        term.type(command)
+        term.keys("Enter")
+        ready(term)
+        term.keys("4")
+        term.showing("4 Contradictions: 9")
+        term.keys("C-z")
+        stopped = term.until(lambda screen: "Stopped" in screen and "shell$" in screen,
+                             "the shell back, the job stopped")
+        assert "4 Contradictions" not in stopped
+        term.type("fg")
+        term.keys("Enter")
+        term.showing("4 Contradictions: 9")  # where it was
+        term.keys("q")
+        term.until(lambda screen: screen.rstrip().endswith("shell$"), "the shell after q")
+    finally:
+        term.close()

@@ -17,11 +17,18 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from contested.analysis import Analysis, Listed
-from contested.browse import Browser
+from contested.browse import Browser, pair_of
 from contested.collector import FullCollections
 from contested.details import Details
 from contested.figures import category_lines, quantity_plot
-from contested.filters import Filter, Filtered, FilterError, pairs_in, parse_filter
+from contested.filters import (
+    Filter,
+    Filtered,
+    FilterError,
+    pair_filter,
+    pairs_in,
+    parse_filter,
+)
 from contested.filters import apply as apply_filter
 from contested.loading import LoadResult
 from contested.notes import NotesReadOnly, NotesStore, View
@@ -427,11 +434,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
             return
         table_id = message.table.id or ""
         if table_id == "sources" and self.show_pairs:
-            first = row.key.partition("|")[0]
             self._remember()
-            self.set_filter(f"side:{first}" if self.show_pairs == "sides"
-                            else f"source:{first}")
-            self.show_pane("contradictions")
+            if self.set_filter(pair_filter(self.filter, self.show_pairs, pair_of(row.key))):
+                self.show_pane("contradictions")
             return
         if table_id == "questions" and self.show_matrix:
             self.app.push_screen_detail("claim", row.key)  # type: ignore[attr-defined]
@@ -452,7 +457,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if self.pane == "sources" and self.show_pairs == "sides":
             return None
         if self.pane == "sources" and self.show_pairs:
-            return ("source", row.key.partition("|")[0])
+            return ("source", pair_of(row.key)[0])
         if self.pane == "figures" and self.show_matrix:
             return ("claim", row.key)
         if self.pane == "contradictions" and row.key.startswith("group:"):
@@ -556,10 +561,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.show_pairs = mode
         table = self.query_one("#sources", VirtualTable)
         if self.show_pairs == "sources":
-            table.set_rows(self.browser.who_contradicts_whom_rows(), PAIR_COLUMNS)
+            table.set_rows(self.browser.who_contradicts_whom_rows(self.filtered.kept),
+                           PAIR_COLUMNS)
             table.empty_message = "no two sources contradict each other"
         elif self.show_pairs == "sides":
-            table.set_rows(self.browser.side_pairs_rows(), SIDE_PAIR_COLUMNS)
+            table.set_rows(self.browser.side_pairs_rows(self.filtered.kept), SIDE_PAIR_COLUMNS)
             table.empty_message = "no contradiction between sources with a side"
         else:
             table.set_rows(self.browser.source_rows(self.filtered.sources), SOURCE_COLUMNS)
@@ -579,9 +585,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
                                      self.notes.notes if self.notes is not None else None)
         self.query_one("#timeline", VirtualTable).set_rows(
             self.browser.timeline_rows(self.filtered.events))
-        if not self.show_pairs:
-            self.query_one("#sources", VirtualTable).set_rows(
-                self.browser.source_rows(self.filtered.sources))
+        self._show_pairs(self.show_pairs)  # the list or who contradicts whom, filtered
         if not self.show_matrix:
             self.query_one("#questions", VirtualTable).set_rows(
                 self.browser.question_rows(self.filtered.questions))
