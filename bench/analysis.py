@@ -1,4 +1,4 @@
-"""How long the contradiction engine (`contested.analysis`) takes on a large catalog.
+"""How long the contradiction engine (`contested.engine.analysis`) takes on a large catalog.
 
 Run: `python bench/analysis.py [--events 100000] [--claims 300000] [--questions 10000]
 [--sources 1000] [--files 20] [--repeat 3] [--keep DIR] [--seed N] [--hot-question N]
@@ -35,8 +35,8 @@ that the cost follows the number of pairs reported, not the size of the catalog.
 
 The catalog is written to YAML files (seeded: the same bytes on every run), loaded with
 `load_catalog` (timed, and checked to be valid with the intended counts; linking notes
-the numbers the engine reads per claim, `contested.columns`), then each stage is timed,
-best of `--repeat` (min and median), each run under `contested.collector.collector_paused`
+the numbers the engine reads per claim, `contested.catalog.columns`), then each stage is timed,
+best of `--repeat` (min and median), each run under `contested.support.collector.collector_paused`
 as `analyse` runs its stages (the collector is emptied before each run): `claim_table`
 (the noted columns as numpy arrays); `by_question` (claims sorted by question and
 dates); `find_pairs`; `find_contradictions` given the pairs; `corroborate`; `find_series`;
@@ -77,8 +77,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from contested import analysis as analysis_module
-from contested.analysis import (
+from contested.catalog.catalog import Catalog
+from contested.catalog.columns import ClaimColumns
+from contested.catalog.loading import discover, load_catalog
+from contested.engine import analysis as analysis_module
+from contested.engine.analysis import (
     Analysis,
     Contradictions,
     CorroborationIndex,
@@ -91,11 +94,8 @@ from contested.analysis import (
     find_series,
     sanity_warnings,
 )
-from contested.collector import collector_paused
-from contested.columns import ClaimColumns
-from contested.loading import discover, load_catalog
-from contested.model import Catalog
-from contested.pairs import by_question, claim_table
+from contested.engine.pairs import by_question, claim_table
+from contested.support.collector import collector_paused
 
 # Reuse bench/load.py's vocabulary, sources and fuzzy dates (the script's own folder is on
 # sys.path when it is run as a script; this also covers `import analysis` from elsewhere).
@@ -430,7 +430,7 @@ class Row:
 def timed(label: str, run: Callable[[], Any], repeat: int) -> tuple[Row, Any]:
     """`repeat` wall times of `run` and the result of the last run (kept: the next stage
     is given it). The collector is emptied before each run, and each run is made under
-    contested.collector.collector_paused, as `analyse` runs its stages."""
+    contested.support.collector.collector_paused, as `analyse` runs its stages."""
     return timed_with(label, lambda _: run(), lambda: None, repeat)
 
 
@@ -683,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for line in summary(engine):
             print(line)
-        verdict("engine (src/contested/analysis.py)", engine, load_time)
+        verdict("engine (src/contested/engine/analysis.py)", engine, load_time)
         del engine
         if args.profile:
             print("\ncProfile of one analyse run:\n" + profile(catalog))

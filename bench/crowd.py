@@ -109,8 +109,8 @@ def measure(shape: str, count: int, repeat: int) -> dict[str, object]:
     """Build the catalog (not timed), then time the engine and its first reads."""
     import numpy as np
 
-    from contested.analysis import analyse
-    from contested.loading import link, parse_timeline
+    from contested.catalog.loading import link, parse_timeline
+    from contested.engine.analysis import analyse
 
     parsed = parse_timeline(catalog_text(shape, count).encode(), f"{shape}.yaml")
     assert parsed.document is not None, [d.headline() for d in parsed.diagnostics[:5]]

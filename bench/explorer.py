@@ -36,8 +36,8 @@ from textual.app import App
 from textual.pilot import Pilot
 
 import load
-from contested.analysis import Analysis, analyse
-from contested.loading import load_catalog
+from contested.catalog.loading import load_catalog
+from contested.engine.analysis import Analysis, analyse
 from contested.tui.screens.main import MainScreen
 from load import generate
 

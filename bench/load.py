@@ -19,7 +19,7 @@ a. bare read, GC off: `yaml.load(data, Loader=yaml.CSafeLoader)` over every file
    is the yardstick.
 b. bare read, GC on: the same with the collector enabled, for context: what a naive
    loader pays for the collector scanning the millions of objects it creates.
-c. validate, in process: `contested.loading.load_catalog([dir])`: guarded YAML (a line
+c. validate, in process: `contested.catalog.loading.load_catalog([dir])`: guarded YAML (a line
    and column for every key, value and item; size, depth and alias limits; duplicate
    keys), pydantic validation of every entity, and the linking of all files into one
    catalog (duplicate and unknown ids, units, category values). It pauses the collector
@@ -65,8 +65,8 @@ from typing import Any
 import yaml
 
 import contested
-from contested.guarded_yaml import HAVE_LIBYAML
-from contested.loading import LoadResult, discover, load_catalog
+from contested.catalog.loading import LoadResult, discover, load_catalog
+from contested.format.guarded_yaml import HAVE_LIBYAML
 
 TARGET_RATIO = 1.0
 """validate (in process) should take at most this many times the bare read (GC off)."""

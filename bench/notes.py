@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.tui helper
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/explorer.py
 
 import load
-from contested.loading import bundled_catalog
-from contested.notes import (
+from contested.catalog.loading import bundled_catalog
+from contested.review.notes import (
     Comment,
     Note,
     NotesStore,

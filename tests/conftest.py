@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from contested.loading import LoadResult, load_catalog
+from contested.catalog.loading import LoadResult, load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 TIMELINES = REPO / "timelines"

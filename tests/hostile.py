@@ -1,5 +1,5 @@
 """One hostile corpus, written into every text field of a catalog and into its file
-names, and the rule each kind of output must keep (see `contested.text`).
+names, and the rule each kind of output must keep (see `contested.support.text`).
 
 Each piece is what a colleague's file, a scraper or a chat paste could carry: terminal
 escapes, C1 controls, bidi overrides, invisible characters, Rich/Textual markup,
@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from contested.notes import quoted
+from contested.review.notes import quoted
 
 ESCAPES = "\x1b[2J\x1b]0;owned\x07\x1b]52;c;aGk=\x07"
 """Clear the screen, set the window title, write the clipboard (OSC 52)."""

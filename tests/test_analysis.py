@@ -17,10 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contested import analysis as analysis_module
-from contested import crowds
-from contested import pairs as pairs_module
-from contested.analysis import (
+from contested.catalog.catalog import Catalog
+from contested.catalog.loading import LoadResult, link, load_catalog, parse_timeline
+from contested.engine import analysis as analysis_module
+from contested.engine import crowds
+from contested.engine import pairs as pairs_module
+from contested.engine.analysis import (
     Analysis,
     Contradiction,
     ContradictionGroup,
@@ -35,9 +37,8 @@ from contested.analysis import (
     origins,
     pair_id,
 )
-from contested.diagnostics import Severity
-from contested.loading import LoadResult, link, load_catalog, parse_timeline
-from contested.model import Catalog, Claim
+from contested.format.diagnostics import Severity
+from contested.format.model import Claim
 from tests.conftest import TIMELINES, Write
 
 # --- building small catalogs ------------------------------------------------------------

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from contested import cli, loading
-from contested.guarded_yaml import DEFAULT_LIMITS, Limits, YamlList, YamlMap, read_yaml
-from contested.loading import PART_NODES, load_catalog, parse_timeline
+from contested import cli
+from contested.catalog import loading
+from contested.catalog.loading import PART_NODES, load_catalog, parse_timeline
+from contested.format.guarded_yaml import DEFAULT_LIMITS, Limits, YamlList, YamlMap, read_yaml
 from tests.conftest import SOURCES, TIMELINES
 
 

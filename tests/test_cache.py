@@ -15,14 +15,16 @@ from typing import Any
 
 import pytest
 
-import contested.cache
-import contested.loading
-from contested.analysis import analyse
-from contested.cache import CacheDamaged, CatalogCache, FileKey
+import contested.catalog.cache
+import contested.catalog.loading
+from contested.catalog.cache import CacheDamaged, CatalogCache, FileKey
+from contested.catalog.catalog import Catalog
+from contested.catalog.columns import ClaimColumns
+from contested.catalog.loading import LoadResult, load_catalog
 from contested.cli import main
-from contested.export import render
-from contested.loading import LoadResult, load_catalog
-from contested.model import SECTIONS, Catalog
+from contested.engine.analysis import analyse
+from contested.export.reports import render
+from contested.format.model import SECTIONS
 from tests.conftest import REPO, SOURCES, TIMELINES
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -267,16 +269,16 @@ def test_the_catalog_on_screen_reads_its_entries_as_they_were_when_loaded(
 def test_entries_are_held_open_up_to_a_limit_then_read_whole(
         catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     load(catalog, CatalogCache(tmp_path / "cache"))
-    before = contested.cache.OPEN_ENTRIES.count
+    before = contested.catalog.cache.OPEN_ENTRIES.count
     shown = load(catalog, CatalogCache(tmp_path / "cache")).catalog
-    assert contested.cache.OPEN_ENTRIES.count == before + 2  # sources.yaml, claims.yaml
+    assert contested.catalog.cache.OPEN_ENTRIES.count == before + 2  # sources.yaml, claims.yaml
     del shown
     gc.collect()
-    assert contested.cache.OPEN_ENTRIES.count == before  # closed once let go
-    monkeypatch.setattr(contested.cache.OPEN_ENTRIES, "limit", before)
+    assert contested.catalog.cache.OPEN_ENTRIES.count == before  # closed once let go
+    monkeypatch.setattr(contested.catalog.cache.OPEN_ENTRIES, "limit", before)
     cache = CatalogCache(tmp_path / "cache")
     shown = load(catalog, cache).catalog
-    assert contested.cache.OPEN_ENTRIES.count == before
+    assert contested.catalog.cache.OPEN_ENTRIES.count == before
     claims_entry(catalog, cache).unlink()
     assert shown.claims["ru"].text == "A brilliant success"  # read whole at the load
 
@@ -284,13 +286,13 @@ def test_entries_are_held_open_up_to_a_limit_then_read_whole(
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The timeline files read from now on (each read is also a hash)."""
     done: list[str] = []
-    real = contested.loading.read_timeline
+    real = contested.catalog.loading.read_timeline
 
     def counted(path: str, *args: Any) -> tuple[bytes, os.stat_result]:
         done.append(Path(path).name)
         return real(path, *args)
 
-    monkeypatch.setattr(contested.loading, "read_timeline", counted)
+    monkeypatch.setattr(contested.catalog.loading, "read_timeline", counted)
     return done
 
 
@@ -306,7 +308,7 @@ def test_a_settled_file_whose_stat_is_unchanged_is_not_read_again(
     load(catalog, cache)
     assert (sorted(read), cache.hits) == (["claims.yaml", "sources.yaml"], 2)
     # Once settled (as if hashed long after their last change), they are not read.
-    monkeypatch.setattr(contested.cache, "SETTLED_NS", -3600 * 10**9)
+    monkeypatch.setattr(contested.catalog.cache, "SETTLED_NS", -3600 * 10**9)
     load(catalog, CatalogCache(tmp_path / "cache"))  # entries hashed "settled"
     read.clear()
     cache = CatalogCache(tmp_path / "cache")
@@ -422,11 +424,12 @@ def same_catalog(cold: Catalog, warm: Catalog) -> None:
         other = warm.claims[claim.id]
         assert (claim.when, claim.quantity) == (other.when, other.quantity)
     assert every_place(cold) == every_place(warm)
-    assert cold.columns is not None
-    assert warm.columns is not None
-    assert cold.columns.numbers == warm.columns.numbers
+    cold_columns, warm_columns = ClaimColumns.kept(cold), ClaimColumns.kept(warm)
+    assert cold_columns is not None  # noted while linking
+    assert warm_columns is not None  # read back from the cache
+    assert cold_columns.numbers == warm_columns.numbers
     for catalog in (cold, warm):  # who each claim comes from, as the columns keep it
-        columns = catalog.columns
+        columns = ClaimColumns.kept(catalog)
         assert columns is not None
         assert [columns.sources_of(row) for row in range(len(catalog.claims))] == [
             list(dict.fromkeys(claim.source)) for claim in cold.claims.values()]
@@ -646,8 +649,8 @@ def test_a_hit_marks_the_entry_as_used(catalog: Path, tmp_path: Path) -> None:
 
 CAPTURED_STDERR = """
 import sys
-from contested.cache import CatalogCache
-from contested.loading import load_catalog
+from contested.catalog.cache import CatalogCache
+from contested.catalog.loading import load_catalog
 
 
 class Captured:

@@ -133,12 +133,12 @@ def test_hostile_text_in_messages_is_inert(write: Write) -> None:
 def test_an_unexpected_failure_prints_one_line_and_writes_a_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import contested.loading
+    import contested.catalog.loading
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(contested.loading, "load_catalog", explode)
+    monkeypatch.setattr(contested.catalog.loading, "load_catalog", explode)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert main(["validate"]) == 70
     err = capsys.readouterr().err
@@ -250,10 +250,10 @@ def test_contradictions_of_a_broken_catalog_exit_1(write: Write) -> None:
 
 
 def test_the_cli_offers_the_engines_rules() -> None:
-    import contested.analysis
     import contested.cli
+    import contested.engine.analysis
 
-    assert contested.cli.RULES == contested.analysis.RULES
+    assert contested.cli.RULES == contested.engine.analysis.RULES
 
 
 REVIEWED = """\

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from contested.clipboard import tmux_copy
+from contested.support.clipboard import tmux_copy
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from contested.collector import FullCollections, collector_paused
+from contested.support.collector import FullCollections, collector_paused
 
 
 def test_collector_paused_freezes_what_was_built_and_restores_the_collector() -> None:

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from contested import pairs as pairs_module
-from contested.analysis import (
+from contested.catalog.loading import load_catalog
+from contested.cli import main
+from contested.engine import pairs as pairs_module
+from contested.engine.analysis import (
     LISTED_PER_QUESTION,
     PAGE,
     Analysis,
@@ -25,12 +27,10 @@ from contested.analysis import (
     analyse,
     pair_id,
 )
-from contested.browse import Browser, group_text, span_text
-from contested.cli import main
-from contested.details import Details
-from contested.export import to_csv, to_json, to_markdown
-from contested.loading import load_catalog
-from contested.notes import Note, Notes
+from contested.export.reports import to_csv, to_json, to_markdown
+from contested.present.browse import Browser, group_text, span_text
+from contested.present.details import Details
+from contested.review.notes import Note, Notes
 from tests.test_analysis import (
     CatalogSpec,
     ClaimSpec,
@@ -245,7 +245,7 @@ def test_figures_pooled_past_the_named_answers() -> None:
              f"value: {100 * (n % 9 + 1)}, as_of: 2030-05}}\n" for n in range(900)]
     head = HEAD.replace("  - {id: bridge, text: Who holds the bridge?, kind: category}",
                         "  - {id: area, text: Area, kind: quantity, unit: km2, tolerance: 0}")
-    from contested.loading import link, parse_timeline
+    from contested.catalog.loading import link, parse_timeline
 
     parsed = parse_timeline((head + "".join(lines)).encode(), "figures.yaml")
     assert parsed.document is not None

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from contested.dates import DateError, FuzzyDate, Precision, _parse_date, parse_date
+from contested.format.dates import DateError, FuzzyDate, Precision, _parse_date, parse_date
 
 D = date
 

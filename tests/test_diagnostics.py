@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contested.diagnostics import did_you_mean, nearest
+from contested.format.diagnostics import did_you_mean, nearest
 
 
 @pytest.mark.parametrize(

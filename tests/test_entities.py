@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from contested.entities import Chunk, Entities
-from contested.model import Origin
+from contested.catalog.entities import Chunk, Entities
+from contested.format.model import Origin
 
 
 @dataclass

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from contested.analysis import Analysis, SeriesStep, analyse
-from contested.figures import axis_number, month_text, quantity_plot
-from contested.loading import load_catalog
+from contested.catalog.loading import load_catalog
+from contested.engine.analysis import Analysis, SeriesStep, analyse
+from contested.present.figures import axis_number, month_text, quantity_plot
 
 from .conftest import TIMELINES
 

@@ -21,10 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from contested.cache import CatalogCache
+from contested.catalog.cache import CatalogCache
+from contested.catalog.loading import load_catalog, read_timeline
 from contested.cli import main
-from contested.diagnostics import DiagnosticError
-from contested.files import (
+from contested.format.diagnostics import DiagnosticError
+from contested.review.notes import NotesReadOnly, NotesStore, toggled_star, with_tags
+from contested.support.files import (
     STALE_AFTER,
     Refused,
     read_regular,
@@ -32,8 +34,6 @@ from contested.files import (
     through_descriptor,
     write_output,
 )
-from contested.loading import load_catalog, read_timeline
-from contested.notes import NotesReadOnly, NotesStore, toggled_star, with_tags
 
 from .conftest import SOURCES
 
@@ -142,7 +142,7 @@ def test_an_over_size_file_is_refused_before_a_byte_is_read(tmp_path: Path) -> N
         from pathlib import Path
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
         from contested.cli import main
-        from contested.notes import NotesStore
+        from contested.review.notes import NotesStore
         store = NotesStore(Path({str(notes)!r}))
         print("notes:", store.read_only, flush=True)
         sys.exit(main(["validate", {str(big)!r}]))
@@ -307,7 +307,7 @@ def dead_pid() -> int:
 
 
 def host() -> str:
-    from contested.files import _host
+    from contested.support.files import _host
 
     return _host()
 
@@ -319,12 +319,12 @@ def test_the_first_save_removes_what_a_killed_save_left(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import os, sys, time
         from pathlib import Path
-        import contested.files
-        from contested.notes import NotesStore, toggled_star
+        import contested.support.files
+        from contested.review.notes import NotesStore, toggled_star
         def hang(*args):
             print("writing", flush=True)
             time.sleep(600)
-        contested.files.os.replace = hang
+        contested.support.files.os.replace = hang
         NotesStore(Path({str(path)!r})).change("claim", "killed", toggled_star)
         """)
     worker = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)

@@ -6,8 +6,9 @@ from collections import Counter
 
 import pytest
 
-from contested.analysis import Analysis, Contradiction, Listed, analyse
-from contested.filters import (
+from contested.catalog.loading import load_catalog
+from contested.engine.analysis import Analysis, Contradiction, Listed, analyse
+from contested.present.filters import (
     FilterError,
     apply,
     filter_word,
@@ -15,8 +16,7 @@ from contested.filters import (
     pair_filter,
     parse_filter,
 )
-from contested.loading import load_catalog
-from contested.notes import Note, Notes
+from contested.review.notes import Note, Notes
 from tests.conftest import TIMELINES
 
 

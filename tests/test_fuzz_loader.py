@@ -8,8 +8,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contested.diagnostics import Diagnostic
-from contested.loading import ParsedFile, link, parse_timeline
+from contested.catalog.loading import ParsedFile, link, parse_timeline
+from contested.format.diagnostics import Diagnostic
 
 FIELDS = [
     "contested", "timeline", "sources", "questions", "events", "claims", "contradictions",

@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from contested.analysis import analyse
+from contested.catalog.loading import load_catalog
 from contested.cli import main
-from contested.loading import load_catalog
-from contested.pairs import by_question, claim_table, find_pairs
+from contested.engine.analysis import analyse
+from contested.engine.pairs import by_question, claim_table, find_pairs
 from tests.conftest import REPO
 
 

@@ -1,5 +1,5 @@
 """One hostile corpus in every text field and a file name, through every output of the
-core and the CLI, each checked against the rule of its kind (`contested.text`):
+core and the CLI, each checked against the rule of its kind (`contested.support.text`):
 
 - terminal (CLI tables and messages, markdown on a terminal): no control, escape, bidi
   or invisible character raw; emoji sequences whole; markup shown as typed;
@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from contested.analysis import analyse
+from contested.catalog.loading import load_catalog
 from contested.cli import main
-from contested.export import contradictions_table, render
-from contested.loading import load_catalog
-from contested.text import csv_cell, fit, md_code, md_text, printable, width
+from contested.engine.analysis import analyse
+from contested.export.reports import contradictions_table, render
+from contested.support.text import csv_cell, fit, md_code, md_text, printable, width
 
 from .hostile import (
     CJK,
@@ -216,7 +216,7 @@ def test_md_text_shows_markdown_as_typed() -> None:
 
 
 def test_category_answers_line_up_in_cells_with_wide_names(tmp_path: Path) -> None:
-    from contested.figures import category_lines
+    from contested.present.figures import category_lines
 
     (tmp_path / "t.yaml").write_text("""\
 contested: 1

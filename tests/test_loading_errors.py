@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from contested.loading import LoadResult
+from contested.catalog.loading import LoadResult
 from tests.conftest import SOURCES, Write
 
 Load = Callable[[], LoadResult]
@@ -316,7 +316,7 @@ def test_partial_catalog_drops_files_that_lean_on_a_broken_one(
 
 
 def test_missing_path_is_reported(tmp_path: Path) -> None:
-    from contested.loading import load_catalog
+    from contested.catalog.loading import load_catalog
 
     result = load_catalog([tmp_path / "nope.yaml"])
     assert [d.code for d in result.diagnostics] == ["no-such-path"]

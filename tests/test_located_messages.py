@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from contested.diagnostics import (
+from contested.catalog.loading import load_catalog, parse_timeline
+from contested.format.diagnostics import (
     EXCERPT_CELLS,
     Diagnostic,
     DiagnosticError,
@@ -19,8 +20,7 @@ from contested.diagnostics import (
     render,
     shown,
 )
-from contested.guarded_yaml import Limits, read_yaml
-from contested.loading import load_catalog, parse_timeline
+from contested.format.guarded_yaml import Limits, read_yaml
 from tests.conftest import SOURCES
 
 

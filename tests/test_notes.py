@@ -16,7 +16,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from contested.notes import (
+from contested.review.notes import (
     Comment,
     Note,
     NotesReadOnly,
@@ -157,7 +157,7 @@ def test_a_folder_that_does_not_exist_is_never_created(tmp_path: Path) -> None:
 
 
 def test_contesteds_own_data_folder_is_created_for_the_bundled_timelines() -> None:
-    from contested.dirs import data_dir, default_notes_path
+    from contested.support.dirs import data_dir, default_notes_path
 
     assert not data_dir().exists()  # a test's own (XDG_DATA_HOME)
     store = NotesStore(default_notes_path([]))
@@ -206,7 +206,7 @@ def test_any_text_survives_the_file(tags: list[str], comment: str, reason: str) 
     note = Note(star=True, tags=tuple(tags), comments=(Comment(at="2025-01-01T00:00:00Z",
                                                                 text=comment),),
                 preferred=reason, reason=reason)
-    from contested.notes import Notes
+    from contested.review.notes import Notes
     notes = Notes()
     notes.sections["claims"][reason or "x"] = note
     text = render_notes(notes)
@@ -239,7 +239,7 @@ def test_two_processes_adding_notes_at_once_lose_none(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from contested.notes import NotesStore, toggled_star
+        from contested.review.notes import NotesStore, toggled_star
         store = NotesStore(Path({str(path)!r}))
         for n in range(40):
             store.change("claim", f"{{sys.argv[1]}}-{{n}}", toggled_star)
@@ -271,7 +271,7 @@ def test_a_save_killed_at_any_moment_leaves_the_old_file_or_the_new(tmp_path: Pa
     script = textwrap.dedent(f"""
         from pathlib import Path
         import sys
-        from contested.notes import NotesStore, toggled_star
+        from contested.review.notes import NotesStore, toggled_star
         store = NotesStore(Path({str(path)!r}))
         store.change("claim", f"{{sys.argv[1]}}-first", toggled_star)
         print("saving", flush=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import contested.loading
-from contested.preload import Preload
+import contested.catalog.loading
+from contested.catalog.preload import Preload
 from tests.conftest import TIMELINES
 
 
@@ -18,7 +18,7 @@ def test_the_result_is_the_catalog_and_progress_catches_up(private_cache: Path) 
     told: list[tuple[int, int]] = []
     result = preload.result(lambda done, total: told.append((done, total)))
     assert result.ok
-    direct = contested.loading.load_catalog([TIMELINES], cache=None)
+    direct = contested.catalog.loading.load_catalog([TIMELINES], cache=None)
     assert list(result.catalog.claims) == list(direct.catalog.claims)
     files = len(direct.paths)  # the sources and the three Kursk timelines
     assert told
@@ -32,7 +32,7 @@ def test_no_paths_load_the_bundled_timelines(private_cache: Path) -> None:
     result = preload.result()
     assert result.ok
     assert len(result.catalog.claims) > 0
-    assert preload.watched == [contested.loading.bundled_catalog()]
+    assert preload.watched == [contested.catalog.loading.bundled_catalog()]
 
 
 def test_a_bug_while_loading_is_raised_to_whoever_waits(
@@ -43,7 +43,7 @@ def test_a_bug_while_loading_is_raised_to_whoever_waits(
         started.set()
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(contested.loading, "load_catalog", broken)
+    monkeypatch.setattr(contested.catalog.loading, "load_catalog", broken)
     preload = Preload([TIMELINES], cache=False).start()
     with pytest.raises(RuntimeError, match="a bug"):
         preload.result()

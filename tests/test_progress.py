@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from contested.progress import ProgressLine
+from contested.support.progress import ProgressLine
 from tests.conftest import SOURCES, Write
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from contested.quantities import (
+from contested.format.quantities import (
     ABOUT_MINIMUM,
     FORMS,
     Form,

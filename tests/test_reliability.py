@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from contested.guarded_yaml import DEFAULT_LIMITS
-from contested.loading import MAX_PROBLEMS
+from contested.catalog.loading import MAX_PROBLEMS
+from contested.format.guarded_yaml import DEFAULT_LIMITS
 from tests.conftest import SOURCES
 
 ADDRESS_SPACE = 2 << 30

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from contested.cli import main
-from contested.model import json_schema
+from contested.format.model import json_schema
 from tests.conftest import REPO, TIMELINES
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contested.text import is_printable, printable
+from contested.support.text import is_printable, printable
 
 HOSTILE = {
     "clear screen": ("\x1b[2J", "␛[2J"),

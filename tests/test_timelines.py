@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from contested.loading import bundled_catalog, load_catalog
-from contested.model import Catalog
+from contested.catalog.catalog import Catalog
+from contested.catalog.columns import claims_about
+from contested.catalog.loading import bundled_catalog, load_catalog
 from tests.conftest import SEED_ARTICLE, SHARED_SEED, TIMELINES
 
 TIMELINE_FILES = sorted(TIMELINES.glob("*.yaml"))
@@ -100,7 +101,7 @@ def test_pipeline_operation_is_disputed_between_russian_and_ukrainian_media(
 
 def test_area_series_1400_500_300(catalog: Catalog) -> None:
     figures = {
-        c.id: c for c in catalog.claims_about("ukraine-held-area-kursk")
+        c.id: c for c in claims_about(catalog, "ukraine-held-area-kursk")
         if c.quantity is not None and c.quantity.form == "exact"
     }
     ordered = sorted(figures.values(), key=lambda c: c.when.sort_key if c.when else ())
@@ -113,7 +114,7 @@ def test_area_series_1400_500_300(catalog: Catalog) -> None:
 
 def test_zombie_syrsky_and_the_soldier_disagree_on_the_situation(catalog: Catalog) -> None:
     values = {
-        c.source[0]: c.value for c in catalog.claims_about("ukraine-situation-kursk")
+        c.source[0]: c.value for c in claims_about(catalog, "ukraine-situation-kursk")
     }
     assert values["zombie"] == "rout"
     assert values["syrsky"] == "under-control"

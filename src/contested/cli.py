@@ -17,19 +17,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from contested import __version__
-from contested.progress import ProgressLine
+from contested.support.progress import ProgressLine
 
 if TYPE_CHECKING:
-    from contested.analysis import Analysis
-    from contested.diagnostics import Diagnostic
-    from contested.loading import LoadResult
-    from contested.model import Catalog
+    from contested.catalog.catalog import Catalog
+    from contested.catalog.loading import LoadResult
+    from contested.engine.analysis import Analysis
+    from contested.format.diagnostics import Diagnostic
 
 RULES = ("declared", "category", "quantity", "disputes")
 EXPORT_FORMATS = ("markdown", "json", "csv")
 FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv"}
 """`export -o FILE`: the format a file's extension names."""
-"""`contested.analysis.RULES`, written here so that `--help` does not import the engine
+"""`contested.engine.analysis.RULES`, written here so that `--help` does not import the engine
 (and pydantic); a test keeps the two equal."""
 
 EXIT_OK = 0
@@ -67,7 +67,7 @@ def _one_of(kind: str, options: Sequence[str]) -> Callable[[str], str]:
     def check(value: str) -> str:
         if value in options:
             return value
-        from contested.diagnostics import did_you_mean
+        from contested.format.diagnostics import did_you_mean
 
         raise argparse.ArgumentTypeError(
             f"unknown {kind} '{value}'{did_you_mean(value, options)}; the {kind}s are "
@@ -80,7 +80,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with messages made safe for the terminal (arguments are user input)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        from contested.text import printable
+        from contested.support.text import printable
 
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {printable(message)}\n")
@@ -176,9 +176,9 @@ def _use_colour(stream: TextIO) -> bool:
 
 def _load(paths: Sequence[str], cache: bool = True,
           progress: ProgressLine | None = None) -> LoadResult:
-    from contested.cache import CatalogCache
-    from contested.guarded_yaml import HAVE_LIBYAML, LIBYAML_MISSING
-    from contested.loading import bundled_catalog, load_catalog
+    from contested.catalog.cache import CatalogCache
+    from contested.catalog.loading import bundled_catalog, load_catalog
+    from contested.format.guarded_yaml import HAVE_LIBYAML, LIBYAML_MISSING
 
     if not HAVE_LIBYAML:
         print(f"contested: warning: {LIBYAML_MISSING}", file=sys.stderr)
@@ -188,7 +188,7 @@ def _load(paths: Sequence[str], cache: bool = True,
 
 
 def _print_problems(problems: Sequence[Diagnostic], out: TextIO) -> None:
-    from contested.diagnostics import SourceLines, render
+    from contested.format.diagnostics import SourceLines, render
 
     lines = SourceLines()
     colour = _use_colour(out)
@@ -201,7 +201,7 @@ def _print_problems(problems: Sequence[Diagnostic], out: TextIO) -> None:
 
 
 def _usage_problems(result: LoadResult) -> bool:
-    from contested.text import printable
+    from contested.support.text import printable
 
     missing = [d for d in result.diagnostics if d.code == "no-such-path"]
     for problem in missing:
@@ -216,7 +216,7 @@ def _plural(count: int, word: str) -> str:
 def _analysed(paths: Sequence[str], cache: bool = True,
               progress: ProgressLine | None = None) -> Analysis | int:
     """The analysis of a valid catalog, or the exit status after reporting its errors."""
-    from contested.analysis import analyse
+    from contested.engine.analysis import analyse
 
     progress = progress or ProgressLine(sys.stderr)
     result = _load(paths, cache, progress)
@@ -236,7 +236,7 @@ def _analysed(paths: Sequence[str], cache: bool = True,
 
 def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: TextIO,
                  cache: bool = True) -> int:
-    from contested.analysis import analyse
+    from contested.engine.analysis import analyse
 
     progress = ProgressLine(sys.stderr)
     result = _load(paths, cache, progress)
@@ -247,7 +247,7 @@ def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: Te
     failed = not result.ok or (strict and bool(warnings))
     status = EXIT_INVALID if failed else EXIT_OK
     if output_format == "json":
-        from contested.export import json_text
+        from contested.export.reports import json_text
 
         out.write(json_text([d.as_dict() for d in [*result.diagnostics, *warnings]]))
         return status
@@ -272,7 +272,7 @@ def _unknown_name(catalog: Catalog, question: str | None, source: str | None,
                   side: str | None) -> str | None:
     """What a filter names that is nowhere in the catalog, with the nearest name: a
     filter that can match nothing is a typo to report, not an empty answer."""
-    from contested.diagnostics import did_you_mean
+    from contested.format.diagnostics import did_you_mean
 
     if question is not None and question not in catalog.questions:
         known = sorted(catalog.questions)
@@ -294,7 +294,7 @@ def _unknown_name(catalog: Catalog, question: str | None, source: str | None,
 
 
 def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
-    from contested.export import (
+    from contested.export.reports import (
         ContradictionFilter,
         Stream,
         filter_contradictions,
@@ -308,7 +308,7 @@ def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
         return analysis
     unknown = _unknown_name(analysis.catalog, args.question, args.source, args.side)
     if unknown:
-        from contested.text import printable
+        from contested.support.text import printable
 
         print(f"contested: {printable(unknown)}", file=sys.stderr)
         return EXIT_USAGE
@@ -340,9 +340,9 @@ def _export_format(given: str | None, output: str | None) -> tuple[str, str | No
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
-    from contested.export import render, render_parts
-    from contested.files import Refused, write_output
-    from contested.text import printable
+    from contested.export.reports import render, render_parts
+    from contested.support.files import Refused, write_output
+    from contested.support.text import printable
 
     args.format, mismatch = _export_format(args.format, args.output)
     if mismatch:
@@ -350,7 +350,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_USAGE
     notes = None
     if args.notes is not None:
-        from contested.notes import NotesStore
+        from contested.review.notes import NotesStore
 
         if not args.notes.is_file():
             why = _missing_folder(args.notes) or "no such file"
@@ -389,7 +389,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_schema(out: TextIO) -> int:
-    from contested.model import json_schema
+    from contested.format.model import json_schema
 
     json.dump(json_schema(), out, indent=2, ensure_ascii=False)
     out.write("\n")
@@ -426,7 +426,7 @@ def explorer_parser() -> argparse.ArgumentParser:
 def _missing_folder(path: Path) -> str | None:
     """Why the folder of a file the user named cannot hold it, if it cannot: contested
     never creates a folder it was given (a typo would make one), only its own data folder."""
-    from contested.files import real_path
+    from contested.support.files import real_path
 
     folder = real_path(path).parent
     if folder.is_dir():
@@ -437,7 +437,7 @@ def _missing_folder(path: Path) -> str | None:
 
 
 def run_explorer(args: argparse.Namespace) -> int:
-    from contested.text import printable
+    from contested.support.text import printable
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
@@ -445,7 +445,7 @@ def run_explorer(args: argparse.Namespace) -> int:
         for path in missing:
             print(f"contested: {printable(path)}: no such file or directory", file=sys.stderr)
         return EXIT_USAGE
-    from contested.dirs import default_notes_path
+    from contested.support.dirs import default_notes_path
 
     notes = args.notes or default_notes_path(args.paths)
     problem = "a folder, not a file" if notes.is_dir() else (
@@ -455,7 +455,7 @@ def run_explorer(args: argparse.Namespace) -> int:
         print(f"contested: --notes {printable(str(notes))}: {printable(problem)}",
               file=sys.stderr)
         return EXIT_USAGE
-    from contested.preload import Preload
+    from contested.catalog.preload import Preload
 
     # The catalog loads while the rest (Textual, pydantic) is imported and the app starts.
     preload = Preload(args.paths, cache=args.cache).start()
@@ -500,6 +500,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     except Exception as error:
-        from contested.crash import report_crash
+        from contested.support.crash import report_crash
 
         return report_crash(error, [str(Path(sys.argv[0]).name), *arguments])

@@ -8,7 +8,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, Static
 
-from contested.model import Catalog
+from contested.catalog.catalog import Catalog
 from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.errors import ContextScreen, ErrorsScreen
@@ -416,12 +416,12 @@ async def test_a_bug_while_loading_ends_the_app_for_a_report(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Not a loading screen up for ever: the app ends with the internal-error status and
     keeps the error for `run_explorer` to report (as a bug anywhere else is)."""
-    import contested.loading
+    import contested.catalog.loading
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug in loading")
 
-    monkeypatch.setattr(contested.loading, "load_catalog", broken)
+    monkeypatch.setattr(contested.catalog.loading, "load_catalog", broken)
     app = app_on()
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(100):
@@ -439,17 +439,17 @@ async def test_the_catalog_is_shown_while_the_engine_runs_then_filled_in(
     work, while the engine runs; its findings then fill in every pane."""
     import threading
 
-    import contested.analysis
+    import contested.engine.analysis
     import contested.tui.app
 
     release = threading.Event()
-    real = contested.analysis.analyse
+    real = contested.engine.analysis.analyse
 
-    def slow(catalog: Catalog) -> contested.analysis.Analysis:
+    def slow(catalog: Catalog) -> contested.engine.analysis.Analysis:
         release.wait(10)
         return real(catalog)
 
-    monkeypatch.setattr(contested.analysis, "analyse", slow)
+    monkeypatch.setattr(contested.engine.analysis, "analyse", slow)
     monkeypatch.setattr(contested.tui.app, "SHOWN_BEFORE_ANALYSIS_FROM", 0)  # as if big
     app = app_on()
     async with app.run_test(size=(80, 14)) as pilot:  # lists longer than their panes

@@ -100,12 +100,12 @@ async def test_a_reload_that_fails_says_so_and_the_files_stay_watched(
     """Memory running out (or any failure of the load itself) while a change is loaded:
     the explorer says so, keeps the last good catalog, answers keys and loads the next
     change."""
-    import contested.loading
+    import contested.catalog.loading
 
     catalog = tmp_path / "catalog"
     shutil.copytree(TIMELINES, catalog)
     figures = catalog / "kursk-2025-02-figures.yaml"
-    real_load = contested.loading.load_catalog
+    real_load = contested.catalog.loading.load_catalog
 
     def exhausted(*args: object, **kwargs: object) -> object:
         raise MemoryError
@@ -115,7 +115,7 @@ async def test_a_reload_that_fails_says_so_and_the_files_stay_watched(
         await ready(pilot)
         shown = focused_table(app).current
         assert shown is not None
-        monkeypatch.setattr(contested.loading, "load_catalog", exhausted)
+        monkeypatch.setattr(contested.catalog.loading, "load_catalog", exhausted)
         figures.write_text(figures.read_text().replace(
             f"title: {OLD_TITLE}", "title: Ukraine says it holds 500 sq. km (edited)"))
         await wait_for(pilot, lambda: any("Not reloaded" in (n.title or "")
@@ -128,7 +128,7 @@ async def test_a_reload_that_fails_says_so_and_the_files_stay_watched(
         assert main_screen(app).current_item() is not None
         await pilot.press("1")
 
-        monkeypatch.setattr(contested.loading, "load_catalog", real_load)
+        monkeypatch.setattr(contested.catalog.loading, "load_catalog", real_load)
         figures.write_text(figures.read_text() + "\n")
         await wait_for(pilot, lambda: app.reloads == 1)  # the next change is loaded
         assert "NOT RELOADED" not in str(main_screen(app).query_one("#status").render())

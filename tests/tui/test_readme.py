@@ -27,14 +27,14 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from contested import __version__
-from contested.analysis import Analysis, analyse
-from contested.browse import GAP_DAYS, Browser, Row
+from contested.catalog.loading import bundled_catalog, load_catalog
 from contested.cli import main
-from contested.details import Detail, Details
-from contested.filters import Filtered, apply, parse_filter
-from contested.loading import bundled_catalog, load_catalog
-from contested.model import Claim, Event, Question, Source
-from contested.notes import NOTES_LIMIT, SECTION_OF, Note, NotesStore, View
+from contested.engine.analysis import Analysis, analyse
+from contested.format.model import Claim, Event, Question, Source
+from contested.present.browse import GAP_DAYS, Browser, Row
+from contested.present.details import Detail, Details
+from contested.present.filters import Filtered, apply, parse_filter
+from contested.review.notes import NOTES_LIMIT, SECTION_OF, Note, NotesStore, View
 from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.errors import ContextScreen, ErrorsScreen

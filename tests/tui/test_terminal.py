@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from contested.notes import Note, NotesStore
+from contested.review.notes import Note, NotesStore
 
 CONTESTED = Path(sys.executable).parent / "contested"
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")

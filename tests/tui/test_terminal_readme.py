@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from contested.analysis import analyse
-from contested.filters import apply, parse_filter
-from contested.loading import bundled_catalog, load_catalog
-from contested.notes import NotesStore, View
+from contested.catalog.loading import bundled_catalog, load_catalog
+from contested.engine.analysis import analyse
+from contested.present.filters import apply, parse_filter
+from contested.review.notes import NotesStore, View
 
 CONTESTED = Path(sys.executable).parent / "contested"
 WIDTH, HEIGHT = 80, 24

@@ -1,2 +1,2 @@
-"""The explorer: a keyboard-driven Textual app over the core (`contested.browse`,
-`contested.details`, `contested.search`, `contested.figures`)."""
+"""The explorer: a keyboard-driven Textual app over the core (`contested.present.browse`,
+`contested.present.details`, `contested.present.search`, `contested.present.figures`)."""

@@ -18,7 +18,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from contested.text import printable
+from contested.support.text import printable
 from contested.tui.commands import ContestedCommands, PaletteEntry
 from contested.tui.keymap import default_keymap_path, load_keymap
 from contested.tui.safe import notify, notify_notes_notice
@@ -26,14 +26,14 @@ from contested.tui.screens.help import HelpScreen
 from contested.tui.screens.loading import LoadingScreen
 
 if TYPE_CHECKING:
-    from contested.analysis import Analysis
-    from contested.cache import CatalogCache
-    from contested.loading import LoadResult
-    from contested.notes import Note, NotesStore
-    from contested.preload import Preload
+    from contested.catalog.cache import CatalogCache
+    from contested.catalog.loading import LoadResult
+    from contested.catalog.preload import Preload
+    from contested.engine.analysis import Analysis
+    from contested.review.notes import Note, NotesStore
     from contested.tui.screens.main import MainScreen
 
-# The core (pydantic, PyYAML) is imported by the load's own thread (`contested.preload`)
+# The core (pydantic, PyYAML) is imported by the load's own thread (`contested.catalog.preload`)
 # and the main screen in the loading worker, while the first screen paints: that is a
 # third of the start-up time.
 
@@ -119,7 +119,7 @@ class ContestedApp(App[int], inherit_bindings=False):
 
     def cache(self) -> CatalogCache | None:
         """The cache of validated files (a changed file is parsed again alone)."""
-        from contested.cache import CatalogCache
+        from contested.catalog.cache import CatalogCache
 
         return CatalogCache() if self.use_cache else None
 
@@ -127,7 +127,7 @@ class ContestedApp(App[int], inherit_bindings=False):
         """A bug while loading ends the app with a report, as a bug anywhere else does,
         instead of leaving the loading screen up for ever."""
         if event.worker.name == "load" and event.state is WorkerState.ERROR:
-            from contested.crash import EXIT_INTERNAL
+            from contested.support.crash import EXIT_INTERNAL
 
             self.failure = event.worker.error
             self.exit(EXIT_INTERNAL, return_code=EXIT_INTERNAL)
@@ -136,10 +136,10 @@ class ContestedApp(App[int], inherit_bindings=False):
     def load(self) -> None:
         screen = self.screen
         assert isinstance(screen, LoadingScreen)
-        from contested.analysis import analyse, pending
-        from contested.dirs import default_notes_path
-        from contested.notes import NotesStore
-        from contested.preload import Preload
+        from contested.catalog.preload import Preload
+        from contested.engine.analysis import analyse, pending
+        from contested.review.notes import NotesStore
+        from contested.support.dirs import default_notes_path
         from contested.tui.screens import main  # noqa: F401  (imported here, off the UI)
 
         preload = self.preload or Preload(self.paths, cache=self.use_cache).start()
@@ -194,7 +194,7 @@ class ContestedApp(App[int], inherit_bindings=False):
             self.set_interval(0.1, self.check_files)
 
     def check_files(self) -> None:
-        from contested.loading import stamps, unchanged
+        from contested.catalog.loading import stamps, unchanged
 
         if not unchanged(self.stamps):
             self.stamps = stamps(self.watched)
@@ -207,8 +207,8 @@ class ContestedApp(App[int], inherit_bindings=False):
         says so; the files stay watched, so the next change is loaded."""
         from textual.worker import get_current_worker
 
-        from contested.analysis import analyse
-        from contested.loading import load_catalog
+        from contested.catalog.loading import load_catalog
+        from contested.engine.analysis import analyse
 
         worker = get_current_worker()
         failure = None
@@ -232,9 +232,9 @@ class ContestedApp(App[int], inherit_bindings=False):
     def reload_failed(self, code: str, message: str) -> None:
         """A reload that failed on its own is said as a broken file is (a notice, the
         status bar, `E`), at the first path watched."""
-        from contested.diagnostics import Diagnostic, Location
-        from contested.loading import LoadResult
-        from contested.model import Catalog
+        from contested.catalog.catalog import Catalog
+        from contested.catalog.loading import LoadResult
+        from contested.format.diagnostics import Diagnostic, Location
 
         where = Location(str(self.watched[0]) if self.watched else ".")
         catalog = self.analysis.catalog if self.analysis is not None else Catalog()
@@ -277,7 +277,7 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.switch_screen(ErrorsScreen(result))
 
     def continue_partial(self, result: LoadResult) -> None:
-        from contested.analysis import analyse
+        from contested.engine.analysis import analyse
 
         self.result = result
         self.show_catalog(analyse(result.catalog), result.failed_paths)
@@ -319,7 +319,7 @@ class ContestedApp(App[int], inherit_bindings=False):
 
     def noted_item(self) -> tuple[str, str] | None:
         """The item the notes keys act on, if notes can be kept on it."""
-        from contested.notes import SECTION_OF
+        from contested.review.notes import SECTION_OF
 
         item = self.focused_item()
         if item is None or self.notes is None:
@@ -331,7 +331,7 @@ class ContestedApp(App[int], inherit_bindings=False):
         return item
 
     def change_note(self, item: tuple[str, str], edit: Callable[[Note], Note]) -> None:
-        from contested.notes import NotesReadOnly
+        from contested.review.notes import NotesReadOnly
 
         assert self.notes is not None
         try:
@@ -368,7 +368,7 @@ class ContestedApp(App[int], inherit_bindings=False):
                                 str(Path.home() / "contested-notes.yaml")), moved)
 
     def action_note_star(self) -> None:
-        from contested.notes import toggled_star
+        from contested.review.notes import toggled_star
 
         item = self.noted_item()
         if item is not None:
@@ -388,7 +388,7 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.push_screen(Prompt(question, value), answered)
 
     def action_note_tags(self) -> None:
-        from contested.notes import with_tags
+        from contested.review.notes import with_tags
 
         item = self.noted_item()
         if item is not None and self.notes is not None:
@@ -396,7 +396,7 @@ class ContestedApp(App[int], inherit_bindings=False):
                                  "between):", with_tags, " ".join(self.notes.get(*item).tags))
 
     def action_note_comment(self) -> None:
-        from contested.notes import with_comment
+        from contested.review.notes import with_comment
 
         item = self.noted_item()
         if item is not None:
@@ -413,15 +413,15 @@ class ContestedApp(App[int], inherit_bindings=False):
         return item
 
     def action_note_status(self) -> None:
-        from contested.notes import next_status
+        from contested.review.notes import next_status
 
         item = self.contradiction_item()
         if item is not None:
             self.change_note(item, next_status)
 
     def action_note_prefer(self) -> None:
-        from contested.analysis import describe
-        from contested.notes import with_preferred
+        from contested.engine.analysis import describe
+        from contested.review.notes import with_preferred
         from contested.tui.screens.detail import DetailScreen
         from contested.tui.screens.prompt import Prompt
 
@@ -466,7 +466,7 @@ class ContestedApp(App[int], inherit_bindings=False):
         """Copy the focused item (id, text, quote, sources) to the clipboard: by OSC 52
         (works over SSH), and inside tmux through tmux itself, which drops an
         application's OSC 52 as it comes; the message says where the text went."""
-        from contested.clipboard import in_tmux, tmux_copy
+        from contested.support.clipboard import in_tmux, tmux_copy
 
         item = self.focused_item()
         if item is None or self.main is None:
@@ -498,8 +498,8 @@ class ContestedApp(App[int], inherit_bindings=False):
         """Write the markdown report, notes included, beside the notes file."""
         import time
 
-        from contested.export import to_markdown
-        from contested.files import Refused, replace
+        from contested.export.reports import to_markdown
+        from contested.support.files import Refused, replace
 
         if self.analysis is None or self.notes is None or self.main is None:
             return
@@ -579,7 +579,7 @@ def _failure(error: Exception) -> tuple[str, str]:
     if isinstance(error, MemoryError):
         return "out-of-memory", ("out of memory while loading the change: the files "
                                  "need more memory than this process may use")
-    from contested.crash import write_report
+    from contested.support.crash import write_report
 
     where = write_report(error, sys.argv)
     report = f"; the report is in {where}" if where else ""
@@ -594,7 +594,7 @@ def run_explorer(paths: Sequence[str], *, mouse: bool = True,
     app = ContestedApp(paths, notes_path=notes, view=view, cache=cache, preload=preload)
     status = app.run(mouse=mouse)
     if app.failure is not None:
-        from contested.crash import report_crash
+        from contested.support.crash import report_crash
 
         return report_crash(app.failure, sys.argv)
     return status if isinstance(status, int) else 0

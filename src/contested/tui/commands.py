@@ -17,7 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.screen import Screen
 
-from contested.text import printable
+from contested.support.text import printable
 
 
 @dataclass(frozen=True)

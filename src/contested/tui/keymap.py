@@ -10,8 +10,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from contested.dirs import config_dir
-from contested.files import Refused, read_regular
+from contested.support.dirs import config_dir
+from contested.support.files import Refused, read_regular
 
 KEYMAP_LIMIT = 1 << 20
 """A keymap is a few lines; a bigger file is not one."""

@@ -4,7 +4,7 @@ A plain `str` handed to most Textual widgets is parsed as markup (`[@click=...]`
 action, an unbalanced `[/]` raises), and control characters reach the terminal. Every
 string that came from a timeline goes through `plain` or `plain_lines` (Textual
 `Content`) or `notify`: built from the characters, never parsed, after
-`contested.text.printable` has replaced control, escape and bidi characters.
+`contested.support.text.printable` has replaced control, escape and bidi characters.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from textual.content import Content
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 
-from contested.text import printable
+from contested.support.text import printable
 
 if TYPE_CHECKING:
-    from contested.notes import NotesStore
+    from contested.review.notes import NotesStore
 
 
 def plain(text: str | None) -> Content:

@@ -12,9 +12,9 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
-from contested.browse import Row
-from contested.diagnostics import Diagnostic, SourceLines, excerpt
-from contested.loading import LoadResult
+from contested.catalog.loading import LoadResult
+from contested.format.diagnostics import Diagnostic, SourceLines, excerpt
+from contested.present.browse import Row
 from contested.tui.safe import plain, plain_lines
 from contested.tui.widgets.rows import Column, VirtualTable
 

@@ -11,9 +11,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from contested.analysis import ContradictionGroup
-from contested.browse import Browser, group_text
-from contested.details import Detail
+from contested.engine.analysis import ContradictionGroup
+from contested.present.browse import Browser, group_text
+from contested.present.details import Detail
 from contested.tui.safe import plain
 from contested.tui.widgets.rows import Column, VirtualTable
 

@@ -16,12 +16,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from contested.analysis import Analysis, Listed
-from contested.browse import Browser, pair_of
-from contested.collector import FullCollections
-from contested.details import Details
-from contested.figures import category_lines, quantity_plot
-from contested.filters import (
+from contested.catalog.loading import LoadResult
+from contested.engine.analysis import Analysis, Listed
+from contested.present.browse import Browser, pair_of
+from contested.present.details import Details
+from contested.present.figures import category_lines, quantity_plot
+from contested.present.filters import (
     Filter,
     Filtered,
     FilterError,
@@ -29,11 +29,11 @@ from contested.filters import (
     pairs_in,
     parse_filter,
 )
-from contested.filters import apply as apply_filter
-from contested.loading import LoadResult
-from contested.notes import NotesReadOnly, NotesStore, View
-from contested.search import Hit, SearchIndex
-from contested.text import fit, printable, width
+from contested.present.filters import apply as apply_filter
+from contested.present.search import Hit, SearchIndex
+from contested.review.notes import NotesReadOnly, NotesStore, View
+from contested.support.collector import FullCollections
+from contested.support.text import fit, printable, width
 from contested.tui.safe import notify, notify_notes_notice, plain
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.detail import detail_content

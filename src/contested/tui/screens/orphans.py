@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from contested.browse import Row
-from contested.notes import Note
+from contested.present.browse import Row
+from contested.review.notes import Note
 from contested.tui.safe import plain
 from contested.tui.widgets.rows import Column, VirtualTable
 

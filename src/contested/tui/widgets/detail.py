@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from contested.details import Detail
+from contested.present.details import Detail
 from contested.tui.safe import plain
 
 LABEL_WIDTH = len("credibility")

@@ -21,8 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from contested.browse import Row
-from contested.text import printable
+from contested.present.browse import Row
+from contested.support.text import printable
 from contested.tui.widgets.indicator import Styles, marked, thumb
 from contested.tui.widgets.text_view import motion_bindings, resize_quietly
 

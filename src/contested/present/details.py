@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from contested.analysis import (
+from contested.catalog.columns import claims_about
+from contested.engine.analysis import (
     LISTED_PER_CLAIM,
     Analysis,
     ContradictionGroup,
@@ -13,8 +14,8 @@ from contested.analysis import (
     source_names,
     value_text,
 )
-from contested.browse import Browser, group_text, side_text, span_text
-from contested.notes import SECTION_OF
+from contested.present.browse import Browser, group_text, side_text, span_text
+from contested.review.notes import SECTION_OF
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ class Details:
 
     def question(self, question_id: str) -> Detail:
         question = self.catalog.questions[question_id]
-        claims = list(self.catalog.claims_about(question_id))
+        claims = list(claims_about(self.catalog, question_id))
         series = self.analysis.series.get(question_id)
         return Detail("question", question_id, question.text, _fields(
             ("kind", question.kind), ("values", ", ".join(question.values or [])),

@@ -16,7 +16,7 @@ one answer and those of another (`Group`), the answers being the six given by mo
 claims, the others pooled. A group knows how many pairs it holds, gives its k-th pair,
 and finds the place of a pair in it, each with a few binary searches; the pairs of one
 claim are found with array operations over its question. numpy does the work; the
-engine (`contested.analysis`) decides what is listed and what is grouped.
+engine (`contested.engine.analysis`) decides what is listed and what is grouped.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from contested.columns import NEVER
-from contested.pairs import Bools, ClaimTable, Ints
+from contested.catalog.columns import NEVER
+from contested.engine.pairs import Bools, ClaimTable, Ints
 
 NAMED_ANSWERS = 6
 """Answers of a grouped question shown by name, those given by most claims; the others

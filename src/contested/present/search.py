@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from contested.analysis import date_text, value_text
-from contested.browse import Browser
-from contested.collector import collector_paused
+from contested.engine.analysis import date_text, value_text
+from contested.present.browse import Browser
+from contested.support.collector import collector_paused
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ file, in the user's cache directory (platformdirs: `XDG_CACHE_HOME` is honoured)
             each entity was written (packed numbers); the file's dates.
 
 A warm load reads the heads and nothing else: each entity is made from its row when
-first asked (`contested.entities`), so that opening 400,000 entities costs what the
+first asked (`contested.catalog.entities`), so that opening 400,000 entities costs what the
 first screen shows of them.
 
 An entry is used only if every part of its header matches the file as it is now, and
@@ -60,11 +60,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from contested import __version__
-from contested.dates import FuzzyDate, Precision
-from contested.dirs import cache_dir
-from contested.entities import Chunk
-from contested.files import STALE_AFTER, open_regular, remove_stale_temporaries, replace_own
-from contested.model import (
+from contested.catalog.entities import Chunk
+from contested.format.dates import FuzzyDate, Precision
+from contested.format.model import (
     SECTIONS,
     Claim,
     DeclaredContradiction,
@@ -77,6 +75,8 @@ from contested.model import (
     TimelineFile,
     TimelineHeader,
 )
+from contested.support.dirs import cache_dir
+from contested.support.files import STALE_AFTER, open_regular, remove_stale_temporaries, replace_own
 
 CACHE_FORMAT = 7
 """Raised when the layout of an entry changes; with the contested version, in the key."""
@@ -241,7 +241,7 @@ class CatalogCache:
 
     def linked(self, keys: list[FileKey]) -> dict[str, Any] | None:
         """What linking found for exactly these files, in this order, if it was kept:
-        `contested.loading.link` then need not visit each claim again."""
+        `contested.catalog.loading.link` then need not visit each claim again."""
         expected = _files_header(keys)
         read = self._read(self._linked_path(keys), lambda header: header == expected or None)
         if read is None:
@@ -351,7 +351,7 @@ KEEP_LINKED = 4
 _FILE_NAME = re.compile(r"[0-9a-f]{32}\.json")
 _LINKED_NAME = re.compile(r"linked-[0-9a-f]{32}\.json")
 _OLD_TEMPORARY = re.compile(r"tmp[A-Za-z0-9_]+\.tmp")
-"""What versions before `contested.files` named their temporaries."""
+"""What versions before `contested.support.files` named their temporaries."""
 
 
 def _file_header(key: FileKey) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from contested.analysis import (
+from contested.engine.analysis import (
     RULES,
     Analysis,
     Contradiction,
@@ -38,10 +38,10 @@ from contested.analysis import (
     Kept,
     Listed,
 )
-from contested.dates import DateError, FuzzyDate, parse_date
-from contested.model import Claim, Event, Source
-from contested.notes import STATUSES, Note, Notes
-from contested.pairs import Bools
+from contested.engine.pairs import Bools
+from contested.format.dates import DateError, FuzzyDate, parse_date
+from contested.format.model import Claim, Event, Source
+from contested.review.notes import STATUSES, Note, Notes
 
 KEYS = ("side", "source", "vs", "vs-side", "kind", "reliability", "credibility", "tag",
         "starred", "status", "rule", "question", "timeline", "from", "to")

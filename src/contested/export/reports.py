@@ -24,7 +24,8 @@ from datetime import date
 from typing import Any
 
 from contested import __version__
-from contested.analysis import (
+from contested.catalog.catalog import Catalog
+from contested.engine.analysis import (
     LISTED_PER_CLAIM,
     LISTED_PER_QUESTION,
     Analysis,
@@ -36,14 +37,14 @@ from contested.analysis import (
     source_names,
     value_text,
 )
-from contested.browse import group_text
-from contested.dates import FuzzyDate
-from contested.filters import Filtered, pairs_in
-from contested.model import Catalog, Claim, Source
-from contested.notes import Note, Notes
-from contested.quantities import Quantity, format_number, signed_number
-from contested.text import csv_cell, fit, md_code, md_text, pad, printable
-from contested.text import width as cell_width
+from contested.format.dates import FuzzyDate
+from contested.format.model import Claim, Source
+from contested.format.quantities import Quantity, format_number, signed_number
+from contested.present.browse import group_text
+from contested.present.filters import Filtered, pairs_in
+from contested.review.notes import Note, Notes
+from contested.support.text import csv_cell, fit, md_code, md_text, pad, printable
+from contested.support.text import width as cell_width
 
 EXPORT_VERSION = 1
 

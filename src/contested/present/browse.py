@@ -16,7 +16,10 @@ from datetime import date
 from functools import cached_property
 from typing import Generic, TypeVar, overload
 
-from contested.analysis import (
+from contested.catalog.catalog import Catalog
+from contested.catalog.columns import ClaimColumns, EventColumns, group_starts
+from contested.catalog.entities import Picked
+from contested.engine.analysis import (
     Analysis,
     Contradiction,
     ContradictionGroup,
@@ -28,10 +31,8 @@ from contested.analysis import (
     source_names,
     value_text,
 )
-from contested.columns import ClaimColumns, EventColumns, group_starts
-from contested.entities import Picked
-from contested.model import Catalog, Claim, Event, Question, Source
-from contested.notes import NotesStore
+from contested.format.model import Claim, Event, Question, Source
+from contested.review.notes import NotesStore
 
 T = TypeVar("T")
 

@@ -22,10 +22,11 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from contested.cache import CatalogCache, FileKey, Recover
-from contested.collector import collector_paused
-from contested.columns import ClaimColumns, EventColumns
-from contested.diagnostics import (
+from contested.catalog.cache import CatalogCache, FileKey, Recover
+from contested.catalog.catalog import Catalog
+from contested.catalog.columns import ClaimColumns, EventColumns
+from contested.catalog.entities import Chunk
+from contested.format.diagnostics import (
     Diagnostic,
     DiagnosticError,
     Location,
@@ -33,12 +34,9 @@ from contested.diagnostics import (
     shown,
     sort_diagnostics,
 )
-from contested.entities import Chunk
-from contested.files import Refused, kind_of, read_with_stat
-from contested.guarded_yaml import DEFAULT_LIMITS, Limits, YamlList, YamlMap, read_yaml
-from contested.model import (
+from contested.format.guarded_yaml import DEFAULT_LIMITS, Limits, YamlList, YamlMap, read_yaml
+from contested.format.model import (
     SECTIONS,
-    Catalog,
     Claim,
     DeclaredContradiction,
     Entity,
@@ -51,7 +49,9 @@ from contested.model import (
     TimelineFile,
     TimelineHeader,
 )
-from contested.quantities import QuantityError, exact, parse_number
+from contested.format.quantities import QuantityError, exact, parse_number
+from contested.support.collector import collector_paused
+from contested.support.files import Refused, kind_of, read_with_stat
 
 NOTES_FILE_NAME = "contested-notes.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -79,10 +79,11 @@ _DATE_FIELDS = frozenset(["date", "said", "as_of", "period"])
 
 def bundled_catalog() -> Path:
     """The Kursk timelines shipped with contested (inside the package once installed)."""
-    packaged = Path(str(resources.files("contested"))) / "timelines"
+    package = Path(str(resources.files("contested")))
+    packaged = package / "timelines"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "timelines"
+    return package.parents[1] / "timelines"  # a checkout: src/contested -> the repository
 
 
 @dataclass
@@ -110,7 +111,7 @@ class LoadResult:
         """What a summary says of the references not checked, if any were not."""
         if not self.excused:
             return None
-        from contested.diagnostics import shown_path
+        from contested.format.diagnostics import shown_path
 
         names = ", ".join(shown_path(path) for path in self.unchecked[:3])
         more = f" and {len(self.unchecked) - 3} more" if len(self.unchecked) > 3 else ""
@@ -170,7 +171,7 @@ def _not_a_file(path: Path) -> Diagnostic:
 
 def read_timeline(path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, os.stat_result]:
     """A timeline's bytes and its stat as opened, its type and size checked before a byte
-    is read (`contested.files.read_with_stat`: a FIFO, a device or a sparse file of
+    is read (`contested.support.files.read_with_stat`: a FIFO, a device or a sparse file of
     gigabytes is refused at once); a refusal is a DiagnosticError at the file."""
     try:
         return read_with_stat(path, limits.max_bytes)
@@ -704,7 +705,8 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
         section.make_all()  # every entity is checked: made at once, not one by one
     known_source = sources.__contains__
     known_claim = claims.__contains__
-    columns = catalog.columns = ClaimColumns.for_catalog(catalog.questions, sources, events)
+    columns = ClaimColumns.for_catalog(catalog.questions, sources, events)
+    columns.keep(catalog)
     for claim in claims.values():
         # Each check is a fast `all(...)` first; the located report only on a miss.
         if not all(map(known_source, claim.source)):
@@ -762,9 +764,8 @@ def _linked_state(catalog: Catalog) -> dict[str, Any]:
         else:
             whens.append(3)
         figures.append(held.get("_quantity") is not None)
-    assert catalog.columns is not None
     return {"when": whens, "figure": figures,
-            "columns": catalog.columns.state(catalog.contradictions),
+            "columns": ClaimColumns.of(catalog).state(catalog.contradictions),
             "events": EventColumns.of(catalog).state()}
 
 
@@ -775,9 +776,10 @@ def _apply_linked(catalog: Catalog, known: Mapping[str, Any]) -> None:
     whens, figures = known["when"], known["figure"]
     if len(whens) != len(claims) or len(figures) != len(claims):
         raise ValueError("not this catalog's claims")
-    catalog.columns = ClaimColumns.restore(known["columns"], catalog)
-    catalog.event_columns = EventColumns.restore(known["events"], catalog)
-    event_of = catalog.columns.event_of  # (the event's row: its id is not looked up)
+    columns = ClaimColumns.restore(known["columns"], catalog)
+    columns.keep(catalog)
+    EventColumns.restore(known["events"], catalog).keep(catalog)
+    event_of = columns.event_of  # (the event's row: its id is not looked up)
 
     def linked(row: int, claim: Claim) -> None:
         held = claim.__dict__

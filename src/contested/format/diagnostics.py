@@ -13,8 +13,8 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from contested.files import Refused, read_regular
-from contested.text import printable
+from contested.support.files import Refused, read_regular
+from contested.support.text import printable
 
 
 class Severity(StrEnum):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from contested.loading import LoadResult
+    from contested.catalog.loading import LoadResult
 
 Progress = Callable[[int, int], None]
 
@@ -43,8 +43,8 @@ class Preload:
 
     def _run(self) -> None:
         try:
-            from contested.cache import CatalogCache
-            from contested.loading import bundled_catalog, load_catalog, stamps
+            from contested.catalog.cache import CatalogCache
+            from contested.catalog.loading import bundled_catalog, load_catalog, stamps
 
             self.watched = self.paths or [bundled_catalog()]
             self.stamps = stamps(self.watched)

@@ -38,7 +38,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from contested.diagnostics import Diagnostic, DiagnosticError, Location, shown
+from contested.format.diagnostics import Diagnostic, DiagnosticError, Location, shown
 
 try:
     from yaml._yaml import CParser as _CParser

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from contested import __version__
-from contested.dirs import cache_dir
-from contested.text import printable
+from contested.support.dirs import cache_dir
+from contested.support.text import printable
 
 EXIT_INTERNAL = 70
 """The exit status after a bug (sysexits' EX_SOFTWARE)."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import date
 from itertools import pairwise
 
-from contested.analysis import Analysis, date_text, source_names, value_text
-from contested.browse import sides_of
-from contested.model import Claim
-from contested.quantities import format_number
-from contested.text import fit, pad, printable
-from contested.text import width as cell_width
+from contested.catalog.columns import claims_about
+from contested.engine.analysis import Analysis, date_text, source_names, value_text
+from contested.format.model import Claim
+from contested.format.quantities import format_number
+from contested.present.browse import sides_of
+from contested.support.text import fit, pad, printable
+from contested.support.text import width as cell_width
 
 
 def _mid(claim: Claim) -> int | None:
@@ -46,7 +47,7 @@ def quantity_plot(analysis: Analysis, question_id: str, width: int = 64,
     catalog = analysis.catalog
     question = catalog.questions[question_id]
     points: list[tuple[Claim, int]] = []
-    for claim in catalog.claims_about(question_id):
+    for claim in claims_about(catalog, question_id):
         middle = _mid(claim)
         if claim.quantity is not None and middle is not None:
             points.append((claim, middle))
@@ -144,7 +145,7 @@ def quantity_plot(analysis: Analysis, question_id: str, width: int = 64,
 def category_lines(analysis: Analysis, question_id: str) -> list[str]:
     """A category question's answers per source, in time order."""
     catalog = analysis.catalog
-    claims = sorted((c for c in catalog.claims_about(question_id) if c.value is not None),
+    claims = sorted((c for c in claims_about(catalog, question_id) if c.value is not None),
                     key=lambda c: (c.when.sort_key if c.when else (date.min, date.max), c.id))
     if not claims:
         return ["no answers yet"]

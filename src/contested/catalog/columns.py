@@ -4,9 +4,9 @@ event, collected while linking.
 Reading a field of 300,000 claims costs about 0.06 s however little is done with it:
 each claim lives in its own corner of memory. Linking already visits every claim, so it
 notes, while the claim is at hand, the one row the engine needs (question, first and
-last day, category value, figure), its event and who it comes from; `contested.pairs`
+last day, category value, figure), its event and who it comes from; `contested.engine.pairs`
 turns the rows into arrays. The cache keeps these columns with what linking found, so
-that a warm load answers from them without making the claims (`contested.entities`).
+that a warm load answers from them without making the claims (`contested.catalog.entities`).
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from contested.dates import FuzzyDate
-from contested.entities import Entities
-from contested.model import Catalog, Claim, Question
-from contested.quantities import ABOUT_MINIMUM
+from contested.catalog.catalog import Catalog
+from contested.catalog.entities import Entities
+from contested.format.dates import FuzzyDate
+from contested.format.model import Claim, Question
+from contested.format.quantities import ABOUT_MINIMUM
 
 NEVER = -(10**9)
 """The first day of a date with no start (`../2025-03`) or of no date at all."""
@@ -128,15 +130,25 @@ class ClaimColumns:
 
     @classmethod
     def of(cls, catalog: Catalog) -> ClaimColumns:
-        """The catalog's columns: noted while linking, or read now (and kept) if it
-        was put together some other way."""
-        if catalog.columns is None:
-            columns = cls.for_catalog(catalog.questions, catalog.sources, catalog.events)
+        """The catalog's columns: noted while linking (`keep`), or read now (and kept)
+        if it was put together some other way."""
+        known = _CLAIM_COLUMNS.get(catalog)
+        if known is None:
+            known = cls.for_catalog(catalog.questions, catalog.sources, catalog.events)
             for claim in catalog.claims.values():
-                columns.add(claim)
-            columns.finish(catalog.claims)
-            catalog.columns = columns
-        return catalog.columns
+                known.add(claim)
+            known.finish(catalog.claims)
+            _CLAIM_COLUMNS[catalog] = known
+        return known
+
+    def keep(self, catalog: Catalog) -> None:
+        """These are the columns of `catalog` (noted while linking it, or restored)."""
+        _CLAIM_COLUMNS[catalog] = self
+
+    @staticmethod
+    def kept(catalog: Catalog) -> ClaimColumns | None:
+        """The columns kept for `catalog`, None if none were (nothing is worked out)."""
+        return _CLAIM_COLUMNS.get(catalog)
 
     def voice(self, row: int) -> Voice:
         """The sources and relays of the claim of a row, as numbers (`who`)."""
@@ -359,7 +371,7 @@ class EventColumns:
     @classmethod
     def of(cls, catalog: Catalog) -> EventColumns:
         """The catalog's event columns: kept by the cache, or read now (and kept)."""
-        known = catalog.event_columns
+        known = _EVENT_COLUMNS.get(catalog)
         if known is None:
             import numpy as np
 
@@ -369,10 +381,14 @@ class EventColumns:
             starts = [e.date.earliest.toordinal() if e.date.earliest else 0 for e in events]
             event_of = np.frombuffer(ClaimColumns.of(catalog).event_of, dtype=np.int64)
             grouped, claims_from = group_rows(event_of, len(events))
-            known = catalog.event_columns = cls(
-                array("q", order), array("q", starts), array("q", grouped.tolist()),
-                array("q", claims_from.tolist()))
+            known = cls(array("q", order), array("q", starts), array("q", grouped.tolist()),
+                        array("q", claims_from.tolist()))
+            _EVENT_COLUMNS[catalog] = known
         return known
+
+    def keep(self, catalog: Catalog) -> None:
+        """These are the event columns of `catalog` (restored from the cache)."""
+        _EVENT_COLUMNS[catalog] = self
 
     def claims_of(self, row: int) -> array[int]:
         """The rows of the claims about the event of `row`, in catalog order."""
@@ -392,3 +408,15 @@ class EventColumns:
                 and len(claims) == len(catalog.claims) == claims_from[-1]):
             raise ValueError("the event columns are not those of this catalog")
         return cls(order, starts, claims, claims_from)
+
+
+def claims_about(catalog: Catalog, question_id: str) -> list[Claim]:
+    """The claims about one question, in catalog order: a scan of one column of the
+    engine's numbers, not of the claims."""
+    claims = catalog.claims
+    return [claims.at(row) for row in ClaimColumns.of(catalog).rows_about(question_id)]
+
+
+_CLAIM_COLUMNS: WeakKeyDictionary[Catalog, ClaimColumns] = WeakKeyDictionary()
+_EVENT_COLUMNS: WeakKeyDictionary[Catalog, EventColumns] = WeakKeyDictionary()
+"""What is worked out once per catalog, kept beside it (and gone with it)."""

@@ -11,13 +11,13 @@ Rules (docs/timeline-format.md, "When claims contradict"):
 Declared entries and disputes links are the analyst's word and need no overlapping
 dates. A claim with no date at all (no as_of, event or said) may hold at any time.
 
-Pairs are found per question over `as_of` with array operations (`contested.pairs`):
+Pairs are found per question over `as_of` with array operations (`contested.engine.pairs`):
 every pair at overlapping dates is either a contradiction or an agreement, and both are
 reported. Contradictions, series and corroboration are held as arrays and made into
 objects when read, so the cost follows what is shown, not the size of the catalog.
 
 A question whose claims disagree in more than `LISTED_PER_QUESTION` pairs is not listed
-pair by pair: its pairs are counted (`contested.crowds`) and held in **groups**, the pairs
+pair by pair: its pairs are counted (`contested.engine.crowds`) and held in **groups**, the pairs
 between the claims of one answer and those of another (`ContradictionGroup`). A group
 gives its pairs a page at a time, and any pair is found by its id without the others,
 so that 20,000 claims alternating between two answers cost n log n, not 100,000,000
@@ -37,13 +37,10 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from contested.collector import collector_paused
-from contested.columns import ALWAYS, NEVER, Voice
-from contested.crowds import POOL, Crowd, Group
-from contested.dates import FuzzyDate
-from contested.diagnostics import Diagnostic, Location, Severity, sort_diagnostics
-from contested.model import Catalog, Claim, Question
-from contested.pairs import (
+from contested.catalog.catalog import Catalog
+from contested.catalog.columns import ALWAYS, NEVER, Voice
+from contested.engine.crowds import POOL, Crowd, Group
+from contested.engine.pairs import (
     Bools,
     ClaimTable,
     Ints,
@@ -55,7 +52,11 @@ from contested.pairs import (
     keyed,
     placeholder_table,
 )
-from contested.quantities import ABOUT_MINIMUM, Quantity, format_number
+from contested.format.dates import FuzzyDate
+from contested.format.diagnostics import Diagnostic, Location, Severity, sort_diagnostics
+from contested.format.model import Claim, Question
+from contested.format.quantities import ABOUT_MINIMUM, Quantity, format_number
+from contested.support.collector import collector_paused
 
 RULES: tuple[str, ...] = ("declared", "category", "quantity", "disputes")
 """In the order a contradiction names them; the first is its `rule`."""
@@ -1390,7 +1391,7 @@ class CorroborationIndex(Mapping[str, Corroboration]):
 
     The pairs are found once for the whole catalog; counting origins claim by claim is
     left until a claim is shown or exported, so the cost follows what is looked at. The
-    claims of a dense question (`contested.crowds`) find theirs when asked, from their
+    claims of a dense question (`contested.engine.crowds`) find theirs when asked, from their
     question's columns.
     """
 

@@ -9,7 +9,7 @@ end to end. Deciding which pairs conflict is then a comparison of columns. A cat
 Python loops, and the cost follows the number of pairs, not the square of the claims.
 But the pairs of one question can be the square of its claims (20,000 claims at one date:
 200,000,000 pairs): a question with too many is not laid out here but left to
-`contested.crowds`, which counts its pairs without listing them.
+`contested.engine.crowds`, which counts its pairs without listing them.
 
 numpy does the array work; this module and `crowds` hold everything that knows about it.
 """
@@ -22,14 +22,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from contested.columns import WIDTH, ClaimColumns
-from contested.model import Catalog, Claim
+from contested.catalog.catalog import Catalog
+from contested.catalog.columns import WIDTH, ClaimColumns
+from contested.format.model import Claim
 
 _STRIDE = np.int64(1 << 32)  # question * _STRIDE + day: one sorted key, questions apart
 
 PAIRED_PER_QUESTION = 50_000
 """A question with more pairs at overlapping dates than this is not laid out pair by
-pair: it is counted and listed on demand (`contested.crowds`)."""
+pair: it is counted and listed on demand (`contested.engine.crowds`)."""
 PAIRED_IN_ALL = 4_000_000
 """Nor are the questions with most pairs, beyond this many pairs in all: what is laid out
 is bounded whatever the catalog."""
@@ -43,7 +44,7 @@ Floats = npt.NDArray[np.float64]
 class ClaimTable:
     """The catalog's claims as columns; row n is the n-th claim of `catalog.claims`.
 
-    The columns are those of `contested.columns.ClaimColumns`, with each figure's
+    The columns are those of `contested.catalog.columns.ClaimColumns`, with each figure's
     interval already widened as the quantity rule compares it.
     """
 
@@ -123,7 +124,7 @@ def claim_table(catalog: Catalog) -> ClaimTable:
 
 def placeholder_table(catalog: Catalog) -> ClaimTable:
     """The claims, with their columns as empty arrays: what the stand-in analysis shown
-    while the engine runs holds (`contested.analysis.pending`). It finds nothing, so
+    while the engine runs holds (`contested.engine.analysis.pending`). It finds nothing, so
     nothing reads a row of it; making the arrays cost a tenth of a second of the first
     screen."""
     ints, bools = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.bool_)

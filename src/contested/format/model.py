@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -27,11 +26,10 @@ from pydantic import (
     model_validator,
 )
 
-from contested.dates import FuzzyDate, parse_date
-from contested.diagnostics import Location, shown
-from contested.entities import Entities
-from contested.guarded_yaml import YamlList, YamlMap
-from contested.quantities import (
+from contested.format.dates import FuzzyDate, parse_date
+from contested.format.diagnostics import Location, shown
+from contested.format.guarded_yaml import YamlList, YamlMap
+from contested.format.quantities import (
     Form,
     Quantity,
     QuantityError,
@@ -39,9 +37,6 @@ from contested.quantities import (
     parse_number,
     quantity_from_form,
 )
-
-if TYPE_CHECKING:
-    from contested.columns import ClaimColumns, EventColumns
 
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -541,44 +536,6 @@ class TimelineFile(BaseModel):
 
 
 SECTIONS: tuple[str, ...] = ("sources", "questions", "events", "claims", "contradictions")
-
-
-@dataclass
-class Catalog:
-    """All files loaded together, linked: every id resolves, every claim has its figure."""
-
-    paths: list[str] = field(default_factory=list)
-    timelines: Entities[TimelineHeader] = field(default_factory=Entities)
-    sources: Entities[Source] = field(default_factory=Entities)
-    questions: Entities[Question] = field(default_factory=Entities)
-    events: Entities[Event] = field(default_factory=Entities)
-    claims: Entities[Claim] = field(default_factory=Entities)
-    contradictions: Entities[DeclaredContradiction] = field(default_factory=Entities)
-    columns: ClaimColumns | None = field(default=None, repr=False, compare=False)
-    """What the contradiction engine reads of each claim, noted while linking."""
-    event_columns: EventColumns | None = field(default=None, repr=False, compare=False)
-    """The events' order in time, for the Timeline (`EventColumns.of`)."""
-
-    def section(self, name: str) -> Entities[Any]:
-        section: Entities[Any] = getattr(self, name)
-        return section
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "files": len(self.paths),
-            "sources": len(self.sources),
-            "questions": len(self.questions),
-            "events": len(self.events),
-            "claims": len(self.claims),
-        }
-
-    def claims_about(self, question_id: str) -> Iterator[Claim]:
-        """The claims about one question, in catalog order: a scan of one column of
-        the engine's numbers (a millisecond at 300,000 claims), not of the claims."""
-        from contested.columns import ClaimColumns
-
-        claims = self.claims
-        return iter([claims.at(row) for row in ClaimColumns.of(self).rows_about(question_id)])
 
 
 def json_schema() -> dict[str, Any]:

@@ -35,16 +35,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from contested.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
-from contested.dirs import data_dir
-from contested.files import (
+from contested.format.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
+from contested.format.guarded_yaml import YamlList, YamlMap, read_yaml
+from contested.support.dirs import data_dir
+from contested.support.files import (
     Refused,
     read_with_stat,
     real_path,
     replace,
     writable_by_mode,
 )
-from contested.guarded_yaml import YamlList, YamlMap, read_yaml
 
 NOTES_VERSION = 1
 KINDS = ("contradictions", "claims", "events", "sources")

@@ -1,0 +1,50 @@
+"""The catalog: every file loaded together and linked.
+
+What is worked out from a catalog once (the engine's column arrays, the events' order)
+is kept beside it by the module that works it out (`contested.catalog.columns`), not in
+it: the catalog is the format's entities, nothing derived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from contested.catalog.entities import Entities
+from contested.format.model import (
+    Claim,
+    DeclaredContradiction,
+    Event,
+    Question,
+    Source,
+    TimelineHeader,
+)
+
+
+@dataclass(eq=False)
+class Catalog:
+    """All files loaded together, linked: every id resolves, every claim has its figure.
+
+    Two catalogs are the same only if they are one object (what is kept beside a
+    catalog is kept by identity)."""
+
+    paths: list[str] = field(default_factory=list)
+    timelines: Entities[TimelineHeader] = field(default_factory=Entities)
+    sources: Entities[Source] = field(default_factory=Entities)
+    questions: Entities[Question] = field(default_factory=Entities)
+    events: Entities[Event] = field(default_factory=Entities)
+    claims: Entities[Claim] = field(default_factory=Entities)
+    contradictions: Entities[DeclaredContradiction] = field(default_factory=Entities)
+
+    def section(self, name: str) -> Entities[Any]:
+        section: Entities[Any] = getattr(self, name)
+        return section
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "files": len(self.paths),
+            "sources": len(self.sources),
+            "questions": len(self.questions),
+            "events": len(self.events),
+            "claims": len(self.claims),
+        }

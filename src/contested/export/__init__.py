@@ -1,0 +1,2 @@
+"""Exports: the markdown report, JSON, CSV, and the CLI's table of contradictions.
+"""
