@@ -24,7 +24,7 @@ from contested.catalog.loading import LoadResult, load_catalog
 from contested.cli import main
 from contested.engine.analysis import analyse
 from contested.export.reports import render
-from contested.format.model import SECTIONS
+from contested.vocabulary import SECTIONS
 from tests.conftest import REPO, SOURCES, TIMELINES
 
 sys.path.insert(0, str(REPO / "bench"))

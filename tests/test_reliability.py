@@ -351,3 +351,22 @@ def test_the_explorer_opens_a_file_at_the_node_limit_and_a_refused_one(
         shown[folder.name] = [first, failure]
         assert int(peak) < 1536, f"{folder.name}: peak RSS {peak} MiB"
     assert shown == {"admitted": ["MainScreen", "None"], "refused": ["ErrorsScreen", "None"]}
+
+
+def test_an_error_of_the_user_s_family_ends_in_one_line_not_a_traceback(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Whatever raises it (here, the cache found damaged during an export), the CLI says
+    its message once and exits 1; no crash report, no traceback."""
+    from contested import cli
+    from contested.catalog.cache import CacheDamaged
+
+    def damaged(*args: object, **kwargs: object) -> None:
+        raise CacheDamaged("a cached block of x.yaml is damaged and x.yaml changed since: "
+                           "run the command again")
+
+    monkeypatch.setattr("contested.export.reports.render_parts", damaged)
+    assert cli.main(["export", "--format", "json"]) == 1
+    out = capsys.readouterr()
+    assert out.err == ("contested: a cached block of x.yaml is damaged and x.yaml changed "
+                       "since: run the command again\n")
+    assert "Traceback" not in out.err

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from contested import __version__
+from contested.errors import ContestedError
 from contested.support.progress import ProgressLine
+from contested.vocabulary import NOTES_FILE_NAME, RULES
 
 if TYPE_CHECKING:
     from contested.catalog.catalog import Catalog
@@ -25,12 +27,9 @@ if TYPE_CHECKING:
     from contested.engine.analysis import Analysis
     from contested.format.diagnostics import Diagnostic
 
-RULES = ("declared", "category", "quantity", "disputes")
 EXPORT_FORMATS = ("markdown", "json", "csv")
 FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv"}
 """`export -o FILE`: the format a file's extension names."""
-"""`contested.engine.analysis.RULES`, written here so that `--help` does not import the engine
-(and pydantic); a test keeps the two equal."""
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -414,7 +413,7 @@ def explorer_parser() -> argparse.ArgumentParser:
                         help="do not capture the mouse (keyboard only; the terminal's own "
                              "selection keeps working)")
     parser.add_argument("--notes", type=Path, metavar="PATH",
-                        help="the review notes file (default: contested-notes.yaml in the "
+                        help=f"the review notes file (default: {NOTES_FILE_NAME} in the "
                              "first directory loaded; for the bundled timelines, in the "
                              "user's data directory)")
     parser.add_argument("--view", metavar="NAME",
@@ -499,6 +498,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    except ContestedError as error:  # the user's to mend: the message says what happened
+        from contested.support.text import printable
+
+        print(f"contested: {printable(str(error))}", file=sys.stderr)
+        return EXIT_INVALID
     except Exception as error:
         from contested.support.crash import report_crash
 

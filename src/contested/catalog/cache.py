@@ -1,7 +1,7 @@
 """The per-file cache of validated timelines: an unchanged file is never parsed again.
 
-Parsing and validating YAML is most of a cold load (about 20 s for 100,000 events);
-reading back what was validated takes a fraction of a second. One entry per timeline
+Parsing and validating YAML is most of a cold load; reading back what was validated
+costs a small part of it (bench/RESULTS.md). One entry per timeline
 file, in the user's cache directory (platformdirs: `XDG_CACHE_HOME` is honoured):
 
     line 1: a JSON header: cache format, contested version, byte order, the file's
@@ -28,8 +28,8 @@ the user or is writable by others is not read. Only files that validated are cac
 file with errors is parsed again each time, so that its messages are always the
 parser's own.
 
-The content hash is the part of the key that costs: reading and hashing 100 MB of YAML
-took a third of a warm load. As git's index does, a file whose inode, device, ctime,
+The content hash is the part of the key that costs: every byte of every file is read
+and hashed, a large part of a warm load. As git's index does, a file whose inode, device, ctime,
 size and mtime are those it had when it was hashed is not read again, provided it had
 not changed in the `SETTLED_NS` before that read (a change within the same tick of the
 clock would leave its stat as it was). Any write, `touch` or rename changes the ctime,
@@ -61,22 +61,20 @@ from pydantic import BaseModel
 
 from contested import __version__
 from contested.catalog.entities import Chunk
+from contested.errors import CacheError
 from contested.format.dates import FuzzyDate, Precision
 from contested.format.model import (
-    SECTIONS,
+    DATE_FIELDS,
+    ENTITY_MODELS,
     Claim,
-    DeclaredContradiction,
     Entity,
-    Event,
     PackedOrigins,
     QuantityForm,
-    Question,
-    Source,
     TimelineFile,
-    TimelineHeader,
 )
 from contested.support.dirs import cache_dir
 from contested.support.files import STALE_AFTER, open_regular, remove_stale_temporaries, replace_own
+from contested.vocabulary import SECTIONS
 
 CACHE_FORMAT = 7
 """Raised when the layout of an entry changes; with the contested version, in the key."""
@@ -88,22 +86,13 @@ Repair = Callable[[], TimelineFile | None]
 """`Recover` for one entry's key."""
 
 
-class CacheDamaged(RuntimeError):
+class CacheDamaged(CacheError, RuntimeError):
     """A block of an entry was damaged after the entry was read, and its file could not
     be parsed again as it was (it changed since, or is gone)."""
 
 
 _Accepted = TypeVar("_Accepted")
 
-_MODELS: dict[str, type[Entity]] = {
-    "timeline": TimelineHeader,
-    "sources": Source,
-    "questions": Question,
-    "events": Event,
-    "claims": Claim,
-    "contradictions": DeclaredContradiction,
-}
-_DATES = frozenset(["date", "said", "as_of", "period"])
 _PACKING = "I"  # unsigned 32-bit: lines and columns
 _OFFSETS = "q"  # signed 64-bit: -1 for an entity with no spots
 
@@ -259,8 +248,8 @@ class CatalogCache:
     def prune(self, now: float | None = None) -> None:
         """Drop what has not been used for a while (after a catalog was linked anew,
         so at most once a load): entries of files not loaded for `KEEP_DAYS` days, all
-        but the `KEEP_LINKED` records of linking used last (one is 40 MB at 300,000
-        claims), and temporary files a crash left. Only names this cache writes."""
+        but the `KEEP_LINKED` records of linking used last (each is as large as the
+        catalog's columns), and temporary files a crash left. Only names this cache writes."""
         now = time.time() if now is None else now
         linked: list[tuple[float, Path]] = []
         try:
@@ -560,7 +549,7 @@ def _rows(document: TimelineFile) -> dict[str, Any]:
     for name, entities in groups:
         if not entities:
             continue
-        fields = list(_MODELS[name].model_fields)
+        fields = list(ENTITY_MODELS[name].model_fields)
         offsets = array(_OFFSETS)
         rows = []
         for entity in entities:
@@ -626,7 +615,7 @@ def _rebuild(contents: dict[str, Any], path: str, recover: Repair | None) -> Tim
     entry = _Entry(path, contents, recover)
     parts: dict[str, Any] = {}
     for name, section in contents["sections"].items():
-        model = _MODELS[name]
+        model = ENTITY_MODELS[name]
         fields = section["fields"]
         if fields != list(model.model_fields):
             raise ValueError(f"the fields of {name} changed")
@@ -765,9 +754,9 @@ def _shape(section: str) -> tuple[type[Entity], list[int], int, list[str], int, 
     """What rows of a section are made with: its model, the columns that hold dates,
     the one that holds a figure (-1: none), the keys, their number, and the fields set.
     Worked out once, not for each entry: thousands of small files have thousands."""
-    model = _MODELS[section]
+    model = ENTITY_MODELS[section]
     fields = list(model.model_fields)
-    at_dates = [n for n, name in enumerate(fields) if name in _DATES]
+    at_dates = [n for n, name in enumerate(fields) if name in DATE_FIELDS]
     value = fields.index("value") if model is Claim else -1
     return model, at_dates, value, [*fields, "_origin"], len(fields), set(fields)
 

@@ -158,7 +158,8 @@ class Entities(Mapping[str, E], Generic[E]):
     def each(self) -> Iterator[E]:
         """Every entity in order, for one pass that keeps none of them (the search
         index): those not made yet are made for the pass, with what linking found, and
-        let go after it. Kept, the 300,000 claims of a big catalog took 550 MB."""
+        let go after it: kept, they would hold the whole catalog in memory for a pass that
+        needs each one once (bench/RESULTS.md)."""
         made, prepare = self._made, self._prepare
         for row in range(len(made)):
             entity = made[row]

@@ -36,15 +36,12 @@ from contested.format.diagnostics import (
 )
 from contested.format.guarded_yaml import DEFAULT_LIMITS, Limits, YamlList, YamlMap, read_yaml
 from contested.format.model import (
-    SECTIONS,
+    DATE_FIELDS,
+    ENTITY_MODELS,
     Claim,
-    DeclaredContradiction,
     Entity,
-    Event,
     Origin,
     QuantityForm,
-    Question,
-    Source,
     Spots,
     TimelineFile,
     TimelineHeader,
@@ -52,29 +49,14 @@ from contested.format.model import (
 from contested.format.quantities import QuantityError, exact, parse_number
 from contested.support.collector import collector_paused
 from contested.support.files import Refused, kind_of, read_with_stat
+from contested.vocabulary import KIND_OF_SECTION, NOTES_FILE_NAME, SECTIONS, YAML_SUFFIXES
 
-NOTES_FILE_NAME = "contested-notes.yaml"
-YAML_SUFFIXES = (".yaml", ".yml")
-
-_KIND_OF_SECTION = {
-    "timeline": "timeline",
-    "sources": "source",
-    "questions": "question",
-    "events": "event",
-    "claims": "claim",
-    "contradictions": "contradiction",
-}
 _MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {
     (): TimelineFile,
-    ("timeline",): TimelineHeader,
-    ("sources",): Source,
-    ("questions",): Question,
-    ("events",): Event,
-    ("claims",): Claim,
+    **{(section,): model for section, model in ENTITY_MODELS.items()},
     ("claims", "value"): QuantityForm,
-    ("contradictions",): DeclaredContradiction,
 }
-_DATE_FIELDS = frozenset(["date", "said", "as_of", "period"])
+"""The model that reads what is at a path of fields, for wording pydantic's errors."""
 
 
 def bundled_catalog() -> Path:
@@ -394,7 +376,7 @@ class _Validation:
         for start, stop in _parts(raw_items):
             raws = raw_items[start:stop]
             if stop - start == 1 and _too_big(raws[0]):
-                kind = _KIND_OF_SECTION[name]
+                kind = KIND_OF_SECTION[name]
                 self._too_big(raws[0], (name, start), _describe(name, raws[0])
                               if isinstance(raws[0], YamlMap) else f"a {kind}")
                 self._broken(name, raws[0])
@@ -546,7 +528,7 @@ def _explain(error: Any, tree: YamlMap, path: str) -> Diagnostic:
                    f"'{field_name}' in {what} is {shown(given)}; it must be {bound}")
     if kind in ("too_short", "too_long"):
         return _at(path, spot, "wrong-length", f"'{field_name}' in {what}: {message}")
-    if kind == "value_error" and field_name in _DATE_FIELDS:
+    if kind == "value_error" and field_name in DATE_FIELDS:
         return _at(path, spot, "bad-date", f"bad date in '{field_name}': {message}")
     if kind == "value_error" and len(fields) >= 2 and fields[1] == "value":
         return _at(path, spot, "bad-value", f"bad figure in {what}: {message}")
@@ -580,7 +562,7 @@ def _split_number(mapping: YamlMap, name: str) -> str | None:
 
 
 def _describe(section: str, item: YamlMap | None) -> str:
-    kind = _KIND_OF_SECTION.get(section)
+    kind = KIND_OF_SECTION.get(section)
     if kind is None:
         return "the file"
     if item is not None and isinstance(item.get("id"), str):
@@ -619,7 +601,7 @@ def _register(documents: Iterable[tuple[str, TimelineFile]],
             earlier, later = sorted((elsewhere, here), key=lambda at: (at.path, at.line, at.column))
             problems.append(Diagnostic(
                 later, "duplicate-id",
-                f"duplicate {_KIND_OF_SECTION[section]} id '{entity_id}': "
+                f"duplicate {KIND_OF_SECTION[section]} id '{entity_id}': "
                 f"already used at {earlier}",
             ))
 
@@ -686,7 +668,7 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
 
     def check(entity: Entity, name: str, ids: list[str], section: str) -> None:
         index = catalog.section(section)
-        kind = _KIND_OF_SECTION[section]
+        kind = KIND_OF_SECTION[section]
         for position, ref in enumerate(ids):
             if ref in index or (section, ref) in broken_ids:
                 continue
@@ -1004,7 +986,8 @@ def _parse_in_processes(todo: list[tuple[int, str]], limits: Limits,
                         cache: CatalogCache | None, count: int,
                         finished: Callable[[int, ParsedFile], None]) -> None:
     """Parse in `count` processes, each writing what validates to the cache, whence it is
-    read back here (0.1 s where sending the models back would take seconds). Without a
+    read back here (sending the models back through a pipe would cost far more than
+    reading the entries). Without a
     cache, a temporary one is used and removed. Files that fail are left to the caller,
     which parses them again here for their messages; so is everything, if processes
     cannot be started."""
@@ -1138,7 +1121,7 @@ def stamps(paths: Sequence[str | Path]) -> dict[str, tuple[int, int]]:
 def unchanged(known: dict[str, tuple[int, int]]) -> bool:
     """True while every file and folder in `known` (from `stamps`) is as it was: one
     stat each, no walk of the folders (ten times a second, on the explorer's own
-    thread: walking 500 files took 6 ms, a stat of each 1)."""
+    thread: a stat of each known path costs a fraction of a walk)."""
     for path, stamp in known.items():
         try:
             info = os.stat(path)

@@ -58,9 +58,6 @@ from contested.format.model import Claim, Question
 from contested.format.quantities import ABOUT_MINIMUM, Quantity, format_number
 from contested.support.collector import collector_paused
 
-RULES: tuple[str, ...] = ("declared", "category", "quantity", "disputes")
-"""In the order a contradiction names them; the first is its `rule`."""
-
 LISTED_PER_QUESTION = 1_000
 """A question with more contradictions than this found by the category or quantity rule
 shows them in groups (docs/timeline-format.md, "Groups"); up to it, pair by pair."""

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 from enum import IntEnum
 from functools import lru_cache
 
+from contested.errors import InputError
+
 
 class Precision(IntEnum):
     """How finely a date was written; an interval takes its coarser end's."""
@@ -24,7 +26,7 @@ class Precision(IntEnum):
     DAY = 3
 
 
-class DateError(ValueError):
+class DateError(InputError):
     """A date that is not in the format's subset, or names a day that does not exist."""
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
+from contested.errors import ContestedError
 from contested.support.files import Refused, read_regular
 from contested.support.text import printable
 
@@ -93,7 +94,7 @@ class Diagnostic:
         }
 
 
-class DiagnosticError(Exception):
+class DiagnosticError(ContestedError):
     """Raised to abandon one file with one located problem (a YAML limit, a syntax error)."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:

@@ -535,7 +535,18 @@ class TimelineFile(BaseModel):
     )
 
 
-SECTIONS: tuple[str, ...] = ("sources", "questions", "events", "claims", "contradictions")
+ENTITY_MODELS: dict[str, type[Entity]] = {
+    "timeline": TimelineHeader,
+    "sources": Source,
+    "questions": Question,
+    "events": Event,
+    "claims": Claim,
+    "contradictions": DeclaredContradiction,
+}
+"""A section of a timeline file → the model of its entries (`timeline`: its header)."""
+
+DATE_FIELDS = frozenset({"date", "said", "as_of", "period"})
+"""The fields that hold a fuzzy date (docs/timeline-format.md, "Dates")."""
 
 
 def json_schema() -> dict[str, Any]:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from contested.errors import InputError
+
 ABOUT_MINIMUM = 0.10
 """`about` means at least ±10%, whatever the question's tolerance."""
 
@@ -26,7 +28,7 @@ _NUMBER = re.compile(rf"[-+]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[e
 _LEADING_ZERO = re.compile(r"[-+]?0\d")
 
 
-class QuantityError(ValueError):
+class QuantityError(InputError):
     """A figure that is not a number, or a form that does not make sense."""
 
 

@@ -16,6 +16,7 @@ from contested.engine.analysis import (
 )
 from contested.present.browse import Browser, group_text, side_text, span_text
 from contested.review.notes import SECTION_OF
+from contested.vocabulary import SECTION_OF_KIND
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +50,8 @@ class Details:
         self.catalog = browser.catalog
 
     def exists(self, kind: str, entity_id: str) -> bool:
-        section = {"event": "events", "claim": "claims", "source": "sources",
-                   "question": "questions"}.get(kind)
-        if section is not None:
+        section = SECTION_OF_KIND.get(kind)
+        if section is not None and kind not in ("contradiction", "timeline"):
             return entity_id in self.catalog.section(section)
         if kind == "group":
             return self.group_of(entity_id) is not None

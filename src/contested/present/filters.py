@@ -31,7 +31,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from contested.engine.analysis import (
-    RULES,
     Analysis,
     Contradiction,
     ContradictionGroup,
@@ -39,9 +38,11 @@ from contested.engine.analysis import (
     Listed,
 )
 from contested.engine.pairs import Bools
+from contested.errors import InputError
 from contested.format.dates import DateError, FuzzyDate, parse_date
 from contested.format.model import Claim, Event, Source
 from contested.review.notes import STATUSES, Note, Notes
+from contested.vocabulary import RULES
 
 KEYS = ("side", "source", "vs", "vs-side", "kind", "reliability", "credibility", "tag",
         "starred", "status", "rule", "question", "timeline", "from", "to")
@@ -49,7 +50,7 @@ RELIABILITY = "ABCDEF"
 """Admiralty reliability, best first: `reliability:B` keeps A and B."""
 
 
-class FilterError(ValueError):
+class FilterError(InputError):
     """A filter that cannot be read: the message says which word and why."""
 
 

@@ -39,8 +39,8 @@ class SearchIndex:
     def build_in_background(self, busy: Callable[[], bool] = lambda: False) -> None:
         """Build the index in a worker thread, handing the interpreter back every few
         dozen entries, and waiting while `busy()` (a key was just pressed): otherwise
-        the keys typed meanwhile wait for it (a repaint took 50 to 90 ms instead of 10
-        while 300,000 claims were indexed)."""
+        the keys typed meanwhile wait for it, and every repaint is several times slower
+        while a big catalog is indexed."""
 
         def pause() -> None:
             time.sleep(0)  # releases the GIL: the UI thread, if waiting, takes it now

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from contested.errors import NotesError
 from contested.format.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
 from contested.format.guarded_yaml import YamlList, YamlMap, read_yaml
 from contested.support.dirs import data_dir
@@ -45,12 +46,12 @@ from contested.support.files import (
     replace,
     writable_by_mode,
 )
+from contested.vocabulary import KIND_OF_SECTION, NOTED_SECTIONS
 
 NOTES_VERSION = 1
-KINDS = ("contradictions", "claims", "events", "sources")
 """The sections of `notes:`, one per kind of thing noted."""
-SECTION_OF = {"contradiction": "contradictions", "claim": "claims", "event": "events",
-              "source": "sources"}
+SECTION_OF = {KIND_OF_SECTION[section]: section for section in NOTED_SECTIONS}
+"""The kinds of item that carry notes → their section of the notes file."""
 STATUSES = ("open", "explained", "resolved")
 LOCK_WAIT = 5.0
 """Seconds to wait for another explorer's save before giving up on one."""
@@ -111,7 +112,7 @@ class NotesFile(BaseModel):
     views: dict[str, View] | None = Field(default_factory=dict)
 
 
-class NotesReadOnly(Exception):
+class NotesReadOnly(NotesError):
     """Notes cannot be saved: the reason is the message."""
 
 
@@ -120,7 +121,7 @@ class Notes:
     """Every note by section and id, and the saved views, as read from the file."""
 
     sections: dict[str, dict[str, Note]] = field(
-        default_factory=lambda: {kind: {} for kind in KINDS})
+        default_factory=lambda: {kind: {} for kind in NOTED_SECTIONS})
     views: dict[str, View] = field(default_factory=dict)
 
     def get(self, kind: str, target: str) -> Note:
@@ -131,7 +132,7 @@ class Notes:
 
     def orphans(self, exists: Callable[[str, str], bool]) -> list[tuple[str, str, Note]]:
         """Notes whose target is gone: `exists(section, id)` says whether it is there."""
-        return [(kind, target, note) for kind in KINDS
+        return [(kind, target, note) for kind in NOTED_SECTIONS
                 for target, note in self.sections[kind].items()
                 if not exists(kind, target)]
 
@@ -249,7 +250,7 @@ def render_notes(notes: Notes, lines: dict[tuple[str, str], str] | None = None) 
     again: a save of 10,000 notes is a join)."""
     cache = {} if lines is None else lines
     out = [f"contested-notes: {NOTES_VERSION}\n", "notes:\n"]
-    for kind in KINDS:
+    for kind in NOTED_SECTIONS:
         section = notes.sections.get(kind, {})
         if not section:
             out.append(f"  {kind}: {{}}\n")
@@ -276,7 +277,7 @@ def _digest(data: bytes) -> bytes:
 
 
 NOTES_LIMIT = 64 << 20
-"""The largest notes file read (the timelines' limit; 10,000 notes take about 1 MB)."""
+"""The largest notes file read (the timelines' limit, far above what any review writes)."""
 
 
 class NotesStore:

@@ -27,7 +27,7 @@ def collector_paused() -> Iterator[None]:
 
 class FullCollections:
     """Full collections (the oldest generation) held back while a person is typing and
-    made when they pause: in the explorer one took 20 ms, in the middle of a keypress.
+    made when they pause: one in the middle of a keypress is a visible stall.
     Young generations are still collected as usual."""
 
     def __init__(self) -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import platformdirs
 
+from contested.vocabulary import NOTES_FILE_NAME
+
 APP_NAME = "contested"
-NOTES_NAME = "contested-notes.yaml"
 
 
 def cache_dir() -> Path:
@@ -31,6 +32,6 @@ def default_notes_path(paths: Sequence[str | Path]) -> Path:
     for the bundled timelines, which may sit in a read-only install, the user's data
     directory."""
     if not paths:
-        return data_dir() / NOTES_NAME
+        return data_dir() / NOTES_FILE_NAME
     first = Path(paths[0])
-    return (first if first.is_dir() else first.parent) / NOTES_NAME
+    return (first if first.is_dir() else first.parent) / NOTES_FILE_NAME

@@ -37,13 +37,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from contested.errors import FileRefused
+
 CHUNK = 1 << 20
 STALE_AFTER = 86400.0
 """A temporary of another host (whose processes we cannot ask) is left this long."""
 _LINK_HOPS = 40
 
 
-class Refused(Exception):
+class Refused(FileRefused):
     """A path that is not what the caller may read or write. `code` names the kind
     (`not-a-file`, `file-too-large`, `unreadable`, `not-writable`), the message says it in
     words, without the path (the caller places it)."""
