@@ -306,3 +306,40 @@ def test_ten_thousand_notes_save_and_read_back(tmp_path: Path) -> None:
         store.notes.sections["claims"][f"claim-{n}"] = Note(star=True)
     store.change("claim", "one-more", toggled_star)  # writes every line once
     assert len(NotesStore(store.path).notes.sections["claims"]) == 10_001
+
+
+def test_a_lock_held_by_another_process_is_waited_for_then_said(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another explorer saving holds the lock: the change waits for it, and if it is not
+    let go in time, nothing is written and the message says why."""
+    import contested.review.notes as notes_module
+
+    path = tmp_path / "contested-notes.yaml"
+    store = NotesStore(path)
+    store.change("claim", "a", toggled_star)
+    before = path.read_bytes()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import filelock, sys, time\n"
+         f"lock = filelock.FileLock({str(store.lock_path)!r}); lock.acquire()\n"
+         "print('held', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        monkeypatch.setattr(notes_module, "LOCK_WAIT", 0.3)
+        with pytest.raises(NotesReadOnly, match="held by another process"):
+            store.change("claim", "b", toggled_star)
+        assert path.read_bytes() == before
+    finally:
+        holder.kill()
+        holder.wait()
+    store.change("claim", "b", toggled_star)  # let go: the change goes through
+    assert set(NotesStore(path).notes.sections["claims"]) == {"a", "b"}
+
+
+def test_a_lock_file_that_is_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    path = tmp_path / "contested-notes.yaml"
+    store = NotesStore(path)
+    os.mkfifo(store.lock_path)
+    with pytest.raises(NotesReadOnly, match="not a regular file"):
+        store.change("claim", "a", toggled_star)
+    assert not path.exists()

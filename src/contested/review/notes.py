@@ -22,17 +22,16 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import hashlib
 import os
 import stat
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import filelock
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contested.errors import NotesError
@@ -366,35 +365,41 @@ class NotesStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """Hold the lock beside the notes file (waiting for another explorer's save). The
-        lock file is never a link followed or a FIFO waited on."""
+        """Hold the lock beside the notes file (waiting for another explorer's save).
+
+        filelock takes it (flock where there is one, another way elsewhere); it refuses
+        a lock file that is a symbolic link rather than follow it, and never empties or
+        removes the file. What it would do without a word, take a lock file that is not
+        a regular file (a FIFO, a device planted there) or make a missing folder, is
+        refused here first."""
         try:
             if self.path.parent == real_path(data_dir()):  # contested's own, made on demand
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
-                             | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
+            with contextlib.suppress(FileNotFoundError):
+                planted = os.lstat(self.lock_path).st_mode
+                if stat.S_ISLNK(planted):
+                    raise NotesReadOnly(f"{self.lock_path} is a symbolic link; remove it "
+                                        "(it is only a lock); the change was not saved")
+                if not stat.S_ISREG(planted):
+                    raise NotesReadOnly(f"{self.lock_path} is not a regular file; remove it "
+                                        "(it is only a lock); the change was not saved")
+            if not self.lock_path.parent.is_dir():  # filelock would make the folders
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT),
+                                        str(self.lock_path.parent))
+            lock = filelock.FileLock(self.lock_path, timeout=LOCK_WAIT, mode=0o666)
+            lock.acquire()
+        except filelock.Timeout:
+            raise NotesReadOnly(f"{self.lock_path} is held by another process; the change "
+                                "was not saved") from None
         except OSError as error:
-            if error.errno == errno.ELOOP:
+            if error.errno == errno.ELOOP:  # made a link since it was looked at
                 raise NotesReadOnly(f"{self.lock_path} is a symbolic link; remove it "
                                     "(it is only a lock); the change was not saved") from None
             raise NotesReadOnly(self._cannot_write(error)) from error
         try:
-            if not stat.S_ISREG(os.fstat(handle).st_mode):
-                raise NotesReadOnly(f"{self.lock_path} is not a regular file; remove it "
-                                    "(it is only a lock); the change was not saved")
-            deadline = time.monotonic() + LOCK_WAIT
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise NotesReadOnly(f"{self.lock_path} is held by another "
-                                            "process; the change was not saved") from None
-                    time.sleep(0.005)
             yield
         finally:
-            os.close(handle)  # closing releases the lock
+            lock.release()
 
     def _cannot_write(self, error: OSError) -> str:
         reason = os.strerror(error.errno) if error.errno else str(error)
