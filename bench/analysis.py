@@ -79,22 +79,16 @@ from typing import Any
 
 from contested.catalog.catalog import Catalog
 from contested.catalog.columns import ClaimColumns
-from contested.catalog.loading import discover, load_catalog
+from contested.catalog.discover import discover
+from contested.catalog.loading import load_catalog
 from contested.engine import analysis as analysis_module
-from contested.engine.analysis import (
-    Analysis,
-    Contradictions,
-    CorroborationIndex,
-    Pairs,
-    Series,
-    analyse,
-    corroborate,
-    find_contradictions,
-    find_pairs,
-    find_series,
-    sanity_warnings,
-)
-from contested.engine.pairs import by_question, claim_table
+from contested.engine.analysis import Analysis, analyse, sanity_warnings
+from contested.engine.contradictions import Contradictions
+from contested.engine.corroboration import CorroborationIndex, corroborate
+from contested.engine.pairs import Pairs, by_question, claim_table, find_pairs
+from contested.engine.rules import find_contradictions
+from contested.engine.series import Series, find_series
+from contested.present.wording import explanation
 from contested.support.collector import collector_paused
 
 # Reuse bench/load.py's vocabulary, sources and fuzzy dates (the script's own folder is on
@@ -494,7 +488,7 @@ def first_reads(found: Contradictions, corroboration: CorroborationIndex,
     if not len(found):
         return 0
     item = found[len(found) // 2]
-    read = len(item.explanation) + len(found.of(item.claims[0]))
+    read = len(explanation(found.catalog, item)) + len(found.of(item.claims[0]))
     read += len(corroboration[item.claims[0]].agreeing)
     read += len(corroboration)
     first = next(iter(series), None)
@@ -532,7 +526,8 @@ def measure(catalog: Catalog, repeat: int) -> Measured:
     # Reading everything: what `export` and `contradictions --all` do, cost per item read.
     every = [
         timed_with("every contradiction with its explanation",
-                   lambda made: sum(len(c.explanation) for c in made[0]), fresh, repeat)[0],
+                   lambda made: sum(len(explanation(catalog, c)) for c in made[0]), fresh,
+                   repeat)[0],
         timed_with("every claim's corroboration (what to_json reads)",
                    lambda made: sum(1 for _ in made[1].values()), fresh, repeat)[0],
         timed_with("every series",

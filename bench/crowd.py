@@ -109,7 +109,8 @@ def measure(shape: str, count: int, repeat: int) -> dict[str, object]:
     """Build the catalog (not timed), then time the engine and its first reads."""
     import numpy as np
 
-    from contested.catalog.loading import link, parse_timeline
+    from contested.catalog.link import link
+    from contested.catalog.parse import parse_timeline
     from contested.engine.analysis import analyse
 
     parsed = parse_timeline(catalog_text(shape, count).encode(), f"{shape}.yaml")

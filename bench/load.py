@@ -65,7 +65,8 @@ from typing import Any
 import yaml
 
 import contested
-from contested.catalog.loading import LoadResult, discover, load_catalog
+from contested.catalog.discover import discover
+from contested.catalog.loading import LoadResult, load_catalog
 from contested.format.guarded_yaml import HAVE_LIBYAML
 
 TARGET_RATIO = 1.0

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.tui helper
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/explorer.py
 
 import load
-from contested.catalog.loading import bundled_catalog
+from contested.catalog.discover import bundled_catalog
 from contested.review.notes import (
     Comment,
     Note,

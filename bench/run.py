@@ -49,8 +49,9 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import contested  # noqa: E402
 import load  # noqa: E402  (bench/load.py: the bare read, validate in a child)
 from analysis import first_reads, generate  # noqa: E402  (bench/analysis.py)
-from contested.catalog.cache import CatalogCache  # noqa: E402
-from contested.catalog.loading import discover, load_catalog  # noqa: E402
+from contested.catalog.cache.store import CatalogCache  # noqa: E402
+from contested.catalog.discover import discover  # noqa: E402
+from contested.catalog.loading import load_catalog  # noqa: E402
 from contested.engine.analysis import analyse  # noqa: E402
 from contested.export.reports import render  # noqa: E402
 from contested.support.collector import collector_paused  # noqa: E402

@@ -38,7 +38,7 @@ if mode == "bare":
     for path in sorted(Path(folder).glob("*.yaml")):
         yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
 else:
-    from contested.catalog.cache import CatalogCache
+    from contested.catalog.cache.store import CatalogCache
     from contested.catalog.loading import load_catalog
     result = load_catalog([folder], cache=None if mode == "none" else CatalogCache())
     assert result.ok, result.diagnostics[:3]

@@ -18,27 +18,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contested.catalog.catalog import Catalog
-from contested.catalog.loading import LoadResult, link, load_catalog, parse_timeline
-from contested.engine import analysis as analysis_module
+from contested.catalog.link import link
+from contested.catalog.loading import LoadResult, load_catalog
+from contested.catalog.parse import parse_timeline
 from contested.engine import crowds
 from contested.engine import pairs as pairs_module
-from contested.engine.analysis import (
-    Analysis,
-    Contradiction,
-    ContradictionGroup,
-    Contradictions,
-    analyse,
-    claim_table,
-    corroborate,
-    find_contradictions,
-    find_pairs,
-    find_series,
-    independent,
-    origins,
-    pair_id,
-)
+from contested.engine import rules as rules_module
+from contested.engine.analysis import Analysis, analyse
+from contested.engine.contradictions import Contradiction, ContradictionGroup, Contradictions
+from contested.engine.corroboration import corroborate, independent, origins
+from contested.engine.pairs import claim_table, find_pairs
+from contested.engine.rules import find_contradictions, pair_id
+from contested.engine.series import find_series
 from contested.format.diagnostics import Severity
 from contested.format.model import Claim
+from contested.present import wording
 from tests.conftest import TIMELINES, Write
 
 # --- building small catalogs ------------------------------------------------------------
@@ -171,8 +165,9 @@ def test_quantity_rule(build: Build, tolerance: str, first: str, second: str,
 def test_quantity_contradiction_explains_itself(build: Build) -> None:
     analysis = build(on_area("a", "100"), on_area("b", "{about: 300}", source="s2"))
     found_one = only(analysis)
-    assert found_one.explanation == "One: 100 km2 (2025-03-10) vs Two: about 300 km2 (2025-03-10)"
-    assert found_one.reason == (
+    explanation, reason = wording.explain(analysis.catalog, found_one)
+    assert explanation == "One: 100 km2 (2025-03-10) vs Two: about 300 km2 (2025-03-10)"
+    assert reason == (
         "100 and about 300 km2 do not meet even with the tolerance (5%; at least 10% for "
         "an `about` figure): 95 to 105 vs 270 to 330"
     )
@@ -188,7 +183,7 @@ def test_a_quantity_reason_is_said_in_words(build: Build, first: str, second: st
                                             reason: str) -> None:
     """No `-inf`, no float noise, and the 10% of `about` only where a figure says it."""
     analysis = build(on_area("a", first), on_area("b", second, source="s2"))
-    assert only(analysis).reason == reason
+    assert wording.reason(analysis.catalog, only(analysis)) == reason
 
 
 def test_quantity_rule_needs_overlapping_dates(build: Build) -> None:
@@ -260,8 +255,9 @@ def test_category_contradiction_explains_itself(build: Build) -> None:
     analysis = build(on_outcome("a", "success", as_of="2025-03?"),
                      on_outcome("b", "failure", as_of="2025-03~", source="s2"))
     found_one = only(analysis)
-    assert found_one.explanation == "One: success (2025-03?) vs Two: failure (2025-03~)"
-    assert found_one.reason == "different answers to 'How did it end?' at overlapping dates"
+    explanation, reason = wording.explain(analysis.catalog, found_one)
+    assert explanation == "One: success (2025-03?) vs Two: failure (2025-03~)"
+    assert reason == "different answers to 'How did it end?' at overlapping dates"
 
 
 def test_as_of_defaults_to_the_event_date_then_to_said(build: Build) -> None:
@@ -299,7 +295,8 @@ def test_an_undated_claim_may_hold_at_any_time(build: Build) -> None:
 
 
 def only_explanation(analysis: Analysis, contradiction_id: str) -> str:
-    return next(c.explanation for c in analysis.contradictions if c.id == contradiction_id)
+    return next(wording.explanation(analysis.catalog, c) for c in analysis.contradictions
+                if c.id == contradiction_id)
 
 
 def test_a_source_contradicting_itself_is_reported(build: Build) -> None:
@@ -358,8 +355,9 @@ def test_declared_with_three_claims(build: Build) -> None:
     )
     assert found_one.rule == "declared"
     assert found_one.question is None
-    assert found_one.note == found_one.reason == "They cannot all be true."
-    assert found_one.explanation == (
+    assert found_one.note == wording.reason(analysis.catalog, found_one) == (
+        "They cannot all be true.")
+    assert wording.explanation(analysis.catalog, found_one) == (
         'Two: "t" (undated) vs One: "t" (undated) vs Three: "t" (undated)'
     )
     assert analysis.corroboration["x"].contradicting == ("y", "z")
@@ -388,7 +386,7 @@ def test_declared_needs_no_overlapping_dates_nor_question(build: Build) -> None:
     assert (found_one.id, found_one.rules, found_one.claims) == (
         "old-vs-new", ("declared",), ("old", "new"),
     )
-    assert found_one.reason == "declared by the analyst"
+    assert wording.reason(analysis.catalog, found_one) == "declared by the analyst"
     assert found_one.note is None
 
 
@@ -405,9 +403,9 @@ def test_disputes_one_way_is_enough(build: Build, direction: str) -> None:
     )
     assert found_one.question is None
     if direction == "a-disputes-b":
-        assert found_one.reason == "One disputes 'b'"
+        assert wording.reason(analysis.catalog, found_one) == "One disputes 'b'"
     if direction == "b-disputes-a":
-        assert found_one.reason == "Two disputes 'a'"
+        assert wording.reason(analysis.catalog, found_one) == "Two disputes 'a'"
 
 
 def test_declared_and_category_on_the_same_pair(build: Build) -> None:
@@ -420,7 +418,8 @@ def test_declared_and_category_on_the_same_pair(build: Build) -> None:
         "a-vs-b", ("declared", "category"), ("b", "a"),
     )
     assert found_one.question == "outcome"
-    assert found_one.reason == "different answers to 'How did it end?' at overlapping dates; Why."
+    assert wording.reason(analysis.catalog, found_one) == (
+        "different answers to 'How did it end?' at overlapping dates; Why.")
 
 
 def test_declared_category_and_disputes_on_the_same_pair(build: Build) -> None:
@@ -439,7 +438,7 @@ def test_disputes_and_category_on_the_same_pair(build: Build) -> None:
         "category~a~b", ("category", "disputes"), ("a", "b"),
     )
     assert found_one.rule == "category"
-    assert found_one.reason == (
+    assert wording.reason(analysis.catalog, found_one) == (
         "different answers to 'How did it end?' at overlapping dates; Two disputes 'a'"
     )
 
@@ -639,7 +638,7 @@ def test_kursk_pipeline_outcome_is_contested(kursk: Analysis) -> None:
     assert found_one.id == "category~ru-media-pipeline-success~ua-media-pipeline-losses"
     assert found_one.rules == ("category", "disputes")
     assert found_one.question == "pipeline-operation-outcome"
-    assert found_one.explanation == (
+    assert wording.explanation(kursk.catalog, found_one) == (
         "Russian media: success (2025-03?) vs Ukrainian media: heavy-losses (2025-03?)"
     )
 
@@ -649,7 +648,7 @@ def test_kursk_zombie_against_syrsky(kursk: Analysis) -> None:
     assert found_one.id == "category~syrsky-under-control~zombie-rout"
     assert found_one.rules == ("category",)
     assert found_one.question == "ukraine-situation-kursk"
-    assert found_one.explanation == (
+    assert wording.explanation(kursk.catalog, found_one) == (
         "Oleksandr Syrsky: under-control (2025-03?) vs Zombie: rout (2025-03?)"
     )
 
@@ -659,7 +658,7 @@ def test_kursk_syrsky_against_deepstate_and_the_soldier(kursk: Analysis) -> None
     assert (declared.id, declared.rules, declared.claims) == (
         "syrsky-vs-deepstate", ("declared",), ("syrsky-under-control", "deepstate-third-lost"),
     )
-    assert declared.explanation == (
+    assert wording.explanation(kursk.catalog, declared) == (
         "Oleksandr Syrsky: under-control (2025-03?) vs DeepState: more than 33.3 percent (2025-03?)"
     )
     (soldier,) = between(kursk, "syrsky-under-control", "ua-soldier-situation-serious")
@@ -1326,14 +1325,14 @@ def crowding(mode: str) -> Iterator[None]:
     if chosen is None:
         yield
         return
-    kept = (pairs_module.PAIRED_PER_QUESTION, analysis_module.LISTED_PER_QUESTION,
+    kept = (pairs_module.PAIRED_PER_QUESTION, rules_module.LISTED_PER_QUESTION,
             crowds.NAMED_ANSWERS)
-    (pairs_module.PAIRED_PER_QUESTION, analysis_module.LISTED_PER_QUESTION,
+    (pairs_module.PAIRED_PER_QUESTION, rules_module.LISTED_PER_QUESTION,
      crowds.NAMED_ANSWERS) = chosen
     try:
         yield
     finally:
-        (pairs_module.PAIRED_PER_QUESTION, analysis_module.LISTED_PER_QUESTION,
+        (pairs_module.PAIRED_PER_QUESTION, rules_module.LISTED_PER_QUESTION,
          crowds.NAMED_ANSWERS) = kept
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from contested import cli
-from contested.catalog import loading
-from contested.catalog.loading import PART_NODES, load_catalog, parse_timeline
+from contested.catalog import parallel, parse
+from contested.catalog.loading import load_catalog
+from contested.catalog.parse import PART_NODES, parse_timeline
 from contested.format.guarded_yaml import DEFAULT_LIMITS, Limits, YamlList, YamlMap, read_yaml
 from tests.conftest import SOURCES, TIMELINES
 
@@ -91,8 +92,8 @@ def test_a_big_mapping_finds_its_places() -> None:
 
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loading, "PART_NODES", 40)
-    monkeypatch.setattr(loading, "MAX_PROBLEMS", 25)
+    monkeypatch.setattr(parse, "PART_NODES", 40)
+    monkeypatch.setattr(parse, "MAX_PROBLEMS", 25)
 
 
 def claims(count: int, bad: set[int] = frozenset()) -> str:  # type: ignore[assignment]
@@ -231,7 +232,7 @@ def test_memory_running_out_on_a_file_refuses_that_file_at_its_place(
     def exhausted(*args: object) -> None:
         raise MemoryError
 
-    monkeypatch.setattr(loading, "parse_timeline", exhausted)
+    monkeypatch.setattr(parallel, "parse_timeline", exhausted)
     result = load_catalog([path], cache=None)
     assert [(d.location.line, d.code) for d in result.diagnostics] == [(1, "out-of-memory")]
 

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-import contested.catalog.cache
-import contested.catalog.loading
-from contested.catalog.cache import CacheDamaged, CatalogCache, FileKey
+import contested.catalog.cache.store
+import contested.catalog.parallel
+from contested.catalog.cache.parts import OPEN_ENTRIES, CacheDamaged
+from contested.catalog.cache.store import CatalogCache, FileKey
 from contested.catalog.catalog import Catalog
 from contested.catalog.columns import ClaimColumns
 from contested.catalog.loading import LoadResult, load_catalog
@@ -269,16 +270,16 @@ def test_the_catalog_on_screen_reads_its_entries_as_they_were_when_loaded(
 def test_entries_are_held_open_up_to_a_limit_then_read_whole(
         catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     load(catalog, CatalogCache(tmp_path / "cache"))
-    before = contested.catalog.cache.OPEN_ENTRIES.count
+    before = OPEN_ENTRIES.count
     shown = load(catalog, CatalogCache(tmp_path / "cache")).catalog
-    assert contested.catalog.cache.OPEN_ENTRIES.count == before + 2  # sources.yaml, claims.yaml
+    assert OPEN_ENTRIES.count == before + 2  # sources.yaml, claims.yaml
     del shown
     gc.collect()
-    assert contested.catalog.cache.OPEN_ENTRIES.count == before  # closed once let go
-    monkeypatch.setattr(contested.catalog.cache.OPEN_ENTRIES, "limit", before)
+    assert OPEN_ENTRIES.count == before  # closed once let go
+    monkeypatch.setattr(OPEN_ENTRIES, "limit", before)
     cache = CatalogCache(tmp_path / "cache")
     shown = load(catalog, cache).catalog
-    assert contested.catalog.cache.OPEN_ENTRIES.count == before
+    assert OPEN_ENTRIES.count == before
     claims_entry(catalog, cache).unlink()
     assert shown.claims["ru"].text == "A brilliant success"  # read whole at the load
 
@@ -286,13 +287,13 @@ def test_entries_are_held_open_up_to_a_limit_then_read_whole(
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The timeline files read from now on (each read is also a hash)."""
     done: list[str] = []
-    real = contested.catalog.loading.read_timeline
+    real = contested.catalog.parallel.read_timeline
 
     def counted(path: str, *args: Any) -> tuple[bytes, os.stat_result]:
         done.append(Path(path).name)
         return real(path, *args)
 
-    monkeypatch.setattr(contested.catalog.loading, "read_timeline", counted)
+    monkeypatch.setattr(contested.catalog.parallel, "read_timeline", counted)
     return done
 
 
@@ -308,7 +309,7 @@ def test_a_settled_file_whose_stat_is_unchanged_is_not_read_again(
     load(catalog, cache)
     assert (sorted(read), cache.hits) == (["claims.yaml", "sources.yaml"], 2)
     # Once settled (as if hashed long after their last change), they are not read.
-    monkeypatch.setattr(contested.catalog.cache, "SETTLED_NS", -3600 * 10**9)
+    monkeypatch.setattr(contested.catalog.cache.store, "SETTLED_NS", -3600 * 10**9)
     load(catalog, CatalogCache(tmp_path / "cache"))  # entries hashed "settled"
     read.clear()
     cache = CatalogCache(tmp_path / "cache")
@@ -649,7 +650,7 @@ def test_a_hit_marks_the_entry_as_used(catalog: Path, tmp_path: Path) -> None:
 
 CAPTURED_STDERR = """
 import sys
-from contested.catalog.cache import CatalogCache
+from contested.catalog.cache.store import CatalogCache
 from contested.catalog.loading import load_catalog
 
 

@@ -1,4 +1,7 @@
-"""The `contested` command as a user runs it: exit codes, output, and no tracebacks."""
+"""The `contested` command as a user runs it: exit codes, output, and no tracebacks.
+
+Most tests call `main` in this process (`cli`), which is what the console script runs;
+a few smoke tests start the real command (`run`), each saying why it needs a process."""
 
 from __future__ import annotations
 
@@ -6,14 +9,15 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from contested import __version__
 from contested.cli import main
-from tests.conftest import REPO, SOURCES, Write
+from tests.conftest import SOURCES, Write
 
 BIN = Path(sys.executable).parent
 
@@ -27,7 +31,44 @@ def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
     )
 
 
+@dataclass(frozen=True)
+class Ran:
+    """What `cli` saw: the fields of `subprocess.CompletedProcess` that `run` gives."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Cli = Callable[..., Ran]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """`contested ARGS` in this process: `main(ARGS)`, its exit status as the console
+    script's `sys.exit(main())` makes it, and what it wrote to stdout and stderr."""
+    # main sets this for its process; here it must not outlive the test.
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS",
+                       os.environ.get("PYDANTIC_DISABLE_PLUGINS", "__all__"))
+
+    def _cli(*args: str) -> Ran:
+        capsys.readouterr()  # only what this command writes
+        try:
+            code: object = main(list(args))
+        except SystemExit as exit_:  # main returns its status; if it exited, the same
+            code = exit_.code
+        out, err = capsys.readouterr()
+        if code is None or isinstance(code, int):
+            return Ran(code or 0, out, err)
+        return Ran(1, out, err + f"{code}\n")  # sys.exit("message"), as Python does
+
+    return _cli
+
+
 def test_validate_bundled_catalog_from_any_directory(tmp_path: Path) -> None:
+    """A real process: the installed console script, started in a folder that is not
+    the project's, finds its bundled timelines (package data, not the working tree)
+    and its exit status is main's."""
     done = run("validate", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == (
@@ -36,10 +77,10 @@ def test_validate_bundled_catalog_from_any_directory(tmp_path: Path) -> None:
     assert done.stderr == ""
 
 
-def test_warnings_follow_errors_and_do_not_fail_unless_strict(write: Write) -> None:
+def test_warnings_follow_errors_and_do_not_fail_unless_strict(write: Write, cli: Cli) -> None:
     write("sources.yaml", SOURCES)
     bad = write("bad.yaml", "contested: 1\nclaims:\n  - {id: c1, source: nobody, text: x}\n")
-    done = run("validate", str(bad.parent))
+    done = cli("validate", str(bad.parent))
     assert done.returncode == 1
     headlines = [line for line in done.stdout.splitlines() if line.startswith(str(bad.parent))]
     assert headlines[0].startswith(f"{bad}:3:22: unknown source 'nobody'")
@@ -47,23 +88,26 @@ def test_warnings_follow_errors_and_do_not_fail_unless_strict(write: Write) -> N
     assert len(headlines) > 1
 
     bad.unlink()
-    relaxed = run("validate", str(bad.parent))
+    relaxed = cli("validate", str(bad.parent))
     assert relaxed.returncode == 0
     assert relaxed.stdout.splitlines()[-1].endswith("(5 warnings)")
-    strict = run("validate", "--strict", str(bad.parent))
+    strict = cli("validate", "--strict", str(bad.parent))
     assert strict.returncode == 1
 
 
 def test_python_dash_m_runs_the_same_command() -> None:
+    """A real process: `python -m contested` runs `__main__`, which only an
+    interpreter started that way does."""
     done = subprocess.run([sys.executable, "-m", "contested", "--version"],
                           capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout) == (0, f"contested {__version__}\n")
 
 
-def test_invalid_catalog_exits_1_with_located_errors_and_carets(write: Write) -> None:
+def test_invalid_catalog_exits_1_with_located_errors_and_carets(write: Write, cli: Cli
+                                                                ) -> None:
     write("sources.yaml", SOURCES)
     bad = write("bad.yaml", "contested: 1\nclaims:\n  - id: c1\n    source: afp\n    txt: x\n")
-    done = run("validate", str(bad.parent))
+    done = cli("validate", str(bad.parent))
     assert done.returncode == 1
     assert done.stdout.splitlines()[:4] == [
         f"{bad}:3:5: claim 'c1' has no 'text', which is required [missing-field]",
@@ -77,9 +121,9 @@ def test_invalid_catalog_exits_1_with_located_errors_and_carets(write: Write) ->
     assert "Traceback" not in done.stdout + done.stderr
 
 
-def test_json_format_lists_error_objects(write: Write) -> None:
+def test_json_format_lists_error_objects(write: Write, cli: Cli) -> None:
     bad = write("bad.yaml", "contested: 1\nsources:\n  - {id: a, nme: A}\n")
-    done = run("validate", "--format", "json", str(bad))
+    done = cli("validate", "--format", "json", str(bad))
     assert done.returncode == 1
     problems = json.loads(done.stdout)
     assert [(p["path"], p["line"], p["column"], p["code"]) for p in problems] == [
@@ -88,8 +132,8 @@ def test_json_format_lists_error_objects(write: Write) -> None:
     assert set(problems[0]) >= {"path", "line", "column", "code", "message"}
 
 
-def test_json_format_of_a_valid_catalog_lists_only_warnings() -> None:
-    done = run("validate", "--format", "json")
+def test_json_format_of_a_valid_catalog_lists_only_warnings(cli: Cli) -> None:
+    done = cli("validate", "--format", "json")
     assert done.returncode == 0
     problems = json.loads(done.stdout)
     assert {p["severity"] for p in problems} == {"warning"}
@@ -100,30 +144,40 @@ def test_json_format_of_a_valid_catalog_lists_only_warnings() -> None:
     "args",
     [["validate", "--bogus"], ["frobnicate"], ["validate", "--format", "xml"], ["-x"]],
 )
-def test_usage_errors_exit_2(args: list[str]) -> None:
-    done = run(*args)
+def test_usage_errors_exit_2(args: list[str], cli: Cli) -> None:
+    done = cli(*args)
     assert done.returncode == 2
     assert "usage: contested" in done.stderr
 
 
-def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
-    done = run("validate", str(tmp_path / "nope.yaml"))
+def test_a_usage_error_is_the_commands_exit_status() -> None:
+    """A real process: argparse ends a usage error with SystemExit, which main turns
+    into a returned 2; only the real command shows that the shell gets that status,
+    with the usage on stderr and nothing on stdout."""
+    done = run("frobnicate")
+    assert done.returncode == 2
+    assert "usage: contested" in done.stderr
+    assert done.stdout == ""
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path, cli: Cli) -> None:
+    done = cli("validate", str(tmp_path / "nope.yaml"))
     assert done.returncode == 2
     assert done.stderr == f"contested: {tmp_path / 'nope.yaml'}: no such file or directory " \
                           "[no-such-path]\n"
 
 
 @pytest.mark.parametrize("command", [[], ["validate"], ["schema"]])
-def test_help_for_every_command(command: list[str]) -> None:
-    done = run(*command, "--help")
+def test_help_for_every_command(command: list[str], cli: Cli) -> None:
+    done = cli(*command, "--help")
     assert done.returncode == 0
     assert done.stdout.startswith("usage: contested")
 
 
-def test_hostile_text_in_messages_is_inert(write: Write) -> None:
+def test_hostile_text_in_messages_is_inert(write: Write, cli: Cli) -> None:
     bad = write("bad.yaml",
                 'contested: 1\nsources:\n  - {id: a, name: A, "\\e]52;c;aGk=\\a\\e[2J": 1}\n')
-    done = run("validate", str(bad))
+    done = cli("validate", str(bad))
     assert done.returncode == 1
     assert "\x1b" not in done.stdout
     assert "\x07" not in done.stdout
@@ -161,22 +215,8 @@ def test_keyboard_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main([]) == 130
 
 
-def test_wheel_ships_the_bundled_timelines(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(tmp_path), str(REPO)],
-        check=True, capture_output=True, timeout=300,
-    )
-    (wheel,) = tmp_path.glob("contested-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert {f"contested/timelines/{p.name}" for p in (REPO / "timelines").glob("*.yaml")} <= set(
-        names
-    )
-    assert "contested/cli.py" in names
-
-
-def test_contradictions_table_of_the_bundled_catalog() -> None:
-    done = run("contradictions")
+def test_contradictions_table_of_the_bundled_catalog(cli: Cli) -> None:
+    done = cli("contradictions")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == ("pipeline-operation-outcome: How did the Russian operation through "
@@ -206,14 +246,14 @@ def test_contradictions_table_of_the_bundled_catalog() -> None:
         (["--side", "RUSSIA", "--question", "pipeline-soldiers"], set()),
     ],
 )
-def test_contradictions_filters(args: list[str], expected: set[str]) -> None:
-    done = run("contradictions", "--json", *args)
+def test_contradictions_filters(args: list[str], expected: set[str], cli: Cli) -> None:
+    done = cli("contradictions", "--json", *args)
     assert done.returncode == 0, done.stderr
     assert {item["id"] for item in json.loads(done.stdout)} == expected
 
 
-def test_contradictions_json_fields() -> None:
-    done = run("contradictions", "--json", "--rule", "declared")
+def test_contradictions_json_fields(cli: Cli) -> None:
+    done = cli("contradictions", "--json", "--rule", "declared")
     (item,) = json.loads(done.stdout)
     assert set(item) >= {"id", "rules", "rule", "question", "claims", "sources", "values",
                          "dates", "explanation"}
@@ -225,7 +265,7 @@ def test_contradictions_json_fields() -> None:
                                    "DeepState: more than 33.3 percent (2025-03?)")
 
 
-def test_a_large_question_is_summarised_in_the_table(write: Write) -> None:
+def test_a_large_question_is_summarised_in_the_table(write: Write, cli: Cli) -> None:
     claims = "".join(
         f"  - {{id: c{i}, source: afp, text: x, about: area, value: {100 * (i + 1)}, "
         "as_of: 2025-03}\n"
@@ -233,15 +273,18 @@ def test_a_large_question_is_summarised_in_the_table(write: Write) -> None:
     )
     write("sources.yaml", SOURCES)
     folder = write("claims.yaml", "contested: 1\nclaims:\n" + claims).parent
-    done = run("contradictions", str(folder))
+    done = cli("contradictions", str(folder))
     assert done.returncode == 0, done.stderr
     assert "  … and 385 more: use --all to list them" in done.stdout
     assert done.stdout.splitlines()[-1] == "405 contradictions"
-    everything = run("contradictions", "--all", str(folder))
+    everything = cli("contradictions", "--all", str(folder))
     assert "more: use --all" not in everything.stdout
 
 
 def test_contradictions_of_a_broken_catalog_exit_1(write: Write) -> None:
+    """A real process: exit status 1 and the located error on the stderr of the
+    command itself, and nothing at all on its stdout (nothing left in a buffer to be
+    flushed at exit)."""
     bad = write("bad.yaml", "contested: 1\nsources:\n  - {id: a}\n")
     done = run("contradictions", str(bad))
     assert done.returncode == 1
@@ -250,10 +293,15 @@ def test_contradictions_of_a_broken_catalog_exit_1(write: Write) -> None:
 
 
 def test_the_cli_offers_the_engines_rules() -> None:
+    """`--rule` offers the one list of rules (vocabulary.py), and that list is the
+    engine's: "declared" and the rules it finds in pairs."""
     import contested.cli
-    import contested.engine.analysis
+    import contested.engine.contradictions
+    import contested.vocabulary
 
-    assert contested.cli.RULES == contested.engine.analysis.RULES
+    assert contested.cli.RULES is contested.vocabulary.RULES
+    found = {name for _, name in contested.engine.contradictions.PAIR_RULES}
+    assert {"declared", *found} == set(contested.vocabulary.RULES)
 
 
 REVIEWED = """\
@@ -273,10 +321,10 @@ views:
 """
 
 
-def test_export_with_notes_shows_the_review(tmp_path: Path) -> None:
+def test_export_with_notes_shows_the_review(tmp_path: Path, cli: Cli) -> None:
     notes = tmp_path / "notes.yaml"
     notes.write_text(REVIEWED)
-    done = run("export", "--notes", str(notes))
+    done = cli("export", "--notes", str(notes))
     assert done.returncode == 0, done.stderr
     report = done.stdout
     review = report.index("**Review:** ★ starred · status: explained · tags: follow-up")
@@ -285,28 +333,29 @@ def test_export_with_notes_shows_the_review(tmp_path: Path) -> None:
     assert "- 2025-03-12T10:04:00Z: Syrsky spoke on Monday" in report
     assert "### claim `deepstate-third-lost`" in report
     assert "no longer in the catalog (kept in the notes file): claim `gone-claim`" in report
-    exported = json.loads(run("export", "--format", "json", "--notes", str(notes)).stdout)
+    exported = json.loads(cli("export", "--format", "json", "--notes", str(notes)).stdout)
     assert exported["notes"]["contradictions"][
         "category~syrsky-under-control~zombie-rout"]["status"] == "explained"
     assert exported["views"] == {"ukrainian": {"filter": "side:ukraine"}}
-    assert "notes" not in json.loads(run("export", "--format", "json").stdout)
+    assert "notes" not in json.loads(cli("export", "--format", "json").stdout)
 
 
-def test_export_with_a_missing_or_broken_notes_file_fails_clearly(tmp_path: Path) -> None:
-    done = run("export", "--notes", str(tmp_path / "none.yaml"))
+def test_export_with_a_missing_or_broken_notes_file_fails_clearly(tmp_path: Path, cli: Cli
+                                                                  ) -> None:
+    done = cli("export", "--notes", str(tmp_path / "none.yaml"))
     assert done.returncode == 2
     assert "none.yaml: no such file" in done.stderr
     broken = tmp_path / "broken.yaml"
     broken.write_text("contested-notes: 1\nnotes:\n  claims:\n    a: {stars: true}\n")
-    done = run("export", "--notes", str(broken))
+    done = cli("export", "--notes", str(broken))
     assert done.returncode == 1
     assert "broken.yaml:4:9: unknown field 'stars'" in done.stderr
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
 
 
-def test_explorer_notes_must_be_a_file(tmp_path: Path) -> None:
-    done = run("--notes", str(tmp_path))
+def test_explorer_notes_must_be_a_file(tmp_path: Path, cli: Cli) -> None:
+    done = cli("--notes", str(tmp_path))
     assert done.returncode == 2
     assert "a folder, not a file" in done.stderr
 

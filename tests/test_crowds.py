@@ -19,14 +19,9 @@ import pytest
 from contested.catalog.loading import load_catalog
 from contested.cli import main
 from contested.engine import pairs as pairs_module
-from contested.engine.analysis import (
-    LISTED_PER_QUESTION,
-    PAGE,
-    Analysis,
-    ContradictionGroup,
-    analyse,
-    pair_id,
-)
+from contested.engine.analysis import Analysis, analyse
+from contested.engine.contradictions import PAGE, ContradictionGroup
+from contested.engine.rules import LISTED_PER_QUESTION, pair_id
 from contested.export.reports import to_csv, to_json, to_markdown
 from contested.present.browse import Browser, group_text, span_text
 from contested.present.details import Details
@@ -245,7 +240,8 @@ def test_figures_pooled_past_the_named_answers() -> None:
              f"value: {100 * (n % 9 + 1)}, as_of: 2030-05}}\n" for n in range(900)]
     head = HEAD.replace("  - {id: bridge, text: Who holds the bridge?, kind: category}",
                         "  - {id: area, text: Area, kind: quantity, unit: km2, tolerance: 0}")
-    from contested.catalog.loading import link, parse_timeline
+    from contested.catalog.link import link
+    from contested.catalog.parse import parse_timeline
 
     parsed = parse_timeline((head + "".join(lines)).encode(), "figures.yaml")
     assert parsed.document is not None

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from contested.catalog.loading import load_catalog
-from contested.engine.analysis import Analysis, SeriesStep, analyse
+from contested.engine.analysis import Analysis, analyse
+from contested.engine.series import SeriesStep
 from contested.present.figures import axis_number, month_text, quantity_plot
 
 from .conftest import TIMELINES

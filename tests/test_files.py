@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from contested.catalog.cache import CatalogCache
-from contested.catalog.loading import load_catalog, read_timeline
+from contested.catalog.cache.store import CatalogCache
+from contested.catalog.discover import read_timeline
+from contested.catalog.loading import load_catalog
 from contested.cli import main
 from contested.format.diagnostics import DiagnosticError
 from contested.review.notes import NotesReadOnly, NotesStore, toggled_star, with_tags

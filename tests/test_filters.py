@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 
 from contested.catalog.loading import load_catalog
-from contested.engine.analysis import Analysis, Contradiction, Listed, analyse
+from contested.engine.analysis import Analysis, analyse
+from contested.engine.contradictions import Contradiction, Listed
 from contested.present.filters import (
     FilterError,
     apply,

@@ -8,7 +8,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contested.catalog.loading import ParsedFile, link, parse_timeline
+from contested.catalog.link import link
+from contested.catalog.parse import ParsedFile, parse_timeline
 from contested.format.diagnostics import Diagnostic
 
 FIELDS = [

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from contested.catalog.loading import LoadResult, load_catalog, parse_timeline
+from contested.catalog.loading import LoadResult, load_catalog
+from contested.catalog.parse import parse_timeline
 from contested.format.guarded_yaml import Limits, YamlMap, read_yaml
 
 MEGABYTE = 1024 * 1024

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from contested.catalog.loading import load_catalog, parse_timeline
+from contested.catalog.loading import load_catalog
+from contested.catalog.parse import parse_timeline
 from contested.format.diagnostics import (
     EXCERPT_CELLS,
     Diagnostic,

@@ -324,7 +324,8 @@ def test_a_lock_held_by_another_process_is_waited_for_then_said(
          "print('held', flush=True); time.sleep(60)"],
         stdout=subprocess.PIPE, text=True)
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
         monkeypatch.setattr(notes_module, "LOCK_WAIT", 0.3)
         with pytest.raises(NotesReadOnly, match="held by another process"):
             store.change("claim", "b", toggled_star)

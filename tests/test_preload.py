@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import contested.catalog.discover
 import contested.catalog.loading
 from contested.catalog.preload import Preload
 from tests.conftest import TIMELINES
@@ -32,7 +33,7 @@ def test_no_paths_load_the_bundled_timelines(private_cache: Path) -> None:
     result = preload.result()
     assert result.ok
     assert len(result.catalog.claims) > 0
-    assert preload.watched == [contested.catalog.loading.bundled_catalog()]
+    assert preload.watched == [contested.catalog.discover.bundled_catalog()]
 
 
 def test_a_bug_while_loading_is_raised_to_whoever_waits(

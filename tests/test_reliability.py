@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from contested.catalog.loading import MAX_PROBLEMS
+from contested.catalog.parse import MAX_PROBLEMS
 from contested.format.guarded_yaml import DEFAULT_LIMITS
 from tests.conftest import SOURCES
 
@@ -358,7 +358,7 @@ def test_an_error_of_the_user_s_family_ends_in_one_line_not_a_traceback(
     """Whatever raises it (here, the cache found damaged during an export), the CLI says
     its message once and exits 1; no crash report, no traceback."""
     from contested import cli
-    from contested.catalog.cache import CacheDamaged
+    from contested.catalog.cache.parts import CacheDamaged
 
     def damaged(*args: object, **kwargs: object) -> None:
         raise CacheDamaged("a cached block of x.yaml is damaged and x.yaml changed since: "

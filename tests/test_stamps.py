@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from contested.catalog.loading import stamps, unchanged
+from contested.catalog.discover import stamps, unchanged
 
 
 def catalog(tmp_path: Path) -> Path:

@@ -10,7 +10,8 @@ import yaml
 
 from contested.catalog.catalog import Catalog
 from contested.catalog.columns import claims_about
-from contested.catalog.loading import bundled_catalog, load_catalog
+from contested.catalog.discover import bundled_catalog
+from contested.catalog.loading import load_catalog
 from tests.conftest import SEED_ARTICLE, SHARED_SEED, TIMELINES
 
 TIMELINE_FILES = sorted(TIMELINES.glob("*.yaml"))

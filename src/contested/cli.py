@@ -175,8 +175,9 @@ def _use_colour(stream: TextIO) -> bool:
 
 def _load(paths: Sequence[str], cache: bool = True,
           progress: ProgressLine | None = None) -> LoadResult:
-    from contested.catalog.cache import CatalogCache
-    from contested.catalog.loading import bundled_catalog, load_catalog
+    from contested.catalog.cache.store import CatalogCache
+    from contested.catalog.discover import bundled_catalog
+    from contested.catalog.loading import load_catalog
     from contested.format.guarded_yaml import HAVE_LIBYAML, LIBYAML_MISSING
 
     if not HAVE_LIBYAML:

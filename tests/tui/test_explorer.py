@@ -29,6 +29,7 @@ from tests.tui.conftest import (
     screen_lines,
     screen_text,
 )
+from tests.tui.test_readme import until
 
 
 async def test_opens_on_the_timeline_with_a_gap_marker() -> None:
@@ -424,10 +425,7 @@ async def test_a_bug_while_loading_ends_the_app_for_a_report(
     monkeypatch.setattr(contested.catalog.loading, "load_catalog", broken)
     app = app_on()
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(100):
-            if app.failure is not None:
-                break
-            await pilot.pause(0.05)
+        await until(pilot, lambda: app.failure is not None, "the failure being kept")
         await pilot.pause()
         assert isinstance(app.failure, RuntimeError)
         assert app.return_code == 70
@@ -453,10 +451,7 @@ async def test_the_catalog_is_shown_while_the_engine_runs_then_filled_in(
     monkeypatch.setattr(contested.tui.app, "SHOWN_BEFORE_ANALYSIS_FROM", 0)  # as if big
     app = app_on()
     async with app.run_test(size=(80, 14)) as pilot:  # lists longer than their panes
-        for _ in range(200):
-            if isinstance(app.screen, MainScreen):
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
         await pilot.pause()
         screen = main_screen(app)
         assert not screen.analysis.complete

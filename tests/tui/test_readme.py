@@ -27,7 +27,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from contested import __version__
-from contested.catalog.loading import bundled_catalog, load_catalog
+from contested.catalog.discover import bundled_catalog
+from contested.catalog.loading import load_catalog
 from contested.cli import main
 from contested.engine.analysis import Analysis, analyse
 from contested.format.model import Claim, Event, Question, Source
@@ -830,16 +831,16 @@ async def test_help_and_the_palette_open_from_their_keys(tmp_path: Path) -> None
 async def palette_titles(pilot: Pilot[int]) -> set[str]:
     """Everything the palette lists when opened with nothing typed."""
     await pilot.press("ctrl+p")
-    last = -1
-    for _ in range(100):
-        await pilot.pause(0.05)
-        screen = pilot.app.screen
-        assert isinstance(screen, CommandPalette)
-        count = screen.query_one(CommandList).option_count
-        if count and count == last:
-            break
-        last = count
+    await until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette),
+                "the palette opening")
+    screen = pilot.app.screen
+    assert isinstance(screen, CommandPalette)
     listed = screen.query_one(CommandList)
+    # The palette gathers its entries in a worker, showing them in batches: wait until
+    # it has listed some and its worker is done, so that the list is whole.
+    await until(pilot, lambda: bool(listed.option_count) and not any(
+        worker.node is screen and not worker.is_finished for worker in pilot.app.workers),
+        "the palette listing every entry")
     titles = set()
     for n in range(listed.option_count):
         option = listed.get_option_at_index(n)
@@ -1079,14 +1080,26 @@ async def test_a_who_contradicts_whom_row_opens_the_contradictions_it_counts(
                 assert screen.show_pairs == mode
 
 
+def palette_highlights(app: ContestedApp, title: str) -> bool:
+    """Whether the palette is open with `title` highlighted, for enter to run (its hits
+    come in batches, each sorted again, while it searches)."""
+    screen = app.screen
+    if not isinstance(screen, CommandPalette):
+        return False
+    listed = screen.query_one(CommandList)
+    if listed.highlighted is None:
+        return False
+    hit = getattr(listed.get_option_at_index(listed.highlighted), "hit", None)
+    return hit is not None and hit.text == title
+
+
 async def test_a_saved_view_reopens_from_the_palette(tmp_path: Path) -> None:
     notes = tmp_path / "notes.yaml"
     NotesStore(notes).save_view("russian sources", View(filter="side:russia"))
     async with explorer(tmp_path, (100, 30), notes=notes) as (app, pilot):
         await pilot.press("ctrl+p", *"View: russian")
-        await until(pilot, lambda: isinstance(app.screen, CommandPalette) and bool(
-            app.screen.query_one(CommandList).option_count), "the palette listing the view")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: palette_highlights(app, "View: russian sources"),
+                    "the palette highlighting the view")
         await pilot.press("enter")
         await pilot.pause()
         assert main_screen(app).filter.text == "side:russia"
@@ -1479,7 +1492,8 @@ async def test_a_change_that_breaks_the_catalog_is_reported_at_80_columns(tmp_pa
         assert problems
         await until(pilot, lambda: bool(app._notifications) or "reloaded" in status_text(app)
                     .lower(), "a report of the broken file")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: f"{problems} problem" in status_text(app).lower(),
+                    "the status bar counting the problems")
         assert keys_of(focused_table(app)) == shown  # the last good catalog
         status = status_text(app).lower()  # what stays once the notification has gone
         assert "not reloaded" in status, status

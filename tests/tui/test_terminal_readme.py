@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from contested.catalog.loading import bundled_catalog, load_catalog
+from contested.catalog.discover import bundled_catalog
+from contested.catalog.loading import load_catalog
 from contested.engine.analysis import analyse
 from contested.present.filters import apply, parse_filter
 from contested.review.notes import NotesStore, View

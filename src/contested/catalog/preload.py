@@ -43,8 +43,9 @@ class Preload:
 
     def _run(self) -> None:
         try:
-            from contested.catalog.cache import CatalogCache
-            from contested.catalog.loading import bundled_catalog, load_catalog, stamps
+            from contested.catalog.cache.store import CatalogCache
+            from contested.catalog.discover import bundled_catalog, stamps
+            from contested.catalog.loading import load_catalog
 
             self.watched = self.paths or [bundled_catalog()]
             self.stamps = stamps(self.watched)

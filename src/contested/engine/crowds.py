@@ -16,7 +16,7 @@ one answer and those of another (`Group`), the answers being the six given by mo
 claims, the others pooled. A group knows how many pairs it holds, gives its k-th pair,
 and finds the place of a pair in it, each with a few binary searches; the pairs of one
 claim are found with array operations over its question. numpy does the work; the
-engine (`contested.engine.analysis`) decides what is listed and what is grouped.
+engine (`contested.engine.rules`) decides what is listed and what is grouped.
 """
 
 from __future__ import annotations

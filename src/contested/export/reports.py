@@ -25,23 +25,17 @@ from typing import Any
 
 from contested import __version__
 from contested.catalog.catalog import Catalog
-from contested.engine.analysis import (
-    LISTED_PER_CLAIM,
-    LISTED_PER_QUESTION,
-    Analysis,
-    Contradiction,
-    ContradictionGroup,
-    Listed,
-    Series,
-    date_text,
-    source_names,
-    value_text,
-)
+from contested.engine.analysis import Analysis
+from contested.engine.contradictions import Contradiction, ContradictionGroup, Listed
+from contested.engine.corroboration import LISTED_PER_CLAIM
+from contested.engine.rules import LISTED_PER_QUESTION
+from contested.engine.series import Series
 from contested.format.dates import FuzzyDate
 from contested.format.model import Claim, Source
 from contested.format.quantities import Quantity, format_number, signed_number
 from contested.present.browse import group_text
 from contested.present.filters import Filtered, pairs_in
+from contested.present.wording import date_text, explain, source_names, value_text
 from contested.review.notes import Note, Notes
 from contested.support.text import csv_cell, fit, md_code, md_text, pad, printable
 from contested.support.text import width as cell_width
@@ -215,6 +209,7 @@ def contradiction_record(analysis: Analysis, item: Contradiction) -> dict[str, A
     """The JSON object of one contradiction (`contested contradictions --json`)."""
     catalog = analysis.catalog
     claims = [catalog.claims[c] for c in item.claims if c in catalog.claims]
+    said, why = explain(catalog, item)
     return {
         "id": item.id,
         "rules": list(item.rules),
@@ -225,8 +220,8 @@ def contradiction_record(analysis: Analysis, item: Contradiction) -> dict[str, A
         "source_names": [source_names(catalog, c) for c in claims],
         "values": [value_text(catalog, c) for c in claims],
         "dates": [date_text(c.when) for c in claims],
-        "explanation": item.explanation,
-        "reason": item.reason,
+        "explanation": said,
+        "reason": why,
         "note": item.note,
     }
 
@@ -710,8 +705,9 @@ def _review_lines(analysis: Analysis, notes: Notes) -> list[str]:
 def _contradiction_lines(analysis: Analysis, item: Contradiction,
                          notes: Notes | None = None) -> list[str]:
     catalog = analysis.catalog
-    out = [f"### {md_text(item.explanation)}", "",
-           f"{md_code(item.id)} · {', '.join(item.rules)} · {md_text(item.reason)}", ""]
+    said, why = explain(catalog, item)
+    out = [f"### {md_text(said)}", "",
+           f"{md_code(item.id)} · {', '.join(item.rules)} · {md_text(why)}", ""]
     if notes is not None and item.id in notes.sections["contradictions"]:
         out += _note_lines(notes.get("contradiction", item.id), status=True)
     for claim_id in item.claims:

@@ -16,6 +16,10 @@ stream of the C parser (libyaml) and build the tree ourselves, so that:
   the models decide what a field's text means;
 - duplicate keys are errors, and every mapping and list remembers the line and column of
   each of its keys and values, so that later errors can point at them.
+
+One module, though longer than most: the event loop and the limits it checks are one
+state machine, whose invariants (every limit checked before the object that would
+breach it is built) are easier to keep when read in one place.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@
 against `TimelineFile`, then links the files into a `Catalog`. Every scalar arrives as
 the text the analyst wrote (see `guarded_yaml`); the annotated types below decide what
 the text means, so YAML 1.1 guesses never leak in.
+
+One module, though longer than most: the format is one schema, and its models refer to
+each other and share their validators; split, the schema's source of truth would be
+spread over files that only make sense together.
 """
 
 from __future__ import annotations

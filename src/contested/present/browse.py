@@ -19,19 +19,17 @@ from typing import Generic, TypeVar, overload
 from contested.catalog.catalog import Catalog
 from contested.catalog.columns import ClaimColumns, EventColumns, group_starts
 from contested.catalog.entities import Picked
-from contested.engine.analysis import (
-    Analysis,
+from contested.engine.analysis import Analysis
+from contested.engine.contradictions import (
     Contradiction,
     ContradictionGroup,
     GroupSide,
     Kept,
     Listed,
     Listing,
-    date_text,
-    source_names,
-    value_text,
 )
 from contested.format.model import Claim, Event, Question, Source
+from contested.present.wording import date_text, explanation, source_names, value_text
 from contested.review.notes import NotesStore
 
 T = TypeVar("T")
@@ -417,7 +415,7 @@ class Browser:
         claims = [self.catalog.claims[c] for c in item.claims if c in self.catalog.claims]
         dates = {date_text(c.when) for c in claims}
         if len(dates) != 1:
-            return item.explanation
+            return explanation(self.catalog, item)
         sides = " vs ".join(f"{source_names(self.catalog, c)}: {value_text(self.catalog, c)}"
                             for c in claims)
         return f"{sides} ({dates.pop()})"

@@ -6,15 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from contested.catalog.columns import claims_about
-from contested.engine.analysis import (
-    LISTED_PER_CLAIM,
-    Analysis,
-    ContradictionGroup,
-    date_text,
-    source_names,
-    value_text,
-)
+from contested.engine.analysis import Analysis
+from contested.engine.contradictions import ContradictionGroup
+from contested.engine.corroboration import LISTED_PER_CLAIM
 from contested.present.browse import Browser, group_text, side_text, span_text
+from contested.present.wording import date_text, explain, explanation, source_names, value_text
 from contested.review.notes import SECTION_OF
 from contested.vocabulary import SECTION_OF_KIND
 
@@ -99,7 +95,8 @@ class Details:
                      else held)
             for item in pairs:
                 seen.setdefault(item.id, Link(
-                    f"({'+'.join(item.rules)}) {item.explanation}", "contradiction", item.id))
+                    f"({'+'.join(item.rules)}) {explanation(self.catalog, item)}", "contradiction",
+                    item.id))
             if in_groups:
                 grouped.add(self.catalog.claims[claim_id].about or "")
         for group in found.groups:
@@ -196,9 +193,10 @@ class Details:
         if found is None:
             raise KeyError(contradiction_id)
         question = self.catalog.questions.get(found.question or "")
+        said, why = explain(self.catalog, found)
         fields = _fields(
             ("rules", ", ".join(found.rules)), ("question", question.text if question else None),
-            ("why", found.reason), ("note", found.note),
+            ("why", why), ("note", found.note),
         )
         for position, claim_id in enumerate(found.claims, 1):
             claim = self.catalog.claims.get(claim_id)
@@ -217,7 +215,7 @@ class Details:
             fields.append(("group", group_text(self.catalog, group)))
             links.append(Link(f"its group: {group_text(self.catalog, group)}", "group",
                               group.key))
-        return Detail("contradiction", found.id, found.explanation, fields, links)
+        return Detail("contradiction", found.id, said, fields, links)
 
     def group(self, key: str) -> Detail:
         """A group: what it sets against what, when, how many pairs; its first pairs
@@ -234,7 +232,8 @@ class Details:
                   ("dates meet", span_text(group.earliest, group.latest)),
                   ("why grouped", "its question has more contradictions than are listed "
                                   "one by one (docs/timeline-format.md, Groups)")]
-        links = [Link(f"({'+'.join(c.rules)}) {c.explanation}", "contradiction", c.id)
+        links = [Link(f"({'+'.join(c.rules)}) {explanation(self.catalog, c)}", "contradiction",
+                      c.id)
                  for c in group.page(0)]
         if question is not None:
             links.append(Link(question.text, "question", question.id))

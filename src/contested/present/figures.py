@@ -11,10 +11,11 @@ from datetime import date
 from itertools import pairwise
 
 from contested.catalog.columns import claims_about
-from contested.engine.analysis import Analysis, date_text, source_names, value_text
+from contested.engine.analysis import Analysis
 from contested.format.model import Claim
 from contested.format.quantities import format_number
 from contested.present.browse import sides_of
+from contested.present.wording import date_text, source_names, value_text
 from contested.support.text import fit, pad, printable
 from contested.support.text import width as cell_width
 

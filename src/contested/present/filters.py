@@ -30,13 +30,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from contested.engine.analysis import (
-    Analysis,
-    Contradiction,
-    ContradictionGroup,
-    Kept,
-    Listed,
-)
+from contested.engine.analysis import Analysis
+from contested.engine.contradictions import Contradiction, ContradictionGroup, Kept, Listed
 from contested.engine.pairs import Bools
 from contested.errors import InputError
 from contested.format.dates import DateError, FuzzyDate, parse_date

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from contested.engine.analysis import date_text, value_text
 from contested.present.browse import Browser
+from contested.present.wording import date_text, explain, value_text
 from contested.support.collector import collector_paused
 
 
@@ -83,7 +83,7 @@ class SearchIndex:
                 question.id, question.text, question.note, *(question.values or []))))
         for found in self.browser.analysis.contradictions.declared:
             entries.append((Hit("contradiction", found.id), _folded(
-                found.id, found.explanation, found.reason, found.note)))
+                found.id, *explain(catalog, found), found.note)))
         return entries
 
     def find(self, query: str) -> list[Hit]:

@@ -18,18 +18,21 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from contested.errors import CacheError
 from contested.support.text import printable
 from contested.tui.commands import ContestedCommands, PaletteEntry
 from contested.tui.keymap import default_keymap_path, load_keymap
+from contested.tui.messages import CatalogDamaged, GoOnWithCleanFiles, OpenDetail
 from contested.tui.safe import notify, notify_notes_notice
 from contested.tui.screens.help import HelpScreen
 from contested.tui.screens.loading import LoadingScreen
 
 if TYPE_CHECKING:
-    from contested.catalog.cache import CatalogCache
+    from contested.catalog.cache.store import CatalogCache
     from contested.catalog.loading import LoadResult
     from contested.catalog.preload import Preload
     from contested.engine.analysis import Analysis
+    from contested.present.details import Detail
     from contested.review.notes import Note, NotesStore
     from contested.tui.screens.main import MainScreen
 
@@ -105,6 +108,9 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.reloads = 0
         self.watching = False
         self.failure: BaseException | None = None
+        self.reading_again = False
+        """The catalog is being read again because the cache failed while an item was
+        shown (`read_again`): said once, until that reload is over."""
         """A bug met while loading: the app ends, and `run_explorer` reports it."""
 
     def on_mount(self) -> None:
@@ -119,7 +125,7 @@ class ContestedApp(App[int], inherit_bindings=False):
 
     def cache(self) -> CatalogCache | None:
         """The cache of validated files (a changed file is parsed again alone)."""
-        from contested.catalog.cache import CatalogCache
+        from contested.catalog.cache.store import CatalogCache
 
         return CatalogCache() if self.use_cache else None
 
@@ -194,7 +200,7 @@ class ContestedApp(App[int], inherit_bindings=False):
             self.set_interval(0.1, self.check_files)
 
     def check_files(self) -> None:
-        from contested.catalog.loading import stamps, unchanged
+        from contested.catalog.discover import stamps, unchanged
 
         if not unchanged(self.stamps):
             self.stamps = stamps(self.watched)
@@ -245,6 +251,7 @@ class ContestedApp(App[int], inherit_bindings=False):
         failed reload are over)."""
         self.analysis = analysis
         self.result = None
+        self.reading_again = False
         if self.main is not None:
             self.main.reload(analysis, whole=True)
         self.reloads += 1
@@ -253,6 +260,7 @@ class ContestedApp(App[int], inherit_bindings=False):
         """A change broke a file: the last catalog that loaded stays on screen, the
         status bar says so until it is mended, and `E` lists the problems."""
         self.result = result
+        self.reading_again = False
         count = len(result.diagnostics)
         notify(self, f"{count} problem{'s' * (count != 1)} after the change: "
                f"{result.diagnostics[0].headline()}", title="Not reloaded (E: the errors)",
@@ -282,7 +290,47 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.result = result
         self.show_catalog(analyse(result.catalog), result.failed_paths)
 
+    def on_go_on_with_clean_files(self, message: GoOnWithCleanFiles) -> None:
+        """`c` on the errors screen: the catalog of the files that loaded cleanly."""
+        self.continue_partial(message.result)
+
+    def on_catalog_damaged(self, message: CatalogDamaged) -> None:
+        """A list or the preview could not read an item back from the cache."""
+        self.read_again(message.reason)
+
+    def read_again(self, reason: str) -> None:
+        """The cache failed while an item was being shown (a cached file changed or was
+        damaged after the catalog was read: `contested.errors.CacheError`): say so, once,
+        and load the catalog again as a changed file does (`reload`), instead of ending
+        the app."""
+        from contested.catalog.discover import stamps
+
+        if self.reading_again:
+            return
+        self.reading_again = True
+        notify(self, "a cached file changed or was damaged while the explorer read it: the "
+               "catalog is read again (if this keeps happening, start contested with "
+               f"--no-cache). {reason}", title="Catalog read again", severity="warning",
+               timeout=15)
+        self.stamps = stamps(self.watched)  # this change is read now, not once more
+        self.reload()
+
+    def detail_of(self, kind: str, entity_id: str) -> Detail | None:
+        """The detail of an item of the catalog on screen; None when there is none, or
+        when the cache it is read from failed (said, and the catalog read again)."""
+        if self.main is None:
+            return None
+        try:
+            return self.main.details.of(kind, entity_id)
+        except CacheError as error:
+            self.read_again(str(error))
+            return None
+
     # --- navigation shared by the screens ------------------------------------------------
+
+    def on_open_detail(self, message: OpenDetail) -> None:
+        """A screen asked for an item's detail (enter on a row or a link)."""
+        self.push_screen_detail(message.kind, message.item_id)
 
     def push_screen_detail(self, kind: str, entity_id: str) -> None:
         """Open the detail view of one item (the screen stack is the history)."""
@@ -297,7 +345,9 @@ class ContestedApp(App[int], inherit_bindings=False):
 
             self.push_screen(GroupScreen(group, self.main.browser))
             return
-        self.push_screen(DetailScreen(self.main.details.of(kind, entity_id)))
+        detail = self.detail_of(kind, entity_id)
+        if detail is not None:
+            self.push_screen(DetailScreen(detail))
 
     # --- review notes -------------------------------------------------------------------
 
@@ -344,7 +394,7 @@ class ContestedApp(App[int], inherit_bindings=False):
             self.main.notes_changed()
         refresh = getattr(self.screen, "notes_changed", None)
         if refresh is not None and self.screen is not self.main:
-            refresh(self.main.details.of(*item) if self.main else None)
+            refresh(self.detail_of(*item))
         notify(self, f"{item[0]} {item[1]}: {note.marks() or 'no notes'}", timeout=3)
 
     def notes_refused(self, reason: str, item: tuple[str, str],
@@ -420,7 +470,7 @@ class ContestedApp(App[int], inherit_bindings=False):
             self.change_note(item, next_status)
 
     def action_note_prefer(self) -> None:
-        from contested.engine.analysis import describe
+        from contested.present.wording import describe
         from contested.review.notes import with_preferred
         from contested.tui.screens.detail import DetailScreen
         from contested.tui.screens.prompt import Prompt
@@ -469,9 +519,9 @@ class ContestedApp(App[int], inherit_bindings=False):
         from contested.support.clipboard import in_tmux, tmux_copy
 
         item = self.focused_item()
-        if item is None or self.main is None:
+        detail = self.detail_of(*item) if item is not None else None
+        if item is None or detail is None:
             return
-        detail = self.main.details.of(*item)
         lines = [f"{detail.kind} {detail.id}", detail.title]
         lines += [f"{label}: {value}" for label, value in detail.fields]
         text = printable("\n".join(lines), keep_newlines=True)

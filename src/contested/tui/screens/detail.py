@@ -11,6 +11,7 @@ from textual.widgets import Footer
 
 from contested.present.browse import Row
 from contested.present.details import Detail
+from contested.tui.messages import OpenDetail
 from contested.tui.safe import notify, plain
 from contested.tui.widgets.detail import detail_content, long_fields, whole_lines
 from contested.tui.widgets.rows import Column, VirtualTable
@@ -65,7 +66,7 @@ class DetailScreen(Screen[None], inherit_bindings=False):
     def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:
         if message.row is not None:
             kind, _, entity_id = message.row.key.partition(":")
-            self.app.push_screen_detail(kind, entity_id)  # type: ignore[attr-defined]
+            self.post_message(OpenDetail(kind, entity_id))
 
     def action_switch(self) -> None:
         """Move the focus between the fields and the links (the focused one has the

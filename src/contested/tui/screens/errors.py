@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from contested.catalog.loading import LoadResult
 from contested.format.diagnostics import Diagnostic, SourceLines, excerpt
 from contested.present.browse import Row
+from contested.tui.messages import GoOnWithCleanFiles
 from contested.tui.safe import plain, plain_lines
 from contested.tui.widgets.rows import Column, VirtualTable
 
@@ -130,7 +131,7 @@ class ErrorsScreen(Screen[None], inherit_bindings=False):
         if self.pushed:
             self.app.pop_screen()
             return
-        self.app.continue_partial(self.result)  # type: ignore[attr-defined]
+        self.post_message(GoOnWithCleanFiles(self.result))
 
     def action_back(self) -> None:
         if self.pushed:

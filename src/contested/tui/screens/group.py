@@ -11,9 +11,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from contested.engine.analysis import ContradictionGroup
+from contested.engine.contradictions import ContradictionGroup
 from contested.present.browse import Browser, group_text
 from contested.present.details import Detail
+from contested.tui.messages import OpenDetail
 from contested.tui.safe import plain
 from contested.tui.widgets.rows import Column, VirtualTable
 
@@ -60,8 +61,7 @@ class GroupScreen(Screen[None]):
 
     def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:
         if message.row is not None:
-            self.app.push_screen_detail(  # type: ignore[attr-defined]
-                "contradiction", message.row.key)
+            self.post_message(OpenDetail("contradiction", message.row.key))
 
     def notes_changed(self, detail: Detail | None) -> None:
         """Show a pair's notes as they are now."""

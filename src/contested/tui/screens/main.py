@@ -17,7 +17,9 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from contested.catalog.loading import LoadResult
-from contested.engine.analysis import Analysis, Listed
+from contested.engine.analysis import Analysis
+from contested.engine.contradictions import Listed
+from contested.errors import CacheError
 from contested.present.browse import Browser, pair_of
 from contested.present.details import Details
 from contested.present.figures import category_lines, quantity_plot
@@ -34,10 +36,11 @@ from contested.present.search import Hit, SearchIndex
 from contested.review.notes import NotesReadOnly, NotesStore, View
 from contested.support.collector import FullCollections
 from contested.support.text import fit, printable, width
+from contested.tui.messages import CatalogDamaged, OpenDetail
 from contested.tui.safe import notify, notify_notes_notice, plain
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.detail import detail_content
-from contested.tui.widgets.rows import Column, VirtualTable
+from contested.tui.widgets.rows import PASSED_OVER, Column, VirtualTable
 from contested.tui.widgets.text_view import TextView
 
 PANES: tuple[tuple[str, str], ...] = (
@@ -422,7 +425,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if message.table.id == "questions" and self.show_matrix:
             self._titles()  # the columns may have scrolled sideways
         row = message.row if message.table.id == "timeline" else None
-        if row and row.kind != "gap" and row.key != self.event_filter:
+        if row and row.kind not in PASSED_OVER and row.key != self.event_filter:
             self.event_filter = row.key
             if not self.all_claims:
                 self.claims_stale = True  # filled when the claims pane is shown
@@ -430,7 +433,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:
         row = message.row
-        if row is None or row.kind in ("gap", "heading"):
+        if row is None or row.kind in PASSED_OVER:
             return
         table_id = message.table.id or ""
         if table_id == "sources" and self.show_pairs:
@@ -439,20 +442,20 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 self.show_pane("contradictions")
             return
         if table_id == "questions" and self.show_matrix:
-            self.app.push_screen_detail("claim", row.key)  # type: ignore[attr-defined]
+            self.post_message(OpenDetail("claim", row.key))
             return
         if table_id == "contradictions" and row.key.startswith("group:"):
-            self.app.push_screen_detail("group", row.key)  # type: ignore[attr-defined]
+            self.post_message(OpenDetail("group", row.key))
             return  # its pairs, a screenful at a time
         kind = KIND_OF_PANE["figures" if table_id == "questions" else table_id]
-        self.app.push_screen_detail(kind, row.key)  # type: ignore[attr-defined]
+        self.post_message(OpenDetail(kind, row.key))
 
     # --- preview and figures ------------------------------------------------------------
 
     def current_item(self) -> tuple[str, str] | None:
         table = self.table()
         row = table.current
-        if row is None or row.kind in ("gap", "heading"):
+        if row is None or row.kind in PASSED_OVER:
             return None
         if self.pane == "sources" and self.show_pairs == "sides":
             return None
@@ -497,7 +500,14 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if item is None:
             view.update(plain("nothing selected"))
             return
-        view.update(detail_content(self.details.of(*item), with_links=True))
+        try:
+            detail = self.details.of(*item)
+        except CacheError as error:  # the app says so and reads the catalog again
+            view.update(plain(f"{item[0]} {item[1]}: not readable, the catalog is being "
+                              "read again"))
+            self.post_message(CatalogDamaged(str(error)))
+            return
+        view.update(detail_content(detail, with_links=True))
 
     def _draw_figure(self) -> None:
         """Draw the figure of the question under the cursor, if the Figures pane is

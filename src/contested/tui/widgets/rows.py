@@ -21,8 +21,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from contested.errors import CacheError
 from contested.present.browse import Row
 from contested.support.text import printable
+from contested.tui.messages import CatalogDamaged
 from contested.tui.widgets.indicator import Styles, marked, thumb
 from contested.tui.widgets.text_view import motion_bindings, resize_quietly
 
@@ -30,7 +32,11 @@ LONGEST_CELL = 2048
 """Characters of a cell made printable and measured: more than a line can show (a 4 MB
 title would otherwise be scanned at every paint)."""
 
-PASSED_OVER = frozenset({"gap", "heading"})
+DAMAGED = "damaged"
+"""The kind of the row shown for one that could not be made: the cache it is read from
+was damaged or its file changed (`VirtualTable.row_at`)."""
+
+PASSED_OVER = frozenset({"gap", "heading", DAMAGED})
 """Rows the cursor does not stop on: they say something about the rows around them."""
 
 
@@ -130,6 +136,9 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._painted: dict[tuple[int, int, bool, bool, bool | None], Strip] = {}
         """Painted rows by (index, width, under the cursor, focused): scrolling by one row
         paints one new row, not the screenful."""
+        self._damaged: dict[int, Row] = {}
+        """The rows that could not be made (`row_at`), shown as such until other rows
+        are set (the app reads the catalog again meanwhile)."""
 
     # --- data ---------------------------------------------------------------------------
 
@@ -153,6 +162,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.column_offset = 0
         self.rows = rows
         self._painted.clear()
+        self._damaged.clear()
         self._needed, self._shares = None, {}
         self._update_size()
         self.cursor = self._stop_near(cursor, 1)
@@ -161,6 +171,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     def repaint_rows(self) -> None:
         """Paint every row again (what they show has changed; the cursor stays)."""
         self._painted.clear()
+        self._damaged.clear()
         self._needed, self._shares = None, {}
         self.refresh()
 
@@ -169,16 +180,43 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self.row_at(self.cursor)
 
     def row_at(self, index: int) -> Row | None:
-        return self.rows[index] if 0 <= index < len(self.rows) else None
+        return self._row(index) if 0 <= index < len(self.rows) else None
+
+    def _row(self, index: int) -> Row:
+        """The row at `index`, made now if it was not yet. Every row this table shows
+        or moves over is read here: a row that cannot be made because the cache it is
+        read from was damaged or its file changed (`CacheError`) is shown as a line
+        that says so, passed over by the cursor, and the app is told (`CatalogDamaged`:
+        it reads the catalog again) instead of the error ending the app mid-paint."""
+        damaged = self._damaged.get(index)
+        if damaged is not None:
+            return damaged
+        try:
+            return self.rows[index]
+        except CacheError as error:
+            self._damaged_by(error)
+            row = self._damaged[index] = Row(
+                f"{DAMAGED}:{index}", ("⋯ not readable: the catalog is being read again ⋯",),
+                DAMAGED)
+            return row
+
+    def _damaged_by(self, error: CacheError) -> None:
+        """Tell the app the cache failed (once per set of rows: a screenful of damaged
+        rows is one message)."""
+        if not self._damaged:
+            self.post_message(CatalogDamaged(str(error)))
 
     def index_of(self, key: str) -> int | None:
-        finder = getattr(self.rows, "index_of", None)
-        if finder is not None:
-            found: int | None = finder(key)
-            return found
-        for index in range(len(self.rows)):
-            if self.rows[index].key == key:
-                return index
+        try:
+            finder = getattr(self.rows, "index_of", None)
+            if finder is not None:
+                found: int | None = finder(key)
+                return found
+            for index in range(len(self.rows)):
+                if self._row(index).key == key:
+                    return index
+        except CacheError as error:  # an index of keys read from a damaged cache
+            self._damaged_by(error)
         return None
 
     # --- geometry -----------------------------------------------------------------------
@@ -217,7 +255,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
                              *range(0, count, step)})[: 2 * self.SAMPLED_ROWS]
             needed = [cell_len(c.title) for c in self.columns]
             for index in sample:
-                row = self.rows[index]
+                row = self._row(index)
                 if row.kind in PASSED_OVER:
                     continue
                 for column, cell in enumerate(row.cells[: len(needed)]):
@@ -318,15 +356,17 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         return marked(line, in_thumb, self._styled())
 
     def _paint(self, index: int, widths: list[int], width: int) -> Strip:
-        row = self.rows[index]
+        row = self._row(index)
         style = self._styled().own
         if row.kind == "marked":
             style = style + self.get_component_rich_style("rows--marked")
         elif row.kind in ("gap", "heading"):
             style = style + self.get_component_rich_style(f"rows--{row.kind}")
+        elif row.kind == DAMAGED:
+            style = style + self.get_component_rich_style("rows--gap")
         if index == self.cursor:
             style = style + self.get_component_rich_style("rows--cursor")
-        if row.kind == "heading":  # a heading spans the columns
+        if row.kind in ("heading", DAMAGED):  # a heading spans the columns
             return self._strip((" ".join(c for c in row.cells if c),), [width], width, style)
         cells = row.cells
         return self._strip([cells[i] if i < len(cells) else "" for i in self.shown_columns()],
@@ -385,7 +425,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         for direction in (step, -step):
             at = index
             while 0 <= at < count:
-                if self.rows[at].kind not in PASSED_OVER:
+                if self._row(at).kind not in PASSED_OVER:
                     return at
                 at += direction
         return index  # nothing but gaps and headings: stay somewhere
@@ -419,7 +459,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         if offset is None or offset.y < 1:  # outside the rows, or on the header
             return
         index = int(self.scroll_offset.y) + offset.y - 1
-        if not 0 <= index < len(self.rows) or self.rows[index].kind in PASSED_OVER:
+        if not 0 <= index < len(self.rows) or self._row(index).kind in PASSED_OVER:
             return
         self.focus()
         self.move_to(index)

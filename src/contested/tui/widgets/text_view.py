@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from contested.tui.compat import input_disabled, update_scrollbars
 from contested.tui.safe import plain
 from contested.tui.widgets.indicator import Styles, marked, thumb
 
@@ -29,7 +30,7 @@ def resize_quietly(view: ScrollView, size: Size) -> None:
     change; only its scrollbars do)."""
     if size != view.virtual_size:
         view.set_reactive(Widget.virtual_size, size)
-        view._scroll_update(size)  # what a layout would do for this view
+        update_scrollbars(view, size)  # what a layout would do for this view
     view.refresh()
 
 
@@ -77,7 +78,7 @@ class TextView(ScrollView):
         `overflow-y: hidden`, Textual would not scroll it at all). Textual asks this
         before any scroll: the lines not wrapped yet are wrapped now, so that the scroll
         goes as far as they do."""
-        if self._check_disabled():
+        if input_disabled(self):
             return False
         if self._given is not None and self._consumed < len(self._given):
             self._extend(sys.maxsize)

@@ -1,0 +1,116 @@
+"""The cache failing while the explorer shows an item (`CacheDamaged`: a cached file
+changed or was damaged after the catalog was read) is said to the user, once, and the
+catalog is read again: the app does not end with a traceback mid-paint."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from contested.catalog.cache.parts import CacheDamaged
+from contested.catalog.entities import Entities
+from contested.tui.app import ContestedApp
+from contested.tui.screens.detail import DetailScreen
+from contested.tui.screens.main import MainScreen
+from contested.tui.widgets.rows import DAMAGED, VirtualTable
+from tests.tui.conftest import app_on, focused_table, main_screen, ready
+
+SAID = "a cached file changed or was damaged while the explorer read it"
+
+
+def damage_once(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, the first entity the explorer makes on its own thread raises
+    `CacheDamaged` (a worker's, such as the search index's, is left alone); the rows
+    asked for are listed."""
+    original: Callable[[Entities[Any], int], Any] = Entities.at
+    raised: list[int] = []
+
+    def at(self: Entities[Any], row: int) -> Any:
+        if not raised and threading.current_thread() is threading.main_thread():
+            raised.append(row)
+            raise CacheDamaged("x.yaml: its cache entry was damaged after it was read, "
+                               "and the file changed since: open the catalog again")
+        return original(self, row)
+
+    monkeypatch.setattr(Entities, "at", at)
+    return raised
+
+
+def said(app: ContestedApp) -> list[str]:
+    return [n.message for n in app._notifications if SAID in n.message]
+
+
+async def read_again(pilot: Pilot[int], app: ContestedApp) -> None:
+    """Wait for the reload that the damage started."""
+    for _ in range(400):
+        if app.reloads:
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the catalog was not read again")
+
+
+async def test_a_row_made_from_a_damaged_cache_is_said_and_the_catalog_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = app_on(notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        raised = damage_once(monkeypatch)
+        await pilot.press("down")  # another event: its claims are made when shown
+        await pilot.press("2")
+        await pilot.pause()
+        assert raised, "no claim row was made: the test reached nothing"
+        assert app.is_running
+        assert app.return_code is None
+        assert isinstance(app.screen, MainScreen)
+        claims = focused_table(app)
+        assert claims.id == "claims"
+        assert len(said(app)) == 1, [n.message for n in app._notifications]
+        notice = next(n for n in app._notifications if SAID in n.message)
+        assert notice.severity == "warning"
+        assert not notice.markup
+        assert "--no-cache" in notice.message
+        await read_again(pilot, app)
+        table = main_screen(app).query_one("#claims", VirtualTable)
+        kinds = {row.kind for row in map(table.row_at, range(len(table.rows))) if row}
+        assert DAMAGED not in kinds  # the rows were made again from the new catalog
+        assert len(said(app)) == 1  # once
+
+
+async def test_a_preview_of_a_damaged_item_is_said_not_raised(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = app_on(notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(140, 30), notifications=True) as pilot:
+        await ready(pilot)
+        raised = damage_once(monkeypatch)
+        await pilot.press("down")  # the preview follows the cursor
+        await pilot.pause()
+        assert raised, "the preview made nothing: the test reached nothing"
+        assert app.is_running
+        assert app.return_code is None
+        assert len(said(app)) == 1
+        await read_again(pilot, app)
+
+
+async def test_a_detail_of_a_damaged_item_is_said_and_not_opened(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = app_on(notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        raised = damage_once(monkeypatch)
+        await pilot.press("enter")  # the event's detail
+        await pilot.pause()
+        assert raised, "the detail made nothing: the test reached nothing"
+        assert app.is_running
+        assert app.return_code is None
+        assert not isinstance(app.screen, DetailScreen)
+        assert len(said(app)) == 1
+        await read_again(pilot, app)
+        await pilot.press("enter")  # read again: it opens
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
