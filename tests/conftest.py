@@ -9,39 +9,7 @@ from pathlib import Path
 import pytest
 
 from contested.catalog.loading import LoadResult, load_catalog
-
-REPO = Path(__file__).resolve().parents[1]
-TIMELINES = REPO / "timelines"
-SEED_ARTICLE = REPO / "tests" / "data" / "seed-article.txt"
-"""A copy of the AFP/BTA article in ../shared/seed/, so that a clone alone can test quotes."""
-SHARED_SEED = REPO.parent / "shared" / "seed"
-
-SOURCES = """\
-contested: 1
-sources:
-  - id: afp
-    name: AFP
-    kind: news-agency
-  - id: ru-media
-    name: Russian media
-    kind: media
-    side: russia
-questions:
-  - id: area
-    text: Area held
-    kind: quantity
-    unit: km2
-  - id: outcome
-    text: How did it end?
-    kind: category
-    values: [success, heavy-losses]
-events:
-  - id: pipeline
-    date: 2025-03~
-    title: The pipeline operation
-"""
-
-Write = Callable[[str, str], Path]
+from tests.helpers import Write
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import grimp
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 BIN = Path(sys.executable).parent
 

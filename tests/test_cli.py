@@ -17,7 +17,7 @@ import pytest
 
 from contested import __version__
 from contested.cli import main
-from tests.conftest import SOURCES, Write
+from tests.helpers import SOURCES, Write
 
 BIN = Path(sys.executable).parent
 

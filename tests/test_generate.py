@@ -10,7 +10,7 @@ from contested.catalog.loading import load_catalog
 from contested.cli import main
 from contested.engine.analysis import analyse
 from contested.engine.pairs import by_question, claim_table, find_pairs
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 def test_the_generated_catalog_is_valid_and_has_contradictions_and_series(

@@ -3,7 +3,7 @@
 traceback or an "internal error", and nothing is written for it (no cache entry, no
 temporary, no report). Every input is generated here, at test time.
 
-The limits themselves (node counts, problems listed) are in tests/test_bounds.py; here
+The limits themselves (node counts, problems listed) are in tests/catalog/test_bounds.py; here
 the whole process is held to them."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 
 from contested.catalog.parse import MAX_PROBLEMS
 from contested.format.guarded_yaml import DEFAULT_LIMITS
-from tests.conftest import SOURCES
+from tests.helpers import SOURCES
 
 ADDRESS_SPACE = 2 << 30
 """What each command may map (`ulimit -v`): the bound the issue sets for one file."""

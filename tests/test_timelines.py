@@ -12,7 +12,7 @@ from contested.catalog.catalog import Catalog
 from contested.catalog.columns import claims_about
 from contested.catalog.discover import bundled_catalog
 from contested.catalog.loading import load_catalog
-from tests.conftest import SEED_ARTICLE, SHARED_SEED, TIMELINES
+from tests.helpers import SEED_ARTICLE, SHARED_SEED, TIMELINES
 
 TIMELINE_FILES = sorted(TIMELINES.glob("*.yaml"))
 

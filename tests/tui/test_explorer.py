@@ -17,7 +17,7 @@ from contested.tui.screens.main import MainScreen
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.rows import VirtualTable
 from contested.tui.widgets.text_view import ReadingView, TextView
-from tests.conftest import SOURCES, Write
+from tests.helpers import SOURCES, Write
 from tests.tui.conftest import (
     app_on,
     choose,

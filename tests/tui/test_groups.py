@@ -12,7 +12,7 @@ from contested.review.notes import NotesStore
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.group import GroupScreen
 from contested.tui.screens.main import MainScreen
-from tests.test_crowds import alternating
+from tests.engine.test_crowds import alternating
 from tests.tui.conftest import app_on, focused_table
 
 

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from contested.tui.screens.errors import ErrorsScreen
 from contested.tui.screens.main import MainScreen
-from tests.conftest import TIMELINES
+from tests.helpers import TIMELINES
 from tests.tui.conftest import app_on, focused_table, main_screen, ready
 
 OLD_TITLE = "Ukraine still claims to control 500 sq. km of the Kursk region"

@@ -45,7 +45,7 @@ from contested.tui.screens.orphans import OrphansScreen
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.rows import VirtualTable
 from contested.tui.widgets.text_view import ReadingView
-from tests.conftest import REPO, SOURCES, TIMELINES
+from tests.helpers import REPO, SOURCES, TIMELINES
 from tests.tui.conftest import app_on, focused_table, main_screen, ready, screen_lines, screen_text
 
 README = REPO / "README.md"
@@ -163,8 +163,8 @@ NOTES_KEYS = "tests.tui.test_review_notes::"
 RELOAD = "tests.tui.test_live_reload::"
 TERMINAL = "tests.tui.test_terminal_readme::"
 CLI = "tests.test_cli::"
-FILES = "tests.test_files::"
-STORE = "tests.test_notes::"
+FILES = "tests.support.test_files::"
+STORE = "tests.review.test_notes::"
 
 KEY_TESTS: dict[str, tuple[str, ...]] = {
     "`1`…`5`": (
@@ -250,8 +250,8 @@ KEY_TESTS: dict[str, tuple[str, ...]] = {
         "test_the_titles_and_the_status_count_what_the_filter_keeps",
         "test_the_filter_is_shown_whole_in_the_header_at_80_columns",
         "test_who_contradicts_whom_follows_the_filter",
-        "tests.test_filters::test_a_pair_filter_keeps_what_its_row_counted",
-        "tests.test_filters::test_a_side_with_a_space_is_written_in_quotes",
+        "tests.present.test_filters::test_a_pair_filter_keeps_what_its_row_counted",
+        "tests.present.test_filters::test_a_side_with_a_space_is_written_in_quotes",
         "test_a_saved_view_reopens_from_the_palette",
         NOTES_KEYS + "test_a_newcomer_reviews_kursk_end_to_end",
         NOTES_KEYS + "test_saved_views_are_in_the_palette",
@@ -261,8 +261,8 @@ KEY_TESTS: dict[str, tuple[str, ...]] = {
     ),
     "`y`, `e`": (
         NOTES_KEYS + "test_y_copies_the_item_and_e_writes_the_report",
-        "tests.test_clipboard::test_the_text_reaches_tmux_s_buffer",
-        "tests.test_clipboard::test_with_set_clipboard_off_it_says_how_to_reach_the_terminal",
+        "tests.support.test_clipboard::test_the_text_reaches_tmux_s_buffer",
+        "tests.support.test_clipboard::test_with_set_clipboard_off_it_says_how_to_reach_the_terminal",
         TERMINAL + "test_y_copies_into_tmux_when_tmux_takes_osc52",
         TERMINAL + "test_y_in_tmux_as_it_comes_copies_or_says_how_to_enable_it",
     ),
@@ -289,12 +289,12 @@ COMMAND_TESTS: dict[str, tuple[str, ...]] = {
         CLI + "test_invalid_catalog_exits_1_with_located_errors_and_carets",
         CLI + "test_json_format_lists_error_objects",
         CLI + "test_usage_errors_exit_2",
-        "tests.test_diagnostics::test_nearest_takes_at_most_a_third_of_the_names_length_in_edits",
-        "tests.test_loading_errors::test_unknown_id_names_the_nearest_id_of_that_kind",
-        "tests.test_loading_errors::test_unknown_question_names_the_nearest_question",
-        "tests.test_loading_errors::test_a_tab_in_the_indentation_is_named_as_such",
-        "tests.test_loading_errors::test_a_date_written_day_first_is_recognised",
-        "tests.test_loading_errors::test_a_thousands_comma_inside_braces_is_explained",
+        "tests.format.test_diagnostics::test_nearest_takes_at_most_a_third_of_the_names_length_in_edits",
+        "tests.catalog.test_loading_errors::test_unknown_id_names_the_nearest_id_of_that_kind",
+        "tests.catalog.test_loading_errors::test_unknown_question_names_the_nearest_question",
+        "tests.catalog.test_loading_errors::test_a_tab_in_the_indentation_is_named_as_such",
+        "tests.catalog.test_loading_errors::test_a_date_written_day_first_is_recognised",
+        "tests.catalog.test_loading_errors::test_a_thousands_comma_inside_braces_is_explained",
     ),
     "`contested contradictions [PATH…]`": (
         "test_contradictions_as_the_readme_says",
@@ -307,8 +307,8 @@ COMMAND_TESTS: dict[str, tuple[str, ...]] = {
     ),
     "`contested export [--format markdown|json|csv] [PATH…] [-o FILE] [--notes FILE]`": (
         "test_export_as_the_readme_says",
-        "tests.test_export::test_golden_exports_of_the_bundled_catalog",
-        "tests.test_export::test_json_export_is_versioned_and_normalized",
+        "tests.export.test_export::test_golden_exports_of_the_bundled_catalog",
+        "tests.export.test_export::test_json_export_is_versioned_and_normalized",
         CLI + "test_export_with_notes_shows_the_review",
         FILES + "test_export_into_a_fifo_writes_through_to_its_reader",
         FILES + "test_export_through_a_link_replaces_the_file_behind_it",
@@ -320,7 +320,7 @@ COMMAND_TESTS: dict[str, tuple[str, ...]] = {
     ),
     "`contested schema`": (
         "test_schema_as_the_readme_says",
-        "tests.test_schema::test_schema_command_prints_the_schema",
+        "tests.format.test_schema::test_schema_command_prints_the_schema",
     ),
     "`contested --version`, `contested --help`, `contested COMMAND --help`": (
         "test_version_and_every_command_s_help",

@@ -68,7 +68,7 @@ def test_a_group_of_contradictions(snap_compare: Any, tmp_path: Any,
                                    keys: tuple[str, ...]) -> None:
     """A question with more contradictions than are listed one by one: its group in the
     Contradictions pane, and enter on it listing its pairs."""
-    from tests.test_crowds import alternating
+    from tests.engine.test_crowds import alternating
 
     folder = alternating(tmp_path / "crowd", 70)
     app = app_on([folder], notes=tmp_path / "notes.yaml")

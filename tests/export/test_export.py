@@ -16,7 +16,7 @@ from contested.catalog.loading import load_catalog
 from contested.cli import main
 from contested.engine.analysis import Analysis, analyse
 from contested.export.reports import json_text, render, to_csv, to_json, to_markdown
-from tests.conftest import REPO, SOURCES, Write
+from tests.helpers import REPO, SOURCES, Write
 
 GOLDEN = REPO / "tests" / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

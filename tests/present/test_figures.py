@@ -12,8 +12,7 @@ from contested.catalog.loading import load_catalog
 from contested.engine.analysis import Analysis, analyse
 from contested.engine.series import SeriesStep
 from contested.present.figures import axis_number, month_text, quantity_plot
-
-from .conftest import TIMELINES
+from tests.helpers import TIMELINES
 
 
 def catalog(tmp_path: Path, claims: str, unit: str = "km2") -> Analysis:

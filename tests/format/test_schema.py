@@ -13,7 +13,7 @@ import yaml
 
 from contested.cli import main
 from contested.format.model import json_schema
-from tests.conftest import REPO, TIMELINES
+from tests.helpers import REPO, TIMELINES
 
 
 class Core12Loader(yaml.SafeLoader):

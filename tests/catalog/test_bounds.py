@@ -17,7 +17,7 @@ from contested.catalog import parallel, parse
 from contested.catalog.loading import load_catalog
 from contested.catalog.parse import PART_NODES, parse_timeline
 from contested.format.guarded_yaml import DEFAULT_LIMITS, Limits, YamlList, YamlMap, read_yaml
-from tests.conftest import SOURCES, TIMELINES
+from tests.helpers import SOURCES, TIMELINES
 
 
 def codes(path: Path) -> list[str]:

@@ -35,8 +35,7 @@ from contested.support.files import (
     through_descriptor,
     write_output,
 )
-
-from .conftest import SOURCES
+from tests.helpers import SOURCES
 
 WAIT = 20.0
 """Seconds a FIFO test waits before it calls the call under test hung."""

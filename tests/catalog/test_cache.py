@@ -26,7 +26,7 @@ from contested.cli import main
 from contested.engine.analysis import analyse
 from contested.export.reports import render
 from contested.vocabulary import SECTIONS
-from tests.conftest import REPO, SOURCES, TIMELINES
+from tests.helpers import REPO, SOURCES, TIMELINES
 
 sys.path.insert(0, str(REPO / "bench"))
 from analysis import Generated, generate

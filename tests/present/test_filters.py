@@ -18,7 +18,7 @@ from contested.present.filters import (
     parse_filter,
 )
 from contested.review.notes import Note, Notes
-from tests.conftest import TIMELINES
+from tests.helpers import TIMELINES
 
 
 @pytest.fixture(scope="module")

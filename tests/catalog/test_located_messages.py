@@ -22,7 +22,7 @@ from contested.format.diagnostics import (
     shown,
 )
 from contested.format.guarded_yaml import Limits, read_yaml
-from tests.conftest import SOURCES
+from tests.helpers import SOURCES
 
 
 def only(path: Path) -> Diagnostic:

@@ -27,8 +27,7 @@ from contested.cli import main
 from contested.engine.analysis import analyse
 from contested.export.reports import contradictions_table, render
 from contested.support.text import csv_cell, fit, md_code, md_text, printable, width
-
-from .hostile import (
+from tests.hostile import (
     CJK,
     EMOJI,
     FILE_NAME,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contested.catalog.loading import LoadResult
-from tests.conftest import SOURCES, Write
+from tests.helpers import SOURCES, Write
 
 Load = Callable[[], LoadResult]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from contested.support.progress import ProgressLine
-from tests.conftest import SOURCES, Write
+from tests.helpers import SOURCES, Write
 
 
 class Terminal(io.StringIO):

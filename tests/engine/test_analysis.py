@@ -33,7 +33,7 @@ from contested.engine.series import find_series
 from contested.format.diagnostics import Severity
 from contested.format.model import Claim
 from contested.present import wording
-from tests.conftest import TIMELINES, Write
+from tests.helpers import TIMELINES, Write
 
 # --- building small catalogs ------------------------------------------------------------
 

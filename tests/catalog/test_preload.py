@@ -11,7 +11,7 @@ import pytest
 import contested.catalog.discover
 import contested.catalog.loading
 from contested.catalog.preload import Preload
-from tests.conftest import TIMELINES
+from tests.helpers import TIMELINES
 
 
 def test_the_result_is_the_catalog_and_progress_catches_up(private_cache: Path) -> None:

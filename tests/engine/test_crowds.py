@@ -26,7 +26,7 @@ from contested.export.reports import to_csv, to_json, to_markdown
 from contested.present.browse import Browser, group_text, span_text
 from contested.present.details import Details
 from contested.review.notes import Note, Notes
-from tests.test_analysis import (
+from tests.engine.test_analysis import (
     CatalogSpec,
     ClaimSpec,
     FigureSpec,
