@@ -30,6 +30,7 @@ from contested.engine.corroboration import corroborate, independent, origins
 from contested.engine.pairs import claim_table, find_pairs
 from contested.engine.rules import find_contradictions, pair_id
 from contested.engine.series import find_series
+from contested.engine.sources import per_source, source_pairs
 from contested.format.diagnostics import Severity
 from contested.format.model import Claim
 from contested.present import wording
@@ -1436,7 +1437,7 @@ def check_counts_against_the_objects(catalog: Catalog, found: Contradictions) ->
                                           for _ in range(start, end)]
     sources_of = {c.id: dict.fromkeys(catalog.claims[c.id].source) for c in
                   catalog.claims.values()}
-    assert found.per_source() == Counter(
+    assert per_source(found) == Counter(
         s for c in made for s in {s for m in c.claims for s in sources_of[m]})
     sides = {s.id: s.side for s in catalog.sources.values()}
     for group in (None, sides):
@@ -1448,7 +1449,7 @@ def check_counts_against_the_objects(catalog: Catalog, found: Contradictions) ->
                 (a, b) if a <= b else (b, a)
                 for i, one in enumerate(members) for other in members[i + 1:]
                 for a in one for b in other})
-        assert found.source_pairs(group) == expected_pairs
+        assert source_pairs(found, group) == expected_pairs
 
 
 @st.composite

@@ -22,6 +22,7 @@ from contested.engine import pairs as pairs_module
 from contested.engine.analysis import Analysis, analyse
 from contested.engine.contradictions import PAGE, ContradictionGroup
 from contested.engine.rules import LISTED_PER_QUESTION, pair_id
+from contested.engine.sources import per_source, source_pairs
 from contested.export.reports import to_csv, to_json, to_markdown
 from contested.present.browse import Browser, group_text, span_text
 from contested.present.details import Details
@@ -89,9 +90,9 @@ def test_twenty_thousand_alternating_claims_are_counted_not_listed(crowd: Analys
     assert set(found.per_row().tolist()) == {10_000}
     assert found.count_of("c0") == found.count_of("c19999") == 10_000
     assert found.per_question() == {"bridge": 100_000_000}
-    assert found.per_source() == Counter({"a": 100_000_000, "b": 100_000_000})
-    assert found.source_pairs() == Counter({("a", "b"): 100_000_000})
-    assert found.source_pairs({"a": "north", "b": "south"}) == Counter(
+    assert per_source(found) == Counter({"a": 100_000_000, "b": 100_000_000})
+    assert source_pairs(found) == Counter({("a", "b"): 100_000_000})
+    assert source_pairs(found, {"a": "north", "b": "south"}) == Counter(
         {("north", "south"): 100_000_000})
     # Each x claim agrees with the 9,999 others (all from a: one origin, not independent
     # of it) and contradicts the 10,000 y claims (all from b: one independent origin).

@@ -9,6 +9,7 @@ import pytest
 from contested.catalog.loading import load_catalog
 from contested.engine.analysis import Analysis, analyse
 from contested.engine.contradictions import Contradiction, Listed
+from contested.engine.sources import source_pairs
 from contested.present.filters import (
     FilterError,
     apply,
@@ -156,7 +157,7 @@ def test_who_contradicts_whom_counts_what_the_filter_keeps(pairs: Analysis, text
     filtered = apply(pairs, parse_filter(text), None)
     kept = list(found) if filtered.contradictions is None else filtered.contradictions
     for group in (None, sides):
-        assert found.source_pairs(group, filtered.kept) == _by_hand(pairs, kept, group)
+        assert source_pairs(found, group, filtered.kept) == _by_hand(pairs, kept, group)
 
 
 @pytest.mark.parametrize("base", ["", "rule:category", "rule:declared source:kyiv",
@@ -170,7 +171,7 @@ def test_a_pair_filter_keeps_what_its_row_counted(pairs: Analysis, base: str) ->
     current = parse_filter(base)
     rows = apply(pairs, current, None).kept
     for kind, group in (("sources", None), ("sides", sides)):
-        counted = found.source_pairs(group, rows)
+        counted = source_pairs(found, group, rows)
         assert counted
         for (a, b), n in counted.items():
             opened = apply(pairs, parse_filter(pair_filter(current, kind, (a, b))), None)

@@ -11,13 +11,18 @@ found by its id without the others, so that 20,000 claims alternating between tw
 cost n log n, not 100,000,000 pairs. Every pair keeps its id, its rules and its place in
 `Contradictions`.
 
-Data only: what people read about a contradiction is written by `contested.present.wording`.
+Data only: what people read about a contradiction is written by `contested.present.wording`;
+who contradicts whom is counted in `contested.engine.sources`.
+
+Longer than most modules, and on purpose: `Contradictions` is one index (an order over
+held pairs, declared ones and groups, with the places that map between them), and a
+`ContradictionGroup` reads its pairs through it; split, the two would import each other.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter, OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -510,7 +515,7 @@ class Contradictions(Sequence[Contradiction]):
         position = crowd.position_of(row)
         return None if position is None else (crowd, position)
 
-    def _excluded_rows(self) -> list[tuple[int, int]]:
+    def excluded_rows(self) -> list[tuple[int, int]]:
         """The rows of grouped pairs that a declared contradiction holds instead."""
         found = []
         for crowd in self.crowds.values():
@@ -583,7 +588,7 @@ class Contradictions(Sequence[Contradiction]):
         for crowd in self.crowds.values():
             if crowd.grouped:
                 sizes[crowd.rows] += crowd.conflicts()
-        for a, b in self._excluded_rows():  # held by a declared one, counted there
+        for a, b in self.excluded_rows():  # held by a declared one, counted there
             sizes[a] -= 1
             sizes[b] -= 1
         return sizes
@@ -744,140 +749,6 @@ class Contradictions(Sequence[Contradiction]):
             counts[self.table.question_index[group.question]] += group.count
         ids = self.table.question_ids
         return {ids[q]: int(counts[q]) for q in np.flatnonzero(counts).tolist()}
-
-    def _sources_of(self, row: int) -> list[str]:
-        return self.table.columns.sources_of(row)  # from the columns: no claim made
-
-    def per_source(self) -> Counter[str]:
-        """Source id → how many contradictions have a claim from it."""
-        counts: Counter[str] = Counter()
-        source, ids = self.table.source, self.table.columns.source_ids
-        a, b = source[self.first], source[self.second]
-        single = (a >= 0) & (b >= 0)
-        tally = np.bincount(a[single], minlength=len(ids)) + np.bincount(
-            b[single & (a != b)], minlength=len(ids))
-        counts.update({ids[n]: int(tally[n]) for n in np.flatnonzero(tally).tolist()})
-        several = [[*self._sources_of(int(x)), *self._sources_of(int(y))] for x, y in zip(
-            self.first[~single].tolist(), self.second[~single].tolist(), strict=True)]
-        several += [[s for row in rows for s in self._sources_of(row)]
-                    for rows in self.member_rows]
-        for members in several:
-            counts.update(set(members))
-        for crowd in self.crowds.values():
-            if crowd.grouped:
-                counts.update(self._crowd_per_label(crowd, None))
-        return counts
-
-    def _labels(self, crowd: Crowd, group: Mapping[str, str] | None
-                ) -> dict[str, Ints]:
-        """Per source (or its name in `group`), the positions of a crowd's claims that
-        name it."""
-        found: dict[str, list[int]] = defaultdict(list)
-        for p, row in enumerate(crowd.rows.tolist()):
-            for label in dict.fromkeys(
-                    group.get(s, s) if group is not None else s for s in self._sources_of(row)):
-                found[label].append(p)
-        return {label: np.array(places, dtype=np.int64) for label, places in found.items()}
-
-    def _crowd_per_label(self, crowd: Crowd, group: Mapping[str, str] | None
-                         ) -> Counter[str]:
-        """Per source (or name), the grouped contradictions of a crowd with a claim
-        from it: its claims' contradictions, less those between two of them."""
-        conflicts = crowd.conflicts()
-        excluded = [(a, b) for a, b in self._excluded_rows()
-                    if crowd.position_of(a) is not None]
-        counts: Counter[str] = Counter()
-        for label, places in self._labels(crowd, group).items():
-            total = int(conflicts[places].sum()) - crowd.pairs_within(places)
-            members = set(crowd.rows[places].tolist())
-            total -= sum(1 for a, b in excluded if a in members or b in members)
-            if total:
-                counts[label] = total
-        return counts
-
-    def source_pairs(self, group: Mapping[str, str] | None = None, kept: Kept | None = None
-                     ) -> Counter[tuple[str, str]]:
-        """(source, source) in order → how many contradictions set them against each other
-        (a claim's sources against the other claims'). With `group` (source id → a name,
-        such as its side), the same between groups; each contradiction counts once. With
-        `kept`, only those contradictions.
-
-        In a grouped question, the SOURCE_PAIRS_PER_QUESTION sources (or names) with most
-        claims are counted pair by pair; pairs of two others are not."""
-        first, second, members = self.first, self.second, self.member_rows
-        crowds = [crowd for crowd in self.crowds.values() if crowd.grouped]
-        if kept is not None:
-            entries = self.order[kept.held]
-            declared = len(self.declared)
-            pairs = entries[entries >= declared] - declared
-            first, second = first[pairs], second[pairs]
-            members = [*(members[n] for n in entries[entries < declared].tolist()),
-                       *(list(item.rows or ()) for item in kept.pairs)]
-            whole = {id(group.group.crowd) for group in kept.groups}
-            crowds = [crowd for crowd in crowds if id(crowd) in whole]
-        ids = self.table.columns.source_ids
-        names = [group.get(s, s) for s in ids] if group is not None else ids
-        labels, code = np.unique(np.array(names, dtype=object), return_inverse=True)
-        labels = labels.tolist()
-        counts: Counter[tuple[str, str]] = Counter()
-        source = self.table.source
-        a, b = source[first], source[second]
-        single = (a >= 0) & (b >= 0)
-        if len(ids):
-            a, b = code[a[single]], code[b[single]]
-            low, high = np.minimum(a, b), np.maximum(a, b)
-            keys, tally = np.unique(low * len(labels) + high, return_counts=True)
-            for key, n in zip(keys.tolist(), tally.tolist(), strict=True):
-                counts[(labels[key // len(labels)], labels[key % len(labels)])] += n
-        name = dict(zip(ids, names, strict=True))
-        groups = [[x, y] for x, y in zip(first[~single].tolist(),
-                                          second[~single].tolist(), strict=True)]
-        for rows in [*groups, *members]:
-            sides = [[name.get(s, s) for s in self._sources_of(r)] for r in rows]
-            counts.update({
-                (s, t) if s <= t else (t, s)
-                for i, one in enumerate(sides) for other in sides[i + 1:]
-                for s in one for t in other
-            })
-        for crowd in crowds:
-            counts.update(self._crowd_pairs(crowd, group))
-        return counts
-
-    def _crowd_pairs(self, crowd: Crowd, group: Mapping[str, str] | None
-                     ) -> Counter[tuple[str, str]]:
-        """`source_pairs` within one grouped crowd: the pairs across two labels' claims
-        are those among all of them less those within either alone."""
-        by_label = self._labels(crowd, group)
-        ranked = sorted(by_label, key=lambda label: (-len(by_label[label]), label))
-        chosen = sorted(ranked[:SOURCE_PAIRS_PER_QUESTION])
-        excluded = [(a, b) for a, b in self._excluded_rows()
-                    if crowd.position_of(a) is not None]
-        labels_of: dict[int, set[str]] = {}
-        for label in chosen:
-            for row in crowd.rows[by_label[label]].tolist():
-                labels_of.setdefault(row, set()).add(label)
-        counts: Counter[tuple[str, str]] = Counter()
-        for n, s in enumerate(chosen):
-            for t in chosen[n:]:
-                mine, theirs = by_label[s], by_label[t]
-                if s == t:
-                    total = crowd.pairs_within(mine)
-                else:
-                    total = (crowd.pairs_within(np.union1d(mine, theirs))
-                             - crowd.pairs_within(np.setdiff1d(mine, theirs))
-                             - crowd.pairs_within(np.setdiff1d(theirs, mine)))
-                for a, b in excluded:
-                    one, other = labels_of.get(a, set()), labels_of.get(b, set())
-                    if (s in one and t in other) or (t in one and s in other):
-                        total -= 1
-                if total:
-                    counts[(s, t)] = total
-        return counts
-
-
-SOURCE_PAIRS_PER_QUESTION = 32
-"""In a grouped question, how many of its sources (those with most claims) "who
-contradicts whom" counts pair by pair."""
 
 
 def ranks(words: Sequence[str]) -> Ints:

@@ -17,6 +17,9 @@ claims, the others pooled. A group knows how many pairs it holds, gives its k-th
 and finds the place of a pair in it, each with a few binary searches; the pairs of one
 claim are found with array operations over its question. numpy does the work; the
 engine (`contested.engine.rules`) decides what is listed and what is grouped.
+
+Longer than most modules, and on purpose: the counting, the k-th pair and the place of a
+pair are one algorithm over one sorted layout, whose invariants are kept in one place.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from contested.engine.contradictions import (
     Listed,
     Listing,
 )
+from contested.engine.sources import per_source, source_pairs
 from contested.format.model import Claim, Event, Question, Source
 from contested.present.wording import date_text, explanation, source_names, value_text
 from contested.review.notes import NotesStore
@@ -368,7 +369,7 @@ class Browser:
 
     @cached_property
     def _involved(self) -> Counter[str]:
-        return self.analysis.contradictions.per_source()
+        return per_source(self.analysis.contradictions)
 
     def _source_row(self, source: Source) -> Row:
         said, relayed = (counts[source.id] for counts in self.source_counts)
@@ -446,7 +447,7 @@ class Browser:
     def source_pairs(self, kept: Kept | None = None) -> list[tuple[Source, Source, int]]:
         """Pairs of sources whose claims contradict (among `kept`, given a filter), most
         contradictions first."""
-        counts = self.analysis.contradictions.source_pairs(kept=kept)
+        counts = source_pairs(self.analysis.contradictions, kept=kept)
         sources = self.catalog.sources
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         return [(sources[a], sources[b], n) for (a, b), n in ranked
@@ -462,7 +463,7 @@ class Browser:
         contradictions first; a side against itself is shown too (Syrsky vs DeepState are
         both Ukrainian)."""
         sides = {s.id: s.side for s in self.catalog.sources.values()}
-        counts = self.analysis.contradictions.source_pairs(sides, kept)
+        counts = source_pairs(self.analysis.contradictions, sides, kept)
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         return [Row(pair_key(a, b), (a, "vs", b, str(n), "(same side)" if a == b else ""))
                 for (a, b), n in ranked]
