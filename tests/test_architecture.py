@@ -115,6 +115,7 @@ def test_every_error_a_user_can_cause_is_one_family() -> None:
     from contested.review.notes import NotesReadOnly
     from contested.support.files import Refused
 
+    error: type[Exception]
     for error in (DateError, QuantityError, FilterError):
         assert issubclass(error, InputError), error
         assert issubclass(error, ValueError), error

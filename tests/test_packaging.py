@@ -22,6 +22,7 @@ def test_wheel_ships_the_bundled_timelines(tmp_path: Path) -> None:
         names
     )
     assert "contested/cli.py" in names
+    assert "contested/py.typed" in names  # the marker that makes its annotations count
     source = REPO / "src"
     modules = {p.relative_to(source).as_posix() for p in (source / "contested").rglob("*.py")}
     assert "contested/catalog/loading.py" in modules  # the subpackages, not only the top

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Container
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,7 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parse, "MAX_PROBLEMS", 25)
 
 
-def claims(count: int, bad: set[int] = frozenset()) -> str:  # type: ignore[assignment]
+def claims(count: int, bad: Container[int] = frozenset()) -> str:
     return SOURCES + "claims:\n" + "".join(
         f"  - {{id: c{n}, source: afp, text: t{n}"
         f"{', credibility: 9' if n in bad else ''}}}\n" for n in range(count))

@@ -790,9 +790,12 @@ claims:
 """The claims section starts on line 16."""
 
 
+Warned = Callable[[str, str], tuple[Path, list[tuple[str, str]]]]
+"""Load a file's text; its path and the (place, message) of warnings with a code."""
+
+
 @pytest.fixture
-def warned(write: Write, load: Callable[[], LoadResult]
-           ) -> Callable[[str, str], tuple[Path, list[tuple[str, str]]]]:
+def warned(write: Write, load: Callable[[], LoadResult]) -> Warned:
     """Load one file; return its path and the (place, message) of warnings with `code`."""
 
     def _warned(text: str, code: str) -> tuple[Path, list[tuple[str, str]]]:
@@ -806,8 +809,7 @@ def warned(write: Write, load: Callable[[], LoadResult]
     return _warned
 
 
-def test_warning_credibility_1_without_independent_agreement(warned: Callable[..., tuple]
-                                                              ) -> None:
+def test_warning_credibility_1_without_independent_agreement(warned: Warned) -> None:
     text = WARNING_SOURCES + (
         on_outcome("lonely", "mixed", credibility="1")  # credibility on line 22
         + on_outcome("lonely-echo", "mixed")
@@ -845,7 +847,7 @@ def test_credibility_1_agreement_at_another_time_does_not_count(build: Build) ->
     ]
 
 
-def test_warning_credibility_5_without_contradiction(warned: Callable[..., tuple]) -> None:
+def test_warning_credibility_5_without_contradiction(warned: Warned) -> None:
     text = WARNING_SOURCES + (
         on_outcome("improbable", "success", credibility="5")  # credibility on line 22
         + on_outcome("contested", "failure", source="s2", as_of="2026", credibility="5")
@@ -858,7 +860,7 @@ def test_warning_credibility_5_without_contradiction(warned: Callable[..., tuple
     ]
 
 
-def test_warning_reliability_a_on_social_media(warned: Callable[..., tuple]) -> None:
+def test_warning_reliability_a_on_social_media(warned: Warned) -> None:
     text = textwrap.dedent("""\
         contested: 1
         sources:
@@ -883,7 +885,7 @@ def test_warning_reliability_a_on_social_media(warned: Callable[..., tuple]) -> 
     ]
 
 
-def test_warning_source_without_claims(warned: Callable[..., tuple]) -> None:
+def test_warning_source_without_claims(warned: Warned) -> None:
     text = WARNING_SOURCES + claim("c1", via="[relay]")
     path, found_warnings = warned(text, "source-without-claims")
     # `relay` is used only in `via`: that is fine
@@ -893,7 +895,7 @@ def test_warning_source_without_claims(warned: Callable[..., tuple]) -> None:
     ]
 
 
-def test_warning_event_without_claims(warned: Callable[..., tuple]) -> None:
+def test_warning_event_without_claims(warned: Warned) -> None:
     text = textwrap.dedent("""\
         contested: 1
         sources:
@@ -912,7 +914,7 @@ def test_warning_event_without_claims(warned: Callable[..., tuple]) -> None:
     assert found_warnings == [(f"{path}:6:9", "event 'quiet' has no claim")]
 
 
-def test_warning_question_with_one_claim_or_none(warned: Callable[..., tuple]) -> None:
+def test_warning_question_with_one_claim_or_none(warned: Warned) -> None:
     text = textwrap.dedent("""\
         contested: 1
         sources:
@@ -1126,7 +1128,7 @@ def catalog_specs(draw: st.DrawFn) -> CatalogSpec:
         question = draw(pick_question)
         value: str | FigureSpec | None = None
         if question is not None and draw(st.integers(0, 9)) > 0:  # sometimes no value
-            value = draw(WORDS if question.kind == "category" else figure)
+            value = draw(WORDS) if question.kind == "category" else draw(figure)
         claims.append(ClaimSpec(
             id=f"c{number}",
             source=draw(SOURCES),
@@ -1272,9 +1274,9 @@ def reference(spec: CatalogSpec) -> Reference:
     for pair, found_rules in rules.items():
         result[pair, tuple(r for r in order if r in found_rules)] += 1
     contradicting: dict[str, set[str]] = {c.id: set() for c in spec.claims}
-    for members, _ in result:
-        for member in members:
-            contradicting[member] |= members - {member}
+    for held, _ in result:
+        for member in held:
+            contradicting[member] |= held - {member}
     for claim_id, against in contradicting.items():  # opposed claims do not also agree
         agreeing[claim_id] -= against
     steps: dict[str, list[frozenset[str]]] = {}
@@ -1440,16 +1442,17 @@ def check_counts_against_the_objects(catalog: Catalog, found: Contradictions) ->
     assert per_source(found) == Counter(
         s for c in made for s in {s for m in c.claims for s in sources_of[m]})
     sides = {s.id: s.side for s in catalog.sources.values()}
-    for group in (None, sides):
-        name = (lambda s: s) if group is None else group.__getitem__
+    for grouping in (None, sides):
+        name: Callable[[str], str] = (
+            (lambda s: s) if grouping is None else grouping.__getitem__)
         expected_pairs: Counter[tuple[str, str]] = Counter()
         for c in made:
-            members = [[name(s) for s in sources_of[m]] for m in c.claims]
+            named = [[name(s) for s in sources_of[m]] for m in c.claims]
             expected_pairs.update({
                 (a, b) if a <= b else (b, a)
-                for i, one in enumerate(members) for other in members[i + 1:]
+                for i, one in enumerate(named) for other in named[i + 1:]
                 for a in one for b in other})
-        assert source_pairs(found, group) == expected_pairs
+        assert source_pairs(found, grouping) == expected_pairs
 
 
 @st.composite

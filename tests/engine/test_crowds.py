@@ -11,6 +11,7 @@ import io
 import json
 import random
 from collections import Counter
+from collections.abc import Container
 from datetime import date
 from pathlib import Path
 
@@ -21,9 +22,12 @@ from contested.cli import main
 from contested.engine import pairs as pairs_module
 from contested.engine.analysis import Analysis, analyse
 from contested.engine.contradictions import PAGE, ContradictionGroup
+from contested.engine.corroboration import CorroborationIndex
 from contested.engine.rules import LISTED_PER_QUESTION, pair_id
 from contested.engine.sources import per_source, source_pairs
-from contested.export.reports import to_csv, to_json, to_markdown
+from contested.export.csv_export import to_csv
+from contested.export.markdown import to_markdown
+from contested.export.records import to_json
 from contested.present.browse import Browser, group_text, span_text
 from contested.present.details import Details
 from contested.review.notes import Note, Notes
@@ -78,7 +82,8 @@ def test_twenty_thousand_alternating_claims_are_counted_not_listed(crowd: Analys
     found = crowd.contradictions
     assert len(found) == 10_000 * 10_000
     # Nothing quadratic was built: no pair laid out, none held, none made yet.
-    assert len(crowd.corroboration.pairs.first) == 0  # type: ignore[attr-defined]
+    assert isinstance(crowd.corroboration, CorroborationIndex)
+    assert len(crowd.corroboration.pairs.first) == 0
     assert len(found.order) == 0
     assert found.made_in_groups == 0
     (group,) = found.groups
@@ -96,7 +101,7 @@ def test_twenty_thousand_alternating_claims_are_counted_not_listed(crowd: Analys
         {("north", "south"): 100_000_000})
     # Each x claim agrees with the 9,999 others (all from a: one origin, not independent
     # of it) and contradicts the 10,000 y claims (all from b: one independent origin).
-    assert crowd.corroboration.tally("c0") == (9_999, 0, 0, 10_000, 1)  # type: ignore[attr-defined]
+    assert crowd.corroboration.tally("c0") == (9_999, 0, 0, 10_000, 1)
     assert found.made_in_groups == 0
     assert group_text(crowd.catalog, group) == (
         "10,000 claims say x vs 10,000 say y, overlapping 2030-05: 100,000,000 pairs")
@@ -111,7 +116,8 @@ def test_a_pair_is_found_by_its_id_without_listing_its_question(crowd: Analysis)
     assert (pair.id, pair.rules, pair.claims, pair.question) == (
         "category~c0~c1", ("category",), ("c0", "c1"), "bridge")
     assert found.get("category~c0~c1") == pair
-    assert "category~c0~c1" in found
+    ids: Container[object] = found  # `in` takes a pair's id as well as a pair
+    assert "category~c0~c1" in ids
     assert found.groups[0].rank_of(pair.id) == position - found.groups[0].start
     far = found.get("category~c19998~c19999")  # the last claims read: no walk to them
     assert far is not None
@@ -123,7 +129,7 @@ def test_a_pair_is_found_by_its_id_without_listing_its_question(crowd: Analysis)
                    "disputes~c0~c1",
                    "category~c0~nowhere", "group:bridge:1", "nothing"):
         assert found.position_of(absent) is None, absent
-        assert absent not in found
+        assert absent not in ids
     assert found.listed_index_of("category~c0~c1") == found.listed_index_of("group:bridge:1")
 
 
@@ -148,7 +154,10 @@ def test_a_group_lists_its_pairs_a_page_at_a_time(crowd: Analysis) -> None:
     assert len(first) == PAGE
     assert found.made_in_groups - before <= PAGE  # the page (less any made before)
     assert len({pair.id for pair in first}) == PAGE
-    values = {c.id: c.value for c in crowd.catalog.claims.values()}
+    values: dict[str, str] = {}
+    for c in crowd.catalog.claims.values():
+        assert isinstance(c.value, str)  # every claim answers the category question
+        values[c.id] = c.value
     for pair in first:
         assert sorted(values[c] for c in pair.claims) == ["x", "y"]
         assert pair.id == pair_id("category", *pair.claims)
@@ -212,7 +221,9 @@ def test_groups_hold_the_brute_forces_pairs_at_scale(kind: str, dense: bool,
     expected = reference(spec)
     assert sum(expected.contradictions.values()) > LISTED_PER_QUESTION  # so it is grouped
     assert found.groups
-    laid_out = analysis.corroboration.pairs.runs.count.any()  # type: ignore[attr-defined]
+    assert isinstance(analysis.corroboration, CorroborationIndex)
+    # bool(): a numpy bool is never `is` True or False
+    laid_out = bool(analysis.corroboration.pairs.runs.count.any())
     assert laid_out is not dense
     assert len(found) == sum(expected.contradictions.values())
     made = list(found)

@@ -65,8 +65,9 @@ def test_source_alias_rule_question_and_dates(kursk: Analysis) -> None:
     gadi = apply(kursk, parse_filter("gadi"), None)
     assert gadi.sources == {"gady"}
     assert gadi.contradictions is not None
-    assert all(any(kursk.catalog.claims[c].source == ["gady"] for c in item.claims)
-               for item in gadi.contradictions)
+    for item in gadi.contradictions:
+        assert isinstance(item, Contradiction)  # the Kursk file has no grouped question
+        assert any(kursk.catalog.claims[c].source == ["gady"] for c in item.claims)
     declared = apply(kursk, parse_filter("rule:declared"), None)
     assert [c.id for c in declared.contradictions or []] == ["syrsky-vs-deepstate"]
     august = apply(kursk, parse_filter("to:2024-12"), None)
@@ -155,7 +156,8 @@ def test_who_contradicts_whom_counts_what_the_filter_keeps(pairs: Analysis, text
     found = pairs.contradictions
     sides = {s.id: s.side for s in pairs.catalog.sources.values()}
     filtered = apply(pairs, parse_filter(text), None)
-    kept = list(found) if filtered.contradictions is None else filtered.contradictions
+    kept: list[Listed] = (
+        list(found) if filtered.contradictions is None else filtered.contradictions)
     for group in (None, sides):
         assert source_pairs(found, group, filtered.kept) == _by_hand(pairs, kept, group)
 
@@ -178,6 +180,7 @@ def test_a_pair_filter_keeps_what_its_row_counted(pairs: Analysis, base: str) ->
             assert opened.contradictions is not None
             assert len(opened.contradictions) == n, (kind, a, b, base)
             for item in opened.contradictions:
+                assert isinstance(item, Contradiction)  # as in `_by_hand`: no groups here
                 names = [{(group or {}).get(s, s) for s in claims[c].source}
                          for c in item.claims]
                 assert any(a in one and b in other for i, one in enumerate(names)
@@ -210,3 +213,37 @@ def test_opening_a_row_keeps_the_rest_of_the_filter() -> None:
         'rule:category starred from:2025-03 side:"russian media" vs-side:ukraine')
     assert pair_filter(current, "sources", ("ap", "kyiv")) == (
         "rule:category starred from:2025-03 source:ap vs:kyiv")
+
+
+# --- one contradiction, tested alone: the CLI's `--all` ---------------------------------
+
+@pytest.mark.parametrize("text", ["", "rule:category", "side:ukraine", "source:ap", "ap",
+                                  "source:japan", "rule:declared source:kyiv", "vs:kyiv",
+                                  "side:russia vs-side:ukraine", "question:outcome",
+                                  "from:2025-04"])
+def test_a_contradiction_tested_alone_is_kept_as_apply_keeps_it(pairs: Analysis, text: str
+                                                                ) -> None:
+    """`contradiction_test` (what the CLI's `--all` asks of each pair of a group kept
+    whole) keeps a held contradiction exactly when `apply` does."""
+    from contested.present.filters import contradiction_test
+
+    chosen = parse_filter(text)
+    kept = apply(pairs, chosen, None).contradictions
+    held = [item for item in pairs.contradictions.listing() if isinstance(item, Contradiction)]
+    test = contradiction_test(pairs, chosen)
+    assert [c.id for c in held if test(c)] == [c.id for c in (held if kept is None else kept)]
+
+
+def test_a_contradiction_tested_alone_reads_its_note(kursk: Analysis) -> None:
+    from contested.present.filters import contradiction_test
+
+    notes = Notes()
+    notes.sections["contradictions"]["category~syrsky-under-control~zombie-rout"] = Note(
+        star=True, status="explained")
+    held = [item for item in kursk.contradictions.listing() if isinstance(item, Contradiction)]
+    for text in ("starred", "status:explained side:russia", "status:resolved",
+                 "starred rule:declared"):
+        chosen = parse_filter(text)
+        test = contradiction_test(kursk, chosen, notes)
+        assert [c.id for c in held if test(c)] == [
+            c.id for c in apply(kursk, chosen, notes).contradictions or []], text

@@ -16,8 +16,9 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -42,16 +43,18 @@ WAIT = 20.0
 
 ROOT = os.geteuid() == 0
 
+T = TypeVar("T")
 
-def finishes(call: object, timeout: float = WAIT) -> object:
+
+def finishes(call: Callable[[], T], timeout: float = WAIT) -> T:
     """`call()` run on a thread; fails the test if it has not returned within `timeout`
     (a FIFO opened for reading blocks until a writer comes: the bug these tests catch)."""
-    result: list[object] = []
+    result: list[T] = []
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            result.append(call())  # type: ignore[operator]
+            result.append(call())
         except BaseException as error:  # the test's own assertions see it
             errors.append(error)
 
@@ -122,7 +125,7 @@ def test_a_link_to_a_fifo_in_a_catalog_is_an_error_not_a_hang(tmp_path: Path) ->
     (tmp_path / "claims.yaml").symlink_to(fifo)
     try:
         result = finishes(lambda: load_catalog([tmp_path / "claims.yaml"]))
-        (problem,) = result.diagnostics  # type: ignore[attr-defined]
+        (problem,) = result.diagnostics
         assert problem.code == "not-a-file"
         assert "FIFO" in problem.message
     finally:
@@ -171,7 +174,7 @@ def test_a_cache_entry_replaced_by_a_fifo_or_a_link_is_ignored_and_rebuilt(
     try:
         again = CatalogCache(cache.folder)
         result = finishes(lambda: load_catalog([catalog], cache=again))
-        assert result.ok  # type: ignore[attr-defined]
+        assert result.ok
         assert again.hits == 0
         assert stat.S_ISREG(entry.lstat().st_mode)  # rebuilt as a file of ours
     finally:
@@ -445,7 +448,7 @@ def test_a_keymap_that_is_a_fifo_is_ignored_with_a_reason(tmp_path: Path) -> Non
     path = tmp_path / "keymap.toml"
     os.mkfifo(path)
     try:
-        keymap, problem = finishes(lambda: load_keymap(path))  # type: ignore[misc]
+        keymap, problem = finishes(lambda: load_keymap(path))
         assert keymap == {}
         assert problem is not None
         assert "FIFO" in problem
