@@ -53,7 +53,7 @@ from contested.catalog.cache.store import CatalogCache  # noqa: E402
 from contested.catalog.discover import discover  # noqa: E402
 from contested.catalog.loading import load_catalog  # noqa: E402
 from contested.engine.analysis import analyse  # noqa: E402
-from contested.export.reports import render  # noqa: E402
+from contested.export.render import render  # noqa: E402
 from contested.support.collector import collector_paused  # noqa: E402
 from explorer import PANES, per_pane, percentile  # noqa: E402  (bench/explorer.py)
 from generate import DISSENT  # noqa: E402  (bench/generate.py)

@@ -252,6 +252,65 @@ def test_contradictions_filters(args: list[str], expected: set[str], cli: Cli) -
     assert {item["id"] for item in json.loads(done.stdout)} == expected
 
 
+def test_contradictions_filter_as_the_explorer_does(cli: Cli) -> None:
+    """The options are the explorer's filter (present/filters.py): a source's id means
+    that source alone ("afp" is AFP, not also the soldier "interviewed by AFP", who is
+    found by a part of the name); `--source` and `--side` each say what a contradiction
+    holds, so together they are that source against that side."""
+    def found(*args: str) -> set[str]:
+        done = cli("contradictions", "--json", *args)
+        assert done.returncode == 0, done.stderr
+        return {item["id"] for item in json.loads(done.stdout)}
+
+    assert found("--source", "afp") == set()  # AFP itself contradicts no one
+    assert found("--source", "interviewed") == {
+        "category~syrsky-under-control~ua-soldier-situation-serious",
+        "category~ua-soldier-situation-serious~zombie-rout"}
+    assert found("--source", "gady", "--side", "russia") == {
+        "category~gady-already-difficult~zombie-rout",
+        "category~gady-front-giving-way~zombie-rout"}
+
+
+CROWD = """\
+contested: 1
+sources:
+  - {id: a, name: Agency A, side: north}
+  - {id: b, name: Agency B, side: south}
+  - {id: c, name: Agency C, side: south}
+questions:
+  - {id: bridge, text: Who holds the bridge?, kind: category}
+claims:
+"""
+
+
+def test_contradictions_of_a_grouped_question_filtered(write: Write, cli: Cli) -> None:
+    """35 claims of A against 18 of B and 17 of C: 1,225 contradictions, shown as a
+    group. A filter keeps the group whole; with `--all`, its pairs that pass."""
+    lines = [f"  - {{id: c{n}, source: {'a' if n % 2 == 0 else 'bc'[n % 4 == 3]}, text: t, "
+             f"about: bridge, value: {'xy'[n % 2]}, as_of: 2030-05}}\n" for n in range(70)]
+    folder = write("crowd.yaml", CROWD + "".join(lines)).parent
+
+    def listed(*args: str) -> list[dict[str, object]]:
+        done = cli("contradictions", "--json", *args, str(folder))
+        assert done.returncode == 0, done.stderr
+        items: list[dict[str, object]] = json.loads(done.stdout)
+        return items
+
+    (group,) = listed("--source", "c")
+    assert (group["kind"], group["pairs"]) == ("group", 1225)
+    pairs = listed("--source", "c", "--all")
+    assert len(pairs) == 35 * 17
+    for item in pairs:
+        sources = item["sources"]
+        assert isinstance(sources, list)
+        assert ["c"] in sources
+    assert len(listed("--source", "c", "--side", "north", "--all")) == 35 * 17
+    assert len(listed("--side", "north", "--all")) == 1225
+    words = cli("contradictions", "--all", "--source", "c", str(folder)).stdout.split()
+    assert "c3" in words
+    assert "c1" not in words  # B's: its pairs with A are not listed
+
+
 def test_contradictions_json_fields(cli: Cli) -> None:
     done = cli("contradictions", "--json", "--rule", "declared")
     (item,) = json.loads(done.stdout)
@@ -295,11 +354,17 @@ def test_contradictions_of_a_broken_catalog_exit_1(write: Write) -> None:
 def test_the_cli_offers_the_engines_rules() -> None:
     """`--rule` offers the one list of rules (vocabulary.py), and that list is the
     engine's: "declared" and the rules it finds in pairs."""
-    import contested.cli
+    import argparse
+
     import contested.engine.contradictions
     import contested.vocabulary
+    from contested.cli import build_parser
 
-    assert contested.cli.RULES is contested.vocabulary.RULES
+    commands = next(action for action in build_parser()._actions
+                    if isinstance(action, argparse._SubParsersAction))
+    (rule,) = [action for action in commands.choices["contradictions"]._actions
+               if action.dest == "rule"]
+    assert rule.choices is contested.vocabulary.RULES
     found = {name for _, name in contested.engine.contradictions.PAIR_RULES}
     assert {"declared", *found} == set(contested.vocabulary.RULES)
 

@@ -364,7 +364,7 @@ def test_an_error_of_the_user_s_family_ends_in_one_line_not_a_traceback(
         raise CacheDamaged("a cached block of x.yaml is damaged and x.yaml changed since: "
                            "run the command again")
 
-    monkeypatch.setattr("contested.export.reports.render_parts", damaged)
+    monkeypatch.setattr("contested.export.render.render_parts", damaged)
     assert cli.main(["export", "--format", "json"]) == 1
     out = capsys.readouterr()
     assert out.err == ("contested: a cached block of x.yaml is damaged and x.yaml changed "

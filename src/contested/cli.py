@@ -2,6 +2,10 @@
 
 Exit status: 0 success, 1 invalid input (located errors printed), 2 usage error,
 70 internal error (a one-line message and a report file, never a traceback).
+
+Longer than the other modules (about 540 lines) because most of it is each command's
+options and help text, which read best in one place; what a command does is a call into
+the layers below.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from contested import __version__
 from contested.errors import ContestedError
@@ -25,7 +29,9 @@ if TYPE_CHECKING:
     from contested.catalog.catalog import Catalog
     from contested.catalog.loading import LoadResult
     from contested.engine.analysis import Analysis
+    from contested.engine.contradictions import Contradiction, Listed
     from contested.format.diagnostics import Diagnostic
+    from contested.present.filters import Filter
 
 EXPORT_FORMATS = ("markdown", "json", "csv")
 FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv"}
@@ -129,9 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="only contradictions found by this rule (repeatable)")
     contradictions.add_argument("--question", metavar="ID", help="only this question")
     contradictions.add_argument("--source", metavar="NAME",
-                                help="only those with this source (id, name or alias)")
+                                help="only those with this source: its id (that source "
+                                     "alone), or part of a name or alias")
     contradictions.add_argument("--side", metavar="SIDE",
-                                help="only those with a source of this side")
+                                help="only those with a source of this side (with "
+                                     "--source: that source against this side)")
     contradictions.add_argument("--json", action="store_true",
                                 help="print a JSON list of objects instead of a table")
     contradictions.add_argument("--all", action="store_true",
@@ -247,7 +255,7 @@ def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: Te
     failed = not result.ok or (strict and bool(warnings))
     status = EXIT_INVALID if failed else EXIT_OK
     if output_format == "json":
-        from contested.export.reports import json_text
+        from contested.export.records import json_text
 
         out.write(json_text([d.as_dict() for d in [*result.diagnostics, *warnings]]))
         return status
@@ -293,15 +301,32 @@ def _unknown_name(catalog: Catalog, question: str | None, source: str | None,
     return None
 
 
+def _filters(args: argparse.Namespace) -> list[Filter]:
+    """The explorer's filters (present/filters.py) that `contradictions`' options stand
+    for: `--rule`s are any of them (`rule:a,b`), `--source` and `--side` as `source:`
+    and `side:`. Each of these two says what a contradiction holds, not what one source
+    is: given both, each is a filter of its own and a contradiction is kept when both
+    keep it (`--source gady --side russia` is Gady against the Russian side, where the
+    one filter `source:gady side:russia` would ask for a source that is both)."""
+    from contested.present.filters import Filter, filter_word
+
+    def made(words: dict[str, str | None], **named: Any) -> Filter:
+        text = " ".join(filter_word(key, value) for key, value in words.items() if value)
+        return Filter(text=text, rules=tuple(args.rule), question=args.question, **named)
+
+    shared = {"rule": ",".join(args.rule), "question": args.question}
+    source = {"source": args.source.casefold()} if args.source else {}
+    side = {"sides": (args.side.casefold(),)} if args.side else {}
+    if source and side:
+        return [made({**shared, "source": args.source}, **source),
+                made({**shared, "side": args.side}, **side)]
+    return [made({**shared, "source": args.source, "side": args.side}, **source, **side)]
+
+
 def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
-    from contested.export.reports import (
-        ContradictionFilter,
-        Stream,
-        filter_contradictions,
-        json_parts,
-        listed_records,
-        table_parts,
-    )
+    from contested.export.records import Stream, json_parts, listed_records
+    from contested.export.table import table_parts
+    from contested.present.filters import apply, contradiction_test
 
     analysis = _analysed(args.paths, args.cache)
     if isinstance(analysis, int):
@@ -312,17 +337,29 @@ def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
 
         print(f"contested: {printable(unknown)}", file=sys.stderr)
         return EXIT_USAGE
-    chosen = {"rules": args.rule, "question": args.question, "source": args.source,
-              "side": args.side}
+    filters = _filters(args)
+    found: Iterable[Listed] = analysis.contradictions.listing()
+    keep: Callable[[Contradiction], bool] | None = None
+    if filters[0].active:  # as the explorer keeps them: a group whole, or not at all
+        first, *more = [apply(analysis, chosen, None).contradictions or []
+                        for chosen in filters]
+        also = [{item.id for item in kept} for kept in more]
+        found = [item for item in first if all(item.id in ids for ids in also)]
+        tests = [contradiction_test(analysis, chosen) for chosen in filters]
+
+        def keeps(pair: Contradiction) -> bool:  # a pair of a group kept whole (--all)
+            return all(test(pair) for test in tests)
+
+        keep = keeps
     if args.json:  # written as read: --all may list millions of pairs
-        found = filter_contradictions(analysis, every_pair=args.all, **chosen)
-        for piece in json_parts(Stream(listed_records(analysis, found))):
+        for piece in json_parts(Stream(listed_records(analysis, found, every_pair=args.all,
+                                                      keep=keep))):
             out.write(piece)
         return EXIT_OK
     width = shutil.get_terminal_size().columns if out.isatty() else None
-    for piece in table_parts(analysis, filter_contradictions(analysis, **chosen), width=width,
+    for piece in table_parts(analysis, found, width=width,
                              per_question=None if args.all else 20, every_pair=args.all,
-                             keep=ContradictionFilter(analysis, **chosen)):
+                             keep=keep):
         out.write(piece)
     return EXIT_OK
 
@@ -340,7 +377,7 @@ def _export_format(given: str | None, output: str | None) -> tuple[str, str | No
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
-    from contested.export.reports import render, render_parts
+    from contested.export.render import render, render_parts
     from contested.support.files import Refused, write_output
     from contested.support.text import printable
 

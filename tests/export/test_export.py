@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 from contested.catalog.loading import load_catalog
 from contested.cli import main
 from contested.engine.analysis import Analysis, analyse
-from contested.export.reports import json_text, render, to_csv, to_json, to_markdown
+from contested.export.csv_export import to_csv
+from contested.export.markdown import to_markdown
+from contested.export.records import json_text, to_json
+from contested.export.render import render
 from tests.helpers import REPO, SOURCES, Write
 
 GOLDEN = REPO / "tests" / "golden"
@@ -153,12 +156,10 @@ def test_export_to_a_file_is_atomic_and_keeps_nothing_half_written(
     assert oct(target.stat().st_mode & 0o777) == "0o640"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
 
-    import contested.support.files
-
     def failing_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(contested.support.files.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)  # the module support/files uses
     assert main(["export", "--format", "markdown", "-o", str(target)]) == 1
     assert target.read_text().startswith("# Contested claims")
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]

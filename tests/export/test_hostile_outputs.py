@@ -25,7 +25,8 @@ from markdown_it import MarkdownIt
 from contested.catalog.loading import load_catalog
 from contested.cli import main
 from contested.engine.analysis import analyse
-from contested.export.reports import contradictions_table, render
+from contested.export.render import render
+from contested.export.table import contradictions_table
 from contested.support.text import csv_cell, fit, md_code, md_text, printable, width
 from tests.hostile import (
     CJK,

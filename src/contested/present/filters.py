@@ -115,12 +115,12 @@ class Filter:
 
     def _named(self, source: Source, needle: str | None) -> bool:
         """Whether `source` is the one `needle` names: its id, or (unless the needle is
-        some source's id) a part of one of its names."""
+        some source's id) a part of one of its names (`Source.answers_to`)."""
         if not needle:
             return True
-        if needle == source.id.casefold():
-            return True
-        return needle not in self.exact and any(needle in n.casefold() for n in source.names)
+        if needle in self.exact:
+            return needle == source.id.casefold()
+        return source.answers_to(needle)
 
     def other_source_ok(self, source: Source) -> bool:
         """Whether `source` is the other side of a pair (`vs:`, `vs-side:`)."""
@@ -160,6 +160,17 @@ class Filter:
             return False
         return not (self.until and when.earliest and self.until.latest
                     and when.earliest > self.until.latest)
+
+    def contradiction_ok(self, item: Contradiction, note: Note | None = None) -> bool:
+        """What concerns a contradiction in itself (not its claims): its rules, its
+        question, and given its note, the note's status, tags and star."""
+        if self.rules and not set(self.rules) & set(item.rules):
+            return False
+        if self.question and item.question != self.question:
+            return False
+        if note is None or not (self.status or self.starred or self.tag):
+            return True
+        return not (self.status and note.status != self.status) and self.note_ok(note)
 
     def event_ok(self, event: Event) -> bool:
         if self.timeline and event.origin.timeline != self.timeline:
@@ -341,15 +352,9 @@ def _contradictions(analysis: Analysis, chosen: Filter, note_of: Callable[[str, 
         held = np.flatnonzero(entries[found.order]).tolist()
 
     def passes(item: Contradiction) -> bool:
-        if chosen.rules and not set(chosen.rules) & set(item.rules):
-            return False
-        if chosen.question and item.question != chosen.question:
-            return False
-        if chosen.status or chosen.starred or chosen.tag:
-            note = note_of("contradiction", item.id)
-            if (chosen.status and note.status != chosen.status) or not chosen.note_ok(note):
-                return False
-        return True
+        noted = chosen.status or chosen.starred or chosen.tag
+        return chosen.contradiction_ok(item, note_of("contradiction", item.id) if noted
+                                       else None)
 
     # Held entries and groups in the order of the list: (place, 0 group / 1 held, ...).
     kept: list[tuple[tuple[int, int, int, int], Listed]] = []
@@ -389,6 +394,43 @@ def _contradictions(analysis: Analysis, chosen: Filter, note_of: Callable[[str, 
                 pairs.append(item)
     kept.sort(key=lambda entry: entry[0])
     return [item for _, item in kept], Kept(held_array, tuple(groups), tuple(pairs))
+
+
+def contradiction_test(analysis: Analysis, chosen: Filter, notes: Notes | None = None
+                       ) -> Callable[[Contradiction], bool]:
+    """Whether `chosen` keeps one contradiction, tested alone as `apply` tests a held
+    one: for the pairs of a group that `apply` keeps whole, read one by one (the CLI's
+    `--all`). Each claim is tested once, however many pairs it is part of."""
+    catalog = analysis.catalog
+    sources = catalog.sources
+    chosen = chosen.resolved(sources)
+    note_of: Callable[[str, str], Note] = (
+        notes.get if notes is not None else (lambda kind, target: Note()))
+    noted = bool(chosen.status or chosen.starred or chosen.tag)
+    tested: dict[str, tuple[bool, bool]] = {}
+
+    def test(claim_id: str) -> tuple[bool, bool]:
+        """Whether a claim passes, and whether it can be the other side of a pair."""
+        if claim_id not in tested:
+            claim = catalog.claims.get(claim_id)
+            tested[claim_id] = (False, False) if claim is None else (
+                chosen.claim_ok(claim, sources),
+                chosen.paired and chosen.other_claim_ok(claim, sources))
+        return tested[claim_id]
+
+    def keeps(item: Contradiction) -> bool:
+        if not chosen.active:
+            return True
+        if not chosen.contradiction_ok(item, note_of("contradiction", item.id) if noted
+                                       else None):
+            return False
+        claims = [test(c) for c in item.claims]
+        if chosen.paired:
+            return any(ok and other for n, (ok, _) in enumerate(claims)
+                       for m, (_, other) in enumerate(claims) if n != m)
+        return not chosen.on_claims or any(ok for ok, _ in claims)
+
+    return keeps
 
 
 def _group_passes(group: ContradictionGroup, chosen: Filter, ok: Bools,

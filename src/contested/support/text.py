@@ -16,7 +16,7 @@ kinds of reader, each with its own way of being fooled:
   or emphasis, and `md_code` fences a code span with more backticks than it holds.
 
 JSON is for programs: it carries the data as read, with JSON's own escapes
-(`contested.export.reports.json_text`). Markup parsers (Rich, Textual) never see data: the TUI
+(`contested.export.records.json_text`). Markup parsers (Rich, Textual) never see data: the TUI
 builds `Content` from `printable` text (`contested.tui.safe`).
 """
 

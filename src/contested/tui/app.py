@@ -548,7 +548,7 @@ class ContestedApp(App[int], inherit_bindings=False):
         """Write the markdown report, notes included, beside the notes file."""
         import time
 
-        from contested.export.reports import to_markdown
+        from contested.export.markdown import to_markdown
         from contested.support.files import Refused, replace
 
         if self.analysis is None or self.notes is None or self.main is None:
