@@ -67,7 +67,7 @@ def save_latency(folder: Path, count: int, saves: int) -> list[float]:
 
 
 async def reload_latency(folder: Path, runs: int) -> list[float]:
-    from tests.tui.conftest import app_on, focused_table, ready
+    from tests.tui.helpers import app_on, focused_table, ready
 
     catalog = folder / "catalog"
     shutil.copytree(bundled_catalog(), catalog)

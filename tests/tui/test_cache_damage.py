@@ -14,11 +14,12 @@ from textual.pilot import Pilot
 
 from contested.catalog.cache.parts import CacheDamaged
 from contested.catalog.entities import Entities
+from contested.present.browse import RowKind
 from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
-from contested.tui.screens.main import MainScreen
-from contested.tui.widgets.rows import DAMAGED, VirtualTable
-from tests.tui.conftest import app_on, focused_table, main_screen, ready
+from contested.tui.screens.main import SEARCH_INDEX_WORKER, MainScreen
+from contested.tui.widgets.rows import VirtualTable
+from tests.tui.helpers import app_on, focused_table, main_screen, ready
 
 SAID = "a cached file changed or was damaged while the explorer read it"
 
@@ -78,7 +79,7 @@ async def test_a_row_made_from_a_damaged_cache_is_said_and_the_catalog_read_agai
         await read_again(pilot, app)
         table = main_screen(app).query_one("#claims", VirtualTable)
         kinds = {row.kind for row in map(table.row_at, range(len(table.rows))) if row}
-        assert DAMAGED not in kinds  # the rows were made again from the new catalog
+        assert RowKind.DAMAGED not in kinds  # the rows were made again from the new catalog
         assert len(said(app)) == 1  # once
 
 
@@ -114,3 +115,108 @@ async def test_a_detail_of_a_damaged_item_is_said_and_not_opened(
         await pilot.press("enter")  # read again: it opens
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
+
+
+def damage_once_in_worker(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """As `damage_once`, on the thread of the worker named `name` instead."""
+    from textual.worker import NoActiveWorker, get_current_worker
+
+    original: Callable[[Entities[Any], int], Any] = Entities.at
+    raised: list[int] = []
+
+    def in_worker() -> bool:
+        try:
+            return get_current_worker().name == name
+        except NoActiveWorker:
+            return False
+
+    def at(self: Entities[Any], row: int) -> Any:
+        if not raised and in_worker():
+            raised.append(row)
+            raise CacheDamaged("x.yaml: its cache entry was damaged after it was read, "
+                               "and the file changed since: open the catalog again")
+        return original(self, row)
+
+    monkeypatch.setattr(Entities, "at", at)
+    return raised
+
+
+async def test_a_figure_drawn_from_a_damaged_cache_is_said_not_raised(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = app_on(notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        raised = damage_once(monkeypatch)
+        await pilot.press("5")  # the Figures pane draws the question's figure
+        await pilot.pause()
+        assert raised, "the figure made nothing: the test reached nothing"
+        assert app.is_running
+        assert app.return_code is None
+        assert main_screen(app).pane == "figures"
+        assert len(said(app)) == 1, [n.message for n in app._notifications]
+        await read_again(pilot, app)
+        assert len(said(app)) == 1  # once
+
+
+async def test_a_search_index_built_from_a_damaged_cache_is_said_not_raised(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raised = damage_once_in_worker(monkeypatch, SEARCH_INDEX_WORKER)
+    app = app_on(notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        for _ in range(200):  # the index is built once the engine is done
+            if raised:
+                break
+            await pilot.pause(0.02)
+        assert raised, "the search index was not built: the test reached nothing"
+        await pilot.pause()
+        assert app.is_running
+        assert app.return_code is None
+        assert len(said(app)) == 1, [n.message for n in app._notifications]
+        await read_again(pilot, app)
+        await pilot.press("slash", *"Syrsky", "enter")  # the search works again
+        await pilot.pause()
+        assert main_screen(app).hits
+
+
+async def test_a_search_in_a_damaged_cache_is_said_not_raised(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = app_on(notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        app.reload()  # a catalog read again: its index is built by the first search
+        await read_again(pilot, app)
+        reloads = app.reloads
+        raised = damage_once(monkeypatch)
+        await pilot.press("slash", *"Syrsky", "enter")
+        await pilot.pause()
+        assert raised, "the search read nothing: the test reached nothing"
+        assert app.is_running
+        assert app.return_code is None
+        assert isinstance(app.screen, MainScreen)
+        assert not main_screen(app).hits
+        assert len(said(app)) == 1, [n.message for n in app._notifications]
+        for _ in range(400):
+            if app.reloads > reloads:
+                break
+            await pilot.pause(0.05)
+        assert app.reloads > reloads, "the catalog was not read again"
+
+
+async def test_a_filter_applied_to_a_damaged_cache_is_said_not_raised(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = app_on(notes=tmp_path / "notes.yaml")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        raised = damage_once(monkeypatch)
+        await pilot.press("f", *"side:russia", "enter")
+        await pilot.pause()
+        assert raised, "the filter read nothing: the test reached nothing"
+        assert app.is_running
+        assert app.return_code is None
+        assert not main_screen(app).filter.active  # not applied
+        assert len(said(app)) == 1, [n.message for n in app._notifications]
+        await read_again(pilot, app)
+        await pilot.press("f", *"side:russia", "enter")  # read again: it applies
+        await pilot.pause()
+        assert main_screen(app).filter.text == "side:russia"

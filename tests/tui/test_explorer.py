@@ -9,6 +9,7 @@ from textual import events
 from textual.widgets import Input, Static
 
 from contested.catalog.catalog import Catalog
+from contested.present.browse import RowKind
 from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.errors import ContextScreen, ErrorsScreen
@@ -18,7 +19,7 @@ from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.rows import VirtualTable
 from contested.tui.widgets.text_view import ReadingView, TextView
 from tests.helpers import SOURCES, Write
-from tests.tui.conftest import (
+from tests.tui.helpers import (
     app_on,
     choose,
     cursor_rows,
@@ -28,8 +29,8 @@ from tests.tui.conftest import (
     ready,
     screen_lines,
     screen_text,
+    until,
 )
-from tests.tui.test_readme import until
 
 
 async def test_opens_on_the_timeline_with_a_gap_marker() -> None:
@@ -41,7 +42,7 @@ async def test_opens_on_the_timeline_with_a_gap_marker() -> None:
         assert (screen.pane, table.id) == ("timeline", "timeline")
         kinds = [table.rows[i].kind for i in range(len(table.rows))]
         assert "gap" in kinds
-        gap = table.rows[kinds.index("gap")]
+        gap = table.rows[kinds.index(RowKind.GAP)]
         assert gap.cells[1] == "⋯ 6 months later ⋯"
         first = table.rows[0]
         assert first.cells[0] == "2024-08"
@@ -177,9 +178,9 @@ async def test_enter_opens_details_and_escape_goes_back_through_history() -> Non
         assert app.screen.detail.kind == "claim"
         assert "relay chain" in dict(app.screen.detail.fields)
         await pilot.press("enter")
-        assert app.screen.detail.kind == "source"  # type: ignore[attr-defined]
+        assert app.screen.detail.kind == "source"
         await pilot.press("escape")
-        assert app.screen.detail.kind == "claim"  # type: ignore[attr-defined]
+        assert app.screen.detail.kind == "claim"
         await pilot.press("backspace", "escape")
         assert isinstance(app.screen, MainScreen)
         assert main_screen(app).pane == "contradictions"
@@ -528,7 +529,7 @@ async def test_the_cursor_passes_over_a_gap_either_way() -> None:
         await ready(pilot)
         table = focused_table(app)
         kinds = [table.rows[i].kind for i in range(len(table.rows))]
-        gap = kinds.index("gap")
+        gap = kinds.index(RowKind.GAP)
         table.move_to(gap - 1)
         await pilot.press("j")
         assert table.cursor == gap + 1
@@ -565,8 +566,8 @@ async def test_the_detail_view_switches_focus_and_scrolls_with_the_list_keys() -
             await pilot.press(*keys)
             await pilot.pause()
             page = body.scrollable_content_region.height - 1
-            want = {None: body.max_scroll_y, "page": min(page, body.max_scroll_y)}.get(
-                expected, expected)  # type: ignore[call-overload]
+            want = (body.max_scroll_y if expected is None
+                    else min(page, body.max_scroll_y) if expected == "page" else expected)
             assert body.scroll_y == want, keys
         await pilot.press("shift+tab")
         assert links.has_focus

@@ -13,7 +13,7 @@ from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.group import GroupScreen
 from contested.tui.screens.main import MainScreen
 from tests.engine.test_crowds import alternating
-from tests.tui.conftest import app_on, focused_table
+from tests.tui.helpers import app_on, focused_table
 
 
 async def analysed(pilot: Pilot[int]) -> MainScreen:
@@ -65,7 +65,8 @@ async def test_the_pane_shows_a_group_and_enter_lists_its_pairs(tmp_path: Path) 
         await pilot.press("escape")
         assert isinstance(app.screen, GroupScreen)
         await pilot.press("escape")
-        assert app.screen is screen
+        back: object = app.screen  # (isinstance above narrowed app.screen for mypy)
+        assert back is screen
         assert screen.pane == "contradictions"
         assert found.made_in_groups < 1_000
     kept = NotesStore(notes).notes

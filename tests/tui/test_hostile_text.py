@@ -15,8 +15,8 @@ from contested.tui.screens.errors import ErrorsScreen
 from contested.tui.screens.main import MainScreen
 from contested.tui.widgets.text_view import ReadingView, TextView
 from tests.hostile import assert_graphemes_whole, assert_terminal_safe, write_catalog
-from tests.tui.conftest import app_on, main_screen, ready
-from tests.tui.conftest import screen_text as screen_text_of
+from tests.tui.helpers import app_on, main_screen, ready
+from tests.tui.helpers import screen_text as screen_text_of
 
 CLICK = "[@click=app.quit]x[/]"
 UNBALANCED = "[/]"

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from contested.tui.screens.errors import ErrorsScreen
 from contested.tui.screens.main import MainScreen
 from tests.helpers import TIMELINES
-from tests.tui.conftest import app_on, focused_table, main_screen, ready
+from tests.tui.helpers import app_on, focused_table, main_screen, ready
 
 OLD_TITLE = "Ukraine still claims to control 500 sq. km of the Kursk region"
 
@@ -88,7 +88,8 @@ async def test_after_going_on_with_the_clean_files_a_mended_file_ends_partial(
         await pilot.press("E")  # the way back to the error list
         assert isinstance(app.screen, ErrorsScreen)
         await pilot.press("escape")
-        assert app.screen is screen
+        back: object = app.screen  # (isinstance above narrowed app.screen for mypy)
+        assert back is screen
         figures.write_text(good)
         await wait_for(pilot, lambda: app.reloads == 1)
         assert "PARTIAL" not in str(screen.query_one("#tabs").render())

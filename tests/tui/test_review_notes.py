@@ -15,7 +15,7 @@ from contested.tui.screens.main import MainScreen
 from contested.tui.screens.orphans import OrphansScreen
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.text_view import ReadingView
-from tests.tui.conftest import (
+from tests.tui.helpers import (
     app_on,
     choose,
     focused_table,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.conftest import app_on, focused_table, ready
+from tests.tui.helpers import app_on, focused_table, ready
 
 SIZES = {"80x24": (80, 24), "160x50": (160, 50)}
 PANES = {"timeline": "1", "claims": "2", "sources": "3", "contradictions": "4", "figures": "5"}

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from functools import cached_property
 from typing import Generic, TypeVar, overload
 
@@ -39,14 +40,32 @@ GAP_DAYS = 45
 """When two events in a row start further apart than this, a marker row says so."""
 
 
+class RowKind(StrEnum):
+    """What a row is, for how it is drawn and whether the cursor stops on it."""
+
+    NORMAL = ""
+    MARKED = "marked"
+    """An item in a contradiction."""
+    GAP = "gap"
+    """`⋯ 6 months later ⋯`: a jump in time between two events."""
+    HEADING = "heading"
+    """A question's heading over its contradictions."""
+    DAMAGED = "damaged"
+    """A row that could not be made: the cache it is read from was damaged or its file
+    changed (the TUI shows it in place of the row, `VirtualTable.row_at`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One row: the id of what it shows, its cells (plain text), and a style class
-    (`""`, `"marked"` for a contradiction, `"gap"` for a jump in time)."""
+    """One row: its key (unique in its list: where a cursor goes back to), its cells
+    (plain text), its kind, and the item it stands for (`("claim", id)`; None for a
+    gap, a heading, a pair of who contradicts whom), so that what a row opens is never
+    read back out of its key."""
 
     key: str
     cells: tuple[str, ...]
-    kind: str = ""
+    kind: RowKind = RowKind.NORMAL
+    item: tuple[str, str] | None = None
 
 
 class LazyRows(Generic[T]):
@@ -86,13 +105,27 @@ class LazyRows(Generic[T]):
         return self._index.get(key)
 
 
-Entry = tuple[str, "Listed | str | None"]
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """The heading over a question's contradictions (None: declared across questions)."""
+
+    question: str | None
+
+    def key(self) -> str:
+        return heading_key(self.question)
+
+
+def heading_key(question: str | None) -> str:
+    """The key of the heading over a question's contradictions."""
+    return f"heading:{question}"
+
+
+Entry = Heading | Listed
 
 
 class Grouped(Sequence[Entry]):
-    """Contradictions (in question order) with a heading before each question's:
-    `("heading", question id or None)` and `("item", contradiction or group)`, each made
-    when read, so that 300,000 contradictions cost only the ones on screen."""
+    """Contradictions (in question order) with a `Heading` before each question's, each
+    made when read, so that 300,000 contradictions cost only the ones on screen."""
 
     def __init__(self, items: Sequence[Listed]) -> None:
         self.items = items
@@ -125,16 +158,16 @@ class Grouped(Sequence[Entry]):
             raise IndexError(index)
         run = bisect_right(self.row_starts, index) - 1
         if index == self.row_starts[run]:
-            return ("heading", self.questions[run])
-        return ("item", self.items[index - run - 1])
+            return Heading(self.questions[run])
+        return self.items[index - run - 1]
 
     def index_of(self, key: str) -> int | None:
         """The row of a heading (`heading:QUESTION`), of a contradiction (its id; a
         grouped one's is its group's) or of a group (its key)."""
-        if key.startswith("heading:"):
-            question = key.removeprefix("heading:")
-            return next((self.row_starts[n] for n, q in enumerate(self.questions)
-                         if str(q) == question), None)
+        heading = next((self.row_starts[n] for n, q in enumerate(self.questions)
+                        if heading_key(q) == key), None)
+        if heading is not None:
+            return heading
         if isinstance(self.items, Listing):
             position = self.items.index_of(key)
         else:
@@ -145,11 +178,21 @@ class Grouped(Sequence[Entry]):
         return position + bisect_right(self.item_starts, position)
 
 
-def _entry_key(entry: tuple[str, object]) -> str:
-    value = entry[1]
-    if isinstance(value, Contradiction | ContradictionGroup):
-        return value.id
-    return f"heading:{value}"
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """An event of the timeline (by its row in the catalog), or the gap before one
+    (`gap`: how much later it is, in words)."""
+
+    event: str
+    row: int
+    gap: str = ""
+
+    def key(self) -> str:
+        return f"gap:{self.gap}|{self.event}" if self.gap else self.event
+
+
+def _entry_key(entry: Entry) -> str:
+    return entry.key() if isinstance(entry, Heading) else entry.id
 
 
 # --- groups, in words -------------------------------------------------------------------
@@ -289,10 +332,10 @@ class Browser:
 
     # --- panes --------------------------------------------------------------------------
 
-    def timeline_rows(self, only: set[str] | None = None) -> LazyRows[tuple[str, str, int]]:
+    def timeline_rows(self, only: set[str] | None = None) -> LazyRows[TimelineEntry]:
         """Events of every timeline in date order (those in `only`, given a filter), with
         a marker where time jumps."""
-        entries: list[tuple[str, str, int]] = []  # ("event", id, row) or ("gap", text, -1)
+        entries: list[TimelineEntry] = []
         timeline = EventColumns.of(self.catalog)
         ids, starts = self.catalog.events.ids, timeline.starts
         previous = 0
@@ -303,17 +346,15 @@ class Browser:
             start = starts[row]
             if previous and start and start - previous > GAP_DAYS:
                 between = _months_between(date.fromordinal(previous), date.fromordinal(start))
-                entries.append(("gap", f"{between}|{event_id}", -1))
+                entries.append(TimelineEntry(event_id, -1, between))
             previous = start or previous
-            entries.append(("event", event_id, row))
-        return LazyRows(entries, self._timeline_row,
-                        key=lambda e: e[1] if e[0] == "event" else f"gap:{e[1]}")
+            entries.append(TimelineEntry(event_id, row))
+        return LazyRows(entries, self._timeline_row, key=TimelineEntry.key)
 
-    def _timeline_row(self, entry: tuple[str, str, int]) -> Row:
-        kind, value, row = entry
-        if kind == "gap":
-            text = value.partition("|")[0]
-            return Row(f"gap:{value}", ("⋯", f"⋯ {text} ⋯", "", "", "", ""), "gap")
+    def _timeline_row(self, entry: TimelineEntry) -> Row:
+        if entry.gap:
+            return Row(entry.key(), ("⋯", f"⋯ {entry.gap} ⋯", "", "", "", ""), RowKind.GAP)
+        row = entry.row
         event = self.catalog.events.at(row)  # by row: no index of 100,000 ids needed
         rows = self._claims_of_event_row(row).rows
         per_row = self._contradictions_per_row
@@ -323,7 +364,7 @@ class Browser:
             (event.date.text, event.title, str(len(rows)),
              f"!{disputed}" if disputed else "", event.origin.timeline or "",
              self.marks("event", event.id)),
-            "marked" if disputed else "",
+            RowKind.MARKED if disputed else RowKind.NORMAL, ("event", event.id),
         )
 
     def claim_rows(self, event_id: str | None = None, only: set[str] | None = None
@@ -357,7 +398,7 @@ class Browser:
             claim.id,
             (mark, source_names(self.catalog, claim), date_text(claim.said), value,
              str(claim.credibility), agree, claim.text, self.marks("claim", claim.id)),
-            "marked" if contradictions else "",
+            RowKind.MARKED if contradictions else RowKind.NORMAL, ("claim", claim.id),
         )
 
     def source_rows(self, only: set[str] | None = None) -> LazyRows[Source]:
@@ -379,27 +420,27 @@ class Browser:
             (source.name, ", ".join(source.aliases), source.kind, source.side,
              source.reliability, str(said) + (f" (+{relayed} relayed)" if relayed else ""),
              f"!{involved}" if involved else "", self.marks("source", source.id)),
-            "marked" if involved else "",
+            RowKind.MARKED if involved else RowKind.NORMAL, ("source", source.id),
         )
 
     def contradiction_rows(self, found: Sequence[Listed] | None = None
-                           ) -> LazyRows[tuple[str, Listed | str | None]]:
+                           ) -> LazyRows[Entry]:
         """Contradictions under a heading per question (made as they are shown); a
         grouped question's as its groups."""
         listed = self.analysis.contradictions.listing() if found is None else found
         return LazyRows(Grouped(listed), self._contradiction_row, key=_entry_key)
 
-    def _contradiction_row(self, entry: tuple[str, Listed | str | None]) -> Row:
-        value = entry[1]
+    def _contradiction_row(self, value: Entry) -> Row:
         if isinstance(value, ContradictionGroup):
             return Row(value.key, (f"{value.rule} group", group_text(self.catalog, value),
-                                   ""), "marked")
+                                   ""), RowKind.MARKED, ("group", value.key))
         if isinstance(value, Contradiction):
             return Row(value.id, ("+".join(value.rules), self.compact(value),
-                                  self.marks("contradiction", value.id)))
-        question = self.catalog.questions.get(value or "")
+                                  self.marks("contradiction", value.id)),
+                       item=("contradiction", value.id))
+        question = self.catalog.questions.get(value.question or "")
         title = question.text if question else "declared across questions"
-        return Row(f"heading:{value}", ("", f"── {title} ──", ""), "heading")
+        return Row(value.key(), ("", f"── {title} ──", ""), RowKind.HEADING)
 
     def group_pair_rows(self, group: ContradictionGroup) -> LazyRows[Contradiction]:
         """A group's pairs, made a screenful at a time (`ContradictionGroup.pairs`)."""
@@ -408,7 +449,8 @@ class Browser:
     def _pair_row(self, item: Contradiction) -> Row:
         """A pair of a group: the claims by id, as the rest of the row reads alike."""
         return Row(item.id, ("+".join(item.rules), " vs ".join(item.claims),
-                             self.compact(item), self.marks("contradiction", item.id)))
+                             self.compact(item), self.marks("contradiction", item.id)),
+                   item=("contradiction", item.id))
 
     def compact(self, item: Contradiction) -> str:
         """`Oleksandr Syrsky: under-control vs Zombie: rout (2025-03?)`: the explanation,
@@ -434,7 +476,8 @@ class Browser:
                 question.text, question.kind, str(answered.get(question.id, 0)),
                 series.trend if series else "",
                 f"!{per_question[question.id]}" if per_question[question.id] else "",
-            ), "marked" if per_question[question.id] else "")
+            ), RowKind.MARKED if per_question[question.id] else RowKind.NORMAL,
+                ("question", question.id))
 
         questions = self.catalog.questions
         shown = questions.values() if only is None else Picked(
@@ -483,7 +526,8 @@ class Browser:
             value = value_text(self.catalog, claim)
             cells[column[claim.about]] = ("!" if self.contradicted(claim.id) else "") + value
             rows.append(Row(claim.id, (source_names(self.catalog, claim), *cells),
-                            "marked" if self.contradicted(claim.id) else ""))
+                            RowKind.MARKED if self.contradicted(claim.id) else RowKind.NORMAL,
+                            ("claim", claim.id)))
         return questions, rows
 
 

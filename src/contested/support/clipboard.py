@@ -1,5 +1,7 @@
-"""Copying over SSH and in tmux: the OSC 52 escape sequence, which asks the terminal
-(wherever it runs) to set its clipboard, with no display server or helper program.
+"""Copying in tmux. The TUI copies with Textual's `App.copy_to_clipboard`, which
+writes the OSC 52 escape sequence (`ESC ] 52 ; c ; base64 BEL`): it asks the terminal
+(wherever it runs, over SSH too) to set its clipboard, with no display server or helper
+program. This module holds what Textual does not: tmux.
 
 tmux, as it comes (`set-clipboard external`), drops an application's OSC 52: a copy
 that only wrote it would say "copied" and copy nothing. Inside tmux the text goes into

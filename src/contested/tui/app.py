@@ -485,8 +485,9 @@ class ContestedApp(App[int], inherit_bindings=False):
         claims = [c for c in found.claims if c in catalog.claims]
         screen = self.screen
         focused = None  # in a contradiction's detail, the claim link under the cursor
-        if isinstance(screen, DetailScreen) and screen.focused_link() is not None:
-            kind, _, target = (screen.focused_link() or "").partition(":")
+        link = screen.focused_link() if isinstance(screen, DetailScreen) else None
+        if link is not None:
+            kind, target = link
             focused = target if kind == "claim" and target in claims else None
 
         def because(claim_id: str) -> None:
@@ -514,8 +515,9 @@ class ContestedApp(App[int], inherit_bindings=False):
 
     def action_copy(self) -> None:
         """Copy the focused item (id, text, quote, sources) to the clipboard: by OSC 52
-        (works over SSH), and inside tmux through tmux itself, which drops an
-        application's OSC 52 as it comes; the message says where the text went."""
+        (Textual's `copy_to_clipboard`; works over SSH), and inside tmux through tmux
+        itself (`tmux_copy`), which drops an application's OSC 52 as it comes; the
+        message says where the text went."""
         from contested.support.clipboard import in_tmux, tmux_copy
 
         item = self.focused_item()

@@ -23,9 +23,9 @@ def update_scrollbars(widget: Widget, virtual_size: Size) -> None:
     """Do for `widget` what Textual's layout does once its virtual size has changed:
     size its scrollbars to `virtual_size`, and keep its scroll offset within it.
 
-    Why private: setting `virtual_size` publicly asks for a layout of the whole screen
-    (about 9 ms on the main screen, at every key that changes a preview or a list). A
-    view whose own size does not change sets the reactive quietly
+    Why private: setting `virtual_size` publicly asks for a layout of the whole screen,
+    at every key that changes a preview or a list, for a view whose place on screen has
+    not changed. A view whose own size does not change sets the reactive quietly
     (`text_view.resize_quietly`) and needs only this step of the layout, which Textual
     has no public method for (`Widget._scroll_update`)."""
     widget._scroll_update(virtual_size)

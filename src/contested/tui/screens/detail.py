@@ -36,7 +36,8 @@ class DetailScreen(Screen[None], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         yield ReadingView(detail_content(self.detail), id="detail-body")
         yield VirtualTable(LINK_COLUMNS, [
-            Row(f"{link.kind}:{link.id}", (link.kind, link.label)) for link in self.detail.links
+            Row(f"{link.kind}:{link.id}", (link.kind, link.label), item=(link.kind, link.id))
+            for link in self.detail.links
         ], id="links")
         yield Footer()
 
@@ -48,11 +49,12 @@ class DetailScreen(Screen[None], inherit_bindings=False):
         links.empty_message = "nothing linked"
         self.set_focus(links)  # at once: a key typed ahead goes to the links
 
-    def focused_link(self) -> str | None:
-        """`kind:id` of the link under the cursor, when the links have the focus."""
+    def focused_link(self) -> tuple[str, str] | None:
+        """The item (kind, id) of the link under the cursor, when the links have the
+        focus."""
         links = self.query_one("#links", VirtualTable)
         row = links.current
-        return row.key if row is not None and links.has_focus else None
+        return row.item if row is not None and links.has_focus else None
 
     def notes_changed(self, detail: Detail | None) -> None:
         """Show the item's notes as they are now."""
@@ -64,9 +66,8 @@ class DetailScreen(Screen[None], inherit_bindings=False):
             view.scroll_to(y=at, animate=False, force=True)  # stays where it was read
 
     def on_virtual_table_selected(self, message: VirtualTable.Selected) -> None:
-        if message.row is not None:
-            kind, _, entity_id = message.row.key.partition(":")
-            self.post_message(OpenDetail(kind, entity_id))
+        if message.row is not None and message.row.item is not None:
+            self.post_message(OpenDetail(*message.row.item))
 
     def action_switch(self) -> None:
         """Move the focus between the fields and the links (the focused one has the

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.keys import format_key
 from textual.screen import ModalScreen
 
 from contested.tui.keymap import default_keymap_path
@@ -59,9 +58,20 @@ KEYS_WIDTH = 18
 """The keys' column; a description's later lines start after it."""
 
 
-def describe_keys(key: str) -> str:
+def key_display(app: App[Any], key: str) -> str:
+    """One key as help names it: as Textual does (`App.get_key_display`: `asterisk` is
+    `*`, `pagedown` is `pgdn`), except a key with a modifier, which help names as it is
+    written (in the keymap file too), as it always has: Textual draws `ctrl+pagedown`
+    as `^pgdn` and `shift+down` as `shift+↓`."""
+    modifiers, _ = Binding(key, "").parse_key()
+    if modifiers:
+        return key
+    return app.get_key_display(Binding(key, ""))  # (not the binding's own key_display)
+
+
+def describe_keys(app: App[Any], keys: str) -> str:
     """`asterisk,f1` as a person reads it: `*, f1`."""
-    return ", ".join(format_key(k.strip()) for k in key.split(","))
+    return ", ".join(key_display(app, k.strip()) for k in keys.split(","))
 
 
 def task_of(binding: Binding) -> str:
@@ -69,10 +79,11 @@ def task_of(binding: Binding) -> str:
     return next(name for name, starts in TASKS if any(marker.startswith(s) for s in starts))
 
 
-def help_lines(bindings: Sequence[Binding], width: int) -> list[Content]:
-    """The help at `width` cells: the start, then each task's keys, one binding a
-    line, its description wrapped under itself (never back to the first column), its
-    id after it in dim when it fits, else on the next line under the description."""
+def help_lines(app: App[Any], bindings: Sequence[Binding], width: int) -> list[Content]:
+    """The help at `width` cells (the keys named by `app`): the start, then each task's
+    keys, one binding a line, its description wrapped under itself (never back to the
+    first column), its id after it in dim when it fits, else on the next line under the
+    description."""
     lines: list[Content] = [Content.styled("Start here", "bold")]
     for paragraph in START:
         lines += [Content(line) for line in textwrap.wrap(paragraph, max(width, 20),
@@ -87,7 +98,7 @@ def help_lines(bindings: Sequence[Binding], width: int) -> list[Content]:
             continue
         lines += [Content(""), Content.styled(task, "bold")]
         for binding in members:
-            keys = describe_keys(binding.key)
+            keys = describe_keys(app, binding.key)
             said = textwrap.wrap(binding.tooltip or binding.description, room) or [""]
             head = Content.styled(f"  {keys}".ljust(KEYS_WIDTH - 1) + " ", "bold")
             if len(keys) + 3 > KEYS_WIDTH:  # long keys: the description starts below
@@ -139,7 +150,8 @@ class HelpScreen(ModalScreen[None], inherit_bindings=False):
     def _lay_out(self, width: int) -> None:
         if width != self._width:
             self._width = width
-            self.query_one("#help-box", ReadingView).update(help_lines(self.bindings, width))
+            self.query_one("#help-box", ReadingView).update(
+                help_lines(self.app, self.bindings, width))
 
     def action_close(self) -> None:
         self.dismiss()

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
@@ -52,7 +53,6 @@ PANES: tuple[tuple[str, str], ...] = (
 )
 PANE_OF_KIND = {"event": "timeline", "claim": "claims", "source": "sources",
                 "contradiction": "contradictions", "question": "figures"}
-KIND_OF_PANE = {pane: kind for kind, pane in PANE_OF_KIND.items()}
 TABLE_OF_PANE = {"timeline": "timeline", "claims": "claims", "sources": "sources",
                  "contradictions": "contradictions", "figures": "questions"}
 
@@ -73,6 +73,8 @@ NOTE_COLUMN = Column("NOTE", 12)
 NOTED_TABLES = (("timeline", "events", TIMELINE_COLUMNS), ("claims", "claims", CLAIM_COLUMNS),
                 ("sources", "sources", SOURCE_COLUMNS),
                 ("contradictions", "contradictions", CONTRADICTION_COLUMNS))
+SEARCH_INDEX_WORKER = "search index"
+"""The name of the worker that builds the search index (`_index_when_complete`)."""
 QUESTION_COLUMNS = [Column("QUESTION", 24, flex=True), Column("KIND", 8), Column("CLAIMS", 6),
                     Column("SERIES", 8), Column("!", 3)]
 
@@ -116,6 +118,20 @@ class MainScreen(Screen[None], inherit_bindings=False):
         Binding("backspace", "back", "Back", show=False, id="history.back"),
     ]
 
+    # What the screen shows, as Textual reactive attributes: a change, wherever it is
+    # made, refreshes what depends on it (their `watch_` methods). `var`, not
+    # `reactive`: the screen paints nothing itself, its widgets do (no repaint of it).
+    pane: var[str] = var("timeline", init=False, always_update=True)
+    """The pane shown: setting it shows it, its tab, preview and status (`watch_pane`),
+    even when it is the pane already shown (as a key that opens it does)."""
+    filter: var[Filter] = var(Filter, init=False, always_update=True)
+    """The filter of every pane, set by `set_filter` once the panes hold what it keeps:
+    the titles, tabs, filter bar and status follow (`watch_filter`), also when the same
+    filter is set again over a catalog read again."""
+    show_pairs: var[str] = var("", init=False)
+    """The Sources pane: "" the list; "sources" or "sides" who contradicts whom
+    (`watch_show_pairs` fills it)."""
+
     def __init__(self, analysis: Analysis, *, partial: list[str] | None = None,
                  notes: NotesStore | None = None, start_view: str | None = None) -> None:
         super().__init__()
@@ -125,12 +141,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.partial = partial or []
         self.not_reloaded: LoadResult | None = None
         """The problems of the last change, while the catalog shown is the one before."""
-        self.pane = "timeline"
         self.event_filter: str | None = None
         self.all_claims = False
-        self.show_pairs = ""  # "": the list; "sources" or "sides": who contradicts whom
         self.show_matrix = False
-        self.filter = Filter()
         self.filtered = Filtered()
         self.contradiction_count = 0
         self.history: list[Place] = []
@@ -167,7 +180,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if not (self.start_view and self.open_view(self.start_view)):
             self.set_filter("")  # fills every pane
         self._to_first_series()
-        self.show_pane("timeline")
+        self.pane = "timeline"
         self.on_resize()
         self.collections.hold()
         self.set_interval(1.0, self._collect_when_idle)
@@ -180,7 +193,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         reads, not when they first press /; once the engine is done (it would slow it)."""
         if self.analysis.complete and not self.index_started:
             self.index_started = True
-            self.run_worker(self._build_search_index, thread=True, exit_on_error=False)
+            self.run_worker(self._build_search_index, name=SEARCH_INDEX_WORKER, thread=True,
+                            exit_on_error=False)
 
     def _to_first_series(self) -> None:
         """The Figures pane opens on the first question whose figures make a series."""
@@ -226,8 +240,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._draw_figure()
         self._preview()
         self._index_when_complete()
-        if quietly:
-            self._status()
+        if quietly:  # the status was refreshed with the filter (`watch_filter`)
             return
         counts = analysis.catalog.counts()
         self._status(f"reloaded: {counts['events']} events, {counts['claims']} claims")
@@ -265,8 +278,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def _build_search_index(self) -> None:
         # Keys come first: the build waits while they are being typed.
-        self.search_index.build_in_background(
-            busy=lambda: time.monotonic() - self.last_key < 0.3)
+        try:
+            self.search_index.build_in_background(
+                busy=lambda: time.monotonic() - self.last_key < 0.3)
+        except CacheError as error:  # the app says so and reads the catalog again
+            self.post_message(CatalogDamaged(str(error)))  # (thread-safe)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 120, "-wide")
@@ -279,10 +295,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def table(self, pane: str | None = None) -> VirtualTable:
         return self.query_one(f"#{TABLE_OF_PANE[pane or self.pane]}", VirtualTable)
 
-    def show_pane(self, pane: str) -> None:
+    def watch_pane(self, pane: str) -> None:
         if pane == "claims" and self.claims_stale:
             self._fill_claims()
-        self.pane = pane
         self.query_one(ContentSwitcher).current = pane
         # Focused at once, not after the keys already typed: `4` and enter typed
         # together open the contradiction, not the row of the pane being left.
@@ -392,11 +407,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def action_pane(self, pane: str) -> None:
         self._remember()
-        self.show_pane(pane)
+        self.pane = pane
 
     def action_cycle(self, step: int) -> None:
         names = [p for p, _ in PANES]
-        self.show_pane(names[(names.index(self.pane) + step) % len(names)])
+        self.pane = names[(names.index(self.pane) + step) % len(names)]
 
     # --- filling ------------------------------------------------------------------------
 
@@ -439,16 +454,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if table_id == "sources" and self.show_pairs:
             self._remember()
             if self.set_filter(pair_filter(self.filter, self.show_pairs, pair_of(row.key))):
-                self.show_pane("contradictions")
+                self.pane = "contradictions"
             return
-        if table_id == "questions" and self.show_matrix:
-            self.post_message(OpenDetail("claim", row.key))
-            return
-        if table_id == "contradictions" and row.key.startswith("group:"):
-            self.post_message(OpenDetail("group", row.key))
-            return  # its pairs, a screenful at a time
-        kind = KIND_OF_PANE["figures" if table_id == "questions" else table_id]
-        self.post_message(OpenDetail(kind, row.key))
+        if row.item is not None:  # a group opens on its pairs, a screenful at a time
+            self.post_message(OpenDetail(*row.item))
 
     # --- preview and figures ------------------------------------------------------------
 
@@ -461,11 +470,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             return None
         if self.pane == "sources" and self.show_pairs:
             return ("source", pair_of(row.key)[0])
-        if self.pane == "figures" and self.show_matrix:
-            return ("claim", row.key)
-        if self.pane == "contradictions" and row.key.startswith("group:"):
-            return ("group", row.key)
-        return (KIND_OF_PANE[self.pane], row.key)
+        return row.item
 
     def action_toggle_wrap(self) -> None:
         self.set_class(not self.has_class("-whole-row"), "-whole-row")
@@ -511,7 +516,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def _draw_figure(self) -> None:
         """Draw the figure of the question under the cursor, if the Figures pane is
-        shown (`show_pane` draws it when it is)."""
+        shown (`watch_pane` draws it when it is)."""
         if not self.is_mounted or self.pane != "figures":
             return
         row = self.query_one("#questions", VirtualTable).current
@@ -519,9 +524,22 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if row is None or self.show_matrix:
             plot.update(plain(""))
             return
-        question = self.analysis.catalog.questions.get(row.key)
-        if question is None:
+        try:
+            figure = self._figure(row.key, plot)
+        except CacheError as error:  # the app says so and reads the catalog again
+            plot.update(plain(f"question {row.key}: not readable, the catalog is being "
+                              "read again"))
+            self.post_message(CatalogDamaged(str(error)))
             return
+        if figure is not None:
+            plot.update(figure)  # (each line made content when shown)
+
+    def _figure(self, question_id: str, plot: TextView) -> list[Content | str] | None:
+        """The lines of a question's figure, sized to the plot (None: no such question);
+        `CacheError` if the cache failed."""
+        question = self.analysis.catalog.questions.get(question_id)
+        if question is None:
+            return None
         # Its content's width less the position indicator's column: a line that long
         # would wrap (the last date of the axis went to column 0).
         width = max(plot.scrollable_content_region.width - 1, 30)
@@ -531,7 +549,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         else:
             lines = category_lines(self.analysis, question.id)
         header = question.text + (f" ({question.unit})" if question.unit else "")
-        plot.update([plain(header).stylize("bold"), *lines])  # (made content when shown)
+        return [plain(header).stylize("bold"), *lines]
 
     def action_toggle_matrix(self) -> None:
         if self.pane != "figures":
@@ -563,12 +581,16 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def action_toggle_pairs(self) -> None:
         if self.pane != "sources":
             return
-        self._show_pairs({"": "sources", "sources": "sides", "sides": ""}[self.show_pairs])
+        self.show_pairs = {"": "sources", "sources": "sides", "sides": ""}[self.show_pairs]
 
-    def _show_pairs(self, mode: str) -> None:
+    def watch_show_pairs(self) -> None:
+        self._fill_sources()
+        self._titles()
+        self._status()
+
+    def _fill_sources(self) -> None:
         """The Sources pane as a list (""), who contradicts whom ("sources"), or which
         sides contradict which ("sides")."""
-        self.show_pairs = mode
         table = self.query_one("#sources", VirtualTable)
         if self.show_pairs == "sources":
             table.set_rows(self.browser.who_contradicts_whom_rows(self.filtered.kept),
@@ -580,8 +602,6 @@ class MainScreen(Screen[None], inherit_bindings=False):
         else:
             table.set_rows(self.browser.source_rows(self.filtered.sources), SOURCE_COLUMNS)
             self._note_columns()
-        self._titles()
-        self._status()
 
     def set_filter(self, text: str) -> bool:
         """Filter every pane; False (and a message) when the filter cannot be read."""
@@ -590,12 +610,15 @@ class MainScreen(Screen[None], inherit_bindings=False):
         except FilterError as error:
             notify(self, str(error), title="Filter not applied", severity="error", timeout=8)
             return False
-        self.filter = chosen
-        self.filtered = apply_filter(self.analysis, chosen,
-                                     self.notes.notes if self.notes is not None else None)
+        try:
+            self.filtered = apply_filter(self.analysis, chosen,
+                                         self.notes.notes if self.notes is not None else None)
+        except CacheError as error:  # the app says so and reads the catalog again
+            self.post_message(CatalogDamaged(str(error)))
+            return False
         self.query_one("#timeline", VirtualTable).set_rows(
             self.browser.timeline_rows(self.filtered.events))
-        self._show_pairs(self.show_pairs)  # the list or who contradicts whom, filtered
+        self._fill_sources()  # the list or who contradicts whom, filtered
         if not self.show_matrix:
             self.query_one("#questions", VirtualTable).set_rows(
                 self.browser.question_rows(self.filtered.questions))
@@ -603,10 +626,13 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._fill_claims()
         self._fill_contradictions()
         self._note_columns()
+        self.filter = chosen  # the titles, tabs and status follow (`watch_filter`)
+        return True
+
+    def watch_filter(self) -> None:
         self._titles()
         self._tabs()
         self._status()
-        return True
 
     def action_filter(self) -> None:
         def answered(text: str | None) -> None:
@@ -662,8 +688,14 @@ class MainScreen(Screen[None], inherit_bindings=False):
             if not query:
                 return
             self.last_query = query
-            self.hits = self.search_index.find(query)
             self.hit_index = -1
+            try:
+                self.hits = self.search_index.find(query)  # (builds the index if not yet)
+            except CacheError as error:  # the app says so and reads the catalog again
+                self.hits = []
+                self.post_message(CatalogDamaged(str(error)))
+                self._status(f"/{query}: not searched, the catalog is being read again")
+                return
             if not self.hits:
                 notify(self, f"no match for {query!r}", severity="warning")
                 self._status(f"/{query}: no match")
@@ -700,13 +732,13 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 self.all_claims = True
                 self._fill_claims()
         if kind == "source" and self.show_pairs:
-            self._show_pairs("")  # the list, where the source's row is
+            self.show_pairs = ""  # the list, where the source's row is
         if kind == "question" and self.show_matrix:
-            self.show_pane("figures")
+            self.pane = "figures"
             self.action_toggle_matrix()
         if self.filter.active and kind != "question" and not self._passes(kind, entity_id):
             self.set_filter("")  # what was asked for is filtered out: show everything
-        self.show_pane(pane)
+        self.pane = pane
         table = self.table(pane)
         index = table.index_of(entity_id)
         if index is not None:
@@ -739,7 +771,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self._status("nothing to go back to")
             return
         place = self.history.pop()
-        self.show_pane(place.pane)
+        self.pane = place.pane
         if place.key is not None:
             index = self.table().index_of(place.key)
             if index is not None:

@@ -1,9 +1,9 @@
 """The position indicator that lists and views draw in their last column.
 
 A scrollbar widget is a widget of its own: moving it is a refresh the compositor
-handles separately, and a view refreshed with it cost 4 ms more per key than a view
-that draws its position with its lines. The indicator is text (`┃` on `│`), so it
-reads without colour too.
+handles separately, a second region of the screen to paint again at every key, where a
+view that draws its position with its lines paints only its lines. The indicator is
+text (`┃` on `│`), so it reads without colour too.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from contested.errors import CacheError
-from contested.present.browse import Row
+from contested.present.browse import Row, RowKind
 from contested.support.text import printable
 from contested.tui.messages import CatalogDamaged
 from contested.tui.widgets.indicator import Styles, marked, thumb
@@ -32,12 +32,12 @@ LONGEST_CELL = 2048
 """Characters of a cell made printable and measured: more than a line can show (a 4 MB
 title would otherwise be scanned at every paint)."""
 
-DAMAGED = "damaged"
-"""The kind of the row shown for one that could not be made: the cache it is read from
-was damaged or its file changed (`VirtualTable.row_at`)."""
-
-PASSED_OVER = frozenset({"gap", "heading", DAMAGED})
+PASSED_OVER = frozenset({RowKind.GAP, RowKind.HEADING, RowKind.DAMAGED})
 """Rows the cursor does not stop on: they say something about the rows around them."""
+
+ROW_STYLES = {RowKind.MARKED: "rows--marked", RowKind.GAP: "rows--gap",
+              RowKind.HEADING: "rows--heading", RowKind.DAMAGED: "rows--gap"}
+"""The component class that styles each kind of row (a normal row has none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         scrollbar-size-vertical: 0;  /* the rows draw their own position indicator */
         /* No scrollbar widget at all: one of size 0, refreshed as the rows scroll, is
            not on screen, and a widget refreshed off screen makes Textual arrange the
-           whole screen again (1-2 ms a key). Scrolling from code is unaffected. */
+           whole screen again, at every key. Scrolling from code is unaffected. */
         overflow-y: hidden;
     }
     VirtualTable > .rows--thumb { color: $accent; }
@@ -196,15 +196,18 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         except CacheError as error:
             self._damaged_by(error)
             row = self._damaged[index] = Row(
-                f"{DAMAGED}:{index}", ("⋯ not readable: the catalog is being read again ⋯",),
-                DAMAGED)
+                f"{RowKind.DAMAGED}:{index}",
+                ("⋯ not readable: the catalog is being read again ⋯",), RowKind.DAMAGED)
             return row
 
     def _damaged_by(self, error: CacheError) -> None:
         """Tell the app the cache failed (once per set of rows: a screenful of damaged
         rows is one message)."""
         if not self._damaged:
-            self.post_message(CatalogDamaged(str(error)))
+            # Sent by this table: a message takes the active message pump as its sender,
+            # and one made while the screen runs a watcher (which shows a pane) would stop
+            # at the screen, Textual bubbling no message past its sender: not to the app.
+            self.post_message(CatalogDamaged(str(error)).set_sender(self))
 
     def index_of(self, key: str) -> int | None:
         try:
@@ -358,15 +361,12 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _paint(self, index: int, widths: list[int], width: int) -> Strip:
         row = self._row(index)
         style = self._styled().own
-        if row.kind == "marked":
-            style = style + self.get_component_rich_style("rows--marked")
-        elif row.kind in ("gap", "heading"):
-            style = style + self.get_component_rich_style(f"rows--{row.kind}")
-        elif row.kind == DAMAGED:
-            style = style + self.get_component_rich_style("rows--gap")
+        component = ROW_STYLES.get(row.kind)
+        if component is not None:
+            style = style + self.get_component_rich_style(component)
         if index == self.cursor:
             style = style + self.get_component_rich_style("rows--cursor")
-        if row.kind in ("heading", DAMAGED):  # a heading spans the columns
+        if row.kind in (RowKind.HEADING, RowKind.DAMAGED):  # a heading spans the columns
             return self._strip((" ".join(c for c in row.cells if c),), [width], width, style)
         cells = row.cells
         return self._strip([cells[i] if i < len(cells) else "" for i in self.shown_columns()],

@@ -1,9 +1,9 @@
 """Inert content in a scrolling view that changes without a layout of the screen.
 
 A `Static` in a `VerticalScroll` asks for a layout of the whole screen on each update
-(its height may change), which costs about 9 ms on the main screen: too much for a
-preview that follows the cursor. This view wraps its content into lines itself and
-only its own lines are painted again.
+(its height may change): a layout of every widget at every key, for a preview that
+follows the cursor. This view wraps its content into lines itself and only its own
+lines are painted again.
 """
 
 from __future__ import annotations
@@ -123,9 +123,9 @@ class TextView(ScrollView):
             return
         if width != self._wrapped_at:
             # Only the lines shown are wrapped now: those of a plot's legend or of a
-            # category's answers are longer than the view, and wrapping the thirty of
-            # them at each key cost 2 ms. The others are wrapped when the view is
-            # scrolled. Each line is made a strip when first drawn.
+            # category's answers are longer than the view, and wrapping all of them at
+            # each key is work for lines no one sees. The others are wrapped when the
+            # view is scrolled. Each line is made a strip when first drawn.
             self._wrapped_at = width
             if self._given is None:
                 self._given = list(self.content.split("\n", allow_blank=True))

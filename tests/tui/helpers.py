@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +111,15 @@ async def explorer(size: tuple[int, int] = (80, 24), *, notifications: bool = Fa
     async with app.run_test(size=size, notifications=notifications) as pilot:
         await ready(pilot)
         yield app, pilot
+
+
+async def until(pilot: Pilot[int], check: Callable[[], bool], what: str,
+                seconds: float = 10.0) -> None:
+    """Wait until `check()` holds, checking between frames; else fail with the screen."""
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await pilot.pause(0.05)
+    app = pilot.app
+    assert isinstance(app, ContestedApp)
+    raise AssertionError(f"{what} never happened; the screen was:\n{screen_text(app)}")
