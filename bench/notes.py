@@ -29,15 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/explorer.py
 
 import load
 from contested.catalog.discover import bundled_catalog
-from contested.review.notes import (
-    Comment,
-    Note,
-    NotesStore,
-    next_status,
-    toggled_star,
-    with_comment,
-    with_tags,
-)
+from contested.review.notes import Comment, Note, next_status, toggled_star, with_comment, with_tags
+from contested.review.store import NotesStore
 from explorer import summary as timings
 
 

@@ -112,7 +112,7 @@ def test_every_error_a_user_can_cause_is_one_family() -> None:
     from contested.format.diagnostics import DiagnosticError
     from contested.format.quantities import QuantityError
     from contested.present.filters import FilterError
-    from contested.review.notes import NotesReadOnly
+    from contested.review.store import NotesReadOnly
     from contested.support.files import Refused
 
     error: type[Exception]

@@ -387,7 +387,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_USAGE
     notes = None
     if args.notes is not None:
-        from contested.review.notes import NotesStore
+        from contested.review.store import NotesStore
 
         if not args.notes.is_file():
             why = _missing_folder(args.notes) or "no such file"

@@ -718,3 +718,25 @@ def test_a_warm_load_of_small_files_makes_no_default_and_shares_each_section_s_s
     assert warm.hits == 40
     assert [s.id for s in result.catalog.sources.values()] == [f"s{n}" for n in range(40)]
     assert defaults == []
+
+
+def test_the_cache_s_pydantic_shortcut_makes_what_pydantic_makes() -> None:
+    """`rows._unchecked` writes pydantic's slots itself (pydantic is pinned below 3 for
+    it): if a release changes them, this says which, instead of a wrong entity later."""
+    import pydantic
+
+    from contested.catalog.cache.rows import _unchecked
+    from contested.catalog.discover import bundled_catalog
+
+    expected = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__",
+                "__pydantic_private__")
+    assert pydantic.BaseModel.__slots__ == expected, (
+        f"pydantic {pydantic.VERSION} changed BaseModel.__slots__ to "
+        f"{pydantic.BaseModel.__slots__}: rows._unchecked must follow")
+    catalog = load_catalog([bundled_catalog()], cache=None).catalog
+    for section in (catalog.sources, catalog.questions, catalog.events, catalog.claims):
+        for made in section.values():
+            again = _unchecked(type(made), dict(made.__dict__), set(made.model_fields_set))
+            assert again == made
+            assert again.model_dump() == made.model_dump()
+            assert again.model_fields_set == made.model_fields_set

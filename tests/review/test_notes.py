@@ -19,8 +19,6 @@ from hypothesis import strategies as st
 from contested.review.notes import (
     Comment,
     Note,
-    NotesReadOnly,
-    NotesStore,
     View,
     next_status,
     parse_notes,
@@ -30,6 +28,7 @@ from contested.review.notes import (
     with_preferred,
     with_tags,
 )
+from contested.review.store import NotesReadOnly, NotesStore
 
 HOSTILE = ['[@click=app.quit]x[/]', "[/]", '"quoted" and \\back', "\x1b[2J", "\x1b]52;c;aGk=\x07",
            "\u202eevil", "line\nbreak", "tab\there", "\x85\x9b", "😀 astral", "\ufeffbom", ""]
@@ -239,7 +238,8 @@ def test_two_processes_adding_notes_at_once_lose_none(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from contested.review.notes import NotesStore, toggled_star
+        from contested.review.store import NotesStore
+        from contested.review.notes import toggled_star
         store = NotesStore(Path({str(path)!r}))
         for n in range(40):
             store.change("claim", f"{{sys.argv[1]}}-{{n}}", toggled_star)
@@ -271,7 +271,8 @@ def test_a_save_killed_at_any_moment_leaves_the_old_file_or_the_new(tmp_path: Pa
     script = textwrap.dedent(f"""
         from pathlib import Path
         import sys
-        from contested.review.notes import NotesStore, toggled_star
+        from contested.review.store import NotesStore
+        from contested.review.notes import toggled_star
         store = NotesStore(Path({str(path)!r}))
         store.change("claim", f"{{sys.argv[1]}}-first", toggled_star)
         print("saving", flush=True)
@@ -312,7 +313,7 @@ def test_a_lock_held_by_another_process_is_waited_for_then_said(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another explorer saving holds the lock: the change waits for it, and if it is not
     let go in time, nothing is written and the message says why."""
-    import contested.review.notes as notes_module
+    import contested.review.store as store_module
 
     path = tmp_path / "contested-notes.yaml"
     store = NotesStore(path)
@@ -326,7 +327,7 @@ def test_a_lock_held_by_another_process_is_waited_for_then_said(
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline() == "held\n"
-        monkeypatch.setattr(notes_module, "LOCK_WAIT", 0.3)
+        monkeypatch.setattr(store_module, "LOCK_WAIT", 0.3)
         with pytest.raises(NotesReadOnly, match="held by another process"):
             store.change("claim", "b", toggled_star)
         assert path.read_bytes() == before

@@ -27,7 +27,8 @@ from contested.catalog.discover import read_timeline
 from contested.catalog.loading import load_catalog
 from contested.cli import main
 from contested.format.diagnostics import DiagnosticError
-from contested.review.notes import NotesReadOnly, NotesStore, toggled_star, with_tags
+from contested.review.notes import toggled_star, with_tags
+from contested.review.store import NotesReadOnly, NotesStore
 from contested.support.files import (
     STALE_AFTER,
     Refused,
@@ -145,7 +146,7 @@ def test_an_over_size_file_is_refused_before_a_byte_is_read(tmp_path: Path) -> N
         from pathlib import Path
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
         from contested.cli import main
-        from contested.review.notes import NotesStore
+        from contested.review.store import NotesStore
         store = NotesStore(Path({str(notes)!r}))
         print("notes:", store.read_only, flush=True)
         sys.exit(main(["validate", {str(big)!r}]))
@@ -323,7 +324,8 @@ def test_the_first_save_removes_what_a_killed_save_left(tmp_path: Path) -> None:
         import os, sys, time
         from pathlib import Path
         import contested.support.files
-        from contested.review.notes import NotesStore, toggled_star
+        from contested.review.store import NotesStore
+        from contested.review.notes import toggled_star
         def hang(*args):
             print("writing", flush=True)
             time.sleep(600)

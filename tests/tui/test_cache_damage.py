@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 
 from contested.catalog.cache.parts import CacheDamaged
 from contested.catalog.entities import Entities
-from contested.present.browse import RowKind
+from contested.present.rows import RowKind
 from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.main import SEARCH_INDEX_WORKER, MainScreen

@@ -9,7 +9,7 @@ from textual import events
 from textual.widgets import Input, Static
 
 from contested.catalog.catalog import Catalog
-from contested.present.browse import RowKind
+from contested.present.rows import RowKind
 from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.errors import ContextScreen, ErrorsScreen

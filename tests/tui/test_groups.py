@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from contested.review.notes import NotesStore
+from contested.review.store import NotesStore
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.group import GroupScreen
 from contested.tui.screens.main import MainScreen

@@ -34,10 +34,12 @@ from contested.catalog.loading import load_catalog
 from contested.cli import main
 from contested.engine.analysis import Analysis, analyse
 from contested.format.model import Claim, Event, Question, Source
-from contested.present.browse import GAP_DAYS, Browser, Row
+from contested.present.browse import GAP_DAYS, Browser
 from contested.present.details import Detail, Details
 from contested.present.filters import Filtered, apply, parse_filter
-from contested.review.notes import NOTES_LIMIT, SECTION_OF, Note, NotesStore, View
+from contested.present.rows import Row
+from contested.review.notes import SECTION_OF, Note, View
+from contested.review.store import NOTES_LIMIT, NotesStore
 from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.errors import ContextScreen, ErrorsScreen

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from contested.review.notes import NotesStore, View
+from contested.review.notes import View
+from contested.review.store import NotesStore
 from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.main import MainScreen

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from contested.review.notes import Note, NotesStore
+from contested.review.notes import Note
+from contested.review.store import NotesStore
 
 CONTESTED = Path(sys.executable).parent / "contested"
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")

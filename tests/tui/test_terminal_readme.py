@@ -25,7 +25,8 @@ from contested.catalog.discover import bundled_catalog
 from contested.catalog.loading import load_catalog
 from contested.engine.analysis import analyse
 from contested.present.filters import apply, parse_filter
-from contested.review.notes import NotesStore, View
+from contested.review.notes import View
+from contested.review.store import NotesStore
 
 CONTESTED = Path(sys.executable).parent / "contested"
 WIDTH, HEIGHT = 80, 24

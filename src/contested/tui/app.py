@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from contested.catalog.preload import Preload
     from contested.engine.analysis import Analysis
     from contested.present.details import Detail
-    from contested.review.notes import Note, NotesStore
+    from contested.review.notes import Note
+    from contested.review.store import NotesStore
     from contested.tui.screens.main import MainScreen
 
 # The core (pydantic, PyYAML) is imported by the load's own thread (`contested.catalog.preload`)
@@ -144,7 +145,7 @@ class ContestedApp(App[int], inherit_bindings=False):
         assert isinstance(screen, LoadingScreen)
         from contested.catalog.preload import Preload
         from contested.engine.analysis import analyse, pending
-        from contested.review.notes import NotesStore
+        from contested.review.store import NotesStore
         from contested.support.dirs import default_notes_path
         from contested.tui.screens import main  # noqa: F401  (imported here, off the UI)
 
@@ -381,7 +382,7 @@ class ContestedApp(App[int], inherit_bindings=False):
         return item
 
     def change_note(self, item: tuple[str, str], edit: Callable[[Note], Note]) -> None:
-        from contested.review.notes import NotesReadOnly
+        from contested.review.store import NotesReadOnly
 
         assert self.notes is not None
         try:

@@ -18,7 +18,7 @@ from textual.notifications import SeverityLevel
 from contested.support.text import printable
 
 if TYPE_CHECKING:
-    from contested.review.notes import NotesStore
+    from contested.review.store import NotesStore
 
 
 def plain(text: str | None) -> Content:

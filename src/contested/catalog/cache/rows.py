@@ -264,7 +264,10 @@ _Model = TypeVar("_Model", bound=BaseModel)
 
 def _unchecked(model: type[_Model], values: dict[str, Any], given: set[str]) -> _Model:
     """A pydantic model made from values it validated before, without validating them
-    again (what `model_construct` does, at a fifth of its cost)."""
+    again: what `model_construct` does, without its per-field work, which a warm load
+    would pay for every entity it makes (bench/RESULTS.md). It writes pydantic's own
+    slots (`BaseModel.__slots__`); tests/catalog/test_cache.py fails, naming them, if a
+    pydantic release changes them."""
     made = model.__new__(model)
     object.__setattr__(made, "__dict__", values)
     object.__setattr__(made, "__pydantic_fields_set__", given)

@@ -9,8 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from contested.present.browse import Row
 from contested.present.details import Detail
+from contested.present.rows import Row
 from contested.tui.messages import OpenDetail
 from contested.tui.safe import notify, plain
 from contested.tui.widgets.detail import detail_content, long_fields, whole_lines

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 
 from contested.catalog.loading import LoadResult
 from contested.format.diagnostics import Diagnostic, SourceLines, excerpt
-from contested.present.browse import Row
+from contested.present.rows import Row
 from contested.tui.messages import GoOnWithCleanFiles
 from contested.tui.safe import plain, plain_lines
 from contested.tui.widgets.rows import Column, VirtualTable

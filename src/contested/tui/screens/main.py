@@ -34,7 +34,8 @@ from contested.present.filters import (
 )
 from contested.present.filters import apply as apply_filter
 from contested.present.search import Hit, SearchIndex
-from contested.review.notes import NotesReadOnly, NotesStore, View
+from contested.review.notes import View
+from contested.review.store import NotesReadOnly, NotesStore
 from contested.support.collector import FullCollections
 from contested.support.text import fit, printable, width
 from contested.tui.messages import CatalogDamaged, OpenDetail

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from contested.present.browse import Row
+from contested.present.rows import Row
 from contested.review.notes import Note
 from contested.tui.safe import plain
 from contested.tui.widgets.rows import Column, VirtualTable

@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from contested.errors import CacheError
-from contested.present.browse import Row, RowKind
+from contested.present.rows import Row, RowKind
 from contested.support.text import printable
 from contested.tui.messages import CatalogDamaged
 from contested.tui.widgets.indicator import Styles, marked, thumb
