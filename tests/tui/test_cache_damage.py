@@ -24,15 +24,20 @@ from tests.tui.helpers import app_on, focused_table, main_screen, ready
 SAID = "a cached file changed or was damaged while the explorer read it"
 
 
-def damage_once(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """From now on, the first entity the explorer makes on its own thread raises
-    `CacheDamaged` (a worker's, such as the search index's, is left alone); the rows
-    asked for are listed."""
+def on_the_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def damage_once(monkeypatch: pytest.MonkeyPatch,
+                where: Callable[[], bool] = on_the_main_thread) -> list[int]:
+    """From now on, the first entity made where `where()` holds (by default the
+    explorer's own thread: a worker's, such as the search index's, is left alone) raises
+    `CacheDamaged`; the rows asked for are listed."""
     original: Callable[[Entities[Any], int], Any] = Entities.at
     raised: list[int] = []
 
     def at(self: Entities[Any], row: int) -> Any:
-        if not raised and threading.current_thread() is threading.main_thread():
+        if not raised and where():
             raised.append(row)
             raise CacheDamaged("x.yaml: its cache entry was damaged after it was read, "
                                "and the file changed since: open the catalog again")
@@ -121,24 +126,13 @@ def damage_once_in_worker(monkeypatch: pytest.MonkeyPatch, name: str) -> list[in
     """As `damage_once`, on the thread of the worker named `name` instead."""
     from textual.worker import NoActiveWorker, get_current_worker
 
-    original: Callable[[Entities[Any], int], Any] = Entities.at
-    raised: list[int] = []
-
     def in_worker() -> bool:
         try:
             return get_current_worker().name == name
         except NoActiveWorker:
             return False
 
-    def at(self: Entities[Any], row: int) -> Any:
-        if not raised and in_worker():
-            raised.append(row)
-            raise CacheDamaged("x.yaml: its cache entry was damaged after it was read, "
-                               "and the file changed since: open the catalog again")
-        return original(self, row)
-
-    monkeypatch.setattr(Entities, "at", at)
-    return raised
+    return damage_once(monkeypatch, in_worker)
 
 
 async def test_a_figure_drawn_from_a_damaged_cache_is_said_not_raised(
