@@ -104,14 +104,19 @@ class Filter:
         return not (self.tag and self.tag not in note.tags)
 
     def source_ok(self, source: Source) -> bool:
-        if self.sides and source.side.casefold() not in self.sides:
-            return False
         if self.kind and source.kind != self.kind:
             return False
         if self.reliability and RELIABILITY.index(source.reliability) > RELIABILITY.index(
                 self.reliability):
             return False
-        return self._named(source, self.source)
+        return self._side_and_name(source, self.sides, self.source)
+
+    def _side_and_name(self, source: Source, sides: tuple[str, ...], needle: str | None
+                       ) -> bool:
+        """Whether `source` is of one of `sides` (if any) and is the one `needle` names."""
+        if sides and source.side.casefold() not in sides:
+            return False
+        return self._named(source, needle)
 
     def _named(self, source: Source, needle: str | None) -> bool:
         """Whether `source` is the one `needle` names: its id, or (unless the needle is
@@ -124,23 +129,27 @@ class Filter:
 
     def other_source_ok(self, source: Source) -> bool:
         """Whether `source` is the other side of a pair (`vs:`, `vs-side:`)."""
-        if self.vs_sides and source.side.casefold() not in self.vs_sides:
-            return False
-        return self._named(source, self.vs)
+        return self._side_and_name(source, self.vs_sides, self.vs)
 
     def claim_ok(self, claim: Claim, sources: Mapping[str, Source]) -> bool:
         """What concerns a claim in itself (not its notes)."""
-        if self.on_sources and not any(s in sources and self.source_ok(sources[s])
-                                       for s in claim.source):
+        if self.on_sources and not _from(claim, sources, self.source_ok):
             return False
         return self._rest_ok(claim)
 
     def other_claim_ok(self, claim: Claim, sources: Mapping[str, Source]) -> bool:
         """Whether a claim can be the other side of a pair: from the `vs:` source or
         side, and within the filter's dates, question, timeline and credibility."""
-        if not any(s in sources and self.other_source_ok(sources[s]) for s in claim.source):
-            return False
-        return self._rest_ok(claim)
+        return _from(claim, sources, self.other_source_ok) and self._rest_ok(claim)
+
+    def keeps_by_claims(self, claims: Sequence[tuple[bool, bool]]) -> bool:
+        """Whether the claims of a contradiction, each as (passes the claims' filter,
+        can be the other side of a pair), keep it: with `vs:`, one passes and another
+        is the other side; else one passes (or the filter is not on claims)."""
+        if self.paired:
+            return any(ok and other for n, (ok, _) in enumerate(claims)
+                       for m, (_, other) in enumerate(claims) if n != m)
+        return not self.on_claims or any(ok for ok, _ in claims)
 
     def _rest_ok(self, claim: Claim) -> bool:
         """What concerns a claim besides its sources."""
@@ -161,21 +170,36 @@ class Filter:
         return not (self.until and when.earliest and self.until.latest
                     and when.earliest > self.until.latest)
 
-    def contradiction_ok(self, item: Contradiction, note: Note | None = None) -> bool:
+    def contradiction_ok(self, item: Contradiction, note_of: NoteOf) -> bool:
         """What concerns a contradiction in itself (not its claims): its rules, its
-        question, and given its note, the note's status, tags and star."""
+        question, and its note's status, tags and star (the note read only then)."""
         if self.rules and not set(self.rules) & set(item.rules):
             return False
         if self.question and item.question != self.question:
             return False
-        if note is None or not (self.status or self.starred or self.tag):
+        if not (self.status or self.starred or self.tag):
             return True
+        note = note_of("contradiction", item.id)
         return not (self.status and note.status != self.status) and self.note_ok(note)
 
     def event_ok(self, event: Event) -> bool:
         if self.timeline and event.origin.timeline != self.timeline:
             return False
         return self.dates_ok(event.date)
+
+
+def _from(claim: Claim, sources: Mapping[str, Source], ok: Callable[[Source], bool]
+          ) -> bool:
+    """Whether one of the claim's sources is in the catalog and passes `ok`."""
+    return any(s in sources and ok(sources[s]) for s in claim.source)
+
+
+NoteOf = Callable[[str, str], Note]
+"""(kind, id) → that item's note (an empty one when it has none)."""
+
+
+def _note_reader(notes: Notes | None) -> NoteOf:
+    return notes.get if notes is not None else (lambda kind, target: Note())
 
 
 _WORD = re.compile(r'(?:[^\s"]+|"[^"]*")+')
@@ -303,8 +327,7 @@ def apply(analysis: Analysis, chosen: Filter, notes: Notes | None) -> Filtered:
     if not chosen.active:
         return Filtered()
     catalog = analysis.catalog
-    note_of: Callable[[str, str], Note] = (
-        notes.get if notes is not None else (lambda kind, target: Note()))
+    note_of = _note_reader(notes)
     sources = catalog.sources
     chosen = chosen.resolved(sources)
     noted = chosen.starred or bool(chosen.tag)
@@ -328,20 +351,19 @@ def apply(analysis: Analysis, chosen: Filter, notes: Notes | None) -> Filtered:
     return Filtered(chosen.text, events, claims, kept_sources, listed, questions, kept)
 
 
-def _contradictions(analysis: Analysis, chosen: Filter, note_of: Callable[[str, str], Note],
+def _contradictions(analysis: Analysis, chosen: Filter, note_of: NoteOf,
                     ok: Bools, *, other: Bools | None = None, notes: Notes | None = None
                     ) -> tuple[list[Listed], Kept]:
     """The contradictions (pairs and groups) that pass, and the same as `Kept`. `ok`:
     per claim row, whether it passes the claims' filter; `other`: whether it can be the
     other claim of a pair (`vs:`), None when the filter names no pair."""
     found = analysis.contradictions
-    held: list[int] = list(range(len(found.order)))
+    held: Sequence[int] = range(len(found.order))
 
     def paired(rows: Sequence[int]) -> bool:
-        """Whether one of these claims passes and another is the pair's other side."""
-        if other is None:
-            return any(ok[r] for r in rows) if chosen.on_claims else True
-        return any(ok[r] and other[s] for r in rows for s in rows if r != s)
+        """Whether the claims of these rows keep their contradiction."""
+        return chosen.keeps_by_claims([(bool(ok[r]), other is not None and bool(other[r]))
+                                       for r in rows])
 
     if chosen.on_claims or other is not None:  # chosen through the arrays
         a, b = found.first, found.second
@@ -352,9 +374,7 @@ def _contradictions(analysis: Analysis, chosen: Filter, note_of: Callable[[str, 
         held = np.flatnonzero(entries[found.order]).tolist()
 
     def passes(item: Contradiction) -> bool:
-        noted = chosen.status or chosen.starred or chosen.tag
-        return chosen.contradiction_ok(item, note_of("contradiction", item.id) if noted
-                                       else None)
+        return chosen.contradiction_ok(item, note_of)
 
     # Held entries and groups in the order of the list: (place, 0 group / 1 held, ...).
     kept: list[tuple[tuple[int, int, int, int], Listed]] = []
@@ -404,9 +424,7 @@ def contradiction_test(analysis: Analysis, chosen: Filter, notes: Notes | None =
     catalog = analysis.catalog
     sources = catalog.sources
     chosen = chosen.resolved(sources)
-    note_of: Callable[[str, str], Note] = (
-        notes.get if notes is not None else (lambda kind, target: Note()))
-    noted = bool(chosen.status or chosen.starred or chosen.tag)
+    note_of = _note_reader(notes)
     tested: dict[str, tuple[bool, bool]] = {}
 
     def test(claim_id: str) -> tuple[bool, bool]:
@@ -421,14 +439,8 @@ def contradiction_test(analysis: Analysis, chosen: Filter, notes: Notes | None =
     def keeps(item: Contradiction) -> bool:
         if not chosen.active:
             return True
-        if not chosen.contradiction_ok(item, note_of("contradiction", item.id) if noted
-                                       else None):
-            return False
-        claims = [test(c) for c in item.claims]
-        if chosen.paired:
-            return any(ok and other for n, (ok, _) in enumerate(claims)
-                       for m, (_, other) in enumerate(claims) if n != m)
-        return not chosen.on_claims or any(ok for ok, _ in claims)
+        return (chosen.contradiction_ok(item, note_of)
+                and chosen.keeps_by_claims([test(c) for c in item.claims]))
 
     return keeps
 
