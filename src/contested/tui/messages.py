@@ -13,6 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.message import Message
+from textual.message_pump import MessagePump
+
+from contested.errors import CacheError
 
 if TYPE_CHECKING:
     from contested.catalog.loading import LoadResult
@@ -47,3 +50,11 @@ class CatalogDamaged(Message):
         super().__init__()
         self.reason = reason
         """The error's own message (data: shown as plain text)."""
+
+
+def report_damage(pump: MessagePump, error: CacheError) -> None:
+    """Tell the app that the cache failed while `pump` (a widget or screen) read an
+    item. Sent by `pump` itself: a message takes the active message pump as its sender,
+    one made while the screen runs a watcher would stop at the screen (Textual bubbles
+    no message past its sender), and a worker thread has no active pump at all."""
+    pump.post_message(CatalogDamaged(str(error)).set_sender(pump))

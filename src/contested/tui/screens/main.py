@@ -38,7 +38,7 @@ from contested.review.notes import View
 from contested.review.store import NotesReadOnly, NotesStore
 from contested.support.collector import FullCollections
 from contested.support.text import fit, printable, width
-from contested.tui.messages import CatalogDamaged, OpenDetail
+from contested.tui.messages import OpenDetail, report_damage
 from contested.tui.safe import notify, notify_notes_notice, plain
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.detail import detail_content
@@ -283,7 +283,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.search_index.build_in_background(
                 busy=lambda: time.monotonic() - self.last_key < 0.3)
         except CacheError as error:  # the app says so and reads the catalog again
-            self.post_message(CatalogDamaged(str(error)))  # (thread-safe)
+            report_damage(self, error)  # (thread-safe)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 120, "-wide")
@@ -511,7 +511,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         except CacheError as error:  # the app says so and reads the catalog again
             view.update(plain(f"{item[0]} {item[1]}: not readable, the catalog is being "
                               "read again"))
-            self.post_message(CatalogDamaged(str(error)))
+            report_damage(self, error)
             return
         view.update(detail_content(detail, with_links=True))
 
@@ -530,7 +530,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         except CacheError as error:  # the app says so and reads the catalog again
             plot.update(plain(f"question {row.key}: not readable, the catalog is being "
                               "read again"))
-            self.post_message(CatalogDamaged(str(error)))
+            report_damage(self, error)
             return
         if figure is not None:
             plot.update(figure)  # (each line made content when shown)
@@ -615,7 +615,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.filtered = apply_filter(self.analysis, chosen,
                                          self.notes.notes if self.notes is not None else None)
         except CacheError as error:  # the app says so and reads the catalog again
-            self.post_message(CatalogDamaged(str(error)))
+            report_damage(self, error)
             return False
         self.query_one("#timeline", VirtualTable).set_rows(
             self.browser.timeline_rows(self.filtered.events))
@@ -694,7 +694,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 self.hits = self.search_index.find(query)  # (builds the index if not yet)
             except CacheError as error:  # the app says so and reads the catalog again
                 self.hits = []
-                self.post_message(CatalogDamaged(str(error)))
+                report_damage(self, error)
                 self._status(f"/{query}: not searched, the catalog is being read again")
                 return
             if not self.hits:

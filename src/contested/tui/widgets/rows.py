@@ -24,7 +24,7 @@ from textual.strip import Strip
 from contested.errors import CacheError
 from contested.present.rows import Row, RowKind
 from contested.support.text import printable
-from contested.tui.messages import CatalogDamaged
+from contested.tui.messages import report_damage
 from contested.tui.widgets.indicator import Styles, marked, thumb
 from contested.tui.widgets.text_view import motion_bindings, resize_quietly
 
@@ -150,8 +150,8 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     def columns(self, columns: Sequence[Column]) -> None:
         """Other columns: their widths are worked out again, and every row painted."""
         self._columns = list(columns)
-        self._needed, self._shares, self.column_offset = None, {}, 0
-        self._painted.clear()
+        self.column_offset = 0
+        self._forget_layout(rows=False)
         self.refresh()
 
     def set_rows(self, rows: RowSource, columns: Sequence[Column] | None = None,
@@ -161,19 +161,25 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._columns = list(columns)
             self.column_offset = 0
         self.rows = rows
-        self._painted.clear()
-        self._damaged.clear()
-        self._needed, self._shares = None, {}
+        self._forget_layout()
         self._update_size()
         self.cursor = self._stop_near(cursor, 1)
         self.refresh()
 
     def repaint_rows(self) -> None:
         """Paint every row again (what they show has changed; the cursor stays)."""
-        self._painted.clear()
-        self._damaged.clear()
-        self._needed, self._shares = None, {}
+        self._forget_layout()
         self.refresh()
+
+    def _forget_layout(self, *, needs: bool = True, rows: bool = True) -> None:
+        """Forget what was worked out: the columns' widths and the painted lines always,
+        what each column needs (`needs`: other rows or columns), and the rows found
+        damaged (`rows`: other rows)."""
+        if needs:
+            self._needed = None
+        if rows:
+            self._damaged.clear()
+        self._shares, self._painted = {}, {}
 
     @property
     def current(self) -> Row | None:
@@ -204,10 +210,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         """Tell the app the cache failed (once per set of rows: a screenful of damaged
         rows is one message)."""
         if not self._damaged:
-            # Sent by this table: a message takes the active message pump as its sender,
-            # and one made while the screen runs a watcher (which shows a pane) would stop
-            # at the screen, Textual bubbling no message past its sender: not to the app.
-            self.post_message(CatalogDamaged(str(error)).set_sender(self))
+            report_damage(self, error)
 
     def index_of(self, key: str) -> int | None:
         try:
@@ -309,7 +312,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         if (step > 0 and right == 0) or (step < 0 and left == 0):
             return
         self.column_offset += step
-        self._shares, self._painted = {}, {}
+        self._forget_layout(needs=False, rows=False)
         self.refresh()
         self.post_message(self.Highlighted(self, self.cursor))  # titles say what shows
 
