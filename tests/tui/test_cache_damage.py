@@ -19,7 +19,7 @@ from contested.tui.app import ContestedApp
 from contested.tui.screens.detail import DetailScreen
 from contested.tui.screens.main import SEARCH_INDEX_WORKER, MainScreen
 from contested.tui.widgets.rows import VirtualTable
-from tests.tui.helpers import app_on, focused_table, main_screen, ready
+from tests.tui.helpers import app_on, focused_table, main_screen, ready, until
 
 SAID = "a cached file changed or was damaged while the explorer read it"
 
@@ -51,14 +51,18 @@ def said(app: ContestedApp) -> list[str]:
     return [n.message for n in app._notifications if SAID in n.message]
 
 
-async def read_again(pilot: Pilot[int], app: ContestedApp) -> None:
-    """Wait for the reload that the damage started."""
-    for _ in range(400):
-        if app.reloads:
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the catalog was not read again")
+async def read_again(pilot: Pilot[int], app: ContestedApp, after: int = 0) -> None:
+    """Wait for the reload that the damage started (the first after `after` reloads)."""
+    await until(pilot, lambda: app.reloads > after, "the catalog read again", seconds=20)
+    await pilot.pause()
+
+
+def survived(app: ContestedApp, raised: list[int], what: str) -> None:
+    """The damage was met (`what` read the cache), the app runs on, and said so once."""
+    assert raised, f"{what} made nothing: the test reached nothing"
+    assert app.is_running
+    assert app.return_code is None
+    assert len(said(app)) == 1, [n.message for n in app._notifications]
 
 
 async def test_a_row_made_from_a_damaged_cache_is_said_and_the_catalog_read_again(
@@ -70,13 +74,10 @@ async def test_a_row_made_from_a_damaged_cache_is_said_and_the_catalog_read_agai
         await pilot.press("down")  # another event: its claims are made when shown
         await pilot.press("2")
         await pilot.pause()
-        assert raised, "no claim row was made: the test reached nothing"
-        assert app.is_running
-        assert app.return_code is None
+        survived(app, raised, "the claims list")
         assert isinstance(app.screen, MainScreen)
         claims = focused_table(app)
         assert claims.id == "claims"
-        assert len(said(app)) == 1, [n.message for n in app._notifications]
         notice = next(n for n in app._notifications if SAID in n.message)
         assert notice.severity == "warning"
         assert not notice.markup
@@ -96,10 +97,7 @@ async def test_a_preview_of_a_damaged_item_is_said_not_raised(
         raised = damage_once(monkeypatch)
         await pilot.press("down")  # the preview follows the cursor
         await pilot.pause()
-        assert raised, "the preview made nothing: the test reached nothing"
-        assert app.is_running
-        assert app.return_code is None
-        assert len(said(app)) == 1
+        survived(app, raised, "the preview")
         await read_again(pilot, app)
 
 
@@ -111,11 +109,8 @@ async def test_a_detail_of_a_damaged_item_is_said_and_not_opened(
         raised = damage_once(monkeypatch)
         await pilot.press("enter")  # the event's detail
         await pilot.pause()
-        assert raised, "the detail made nothing: the test reached nothing"
-        assert app.is_running
-        assert app.return_code is None
+        survived(app, raised, "the detail")
         assert not isinstance(app.screen, DetailScreen)
-        assert len(said(app)) == 1
         await read_again(pilot, app)
         await pilot.press("enter")  # read again: it opens
         await pilot.pause()
@@ -143,11 +138,8 @@ async def test_a_figure_drawn_from_a_damaged_cache_is_said_not_raised(
         raised = damage_once(monkeypatch)
         await pilot.press("5")  # the Figures pane draws the question's figure
         await pilot.pause()
-        assert raised, "the figure made nothing: the test reached nothing"
-        assert app.is_running
-        assert app.return_code is None
+        survived(app, raised, "the figure")
         assert main_screen(app).pane == "figures"
-        assert len(said(app)) == 1, [n.message for n in app._notifications]
         await read_again(pilot, app)
         assert len(said(app)) == 1  # once
 
@@ -158,15 +150,10 @@ async def test_a_search_index_built_from_a_damaged_cache_is_said_not_raised(
     app = app_on(notes=tmp_path / "notes.yaml")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
-        for _ in range(200):  # the index is built once the engine is done
-            if raised:
-                break
-            await pilot.pause(0.02)
-        assert raised, "the search index was not built: the test reached nothing"
+        # the index is built once the engine is done
+        await until(pilot, lambda: bool(raised), "the search index built")
         await pilot.pause()
-        assert app.is_running
-        assert app.return_code is None
-        assert len(said(app)) == 1, [n.message for n in app._notifications]
+        survived(app, raised, "the search index")
         await read_again(pilot, app)
         await pilot.press("slash", *"Syrsky", "enter")  # the search works again
         await pilot.pause()
@@ -184,17 +171,10 @@ async def test_a_search_in_a_damaged_cache_is_said_not_raised(
         raised = damage_once(monkeypatch)
         await pilot.press("slash", *"Syrsky", "enter")
         await pilot.pause()
-        assert raised, "the search read nothing: the test reached nothing"
-        assert app.is_running
-        assert app.return_code is None
+        survived(app, raised, "the search")
         assert isinstance(app.screen, MainScreen)
         assert not main_screen(app).hits
-        assert len(said(app)) == 1, [n.message for n in app._notifications]
-        for _ in range(400):
-            if app.reloads > reloads:
-                break
-            await pilot.pause(0.05)
-        assert app.reloads > reloads, "the catalog was not read again"
+        await read_again(pilot, app, after=reloads)
 
 
 async def test_a_filter_applied_to_a_damaged_cache_is_said_not_raised(
@@ -205,11 +185,8 @@ async def test_a_filter_applied_to_a_damaged_cache_is_said_not_raised(
         raised = damage_once(monkeypatch)
         await pilot.press("f", *"side:russia", "enter")
         await pilot.pause()
-        assert raised, "the filter read nothing: the test reached nothing"
-        assert app.is_running
-        assert app.return_code is None
+        survived(app, raised, "the filter")
         assert not main_screen(app).filter.active  # not applied
-        assert len(said(app)) == 1, [n.message for n in app._notifications]
         await read_again(pilot, app)
         await pilot.press("f", *"side:russia", "enter")  # read again: it applies
         await pilot.pause()
