@@ -123,3 +123,10 @@ async def until(pilot: Pilot[int], check: Callable[[], bool], what: str,
     app = pilot.app
     assert isinstance(app, ContestedApp)
     raise AssertionError(f"{what} never happened; the screen was:\n{screen_text(app)}")
+
+
+def counts(text: str, kept: int, total: int, noun: str) -> bool:
+    """`text` says `kept` (maybe `kept of total`) and never the whole `total` alone."""
+    said = re.search(rf"(?<![\d.]){kept}(?: of {total})? {noun}", text) is not None
+    whole = re.search(rf"(?<!of )(?<![\d.]){total} {noun}", text) is not None
+    return said and (kept == total or not whole)

@@ -52,6 +52,7 @@ from contested.tui.widgets.text_view import ReadingView
 from tests.helpers import REPO, SOURCES, TIMELINES
 from tests.tui.helpers import (
     app_on,
+    counts,
     focused_table,
     main_screen,
     ready,
@@ -1000,13 +1001,6 @@ async def test_every_filter_word_in_the_readme_filters_every_pane(tmp_path: Path
         claims = set(keys_of(focused_table(app)))
         assert claims == (kept.claims if kept.claims is not None
                           else set(screen.analysis.catalog.claims.ids))
-
-
-def counts(text: str, kept: int, total: int, noun: str) -> bool:
-    """`text` says `kept` (maybe `kept of total`) and never the whole `total` alone."""
-    said = re.search(rf"(?<![\d.]){kept}(?: of {total})? {noun}", text) is not None
-    whole = re.search(rf"(?<!of )(?<![\d.]){total} {noun}", text) is not None
-    return said and (kept == total or not whole)
 
 
 async def test_the_titles_and_the_status_count_what_the_filter_keeps(tmp_path: Path) -> None:

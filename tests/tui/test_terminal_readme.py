@@ -27,6 +27,7 @@ from contested.engine.analysis import analyse
 from contested.present.filters import apply, parse_filter
 from contested.review.notes import View
 from contested.review.store import NotesStore
+from tests.tui.helpers import counts
 
 CONTESTED = Path(sys.executable).parent / "contested"
 WIDTH, HEIGHT = 80, 24
@@ -126,13 +127,6 @@ def header(screen: str) -> list[str]:
     end = next((n for n, line in enumerate(lines) if line.lstrip()[:1] in ("╔", "╭")),
                len(lines))
     return lines[:end]
-
-
-def counts(text: str, kept: int, total: int, noun: str) -> bool:
-    """`text` says `kept` (maybe `kept of total`) and never the whole `total` alone."""
-    said = re.search(rf"(?<![\d.]){kept}(?: of {total})? {noun}", text) is not None
-    whole = re.search(rf"(?<!of )(?<![\d.]){total} {noun}", text) is not None
-    return said and (kept == total or not whole)
 
 
 def test_filter_in_a_real_terminal(launch: Launch) -> None:
