@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -535,8 +536,11 @@ def test_validate_fills_the_cache_and_no_cache_leaves_it_alone(
     assert out.count("valid: 2 files") == 3
 
 
+@pytest.mark.parametrize("start", ["fork", "spawn"])
 @pytest.mark.parametrize("cached", [True, False])
-def test_files_parsed_in_worker_processes_load_the_same(tmp_path: Path, cached: bool) -> None:
+def test_files_parsed_in_worker_processes_load_the_same(
+        tmp_path: Path, cached: bool, start: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contested.catalog.parallel, "_start_method", lambda: start)
     folder, made = generated(tmp_path, events=200, files=3, seed=11)
     (folder / "broken.yaml").write_text("contested: 1\nevents:\n  - id: x\n    date: 2025-02-30\n"
                                         "    title: No such day\n", encoding="utf-8")
@@ -550,6 +554,27 @@ def test_files_parsed_in_worker_processes_load_the_same(tmp_path: Path, cached: 
     same_catalog(serial.catalog, parallel.catalog)
     if cache is not None:
         assert len(entries(cache)) == len(made.files)  # the broken file is not cached
+
+
+def test_worker_processes_are_forked_only_from_a_process_with_one_thread() -> None:
+    """A fork copies the locks other threads hold, held forever in the child: the
+    explorer (threads) spawns its workers; a command with one thread forks them, which
+    costs no import, so that smaller catalogs are worth parsing in parallel too."""
+    parallel = contested.catalog.parallel
+    assert parallel._start_method() == ("fork" if sys.platform == "linux" else "spawn")
+    assert parallel._worth_processes(2, None, parallel.FORKED_FROM_BYTES) == \
+        (sys.platform == "linux")
+    assert not parallel._worth_processes(1, None, parallel.PARALLEL_FROM_BYTES)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert parallel._start_method() == "spawn"
+        assert not parallel._worth_processes(2, None, parallel.FORKED_FROM_BYTES)
+        assert parallel._worth_processes(2, None, parallel.PARALLEL_FROM_BYTES)
+    finally:
+        release.set()
+        other.join()
 
 
 def forged_count(entry: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,8 +28,11 @@ from contested.format.model import (
 from contested.support.collector import collector_paused
 
 PARALLEL_FROM_BYTES = 16 << 20
-"""Below this much YAML to parse, starting processes (each importing pydantic and
-the models) costs more than it saves."""
+"""Below this much YAML to parse, starting processes that import pydantic and the
+models afresh (`spawn`) costs more than it saves."""
+
+FORKED_FROM_BYTES = 2 << 20
+"""The same bound for processes forked from this one, which have everything imported."""
 
 
 def parse_all(files: list[str], limits: Limits, cache: CatalogCache | None,
@@ -100,9 +104,20 @@ def parse_all(files: list[str], limits: Limits, cache: CatalogCache | None,
 
 def _worth_processes(count: int, workers: int | None, size: int) -> bool:
     """Whether to parse `size` bytes of YAML in `count` worker processes: whenever the
-    caller named the workers, else when there is enough to parse for starting them (each
-    imports pydantic and the models) to pay."""
-    return count > 1 and (workers is not None or size >= PARALLEL_FROM_BYTES)
+    caller named the workers, else when there is enough to parse for starting them to
+    pay (far less when they are forked than when each imports pydantic and the models)."""
+    least = FORKED_FROM_BYTES if _start_method() == "fork" else PARALLEL_FROM_BYTES
+    return count > 1 and (workers is not None or size >= least)
+
+
+def _start_method() -> str:
+    """`fork` where it is safe and cheap: on Linux, from a process with no other thread
+    (a thread holding a lock when the process forks leaves the child that lock held
+    forever; the explorer has threads, a command such as `validate` none). Else
+    `spawn`: a fresh interpreter, which imports what it needs."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
 
 
 THREADED_FROM_BYTES = 16 << 20
@@ -131,7 +146,7 @@ def _parse_in_processes(todo: list[tuple[int, str]], limits: Limits,
 
     with tempfile.TemporaryDirectory(prefix="contested-parse-") as scratch:
         target = cache if cache is not None else CatalogCache(scratch, in_memory=True)
-        context = multiprocessing.get_context("spawn")  # no fork: the explorer has threads
+        context = multiprocessing.get_context(_start_method())
         try:
             _start_resource_tracker()
             with ProcessPoolExecutor(count, mp_context=context) as pool:

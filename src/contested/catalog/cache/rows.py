@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from array import array
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -25,7 +24,8 @@ from contested.catalog.cache.parts import (
     Later,
     Part,
     Rows,
-    json_dumped,
+    json_bytes,
+    json_read,
     utf8,
 )
 from contested.catalog.entities import Chunk
@@ -86,7 +86,7 @@ def rows_of(document: TimelineFile) -> dict[str, Any]:
             raise ValueError("an id with a line break")
         blocks, ends, digests = bytearray(), array(OFFSETS, [0]), bytearray()
         for start in range(0, len(rows), BLOCK):
-            block = utf8("\n".join(json_dumped(row) for row in rows[start:start + BLOCK]))
+            block = b"\n".join([json_bytes(row) for row in rows[start:start + BLOCK]])
             blocks += block
             ends.append(len(blocks))
             digests += hashlib.sha256(block).digest()
@@ -95,7 +95,7 @@ def rows_of(document: TimelineFile) -> dict[str, Any]:
                           "offsets": offsets}
     return {"timeline_id": header.id if header is not None else None,
             "names": [list(n) for n in names], "spots": packed,
-            "dates": utf8(json_dumped([_date_row(d) for d in dates.values()])),
+            "dates": json_bytes([_date_row(d) for d in dates.values()]),
             "sections": sections}
 
 
@@ -174,7 +174,7 @@ class _Entry:
         made = self._dates.get(text)
         if made is None:
             if self._dates_part is not None:
-                self._date_rows = {row[0]: row for row in json.loads(_text(self._dates_part))}
+                self._date_rows = {row[0]: row for row in json_read(self._dates_part)}
                 self._dates_part = None
             made = self._dates[text] = _date_back(self._date_rows[text])
         return made
@@ -221,7 +221,7 @@ class _Entry:
             line = block[at]
             if not keep:
                 block[at] = None
-            row = json.loads(_text(memoryview(line))) if line is not None else None
+            row = json_read(line) if line is not None else None
             if type(row) is not list or len(row) != width:
                 damaged = self.parsed(section, ids)
                 return damaged[position]
