@@ -134,8 +134,11 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
     sources, claims, events = catalog.sources, catalog.claims, catalog.events
     for section in (sources, catalog.questions, events, claims):
         section.make_all()  # every entity is checked: made at once, not one by one
-    known_source = sources.__contains__
-    known_claim = claims.__contains__
+    # The sections' own id → row dicts, every id in them once all files are registered:
+    # a look-up is then one C call, not a method of `Entities` (each claim asks several).
+    known_source = sources.index.__contains__
+    known_claim = claims.index.__contains__
+    event_rows = events.index
     columns = ClaimColumns.for_catalog(catalog.questions, sources, events)
     columns.keep(catalog)
     for claim in claims.values():
@@ -157,9 +160,11 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                                                f"claim '{claim.id}' {name} itself"))
         event = None
         if claim.event is not None:
-            event = events.get(claim.event)
-            if event is None:
+            event_row = event_rows.get(claim.event)
+            if event_row is None:
                 check(claim, "event", [claim.event], "events")
+            else:
+                event = events.at(event_row)
         claim.resolve(when=claim.as_of or (event.date if event else None) or claim.said)
         if claim.about is not None or claim.value is not None:
             problems.extend(_resolve_value(claim, catalog, broken_ids, problems, unchecked))

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import codecs
 from array import array
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import Any
 
@@ -263,17 +263,13 @@ def check_encoding(data: bytes, path: str) -> bytes:
     return data
 
 
-def _events(data: bytes) -> Any:
+def _event_source(data: bytes) -> Callable[[], Any]:
+    """`next_event()`: the parser's next event, None after the last. The C parser's own
+    method where there is one: a generator around it would add a frame to every node."""
     if HAVE_LIBYAML:
-        parser = _CParser(data)
-        get_event = parser.get_event
-        while True:
-            event = get_event()
-            if event is None:
-                return
-            yield event
-    else:  # pragma: no cover - exercised only without libyaml
-        yield from yaml.parse(data, Loader=yaml.SafeLoader)
+        return _CParser(data).get_event
+    events = yaml.parse(data, Loader=yaml.SafeLoader)  # pragma: no cover - no libyaml
+    return lambda: next(events, None)  # pragma: no cover
 
 
 def _fail(path: str, spot: Spot, code: str, message: str) -> DiagnosticError:
@@ -443,7 +439,8 @@ def _build(data: bytes, path: str, limits: Limits,
                      f"more than {max_nodes:,} YAML nodes (keys, values, lists and "
                      "mappings) in one file: split it into several files")
 
-    for event in _events(data):
+    next_event = _event_source(data)
+    while (event := next_event()) is not None:
         cls = event.__class__
         if cls is ScalarEvent:
             mark = event.start_mark
