@@ -24,10 +24,12 @@ from contested.catalog.cache.store import CatalogCache, FileKey
 from contested.catalog.catalog import Catalog
 from contested.catalog.columns import ClaimColumns
 from contested.catalog.discover import read_timeline
+from contested.catalog.entities import Chunk
 from contested.catalog.loading import LoadResult, load_catalog
 from contested.cli import main
 from contested.engine.analysis import analyse
 from contested.export.render import render
+from contested.format.guarded_yaml import DEFAULT_LIMITS
 from contested.vocabulary import SECTIONS
 from tests.helpers import REPO, SOURCES, TIMELINES
 
@@ -554,6 +556,21 @@ def test_files_parsed_in_worker_processes_load_the_same(
     same_catalog(serial.catalog, parallel.catalog)
     if cache is not None:
         assert len(entries(cache)) == len(made.files)  # the broken file is not cached
+
+
+def test_files_from_worker_processes_are_made_while_the_others_are_parsed(
+        tmp_path: Path) -> None:
+    """Linking makes every entity; made as each file comes back from its worker, that
+    work runs beside the workers instead of alone after the last of them."""
+    folder, _ = generated(tmp_path, events=200, files=3, seed=11)
+    files = sorted(str(p) for p in folder.iterdir())
+    parsed = contested.catalog.parallel.parse_all(
+        files, DEFAULT_LIMITS, CatalogCache(tmp_path / "cache"), None, 2)
+    chunks = [getattr(p.document, name) for p in parsed for name in SECTIONS
+              if p.document is not None and getattr(p.document, name)]
+    assert chunks
+    assert all(isinstance(chunk, Chunk) for chunk in chunks)
+    assert all(None not in chunk._made for chunk in chunks)
 
 
 def test_worker_processes_are_forked_only_from_a_process_with_one_thread() -> None:
