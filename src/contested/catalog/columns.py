@@ -91,6 +91,10 @@ class ClaimColumns:
     """Per source, the claims it makes, ..."""
     relayed: Counter[str] = field(default_factory=Counter)
     """... and the claims that only came through it (the sources pane shows both)."""
+    whens: array[int] = field(default_factory=lambda: array("b"))
+    """Per claim, where linking found its date: 1 as_of, 2 its event, 3 said, 0 none."""
+    figures: array[int] = field(default_factory=lambda: array("b"))
+    """Per claim, whether linking found its value a figure (of a quantity question)."""
     _disputing: list[tuple[int, list[str]]] = field(default_factory=list)
     _by_question: tuple[list[int], list[int]] | None = None
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)

@@ -5,7 +5,6 @@ claim's date and figure worked out, and the columns the engine reads noted on th
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -132,7 +131,7 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                                        f"unknown {kind} {shown(ref)}{did_you_mean(ref, index)}"))
 
     sources, claims, events = catalog.sources, catalog.claims, catalog.events
-    for section in (sources, catalog.questions, events, claims):
+    for section in (sources, catalog.questions, events):
         section.make_all()  # every entity is checked: made at once, not one by one
     # The sections' own id → row dicts, every id in them once all files are registered:
     # a look-up is then one C call, not a method of `Entities` (each claim asks several).
@@ -141,7 +140,12 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
     event_rows = events.index
     columns = ClaimColumns.for_catalog(catalog.questions, sources, events)
     columns.keep(catalog)
-    for claim in claims.values():
+    whens, figures = columns.whens, columns.figures
+    # Claims read back from the cache are made for this pass and not kept (`each`): what
+    # linking finds on them is noted in the columns, and set again on each claim made
+    # later (`_prepare_claims`), as after a warm load. Kept, they would hold every claim
+    # of the catalog in memory, most of which nothing reads again.
+    for claim in claims.each():
         # Each check is a fast `all(...)` first; the located report only on a miss.
         if not all(map(known_source, claim.source)):
             check(claim, "source", claim.source, "sources")
@@ -169,7 +173,12 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
         if claim.about is not None or claim.value is not None:
             problems.extend(_resolve_value(claim, catalog, broken_ids, problems, unchecked))
         columns.add(claim)
+        held = claim.__dict__
+        whens.append(0 if held.get("_when") is None else 1 if held["as_of"] is not None
+                     else 2 if event is not None else 3)
+        figures.append(held.get("_quantity") is not None)
     columns.finish(claims)
+    _prepare_claims(catalog, columns)
 
     for declared in catalog.contradictions.values():
         check(declared, "claims", declared.claims, "claims")
@@ -185,40 +194,41 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
 
 def linked_state(catalog: Catalog) -> dict[str, Any]:
     """What `link` found that `_apply_linked` needs to find it again without checking
-    each claim: where each claim's date came from (1 as_of, 2 its event, 3 said, 0 it
-    has none), whether its value is a figure, and the engine's columns."""
-    whens, figures = array("b"), array("b")
-    events = catalog.events
-    for claim in catalog.claims.values():
-        held = claim.__dict__
-        if held.get("_when") is None:
-            whens.append(0)
-        elif held["as_of"] is not None:
-            whens.append(1)
-        elif held["event"] in events:
-            whens.append(2)
-        else:
-            whens.append(3)
-        figures.append(held.get("_quantity") is not None)
-    return {"when": whens, "figure": figures,
-            "columns": ClaimColumns.of(catalog).state(catalog.contradictions),
+    each claim: where each claim's date came from and whether its value is a figure
+    (`ClaimColumns.whens`, `figures`), and the engine's columns."""
+    columns = ClaimColumns.of(catalog)
+    if columns is None:
+        raise ValueError("the catalog was not linked")
+    return {"when": columns.whens, "figure": columns.figures,
+            "columns": columns.state(catalog.contradictions),
             "events": EventColumns.of(catalog).state()}
 
 
 def _apply_linked(catalog: Catalog, known: Mapping[str, Any]) -> None:
     """Set what `linked_state` kept on each claim as it is made (a claim read back from
     the cache is made when first asked)."""
-    claims, events = catalog.claims, catalog.events
+    claims = catalog.claims
     whens, figures = known["when"], known["figure"]
     if len(whens) != len(claims) or len(figures) != len(claims):
         raise ValueError("not this catalog's claims")
     columns = ClaimColumns.restore(known["columns"], catalog)
+    columns.whens, columns.figures = whens, figures
     columns.keep(catalog)
     EventColumns.restore(known["events"], catalog).keep(catalog)
-    event_of = columns.event_of  # (the event's row: its id is not looked up)
+    _prepare_claims(catalog, columns)
+
+
+def _prepare_claims(catalog: Catalog, columns: ClaimColumns) -> None:
+    """Give each claim, as it is made, the date and figure linking found for it (from
+    the columns: the claim itself may have been made for one pass and let go). A claim
+    that holds them already (linked here, never let go) is left as it is."""
+    events = catalog.events
+    whens, figures, event_of = columns.whens, columns.figures, columns.event_of
 
     def linked(row: int, claim: Claim) -> None:
         held = claim.__dict__
+        if "_when" in held or "_quantity" in held:
+            return
         when = whens[row]
         if when == 1:
             held["_when"] = held["as_of"]
@@ -229,7 +239,7 @@ def _apply_linked(catalog: Catalog, known: Mapping[str, Any]) -> None:
         if figures[row]:
             claim.keep_figure()
 
-    claims.prepare(linked)
+    catalog.claims.prepare(linked)
 
 
 def _resolve_value(claim: Claim, catalog: Catalog,

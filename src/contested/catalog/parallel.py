@@ -167,12 +167,12 @@ def _parse_in_processes(todo: list[tuple[int, str]], limits: Limits,
 
 
 def _make_ahead(document: TimelineFile) -> None:
-    """Make the entities of a file a worker finished, while the workers parse the rest:
-    linking makes every entity anyway, and then it would be alone on the cores, after
-    the last worker, instead of beside them."""
+    """Make the entities linking keeps (all but the claims, which it makes for one pass
+    and lets go) of a file a worker finished, while the workers parse the rest: after
+    the last worker, linking would make them alone on the cores."""
     for name in SECTIONS:
         section = getattr(document, name)
-        if isinstance(section, Chunk):
+        if name != "claims" and isinstance(section, Chunk):
             section.make_all()
 
 
