@@ -16,6 +16,7 @@ import pytest
 
 from contested.catalog.loading import LoadResult, load_catalog
 from contested.catalog.parse import parse_timeline
+from contested.format.diagnostics import DiagnosticError
 from contested.format.guarded_yaml import Limits, YamlMap, read_yaml
 
 MEGABYTE = 1024 * 1024
@@ -206,6 +207,18 @@ def test_complex_keys_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "k.yaml"
     path.write_text("contested: 1\n? [a, b]\n: 1\n")
     assert single(load_bounded(path))[2] == "complex-key"
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("? [a, b]\n: 1\n", "a list"),
+    ("? {a: 1}\n: 1\n", "a mapping"),
+    ("a: &n ~\n*n : x\n", "null"),  # an alias to a null value, as a key
+])
+def test_a_key_that_is_not_text_is_named_for_what_it_is(text: str, what: str) -> None:
+    with pytest.raises(DiagnosticError) as refused:
+        read_yaml(text.encode(), "k.yaml")
+    problem = refused.value.diagnostic
+    assert (problem.code, problem.message) == ("complex-key", f"a key must be text, not {what}")
 
 
 def test_two_documents_are_refused(tmp_path: Path) -> None:

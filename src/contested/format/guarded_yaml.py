@@ -404,7 +404,8 @@ def _build(data: bytes, path: str, limits: Limits,
     def key(frame: _Frame, value: Any, line: int, column: int) -> None:
         container = frame.container
         if value.__class__ is not str:
-            what = "a mapping" if isinstance(value, dict) else "a list"
+            what = ("a mapping" if isinstance(value, dict) else "a list"
+                    if isinstance(value, list) else "null")  # (an alias to `~`)
             raise _fail(path, (line, column), "complex-key", f"a key must be text, not {what}")
         if value in container:
             assert isinstance(container, YamlMap)
