@@ -636,6 +636,52 @@ class CommandRuns:
     last_output: str
 
 
+@dataclass
+class ChildRun:
+    """One run of a command in a fresh child process, as `run_child` saw it."""
+
+    status: int
+    seconds: float
+    peak_rss_bytes: int
+    """The largest resident set among the command and the processes it waited for (its
+    workers), not their sum."""
+    stdout_bytes: int
+    stderr_tail: str
+
+
+# Runs the command of argv[2:] with its standard output into the file argv[1], then
+# reports its wall time and peak RSS as one JSON line. A process exec'd from a big one
+# inherits the big one's high-water mark in ru_maxrss (Linux keeps it across exec, and a
+# fork or vfork starts from the parent's pages), so the command is started from this
+# small interpreter, never from the bench process itself.
+CHILD_WRAPPER = """
+import json, os, subprocess, sys, time
+with open(sys.argv[1], "wb") as out:
+    start = time.perf_counter()
+    child = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=out)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+print(json.dumps({"rc": os.waitstatus_to_exitcode(status), "wall": wall,
+                  "maxrss": usage.ru_maxrss}))
+"""
+
+
+def run_child(argv: list[str], stdout: Path) -> ChildRun:
+    """Run `argv` with its standard output written to the file `stdout` (as a user's
+    redirection would: no pipe to drain), timed from a small wrapper process, with the
+    peak RSS of the command and its descendants alone (`wait4`)."""
+    wrapper = subprocess.run([sys.executable, "-c", CHILD_WRAPPER, str(stdout), *argv],
+                             stdin=subprocess.DEVNULL, capture_output=True, check=False)
+    lines = wrapper.stdout.decode("utf-8", "replace").strip().splitlines()
+    tail = wrapper.stderr[-4000:].decode("utf-8", "replace")
+    if wrapper.returncode != 0 or not lines:
+        raise RuntimeError(f"bench: the wrapper of {argv[:3]} failed: {tail.strip()[-500:]}")
+    report = json.loads(lines[-1])
+    # ru_maxrss is in KiB on Linux, in bytes on macOS.
+    peak = report["maxrss"] * (1 if sys.platform == "darwin" else 1024)
+    return ChildRun(report["rc"], report["wall"], peak, stdout.stat().st_size, tail)
+
+
 def validate_command(directory: Path, repeat: int) -> CommandRuns:
     """`python -m contested validate DIR`, timed from outside, each run in a fresh child."""
     times: list[float] = []
