@@ -582,6 +582,23 @@ def test_files_from_worker_processes_are_made_while_the_others_are_parsed(
     assert all(chunk._made.count(None) == len(chunk) for chunk in chunks["claims"])
 
 
+def test_worker_processes_take_the_largest_files_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files handed out in the order found, a big one could come last and be parsed
+    alone while the other cores wait: the largest go first."""
+    for name, size in (("a.yaml", 10), ("b.yaml", 300), ("c.yaml", 20), ("d.yaml", 200)):
+        (tmp_path / name).write_text("contested: 1\n" + "#" * size + "\n", encoding="utf-8")
+    handed: list[str] = []
+
+    def parse_in_processes(todo: list[tuple[int, str]], *_: object) -> None:
+        handed.extend(Path(path).name for _, path in todo)
+
+    monkeypatch.setattr(contested.catalog.parallel, "_parse_in_processes",
+                        parse_in_processes)
+    load_catalog([tmp_path], workers=2)
+    assert handed == ["b.yaml", "d.yaml", "c.yaml", "a.yaml"]
+
+
 def test_worker_processes_are_forked_only_from_a_process_with_one_thread() -> None:
     """A fork copies the locks other threads hold, held forever in the child: the
     explorer (threads) spawns its workers; a command with one thread forks them, which

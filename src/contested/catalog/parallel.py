@@ -97,7 +97,11 @@ def parse_all(files: list[str], limits: Limits, cache: CatalogCache | None,
                 finished(number, _parse_data(data, path, limits, cache, key))
     count = min(len(missing), count)
     if _worth_processes(count, workers, sum(missing.values())):
-        _parse_in_processes([(n, files[n]) for n in missing], limits, cache, count, finished)
+        # The largest first: the last file a worker takes is then a small one, and the
+        # workers finish together instead of one parsing a big file alone at the end.
+        largest_first = sorted(missing, key=missing.__getitem__, reverse=True)
+        _parse_in_processes([(n, files[n]) for n in largest_first], limits, cache, count,
+                            finished)
     for number in missing:
         if number not in done:
             finished(number, _parse_path(files[number], limits, cache))
