@@ -12,6 +12,16 @@ Also printed: the time to build the main screen, and one-off costs such as showi
 300,000 claims (`a`) and the first search (which builds the search index).
 `--catalog DIR` drives an existing catalog instead (bench/analysis.py --keep writes one);
 `--profile` prints a cProfile of 100 `j` keys in the Timeline pane.
+
+`--tmux` measures the real command instead (`contested` on `--catalog`, in tmux, its
+cache warm): for each pane, once the app is idle (engine and search index done), the CPU
+all its threads use per `j` (Linux schedstat) and the wall time to the settled repaint,
+at each `--size` (`80x24,160x50`: from 120 columns the preview pane shows). `--tree
+SRC[:CACHE]` (repeated) runs the command on another source tree (a `git worktree` of an
+earlier commit) with its own cache folder; the trees and sizes are measured in turn,
+`--rounds` times, so that a before and an after share the machine's noise. The floor,
+measured in the same rounds, is this tree on the bundled catalog (a few dozen items):
+what a key costs when nothing is big (there j and k alternate: its lists are short).
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import cProfile
 import io
 import os
 import pstats
+import shlex
 import statistics
 import sys
 import tempfile
@@ -40,6 +51,10 @@ from contested.catalog.loading import load_catalog
 from contested.engine.analysis import Analysis, analyse
 from contested.tui.screens.main import MainScreen
 from load import generate
+from terminal import Tmux, per_key
+
+BIN = Path(sys.executable).parent
+BUNDLED = Path(__file__).resolve().parents[1] / "timelines"
 
 
 class BenchApp(App[None]):
@@ -155,7 +170,7 @@ async def drive(analysis: Analysis, keys: int, size: tuple[int, int]) -> list[st
         lines.append(summary("Claims, pgdn / G / g", all_down))
         seconds = await once(lambda: pilot.press("slash", *"drone", "enter"))
         lines.append(f"  first search (builds the index): {seconds:.2f} s, "
-                     f"{len(screen.hits):,} matches")  # type: ignore[attr-defined]
+                     f"{len(screen.hits):,} matches")
         next_hits = await cpu_per_key(pilot, ["n"] * 50)
         lines.append(summary("Search n (next match)", next_hits))
         every = down + up + jumps + claims_down + all_down
@@ -165,6 +180,81 @@ async def drive(analysis: Analysis, keys: int, size: tuple[int, int]) -> list[st
         lines.append(f"target (timeline and claims keys): median <= 16 ms, none over 50 ms "
                      f"-> {verdict} (median {median_ms:.2f} ms, worst {worst_ms:.2f} ms)")
     return lines
+
+
+def panes_in_tmux(command: str, size: tuple[int, int], keys: int | list[str]
+                  ) -> dict[str, tuple[list[float], list[float]]]:
+    """The real command in tmux at `size`: per pane, (wall, CPU) of each of `keys` (a
+    number: that many j), once the pane is settled and the app idle (bench/run.py's
+    measure)."""
+    pressed = ["j"] * keys if isinstance(keys, int) else keys
+    found = {}
+    with Tmux(command, size) as terminal:
+        terminal.wait_for("1 Timeline", timeout=600)
+        terminal.settle()
+        for key, name in PANES.items():
+            if name != "Timeline":  # where it opens
+                terminal.send(key)
+            if name == "Claims":
+                terminal.send("A")  # all the claims, not those of the first event
+            terminal.settle()
+            terminal.idle()  # the engine and the search index are done
+            found[name] = per_key(terminal, pressed)
+    return found
+
+
+def command_of(src: Path | None, cache: Path | None, notes: Path, catalog: Path) -> str:
+    """The shell command of the explorer on `catalog`, on the tree `src` (PYTHONPATH)
+    with the cache folder `cache` (XDG_CACHE_HOME), when given."""
+    env = [f"PYTHONPATH={shlex.quote(str(src))}"] if src else []
+    env += [f"XDG_CACHE_HOME={shlex.quote(str(cache))}"] if cache else []
+    return (f"env {' '.join(env)} {shlex.quote(str(BIN / 'contested'))} --notes "
+            f"{shlex.quote(str(notes))} {shlex.quote(str(catalog))}")
+
+
+def in_tmux(args: argparse.Namespace) -> int:
+    """`--tmux`: each tree and the floor at each size, `--rounds` times in turn; the
+    median CPU per key of each pane, with its ratio to the floor's."""
+    if args.catalog is None:
+        print("--tmux needs --catalog DIR (a catalog whose cache is warm)", file=sys.stderr)
+        return 2
+    trees: list[tuple[str, Path | None, Path | None]] = []
+    for spec in args.tree or [""]:
+        src, _, cache = spec.partition(":")
+        trees.append((src or "this tree", Path(src) if src else None,
+                      Path(cache) if cache else None))
+    sizes = [tuple(int(n) for n in size.split("x")) for size in args.size.split(",")]
+    cpu: dict[tuple[str, tuple[int, ...], str], list[float]] = {}
+    wall: dict[tuple[str, tuple[int, ...], str], list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="contested-tmux-") as scratch:
+        notes = Path(scratch) / "notes.yaml"
+        runs = [("floor (bundled catalog, this tree)", None, None, BUNDLED),
+                *((name, src, cache, args.catalog) for name, src, cache in trees)]
+        for round_number in range(args.rounds):
+            for size in sizes:
+                for name, src, cache, catalog in runs:
+                    keys = ["j", "k"] * (args.keys // 2) if catalog == BUNDLED else \
+                        ["j"] * args.keys
+                    found = panes_in_tmux(command_of(src, cache, notes, catalog),
+                                          (size[0], size[1]), keys)
+                    for pane, (walls, cpus) in found.items():
+                        cpu.setdefault((name, size, pane), []).extend(cpus)
+                        wall.setdefault((name, size, pane), []).extend(walls)
+                    print(f"  round {round_number + 1}, {size[0]}x{size[1]}, {name}: " + ", ".join(
+                        f"{pane} {statistics.median(cpus) * 1000:.1f}"
+                        for pane, (_, cpus) in found.items() if cpus) + " ms", flush=True)
+    print(f"CPU per key in the real process (median of {args.rounds} rounds x {args.keys} "
+          "keys; ratio to the floor), wall p95:")
+    for size in sizes:
+        for pane in PANES.values():
+            floor = statistics.median(cpu[runs[0][0], size, pane])
+            for name, _, _, _ in runs:
+                samples = cpu[name, size, pane]
+                median = statistics.median(samples)
+                print(f"  {size[0]}x{size[1]} {pane:<15} {name:<36} "
+                      f"{median * 1000:6.1f} ms  {median / floor:5.2f}x  "
+                      f"p95 wall {percentile(wall[name, size, pane], 0.95) * 1000:6.1f} ms")
+    return 0
 
 
 def main() -> int:
@@ -181,7 +271,15 @@ def main() -> int:
                         help="terminal size (120 columns and more show the preview pane)")
     parser.add_argument("--profile", action="store_true",
                         help="print a cProfile of 100 j keys in the Timeline pane")
+    parser.add_argument("--tmux", action="store_true",
+                        help="the real command in tmux on --catalog, at each --size")
+    parser.add_argument("--tree", action="append", metavar="SRC[:CACHE]",
+                        help="with --tmux: a source tree to run (repeated: compared)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="with --tmux: the trees and sizes measured in turn, this often")
     args = parser.parse_args()
+    if args.tmux:
+        return in_tmux(args)
     print("\n".join(load.machine()))
     with tempfile.TemporaryDirectory(prefix="contested-explorer-") as scratch:
         folder = args.catalog or Path(scratch)

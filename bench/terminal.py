@@ -132,3 +132,21 @@ class Tmux:
                 last, since = now, time.perf_counter()
             elif time.perf_counter() - since >= quiet:
                 return
+
+
+def per_key(terminal: Tmux, keys: list[str]) -> tuple[list[float], list[float]]:
+    """Each of `keys` pressed from the settled screen: the wall time of each to its
+    settled repaint, and the CPU all the program's threads used for it (schedstat). A
+    key with no repaint seen within 2 s (the cursor at the end of a list) is left out
+    of both."""
+    wall, cpu = [], []
+    for key in keys:
+        before = terminal.cpu()
+        try:
+            wall.append(terminal.key_to_repaint(key, timeout=2.0))
+        except RuntimeError:
+            continue
+        after = terminal.cpu()
+        if before is not None and after is not None:
+            cpu.append(after - before)
+    return wall, cpu

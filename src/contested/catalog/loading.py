@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contested.catalog.cache.store import CatalogCache
+from contested.catalog.cache.store import CatalogCache, FileKey
 from contested.catalog.catalog import Catalog
 from contested.catalog.discover import discover
 from contested.catalog.link import link, linked_state, relink
@@ -42,6 +42,9 @@ class LoadResult:
     excused: int = 0
     """References to ids not found and not reported, as they may name an id of an
     `unchecked` file: that file's own problem, reported first, explains them."""
+    keys: list[FileKey] = field(default_factory=list)
+    """The cache keys of the files, when every one loaded cleanly through the cache
+    (else none): what is made from the whole catalog may be kept under them."""
 
     @property
     def ok(self) -> bool:
@@ -115,7 +118,8 @@ def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS,
     ordered = sort_diagnostics(listed)
     ordered = ([d for d in ordered if d.location.path in causes]
                + [d for d in ordered if d.location.path not in causes])
-    return LoadResult(catalog, ordered, files, whole, unchecked, problems.excused)
+    return LoadResult(catalog, ordered, files, whole, unchecked, problems.excused,
+                      keys if whole_set and not listed else [])
 
 
 def _clean_part(parsed: list[ParsedFile], failing: set[str]) -> Catalog:

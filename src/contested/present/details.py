@@ -3,12 +3,18 @@ links to: the explorer's detail view, asked of the core."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import Any, Generic, TypeVar, overload
 
-from contested.catalog.columns import claims_about
+from contested.catalog.columns import ClaimColumns
+from contested.catalog.entities import Picked
 from contested.engine.analysis import Analysis
 from contested.engine.contradictions import ContradictionGroup
 from contested.engine.corroboration import LISTED_PER_CLAIM
+from contested.format.model import Claim
 from contested.present.browse import Browser, group_text, side_text, span_text
 from contested.present.wording import date_text, explain, explanation, source_names, value_text
 from contested.review.notes import SECTION_OF
@@ -24,13 +30,75 @@ class Link:
     id: str
 
 
+T = TypeVar("T")
+
+
+class LinkPart(Sequence[Link], Generic[T]):
+    """The links of one kind (a source's claims, their contradictions), each made when
+    read: a source's thousands cost the ones shown, and are counted without being made."""
+
+    def __init__(self, noun: str, items: Sequence[T], make: Callable[[T], Link]) -> None:
+        self.noun = noun
+        """What one of them is (`claim`), for `… and 2,811 more claims`."""
+        self.items = items
+        self.make = make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> Link: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Link]: ...
+
+    def __getitem__(self, index: int | slice) -> Link | list[Link]:
+        if isinstance(index, slice):
+            return [self.make(item) for item in self.items[index]]
+        return self.make(self.items[index])
+
+
+class Links(Sequence[Link]):
+    """Everything a detail links to, part after part (`LinkPart`), each link made when
+    read: the detail screen lists them all, the preview a page of each part."""
+
+    def __init__(self, *parts: Sequence[Link]) -> None:
+        self.parts: list[LinkPart[Any]] = [
+            part if isinstance(part, LinkPart) else LinkPart("link", part, _same)
+            for part in parts if len(part)]
+        self._starts = [0, *accumulate(len(part) for part in self.parts)]
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    @overload
+    def __getitem__(self, index: int) -> Link: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Link]: ...
+
+    def __getitem__(self, index: int | slice) -> Link | list[Link]:
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        part = bisect_right(self._starts, index) - 1
+        return self.parts[part][index - self._starts[part]]
+
+
+def _same(link: Link) -> Link:
+    return link
+
+
 @dataclass(frozen=True, slots=True)
 class Detail:
     kind: str
     id: str
     title: str
     fields: list[tuple[str, str]] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
+    links: Links = field(default_factory=Links)
 
 
 def _fields(*pairs: tuple[str, str | None]) -> list[tuple[str, str]]:
@@ -76,35 +144,65 @@ class Details:
         claim = self.catalog.claims.get(claim_id)
         if claim is None:
             return Link(f"claim {claim_id}", "claim", claim_id)
+        return self._link_to(claim)
+
+    def _link_to(self, claim: Claim) -> Link:
         value = value_text(self.catalog, claim) if claim.value is not None else claim.text
         return Link(f"{source_names(self.catalog, claim)}: {value} "
-                    f"({date_text(claim.when)})", "claim", claim_id)
+                    f"({date_text(claim.when)})", "claim", claim.id)
 
-    def _contradiction_links(self, claim_ids: list[str], *, each: bool = False
-                             ) -> list[Link]:
-        """Links to the contradictions of these claims: the pairs listed, and for a
-        grouped question its groups (`each`: a claim's own pairs too, up to
-        LISTED_PER_CLAIM of them)."""
+    def _pair_link(self, position: int) -> Link:
+        item = self.analysis.contradictions[position]
+        return Link(f"({'+'.join(item.rules)}) {explanation(self.catalog, item)}",
+                    "contradiction", item.id)
+
+    def _group_link(self, group: ContradictionGroup) -> Link:
+        return Link(f"({group.rule} group) {group_text(self.catalog, group)}", "group",
+                    group.key)
+
+    def _claim_parts(self, claims: Picked[Claim], own: Sequence[int] | None = None,
+                     ) -> Links:
+        """Links to these claims, then to the contradictions of `own` of their rows (all
+        of them if not given), then to the groups those are in: counted with array
+        work, each link made when read."""
         found = self.analysis.contradictions
-        seen: dict[str, Link] = {}
-        grouped: set[str] = set()
-        for claim_id in claim_ids:
-            held = found.listed_of(claim_id)
-            in_groups = found.count_of(claim_id) - len(held) if found.groups else 0
-            pairs = (found.of(claim_id) if each and 0 < in_groups <= LISTED_PER_CLAIM
+        positions, grouped = found.held_of_rows(claims.rows if own is None else own)
+        table = found.table
+        questions = {table.question_ids[q] for q in set(table.question[grouped].tolist())
+                     if q >= 0}
+        return Links(LinkPart("claim", claims, self._link_to),
+                     LinkPart("contradiction", positions.tolist(), self._pair_link),
+                     LinkPart("group", [g for g in found.groups if g.question in questions],
+                              self._group_link))
+
+    def _own_rows(self, source_id: str) -> list[int]:
+        """The rows of the claims a source makes (not those it only relays), in catalog
+        order: one pass of array work over who says what, no claim made."""
+        import numpy as np
+
+        number = self.catalog.sources.row(source_id)
+        if number is None:
+            return []
+        columns = ClaimColumns.of(self.catalog)
+        who = np.frombuffer(columns.who, dtype=np.int64)
+        ends = np.frombuffer(columns.who_ends, dtype=np.int64)
+        slots = np.searchsorted(ends, np.flatnonzero(who == number), side="right") - 1
+        rows: list[int] = np.unique(slots[slots % 2 == 0] // 2).tolist()
+        return rows
+
+    def _contradictions_of_claim(self, claim_id: str) -> list[Link]:
+        """Links to a claim's contradictions: those listed (all of them, when its grouped
+        ones are up to LISTED_PER_CLAIM), then the groups of its question it is in."""
+        found = self.analysis.contradictions
+        held = found.held_positions_of(claim_id)
+        in_groups = found.count_of(claim_id) - len(held) if found.groups else 0
+        positions = (found.positions_of(claim_id) if 0 < in_groups <= LISTED_PER_CLAIM
                      else held)
-            for item in pairs:
-                seen.setdefault(item.id, Link(
-                    f"({'+'.join(item.rules)}) {explanation(self.catalog, item)}", "contradiction",
-                    item.id))
-            if in_groups:
-                grouped.add(self.catalog.claims[claim_id].about or "")
-        for group in found.groups:
-            if group.question in grouped:
-                seen.setdefault(group.key, Link(
-                    f"({group.rule} group) {group_text(self.catalog, group)}", "group",
-                    group.key))
-        return list(seen.values())
+        links = [self._pair_link(p) for p in dict.fromkeys(positions)]
+        if in_groups:
+            question = self.catalog.claims[claim_id].about or ""
+            links += [self._group_link(g) for g in found.groups if g.question == question]
+        return links
 
     def event(self, event_id: str) -> Detail:
         event = self.catalog.events[event_id]
@@ -114,8 +212,7 @@ class Details:
             ("place", event.place), ("timeline", event.origin.timeline),
             ("tags", ", ".join(event.tags)), ("summary", event.summary), ("note", event.note),
             ("claims", str(len(claims))), ("written at", str(event.origin.at("id"))),
-        ), [*(self._claim_link(c.id) for c in claims),
-            *self._contradiction_links([c.id for c in claims])])
+        ), self._claim_parts(claims))
 
     def claim(self, claim_id: str) -> Detail:
         claim = self.catalog.claims[claim_id]
@@ -140,7 +237,7 @@ class Details:
                               claim.event))
         if question is not None:
             links.append(Link(question.text, "question", question.id))
-        links += self._contradiction_links([claim_id], each=True)
+        links += self._contradictions_of_claim(claim_id)
         if found is not None:  # the first ones: a claim of a crowd agrees with thousands
             links += [Link(f"agrees: {self._claim_link(c).label}", "claim", c)
                       for c in found.agreeing[:LISTED_PER_CLAIM]]
@@ -159,12 +256,12 @@ class Details:
             ("supports", ", ".join(claim.supports)),
             ("note", claim.note),
             ("written at", str(claim.origin.at("id"))),
-        ), links)
+        ), Links(links))
 
     def source(self, source_id: str) -> Detail:
         source = self.catalog.sources[source_id]
         claims = self.browser.claims_of_source(source_id)
-        own = [c for c in claims if source_id in c.source]
+        own = self._own_rows(source_id)
         return Detail("source", source_id, source.name, _fields(
             ("aliases", ", ".join(source.aliases)), ("kind", source.kind),
             ("side", source.side), ("reliability", f"{source.reliability} (Admiralty)"),
@@ -172,12 +269,12 @@ class Details:
             ("note", source.note), ("claims", str(len(own))),
             ("relays", str(len(claims) - len(own))),
             ("written at", str(source.origin.at("id"))),
-        ), [*(self._claim_link(c.id) for c in claims),
-            *self._contradiction_links([c.id for c in own])])
+        ), self._claim_parts(claims, own))
 
     def question(self, question_id: str) -> Detail:
         question = self.catalog.questions[question_id]
-        claims = list(claims_about(self.catalog, question_id))
+        claims = Picked(self.catalog.claims,
+                        ClaimColumns.of(self.catalog).rows_about(question_id))
         series = self.analysis.series.get(question_id)
         return Detail("question", question_id, question.text, _fields(
             ("kind", question.kind), ("values", ", ".join(question.values or [])),
@@ -185,8 +282,7 @@ class Details:
             ("tolerance", f"{question.tolerance:.0%}" if question.kind == "quantity" else None),
             ("series", series.trend if series else None), ("note", question.note),
             ("claims", str(len(claims))), ("written at", str(question.origin.at("id"))),
-        ), [*(self._claim_link(c.id) for c in claims),
-            *self._contradiction_links([c.id for c in claims])])
+        ), self._claim_parts(claims))
 
     def contradiction(self, contradiction_id: str) -> Detail:
         found = self.analysis.contradictions.get(contradiction_id)
@@ -215,7 +311,7 @@ class Details:
             fields.append(("group", group_text(self.catalog, group)))
             links.append(Link(f"its group: {group_text(self.catalog, group)}", "group",
                               group.key))
-        return Detail("contradiction", found.id, said, fields, links)
+        return Detail("contradiction", found.id, said, fields, Links(links))
 
     def group(self, key: str) -> Detail:
         """A group: what it sets against what, when, how many pairs; its first pairs
@@ -237,7 +333,7 @@ class Details:
                  for c in group.page(0)]
         if question is not None:
             links.append(Link(question.text, "question", question.id))
-        return Detail("group", key, group_text(self.catalog, group), fields, links)
+        return Detail("group", key, group_text(self.catalog, group), fields, Links(links))
 
 
 def _bounds(earliest: object, latest: object) -> str:

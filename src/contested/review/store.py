@@ -13,8 +13,6 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import filelock
-
 from contested.errors import NotesError
 from contested.format.diagnostics import Diagnostic, DiagnosticError, Location
 from contested.review.notes import SECTION_OF, Note, Notes, View, parse_notes, render_notes
@@ -137,6 +135,8 @@ class NotesStore:
         removes the file. What it would do without a word, take a lock file that is not
         a regular file (a FIFO, a device planted there) or make a missing folder, is
         refused here first."""
+        import filelock  # on the first save: the explorer starts without it
+
         try:
             if self.path.parent == real_path(data_dir()):  # contested's own, made on demand
                 self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,6 @@ from contested.tui.commands import ContestedCommands, PaletteEntry
 from contested.tui.keymap import default_keymap_path, load_keymap
 from contested.tui.messages import CatalogDamaged, GoOnWithCleanFiles, OpenDetail
 from contested.tui.safe import notify, notify_notes_notice
-from contested.tui.screens.help import HelpScreen
 from contested.tui.screens.loading import LoadingScreen
 
 if TYPE_CHECKING:
@@ -42,12 +41,18 @@ if TYPE_CHECKING:
 # third of the start-up time.
 
 
-SHOWN_BEFORE_ANALYSIS_FROM = 20_000
-"""Claims from which the catalog is shown before the engine has run (below, the engine
-takes less than the screen would take to be drawn twice)."""
+SHOWN_BEFORE_ANALYSIS_FROM = 0
+"""Claims from which the catalog is shown before the engine has run: from the first, as
+the engine (and numpy, which it imports) would delay even the bundled catalog's first
+screen by more than drawing it again with the findings costs."""
 
 FIRST_PAINT_WAIT = 2.0
 """Seconds the engine waits for the first screen to be drawn before it starts anyway."""
+
+LOADING_SCREEN_AFTER = 0.4
+"""Seconds a load may take before the loading screen is shown: a quick load (a small or
+a cached catalog) goes straight to the catalog, not through a screen drawn only to be
+replaced at once, which would delay the catalog by as long as it takes to draw."""
 
 
 class ContestedApp(App[int], inherit_bindings=False):
@@ -109,6 +114,8 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.reloads = 0
         self.watching = False
         self.failure: BaseException | None = None
+        self.progress: tuple[int, int] | None = None
+        """Files loaded so far, of how many (the loading screen shows them once up)."""
         self.reading_again = False
         """The catalog is being read again because the cache failed while an item was
         shown (`read_again`): said once, until that reload is over."""
@@ -120,9 +127,22 @@ class ContestedApp(App[int], inherit_bindings=False):
             self.set_keymap(keymap)
         if problem:
             notify(self, problem, severity="warning", timeout=8)
-        names = ", ".join(Path(p).name for p in self.paths) or "the bundled Kursk timelines"
-        self.push_screen(LoadingScreen(names))
+        self.set_timer(LOADING_SCREEN_AFTER, self.show_loading)
         self.load()
+
+    def show_loading(self) -> None:
+        """The loading screen, for a load that was not over in a moment (until it is,
+        the terminal shows the app's empty default screen)."""
+        if self.main is not None or self.result is not None or len(self.screen_stack) > 1:
+            return  # the catalog, its errors, or a screen over them is up already
+        names = ", ".join(Path(p).name for p in self.paths) or "the bundled Kursk timelines"
+        self.push_screen(LoadingScreen(names, self.progress))
+
+    def on_loading_screen_progress(self, message: LoadingScreen.Progress) -> None:
+        """Files loaded so far: kept for a loading screen still to come, else shown."""
+        self.progress = (message.done, message.total)
+        if isinstance(self.screen, LoadingScreen):
+            self.screen.show_progress(message.done, message.total)
 
     def cache(self) -> CatalogCache | None:
         """The cache of validated files (a changed file is parsed again alone)."""
@@ -141,10 +161,9 @@ class ContestedApp(App[int], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        screen = self.screen
-        assert isinstance(screen, LoadingScreen)
         from contested.catalog.preload import Preload
         from contested.engine.analysis import analyse, pending
+        from contested.present.search import remember_files
         from contested.review.store import NotesStore
         from contested.support.dirs import default_notes_path
         from contested.tui.screens import main  # noqa: F401  (imported here, off the UI)
@@ -154,13 +173,14 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.notes = NotesStore(self.notes_path or default_notes_path(self.paths))
 
         def progress(done: int, total: int) -> None:
-            screen.post_message(LoadingScreen.Progress(done, total))  # thread-safe
+            self.post_message(LoadingScreen.Progress(done, total))  # thread-safe
 
         result = preload.result(progress)
         self.watched, self.stamps = preload.watched, preload.stamps
         if not result.ok:
             self.call_from_thread(self.show_errors, result)
             return
+        remember_files(result.catalog, result.keys)  # its search text is kept under them
         if len(result.catalog.claims) < SHOWN_BEFORE_ANALYSIS_FROM:
             self.call_from_thread(self.show_catalog, analyse(result.catalog), [])
             return
@@ -186,7 +206,7 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.analysis = analysis
         self.main = MainScreen(analysis, partial=partial, notes=self.notes,
                                start_view=self.start_view)
-        self.switch_screen(self.main)
+        self.replace_screen(self.main)
         self.watch_files()
         if self.notes is not None and self.notes.read_only:
             notify(self, self.notes.read_only, title="Notes are read-only",
@@ -216,6 +236,7 @@ class ContestedApp(App[int], inherit_bindings=False):
 
         from contested.catalog.loading import load_catalog
         from contested.engine.analysis import analyse
+        from contested.present.search import remember_files
 
         worker = get_current_worker()
         failure = None
@@ -226,6 +247,7 @@ class ContestedApp(App[int], inherit_bindings=False):
             if not result.ok:
                 self.call_from_thread(self.not_reloaded, result)
                 return
+            remember_files(result.catalog, result.keys)
             analysis = analyse(result.catalog)
         except Exception as error:  # said on screen, never raised
             failure = _failure(error)
@@ -283,7 +305,16 @@ class ContestedApp(App[int], inherit_bindings=False):
         from contested.tui.screens.errors import ErrorsScreen
 
         self.result = result
-        self.switch_screen(ErrorsScreen(result))
+        self.replace_screen(ErrorsScreen(result))
+
+    def replace_screen(self, screen: Screen[None]) -> None:
+        """`screen` in place of the one on top: the loading screen, the errors, or, after
+        a quick load, the app's empty default screen (which stays under it: Textual
+        keeps one screen on the stack)."""
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def continue_partial(self, result: LoadResult) -> None:
         from contested.engine.analysis import analyse
@@ -580,6 +611,8 @@ class ContestedApp(App[int], inherit_bindings=False):
             lambda section, target: details.exists(singular[section], target))))
 
     def action_help(self) -> None:
+        from contested.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen([b for b, _ in self._bindings_in_force(self.screen)]))

@@ -9,8 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from contested.present.details import Detail
-from contested.present.rows import Row
+from contested.present.details import Detail, Link
+from contested.present.rows import LazyRows, Row
 from contested.tui.messages import OpenDetail
 from contested.tui.safe import notify, plain
 from contested.tui.widgets.detail import detail_content, long_fields, whole_lines
@@ -35,17 +35,16 @@ class DetailScreen(Screen[None], inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         yield ReadingView(detail_content(self.detail), id="detail-body")
-        yield VirtualTable(LINK_COLUMNS, [
-            Row(f"{link.kind}:{link.id}", (link.kind, link.label), item=(link.kind, link.id))
-            for link in self.detail.links
-        ], id="links")
+        # Each row made when shown: a source links to thousands of claims.
+        yield VirtualTable(LINK_COLUMNS, LazyRows(self.detail.links, _link_row, _link_key),
+                           id="links")
         yield Footer()
 
     def on_mount(self) -> None:
         fields = self.query_one("#detail-body", ReadingView)
         fields.border_title = plain(f"{self.detail.kind}: {self.detail.id}")
         links = self.query_one("#links", VirtualTable)
-        links.border_title = plain(f"linked: {len(self.detail.links)} (enter opens)")
+        links.border_title = plain(f"linked: {len(self.detail.links):,} (enter opens)")
         links.empty_message = "nothing linked"
         self.set_focus(links)  # at once: a key typed ahead goes to the links
 
@@ -91,6 +90,14 @@ class DetailScreen(Screen[None], inherit_bindings=False):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _link_key(link: Link) -> str:
+    return f"{link.kind}:{link.id}"
+
+
+def _link_row(link: Link) -> Row:
+    return Row(_link_key(link), (link.kind, link.label), item=(link.kind, link.id))
 
 
 class WholeScreen(Screen[None], inherit_bindings=False):

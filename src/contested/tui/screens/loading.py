@@ -1,4 +1,4 @@
-"""The first screen: never blank, with progress while the catalog loads."""
+"""The screen of a load that takes more than a moment, with the files' progress."""
 
 from __future__ import annotations
 
@@ -14,9 +14,14 @@ from contested.tui.safe import plain
 
 
 class LoadingScreen(Screen[None], inherit_bindings=False):
-    def __init__(self, what: str) -> None:
+    """Shown by the app only once a load has gone on for a moment (a quick load goes
+    straight to the catalog), so its bar is shown from the start."""
+
+    def __init__(self, what: str, progress: tuple[int, int] | None = None) -> None:
         super().__init__()
         self.what = what
+        self.progress = progress
+        """Files loaded so far, of how many, when the screen was made."""
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
@@ -25,22 +30,17 @@ class LoadingScreen(Screen[None], inherit_bindings=False):
             yield ProgressBar(id="loading-bar", show_eta=False)
 
     def on_mount(self) -> None:
-        # The bar appears only for a load that takes more than a moment: animating it
-        # from the start would slow the quick load it would never be seen for.
-        self.query_one(ProgressBar).display = False
-        self.set_timer(0.3, self._show_bar)
+        if self.progress is not None:
+            self.show_progress(*self.progress)
 
-    def _show_bar(self) -> None:
-        self.query_one(ProgressBar).display = True
+    def show_progress(self, done: int, total: int) -> None:
+        self.query_one(ProgressBar).update(total=total, progress=done)
 
     @dataclass
     class Progress(Message):
-        """Files loaded so far (posted by the loading thread, which does not wait for
-        the bar: waiting for each of hundreds of files slowed a warm load by a fifth)."""
+        """Files loaded so far (posted to the app by the loading thread, which does not
+        wait for the bar: waiting for each of hundreds of files slowed a warm load by a
+        fifth)."""
 
         done: int
         total: int
-
-    def on_loading_screen_progress(self, message: Progress) -> None:
-        self.query_one(ProgressBar).update(total=message.total, progress=message.done)
-

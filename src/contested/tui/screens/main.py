@@ -41,7 +41,7 @@ from contested.support.text import fit, printable, width
 from contested.tui.messages import OpenDetail, report_damage
 from contested.tui.safe import notify, notify_notes_notice, plain
 from contested.tui.screens.prompt import Prompt
-from contested.tui.widgets.detail import detail_content
+from contested.tui.widgets.detail import detail_lines
 from contested.tui.widgets.rows import PASSED_OVER, Column, VirtualTable
 from contested.tui.widgets.text_view import TextView
 
@@ -76,6 +76,10 @@ NOTED_TABLES = (("timeline", "events", TIMELINE_COLUMNS), ("claims", "claims", C
                 ("contradictions", "contradictions", CONTRADICTION_COLUMNS))
 SEARCH_INDEX_WORKER = "search index"
 """The name of the worker that builds the search index (`_index_when_complete`)."""
+SEARCH_TEXT_WORKER = "search text"
+"""The name of the worker that reads the search text back from the cache."""
+FIRST_PAINT_WAIT = 2.0
+"""Seconds the reading of the search text waits for the first screen to be drawn."""
 QUESTION_COLUMNS = [Column("QUESTION", 24, flex=True), Column("KIND", 8), Column("CLAIMS", 6),
                     Column("SERIES", 8), Column("!", 3)]
 
@@ -160,6 +164,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Classed for the terminal's size before the first styling: classed on mount,
+        # every widget would be styled a second time before the first paint.
+        self._size_classes(self.app.size.width, self.app.size.height, update=False)
         yield Static(id="tabs")
         yield Static(id="filterbar")
         with Horizontal(id="body"):
@@ -187,11 +194,23 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.set_interval(1.0, self._collect_when_idle)
         self.filled = True
         self.call_after_refresh(self.painted.set)
+        self.run_worker(self._read_search_text, name=SEARCH_TEXT_WORKER, thread=True,
+                        exit_on_error=False)
         self._index_when_complete()
 
+    def _read_search_text(self) -> None:
+        """Once the screen is drawn, the search text kept in the cache is read back (a
+        fraction of a second): a search made at once need not wait for it to be made."""
+        self.painted.wait(FIRST_PAINT_WAIT)
+        try:
+            self.search_index.read_back()
+        except CacheError as error:  # the app says so and reads the catalog again
+            report_damage(self, error)  # (thread-safe)
+
     def _index_when_complete(self) -> None:
-        """The search index of a big catalog takes seconds: build it while the analyst
-        reads, not when they first press /; once the engine is done (it would slow it)."""
+        """The search text of a big catalog takes seconds to make when the cache does
+        not hold it: make it while the analyst reads, not when they first press /; once
+        the engine is done (it would slow it)."""
         if self.analysis.complete and not self.index_started:
             self.index_started = True
             self.run_worker(self._build_search_index, name=SEARCH_INDEX_WORKER, thread=True,
@@ -229,7 +248,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
             return
         at = {t.id: t.current.key for t in self.query(VirtualTable) if t.current is not None}
         first_findings = not self.analysis.complete and analysis.complete
+        searched, hit_index = self.last_query, self.hit_index
         self._use(analysis)
+        self._search_again(searched, hit_index)
         self.set_filter(self.filter.text)
         for table in self.query(VirtualTable):
             index = table.index_of(at[table.id]) if table.id in at else None
@@ -250,8 +271,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.analysis = analysis
         self.browser = Browser(analysis, self.notes)
         self.details = Details(self.browser)
-        self.search_index = SearchIndex(self.browser)
-        self.hits: list[Hit] = []
+        known = getattr(self, "search_index", None)  # its text, if of the same catalog
+        self.search_index = SearchIndex(self.browser, known.text if known else None)
+        self.hits: Sequence[Hit] = []
         self.hit_index = -1
         self.last_query: str | None = None
         """The last search, matched or not (`n` says which)."""
@@ -286,10 +308,13 @@ class MainScreen(Screen[None], inherit_bindings=False):
             report_damage(self, error)  # (thread-safe)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width >= 120, "-wide")
-        self.set_class(self.size.height < 30, "-short")
+        self._size_classes(self.size.width, self.size.height)
         self._draw_figure()
         self._filter_bar()
+
+    def _size_classes(self, width: int, height: int, *, update: bool = True) -> None:
+        self.set_class(width >= 120, "-wide", update=update)
+        self.set_class(height < 30, "-short", update=update)
 
     # --- panes --------------------------------------------------------------------------
 
@@ -513,7 +538,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
                               "read again"))
             report_damage(self, error)
             return
-        view.update(detail_content(detail, with_links=True))
+        region = view.scrollable_content_region  # (its last column shows the position)
+        view.update(detail_lines(detail, links_in=(region.width - 1, region.height)))
 
     def _draw_figure(self) -> None:
         """Draw the figure of the question under the cursor, if the Figures pane is
@@ -691,7 +717,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.last_query = query
             self.hit_index = -1
             try:
-                self.hits = self.search_index.find(query)  # (builds the index if not yet)
+                self.hits = self.search_index.find(query)  # (waits for its text, if need be)
             except CacheError as error:  # the app says so and reads the catalog again
                 self.hits = []
                 report_damage(self, error)
@@ -706,6 +732,19 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
         self.app.push_screen(Prompt("Search every field (names, aliases, quotes, notes):"),
                              run)
+
+    def _search_again(self, query: str | None, hit_index: int) -> None:
+        """The search made before the catalog was shown again stands (the first one may
+        be made while the engine runs): n/N go on from the same match."""
+        if query is None or self.search_index.text.sections is None:
+            return  # (a catalog read again: its text is not made on this thread)
+        self.last_query = query
+        try:
+            self.hits = self.search_index.find(query)
+        except CacheError as error:  # the app says so and reads the catalog again
+            report_damage(self, error)
+            return
+        self.hit_index = min(hit_index, len(self.hits) - 1)
 
     def action_next_hit(self, step: int, query: str | None = None) -> None:
         if not self.hits:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from textual.content import Content
+from collections.abc import Callable, Sequence
 
-from contested.present.details import Detail
+from textual.content import Content
+from textual.style import Style
+
+from contested.present.details import Detail, Link
 from contested.tui.safe import plain
 
 LABEL_WIDTH = len("credibility")
@@ -33,23 +36,92 @@ def long_fields(detail: Detail) -> list[tuple[str, str]]:
                     if len(value) > LONG_FIELD]
 
 
-def detail_content(detail: Detail, *, with_links: bool = False) -> Content:
-    """The fields of a detail, one per line (and its links, for the preview); a long
-    field is cut (`cut`)."""
+LEAST_LINKS = 6
+"""Lines of links a preview lists however little room its view has."""
+
+
+BOLD = Style(bold=True)
+HEADING = Style(bold=True, reverse=True)
+"""Styles as objects: Textual parses a style given as a string again at each drawing."""
+EMPTY = Content("")
+
+
+def detail_content(detail: Detail) -> Content:
+    """The fields of a detail, one per line (the detail screen lists its links)."""
+    return Content("\n").join(detail_lines(detail))
+
+
+def detail_lines(detail: Detail, *, links_in: tuple[int, int] | None = None
+                 ) -> list[Content]:
+    """The fields of a detail, one per line, a long field cut (`cut`); with `links_in`
+    (the width and height of the preview they are for), a page of its links: what fits
+    under the fields, a share of each part (its claims, their contradictions), and how
+    many more there are. A preview follows the cursor: it makes the links it shows,
+    never the thousands of a source."""
     label_width = max(LABEL_WIDTH, *(len(label) for label, _ in detail.fields))
-    parts: list[Content | str | tuple[str, str]] = [
-        (f"{detail.kind.upper()} ", "bold reverse"), " ", plain(detail.id), "\n",
-        plain(cut(detail.title)).stylize("bold"), "\n\n",
-    ]
-    for label, value in detail.fields:
-        parts += [(f"{label.rjust(label_width)}  ", "bold"), plain(cut(value)), "\n"]
-    if with_links and detail.links:
-        parts += ["\n", ("linked (enter opens):", "bold"), "\n"]
-        for link in detail.links[:40]:
-            parts += ["  → ", (f"{link.kind}: ", "bold"), plain(cut(link.label, 200)), "\n"]
-        if len(detail.links) > 40:
-            parts.append(f"  … and {len(detail.links) - 40} more\n")
-    return Content.assemble(*parts)
+    lines = [Content.assemble((f"{detail.kind.upper()} ", HEADING), " ", plain(detail.id)),
+             plain(cut(detail.title)).stylize(BOLD), EMPTY]
+    lines += [Content.assemble((f"{label.rjust(label_width)}  ", BOLD), plain(cut(value)))
+              for label, value in detail.fields]
+    if links_in is None or not detail.links:
+        return [*lines, EMPTY]
+    lines += [EMPTY, Content.styled("linked (enter opens):", BOLD)]
+    width, height = links_in
+    used = 4 + _lines(f"{detail.kind.upper()}  {detail.id}", width) + _lines(
+        cut(detail.title), width) + sum(_lines(" " * (label_width + 2) + cut(value), width)
+                                      for _, value in detail.fields)
+    groups = detail.links.parts
+    made: dict[tuple[int, int], tuple[Link, str]] = {}
+
+    def line_of(part: int, index: int) -> tuple[Link, str]:
+        if (part, index) not in made:
+            link = groups[part][index]
+            made[part, index] = (link, cut(link.label, 200))
+        return made[part, index]
+
+    def lines_of(part: int, index: int) -> int:
+        link, label = line_of(part, index)
+        return _lines(f"  → {link.kind}: {label}", width)
+
+    counts = listed([len(p) for p in groups], lines_of, max(height - used, LEAST_LINKS))
+    for number, (part, shown) in enumerate(zip(groups, counts, strict=True)):
+        for index in range(shown):
+            link, label = line_of(number, index)
+            lines.append(Content.assemble("  → ", (f"{link.kind}: ", BOLD), plain(label)))
+        if shown < len(part):
+            lines.append(Content(more(len(part) - shown, part.noun)))
+    return [*lines, EMPTY]
+
+
+def _lines(text: str, width: int) -> int:
+    """About how many lines `text` takes, wrapped at `width`."""
+    return sum(-(-len(line) // max(width, 1)) or 1 for line in text.split("\n"))
+
+
+def more(count: int, noun: str) -> str:
+    """`  … and 2,811 more claims`: what a preview leaves out, counted."""
+    return f"  … and {count:,} more {noun}{'s' * (count != 1)}"
+
+
+def listed(sizes: Sequence[int], lines: Callable[[int, int], int], room: int) -> list[int]:
+    """How many links of each part (of `sizes`) a preview lists in `room` lines, where
+    `lines(part, index)` is the lines a link takes: each part a fair share of what is
+    left, the smallest parts first (what they leave goes to the others); a part cut
+    short keeps a line for the count of the rest, and lists at least one."""
+    shown = [0] * len(sizes)
+    left = room
+    by_size = sorted(range(len(sizes)), key=lambda n: sizes[n])
+    for done, n in enumerate(by_size):
+        fair = left // (len(by_size) - done)
+        used = 0
+        while shown[n] < sizes[n]:
+            need = lines(n, shown[n]) + (shown[n] + 1 < sizes[n])  # (and the count)
+            if shown[n] and used + need > fair:
+                break
+            used += need - (shown[n] + 1 < sizes[n])
+            shown[n] += 1
+        left -= used + (shown[n] < sizes[n])
+    return shown
 
 
 def whole_lines(text: str, piece: int = 1000) -> list[str]:

@@ -155,8 +155,9 @@ class TextView(ScrollView):
         resize_quietly(self, Size(self._wrapped_at, self._total()))
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        index = int(self.scroll_offset.y) + y
+        region = self.scrollable_content_region  # (worked out at each asking)
+        top = self.scroll_offset.y
+        index = int(top) + y
         if self._styles is None:
             self._styles = Styles.of(self, "view")
         styles = self._styles
@@ -164,9 +165,8 @@ class TextView(ScrollView):
         if index >= len(self._lines):
             self._extend(index + 1)  # (what was shown is wrapped: not expected)
             if index >= len(self._lines):
-                return Strip.blank(width, style)
-        bar = thumb(self.scroll_offset.y, self.scrollable_content_region.height,
-                    self._total())
+                return Strip.blank(region.width, style)
+        bar = thumb(top, region.height, self._total())
         in_thumb = None if bar is None else y in bar
         strip = self._strips.get((index, in_thumb))
         if strip is None:
