@@ -3,7 +3,7 @@
 Exit status: 0 success, 1 invalid input (located errors printed), 2 usage error,
 70 internal error (a one-line message and a report file, never a traceback).
 
-Longer than the other modules (about 540 lines) because most of it is each command's
+Longer than the other modules (about 620 lines) because most of it is each command's
 options and help text, which read best in one place; what a command does is a call into
 the layers below.
 """
@@ -11,6 +11,7 @@ the layers below.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -18,7 +19,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from contested import __version__
 from contested.errors import ContestedError
@@ -99,7 +100,8 @@ def _paths_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache", dest="cache", action="store_false",
         help="parse every file again, neither reading nor writing the cache of validated "
-             "files (kept in the user's cache directory; safe to delete)",
+             "files and of what validate and contradictions printed (kept in the user's "
+             "cache directory; safe to delete)",
     )
 
 
@@ -165,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--all", action="store_true",
                         help="every pair of a grouped question (a question with more than "
                              "1,000 contradictions gives its groups and their counts)")
+    export.add_argument("--compact", action="store_true",
+                        help="json on one line, without indentation (the same data)")
     export.add_argument("--notes", metavar="FILE", type=Path,
                         help="include the review notes of FILE: stars, statuses, preferred "
                              "claims with their reasons, tags and comments (markdown, json)")
@@ -181,18 +185,71 @@ def _use_colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _load(paths: Sequence[str], cache: bool = True,
-          progress: ProgressLine | None = None) -> LoadResult:
-    from contested.catalog.cache.store import CatalogCache
+def _targets(paths: Sequence[str]) -> list[str]:
+    """What a command loads: the paths given, else the bundled timelines."""
     from contested.catalog.discover import bundled_catalog
+
+    return list(paths) or [str(bundled_catalog())]
+
+
+OnLoad = Callable[["LoadResult"], None]
+"""Told the catalog a command loaded: what its kept output is keyed on."""
+
+
+def _load(paths: Sequence[str], cache: bool = True,
+          progress: ProgressLine | None = None, loaded: OnLoad | None = None) -> LoadResult:
+    from contested.catalog.cache.store import CatalogCache
     from contested.catalog.loading import load_catalog
     from contested.format.guarded_yaml import HAVE_LIBYAML, LIBYAML_MISSING
 
     if not HAVE_LIBYAML:
         print(f"contested: warning: {LIBYAML_MISSING}", file=sys.stderr)
     with (progress or ProgressLine(sys.stderr)).phase("reading timelines") as count:
-        return load_catalog(list(paths) or [bundled_catalog()],
-                            cache=CatalogCache() if cache else None, progress=count)
+        result = load_catalog(_targets(paths), cache=CatalogCache() if cache else None,
+                              progress=count)
+    if loaded is not None:
+        loaded(result)
+    return result
+
+
+def _environment(out: TextIO) -> dict[str, object] | None:
+    """What the commands' output reads besides their options and files: the directory
+    paths are shown relative to, and for each stream whether it is a terminal, in
+    colour, its encoding; the table's width. None if the directory is gone."""
+    try:
+        folder = os.getcwd()
+    except OSError:
+        return None
+    streams = {"out": out, "err": sys.stderr}
+    return {"cwd": folder, **{
+        name: [stream.isatty(), _use_colour(stream), getattr(stream, "encoding", None),
+               getattr(stream, "errors", None)] for name, stream in streams.items()},
+        "width": shutil.get_terminal_size().columns if out.isatty() else None}
+
+
+def _replayed_or_run(command: Sequence[object], paths: Sequence[str], out: TextIO,
+                     cache: bool, run: Callable[[TextIO, OnLoad], int]) -> int:
+    """`run(out, loaded)`, which calls `loaded` with the catalog it loads; or, when the
+    same command ran on the same unchanged files, what it printed then, to the same
+    streams, and its exit status (`catalog.cache.derived`): a second run loads,
+    analyses and renders nothing. `--no-cache` neither reads nor keeps it."""
+    environment = _environment(out) if cache else None
+    if environment is None:
+        return run(out, lambda _: None)
+    from contested.catalog.cache.derived import DerivedCache, Invocation
+
+    derived = DerivedCache()
+    invocation = Invocation(command, _targets(paths), environment)
+    status = derived.replay(invocation, out, sys.stderr)
+    if status is not None:
+        return status
+    recording = derived.recording(out, sys.stderr)
+    results: list[LoadResult] = []
+    with contextlib.redirect_stderr(cast(TextIO, recording.err)):
+        status = run(cast(TextIO, recording.out), results.append)
+    if results:
+        derived.put(invocation, recording, status, results[-1])
+    return status
 
 
 def _print_problems(problems: Sequence[Diagnostic], out: TextIO) -> None:
@@ -222,12 +279,13 @@ def _plural(count: int, word: str) -> str:
 
 
 def _analysed(paths: Sequence[str], cache: bool = True,
-              progress: ProgressLine | None = None) -> Analysis | int:
+              progress: ProgressLine | None = None,
+              loaded: OnLoad | None = None) -> Analysis | int:
     """The analysis of a valid catalog, or the exit status after reporting its errors."""
     from contested.engine.analysis import analyse
 
     progress = progress or ProgressLine(sys.stderr)
-    result = _load(paths, cache, progress)
+    result = _load(paths, cache, progress, loaded)
     if _usage_problems(result):
         return EXIT_USAGE
     if not result.ok:
@@ -244,10 +302,20 @@ def _analysed(paths: Sequence[str], cache: bool = True,
 
 def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: TextIO,
                  cache: bool = True) -> int:
+    progress = ProgressLine(sys.stderr)  # the real stream: progress is never kept
+
+    def run(out: TextIO, loaded: OnLoad) -> int:
+        return _validate(paths, output_format, strict, out, cache=cache, progress=progress,
+                         loaded=loaded)
+
+    return _replayed_or_run(["validate", output_format, strict], paths, out, cache, run)
+
+
+def _validate(paths: Sequence[str], output_format: str, strict: bool, out: TextIO,
+              *, cache: bool, progress: ProgressLine, loaded: OnLoad) -> int:
     from contested.engine.analysis import analyse
 
-    progress = ProgressLine(sys.stderr)
-    result = _load(paths, cache, progress)
+    result = _load(paths, cache, progress, loaded)
     if _usage_problems(result):
         return EXIT_USAGE
     with progress.phase("checking"):
@@ -324,11 +392,23 @@ def _filters(args: argparse.Namespace) -> list[Filter]:
 
 
 def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
+    progress = ProgressLine(sys.stderr)  # the real stream: progress is never kept
+
+    def run(out: TextIO, loaded: OnLoad) -> int:
+        return _contradictions(args, out, progress, loaded)
+
+    command = ["contradictions", args.rule, args.question, args.source, args.side,
+               args.json, args.all]
+    return _replayed_or_run(command, args.paths, out, args.cache, run)
+
+
+def _contradictions(args: argparse.Namespace, out: TextIO, progress: ProgressLine,
+                    loaded: OnLoad) -> int:
     from contested.export.records import Stream, json_parts, listed_records
     from contested.export.table import table_parts
     from contested.present.filters import apply, contradiction_test
 
-    analysis = _analysed(args.paths, args.cache)
+    analysis = _analysed(args.paths, args.cache, progress, loaded)
     if isinstance(analysis, int):
         return analysis
     unknown = _unknown_name(analysis.catalog, args.question, args.source, args.side)
@@ -377,13 +457,16 @@ def _export_format(given: str | None, output: str | None) -> tuple[str, str | No
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
-    from contested.export.render import render, render_parts
-    from contested.support.files import Refused, write_output
+    from contested.export.render import render_parts
+    from contested.support.files import Refused, through_descriptor, write_output
     from contested.support.text import printable
 
     args.format, mismatch = _export_format(args.format, args.output)
     if mismatch:
         print(f"contested: {printable(mismatch)}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.compact and args.format != "json":
+        print(f"contested: --compact is for json, not {args.format}", file=sys.stderr)
         return EXIT_USAGE
     notes = None
     if args.notes is not None:
@@ -408,19 +491,43 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     analysis = _analysed(args.paths, args.cache, progress)
     if isinstance(analysis, int):
         return analysis
-    if not args.output or args.output == "-":  # written as made: --all may be long
-        for piece in render_parts(analysis, args.format, notes, every_pair=args.all):
-            out.write(piece)
+    # Written as made, never held whole: a big catalog's export outgrows the memory.
+    pieces = render_parts(analysis, args.format, notes, every_pair=args.all,
+                          compact=args.compact)
+    if not args.output or args.output == "-":
+        try:
+            for piece in pieces:
+                out.write(piece)
+            out.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: not ours to report
+        except BaseException as error:
+            print("contested: the export stopped part-way: what standard output received "
+                  "is incomplete", file=sys.stderr)
+            if isinstance(error, OSError):
+                print(f"contested: cannot write standard output: {error.strerror or error}",
+                      file=sys.stderr)
+                return EXIT_INVALID
+            raise
         return EXIT_OK
     try:
         with progress.phase(f"writing {args.format}"):
-            written = write_output(args.output, render(analysis, args.format, notes,
-                                                       every_pair=args.all))
+            written = write_output(args.output, pieces)
     except (Refused, OSError) as error:
         reason = error.reason if isinstance(error, Refused) else error.strerror or error
         print(f"contested: cannot write {printable(args.output)}: {reason}",
               file=sys.stderr)
         return EXIT_INVALID
+    except BaseException:
+        if not os.path.exists(args.output):
+            said = "was not written"
+        elif os.path.isfile(args.output) and not through_descriptor(args.output):
+            said = "was left as it was"
+        else:  # a FIFO, a device: written in place
+            said = "received an incomplete export"
+        print(f"contested: the export stopped part-way: {printable(args.output)} {said}",
+              file=sys.stderr)
+        raise
     print(f"wrote {printable(written.path)} ({args.format})", file=sys.stderr)
     return EXIT_OK
 

@@ -198,8 +198,12 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 SOURCE_LIMIT = 64 << 20
 """The largest file whose lines are shown under its messages: the timelines' own limit."""
 
-_BLOCK = 1 << 20
-_NEAR = 256
+_FIRST_SPAN = 4096
+"""The bytes of the first window a line is looked for in; it doubles while the line lies
+past it, then halves once it lies within."""
+_LAST_SPAN = 256
+_FEW_LINES = 8
+"""Lines found one line feed at a time, once a window is this close."""
 
 
 def _one_break(data: bytes) -> bytes:
@@ -217,8 +221,10 @@ class SourceLines:
     Only the file last asked for is kept, as bytes (messages come sorted by path and
     line): 15,000 warnings over a hundred MB of timelines would otherwise hold every
     line of them, and a file of fifteen million short lines a list of fifteen million
-    strings. A line is found from the last one found, counting line feeds a block at a
-    time."""
+    strings. A line is found from the last one found, counting the line feeds of a window
+    of bytes that grows, then shrinks, around it: each line feed is counted in C a few
+    times, never passed one by one in Python, so thousands of messages over a large file
+    cost about one pass over it."""
 
     def __init__(self, texts: dict[str, str] | None = None) -> None:
         self._given = {path: _one_break(text.encode("utf-8", errors="surrogatepass"))
@@ -246,16 +252,23 @@ class SourceLines:
         return text.decode("utf-8", errors="replace")
 
     def _start_of(self, number: int) -> int | None:
-        data = self._data
+        data, size = self._data, len(self._data)
         line, at = self._at if number >= self._at[0] else (1, 0)
-        while number - line > _NEAR:  # whole blocks while the line is past them
-            block = at + _BLOCK
-            if block >= len(data):
+        # `at` lies in line `line`: windows past it are counted whole while the line
+        # starts beyond them (growing), then, once one holds it, halved until close.
+        span, growing = _FIRST_SPAN, True
+        while number - line > _FEW_LINES:
+            end = min(at + span, size)
+            breaks = data.count(b"\n", at, end)
+            if line + breaks < number:
+                if end == size:
+                    return None
+                line, at = line + breaks, end
+                span *= 2 if growing else 1
+            elif span > _LAST_SPAN:
+                span, growing = span // 2, False
+            else:
                 break
-            breaks = data.count(b"\n", at, block)
-            if line + breaks >= number:
-                break
-            line, at = line + breaks, block
         while line < number:  # then line by line
             found = data.find(b"\n", at)
             if found < 0:
