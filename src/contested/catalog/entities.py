@@ -171,6 +171,19 @@ class Entities(Mapping[str, E], Generic[E]):
                         prepare(row, entity)
             yield entity
 
+    def peek(self, row: int) -> E:
+        """The entity of a row for one look, as `each` gives it: the one kept if it was
+        made, else one made for the look and let go after it (an export reads most
+        claims once, and keeps only those it will read again)."""
+        entity = self._made[row]
+        if entity is None:
+            with MAKING:
+                chunk, position = self._chunk_of(row)
+                entity = chunk.peek(position)
+                if self._prepare is not None:
+                    self._prepare(row, entity)
+        return entity
+
     def prepare(self, step: Callable[[int, E], None]) -> None:
         """Run `step(row, entity)` on each entity once it is made (now, on those made
         already): what linking found is set as entities are made."""

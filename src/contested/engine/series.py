@@ -78,10 +78,14 @@ class SeriesIndex(Mapping[str, Series]):
         step, count = self.steps[question_id]  # KeyError for a question without a series
         steps: list[SeriesStep] = []
         previous: float | None = None
-        claims, low, high = self.table.claims, self.table.low, self.table.high
+        low, high = self.table.low, self.table.high
+        # A claim is read for its step and let go (the series keeps ids and figures):
+        # kept, the claims of every series would hold most of a big catalog in memory.
+        section = self.table.columns.claims
+        read = section.peek if section is not None else self.table.claims.__getitem__
         for n in range(step, step + count):
             rows = self.ordered[self.starts[n]:self.starts[n + 1]]
-            group = [claims[r] for r in rows.tolist()]
+            group = [read(r) for r in rows.tolist()]
             earliest, latest = int(low[rows].min()), int(high[rows].max())
             figure = _representative(group)
             change = None if figure is None or previous is None else figure - previous

@@ -3,12 +3,14 @@
 - `markdown`: the report an analyst can send (`to_markdown`);
 - `records`: the JSON export (`to_json`: the normalized catalog and the analysis, with a
   format version), its records, which `contested contradictions --json` prints too, and
-  the writer of both, which writes a long list as it reads it (`json_parts`);
-- `csv_export`: one row per claim, for a spreadsheet or pandas (`to_csv`);
+  the writer of both, which encodes record by record (orjson) and writes a long list
+  as it reads it (`json_parts`; on one line with `compact`);
+- `csv_export`: one row per claim, for a spreadsheet or pandas (`to_csv`, `csv_parts`);
 - `table`: the CLI's table of contradictions, one row per side (`table_parts`);
-- `render`: an export in the format asked for, whole or a piece at a time;
-- `common`: what the JSON and the CSV share (dates as ISO text, the claims a claim
-  contradicts).
+- `render`: an export in the format asked for, whole or a piece at a time: what
+  `contested export` writes as it makes it, never holding the whole text;
+- `common`: what the exports share (dates as ISO text, the claims a claim contradicts,
+  the pass over every claim that keeps none of them).
 
 A grouped question (docs/timeline-format.md, "Groups") is given as its groups, with
 their counts; asked for every pair (`every_pair`, the CLI's `--all`), each format lists

@@ -4,20 +4,25 @@ review), then the other review notes and the warnings.
 
 A grouped question (docs/timeline-format.md, "Groups") is given as its groups, with
 their counts, and the pairs with a review note; with `every_pair` (the CLI's `--all`),
-every pair, written line by line (`markdown_lines`). Everything from a timeline file is
-data: it is escaped (a hostile quote cannot become a link or an image that fetches a
-URL), and control characters become visible stand-ins.
+every pair, written line by line (`markdown_lines`). The report is written as it is
+made: no claim is kept for it unless a contradiction shows it, and what repeats across
+claims (the words for a source, for a list of sources) is escaped once. Everything from
+a timeline file is data: it is escaped (a hostile quote cannot become a link or an image
+that fetches a URL), and control characters become visible stand-ins.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from contested.catalog.catalog import Catalog
+from contested.catalog.columns import EventColumns
 from contested.engine.analysis import Analysis
 from contested.engine.contradictions import Contradiction, Listed
+from contested.export.common import ContradictedBy, timeline_of
 from contested.format.model import Claim, Source
 from contested.format.quantities import format_number, signed_number
 from contested.present.browse import group_text
@@ -26,27 +31,82 @@ from contested.present.wording import date_text, explain, source_names, value_te
 from contested.review.notes import Note, Notes
 from contested.support.text import md_code, md_text
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_PLAIN_WORD = r"[A-Za-z0-9\"$%'()+,\-./:;=?@^{}]+"
+_PLAIN_TEXT = re.compile(f"{_PLAIN_WORD}(?: {_PLAIN_WORD})*")
+
+
+def _text(text: str | None) -> str:
+    """`md_text`, without its work for text that it would give back as it is: words of
+    letters, digits and punctuation that Markdown does not act on, one space apart (most
+    of what a report writes)."""
+    if not text:
+        return ""
+    return text if _PLAIN_TEXT.fullmatch(text) else md_text(text)
+
+
+def _code(text: str) -> str:
+    """`md_code`, without its work for an id written plainly, which it fences as it is."""
+    return f"`{text}`" if _PLAIN_ID.fullmatch(text) else md_code(text)
+
 
 def _source_line(source: Source | None, source_id: str) -> str:
     if source is None:
-        return md_text(source_id)
-    return (f"{md_text(source.name)} ({md_text(source.kind)}, {md_text(source.side)}, "
+        return _text(source_id)
+    return (f"{_text(source.name)} ({_text(source.kind)}, {_text(source.side)}, "
             f"reliability {source.reliability})")
 
 
-def _claim_lines(analysis: Analysis, claim: Claim, indent: str = "") -> list[str]:
+class _Words:
+    """The escaped words for what repeats across the claims of one report: a claim's
+    sources, their names, its relay chain."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._sources: dict[tuple[str, ...], str] = {}
+        self._names: dict[tuple[str, ...], str] = {}
+        self._chains: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+
+    def sources(self, claim: Claim) -> str:
+        """`Zombie (blog, russia, reliability E)`, for each source of the claim."""
+        key = tuple(claim.source)
+        said = self._sources.get(key)
+        if said is None:
+            sources = self.catalog.sources
+            said = self._sources[key] = "; ".join(_source_line(sources.get(s), s)
+                                                  for s in key)
+        return said
+
+    def names(self, claim: Claim) -> str:
+        key = tuple(claim.source)
+        said = self._names.get(key)
+        if said is None:
+            said = self._names[key] = _text(source_names(self.catalog, claim))
+        return said
+
+    def chain(self, claim: Claim) -> str:
+        """Its sources' names, then the sources that relayed it, farthest first."""
+        key = (tuple(claim.source), tuple(claim.via))
+        said = self._chains.get(key)
+        if said is None:
+            sources = self.catalog.sources
+            relays = [_text(sources[v].name if v in sources else v)
+                      for v in reversed(claim.via)]
+            said = self._chains[key] = " → ".join([self.names(claim), *relays])
+        return said
+
+
+def _claim_lines(analysis: Analysis, claim: Claim, indent: str = "",
+                 words: _Words | None = None) -> list[str]:
     catalog = analysis.catalog
-    sources = "; ".join(_source_line(catalog.sources.get(s), s) for s in claim.source)
-    relays = [md_text(catalog.sources[v].name if v in catalog.sources else v)
-              for v in reversed(claim.via)]
-    chain = " → ".join([md_text(source_names(catalog, claim)), *relays])
+    words = words or _Words(catalog)
     lines = [
-        f"{indent}- **{md_text(value_text(catalog, claim))}** ({md_text(date_text(claim.when))}), "
-        f"{sources}; credibility {claim.credibility}",
+        f"{indent}- **{_text(value_text(catalog, claim))}** ({_text(date_text(claim.when))}), "
+        f"{words.sources(claim)}; credibility {claim.credibility}",
     ]
     if claim.quote:
-        lines.append(f"{indent}  > {md_text(claim.quote)}")
-    lines.append(f"{indent}  relay: {chain} · claim {md_code(claim.id)}")
+        lines.append(f"{indent}  > {_text(claim.quote)}")
+    lines.append(f"{indent}  relay: {words.chain(claim)} · claim {_code(claim.id)}")
     return lines
 
 
@@ -66,7 +126,7 @@ def markdown_lines(analysis: Analysis, title: str = "Contested claims",
                    every_pair: bool = False) -> Iterator[str]:
     """`to_markdown`, a line at a time."""
     catalog = analysis.catalog
-    yield from [f"# {md_text(title)}", ""]
+    yield from [f"# {_text(title)}", ""]
     counts = catalog.counts()
     yield (
         f"{counts['files']} files, {counts['sources']} sources, {counts['questions']} "
@@ -76,59 +136,65 @@ def markdown_lines(analysis: Analysis, title: str = "Contested claims",
     )
     yield ""
     if view is not None and view.text:
-        yield from [f"View: {md_code(view.text)}.", ""]
-    yield from _chronologies(catalog, view)
+        yield from [f"View: {_code(view.text)}.", ""]
+    words = _Words(catalog)
+    yield from _chronologies(analysis, view, words)
     shown: Sequence[Listed] = analysis.contradictions.listing()
     if view is not None and view.contradictions is not None:
         shown = view.contradictions
-    yield from _questions(analysis, notes, shown, every_pair)
+    yield from _questions(analysis, notes, shown, every_pair, words)
     undecided = [c for c in shown if c.question is None]
     if undecided:
         yield from ["## Contradictions across questions", ""]
         for item in undecided:
-            yield from _listed_lines(analysis, item, notes, every_pair)
+            yield from _listed_lines(analysis, item, notes, every_pair, words)
     if notes is not None:
         yield from _review_lines(analysis, notes)
     yield from ["## Warnings", ""]
     if analysis.warnings:
-        yield from (f"- {md_code(str(w.location))} {md_text(w.message)}"
+        yield from (f"- {_code(str(w.location))} {_text(w.message)}"
                     for w in analysis.warnings)
     else:
         yield "None."
     yield ""
 
 
-def _chronologies(catalog: Catalog, view: Filtered | None = None) -> list[str]:
-    out: list[str] = []
-    by_timeline: dict[str | None, list[Any]] = {}
-    for event in catalog.events.values():
+def _chronologies(analysis: Analysis, view: Filtered | None = None,
+                  words: _Words | None = None) -> Iterator[str]:
+    """Per timeline, its events by date, each with its claims (in the catalog's order).
+    A claim is made for its line and let go, unless a contradiction will show it."""
+    catalog = analysis.catalog
+    words = words or _Words(catalog)
+    events = catalog.events
+    by_timeline: dict[str | None, list[tuple[Any, int]]] = {}
+    for row, event in enumerate(events.values()):
         if view is None or view.events is None or event.id in view.events:
-            by_timeline.setdefault(event.origin.timeline, []).append(event)
-    claims_of: dict[str, list[Claim]] = {}
-    for claim in catalog.claims.values():
-        if view is not None and view.claims is not None and claim.id not in view.claims:
-            continue
-        if claim.event:
-            claims_of.setdefault(claim.event, []).append(claim)
-    for timeline_id, events in by_timeline.items():
+            by_timeline.setdefault(timeline_of(event), []).append((event, row))
+    claims_of = EventColumns.of(catalog).claims_of
+    claims = catalog.claims
+    involved = ContradictedBy(analysis).per_row
+    chosen = view.claims if view is not None else None
+    for timeline_id, held in by_timeline.items():
         header = catalog.timelines.get(timeline_id or "")
         heading = header.title if header else (timeline_id or "Events without a timeline")
-        out += [f"## {md_text(heading)}", ""]
+        yield from [f"## {_text(heading)}", ""]
         if header is not None:
-            period = f"Period: {md_text(header.period.text)}. " if header.period else ""
-            out += [f"{period}{md_text(header.summary)}", ""]
-        for event in sorted(events, key=lambda e: (e.date.sort_key, e.id)):
-            place = f" ({md_text(event.place)})" if event.place else ""
-            out.append(f"- **{md_text(event.date.text)}**: {md_text(event.title)}{place}")
-            for claim in claims_of.get(event.id, []):
-                out.append(f"  - {md_text(source_names(catalog, claim))}: {md_text(claim.text)}")
-        out.append("")
-    return out
+            period = f"Period: {_text(header.period.text)}. " if header.period else ""
+            yield from [f"{period}{_text(header.summary)}", ""]
+        for event, row in sorted(held, key=lambda e: (e[0].date.sort_key, e[0].id)):
+            place = f" ({_text(event.place)})" if event.place else ""
+            yield f"- **{_text(event.date.text)}**: {_text(event.title)}{place}"
+            for claim_row in claims_of(row):
+                claim = claims.at(claim_row) if claim_row < len(involved) \
+                    and involved[claim_row] else claims.peek(claim_row)
+                if chosen is None or claim.id in chosen:
+                    yield f"  - {words.names(claim)}: {_text(claim.text)}"
+        yield ""
 
 
 def _questions(analysis: Analysis, notes: Notes | None = None,
                shown: Sequence[Listed] | None = None,
-               every_pair: bool = False) -> Iterator[str]:
+               every_pair: bool = False, words: _Words | None = None) -> Iterator[str]:
     catalog = analysis.catalog
     by_question: dict[str, list[Listed]] = {}
     for item in analysis.contradictions.listing() if shown is None else shown:
@@ -140,8 +206,8 @@ def _questions(analysis: Analysis, notes: Notes | None = None,
         found = by_question.get(question.id, [])
         if series is None and not found:
             continue
-        unit = f" ({md_text(question.unit)})" if question.unit else ""
-        out += [f"## {md_text(question.text)}{unit}", "", f"Question {md_code(question.id)}.", ""]
+        unit = f" ({_text(question.unit)})" if question.unit else ""
+        out += [f"## {_text(question.text)}{unit}", "", f"Question {_code(question.id)}.", ""]
         if series is not None:
             out += [f"**Series ({series.trend}):**", ""]
             for step in series.steps:
@@ -154,37 +220,37 @@ def _questions(analysis: Analysis, notes: Notes | None = None,
                         change = f" ({signed_number(step.change)}{percent})"
                     what = f"{format_number(step.figure)}{change}"
                 else:
-                    what = ", ".join(md_text(v) for v in step.values)
-                claims = ", ".join(md_code(c) for c in step.claims)
+                    what = ", ".join(_text(v) for v in step.values)
+                claims = ", ".join(_code(c) for c in step.claims)
                 out.append(f"- {span}: {what} — {claims}")
             out.append("")
         yield from out
         if found:
             yield from [f"**Contradictions ({pairs_in(found):,}):**", ""]
             for item in found:
-                yield from _listed_lines(analysis, item, notes, every_pair)
+                yield from _listed_lines(analysis, item, notes, every_pair, words)
 
 
 def _listed_lines(analysis: Analysis, item: Listed, notes: Notes | None,
-                  every_pair: bool) -> Iterator[str]:
+                  every_pair: bool, words: _Words | None = None) -> Iterator[str]:
     """A contradiction; or a group, with its pairs (`every_pair`) or those noted."""
     if isinstance(item, Contradiction):
-        yield from _contradiction_lines(analysis, item, notes)
+        yield from _contradiction_lines(analysis, item, notes, words)
         return
-    yield from [f"### {md_text(group_text(analysis.catalog, item))}", ""]
+    yield from [f"### {_text(group_text(analysis.catalog, item))}", ""]
     listed = ("" if every_pair else " · its pairs are not listed: its question has more "
               "contradictions than are listed one by one (`--all` lists them)")
-    yield from [f"{md_code(item.key)} · {item.rule} group{listed}", ""]
+    yield from [f"{_code(item.key)} · {item.rule} group{listed}", ""]
     if every_pair:
         for pair in item.pairs:
-            yield from _contradiction_lines(analysis, pair, notes)
+            yield from _contradiction_lines(analysis, pair, notes, words)
         return
     noted = sorted((rank, key) for key in (notes.sections["contradictions"] if notes else {})
                    if (rank := item.rank_of(key)) is not None)
     if noted:
         yield from [f"Pairs of this group with a review note ({len(noted)}):", ""]
         for rank, _ in noted:
-            yield from _contradiction_lines(analysis, item.pair(rank), notes)
+            yield from _contradiction_lines(analysis, item.pair(rank), notes, words)
 
 
 def _span_text(earliest: date | None, latest: date | None) -> str:
@@ -201,12 +267,12 @@ def _note_lines(note: Note, *, status: bool = False) -> list[str]:
     if status:
         said.append(f"status: {note.status}")
     if note.tags:
-        said.append("tags: " + ", ".join(md_text(t) for t in note.tags))
+        said.append("tags: " + ", ".join(_text(t) for t in note.tags))
     out = ["**Review:** " + (" · ".join(said) or "noted"), ""]
     if note.preferred:
-        out += [f"Preferred: {md_code(note.preferred)}"
-                + (f", because {md_text(note.reason)}" if note.reason else ""), ""]
-    out += [f"- {md_text(c.at)}: {md_text(c.text)}" for c in note.comments]
+        out += [f"Preferred: {_code(note.preferred)}"
+                + (f", because {_text(note.reason)}" if note.reason else ""), ""]
+    out += [f"- {_text(c.at)}: {_text(c.text)}" for c in note.comments]
     return [*out, ""] if note.comments else out
 
 
@@ -219,7 +285,7 @@ def _review_lines(analysis: Analysis, notes: Notes) -> list[str]:
     for kind, items in present.items():
         for target, note in notes.sections.get(kind, {}).items():
             if target in items:
-                out += [f"### {kind[:-1]} {md_code(target)}", "", *_note_lines(note)]
+                out += [f"### {kind[:-1]} {_code(target)}", "", *_note_lines(note)]
     def exists(kind: str, target: str) -> bool:
         if kind == "contradictions":
             return analysis.contradictions.position_of(target) is not None
@@ -228,21 +294,25 @@ def _review_lines(analysis: Analysis, notes: Notes) -> list[str]:
     orphans = [(kind, target) for kind, target, _ in notes.orphans(exists)]
     if orphans:
         out += ["Notes whose target is no longer in the catalog (kept in the notes file): "
-                + ", ".join(f"{kind[:-1]} {md_code(target)}" for kind, target in orphans), ""]
+                + ", ".join(f"{kind[:-1]} {_code(target)}" for kind, target in orphans), ""]
     return out if len(out) > 2 else [*out, "No other notes.", ""]
 
 
 def _contradiction_lines(analysis: Analysis, item: Contradiction,
-                         notes: Notes | None = None) -> list[str]:
+                         notes: Notes | None = None, words: _Words | None = None
+                         ) -> list[str]:
     catalog = analysis.catalog
+    words = words or _Words(catalog)
     said, why = explain(catalog, item)
-    out = [f"### {md_text(said)}", "",
-           f"{md_code(item.id)} · {', '.join(item.rules)} · {md_text(why)}", ""]
+    out = [f"### {_text(said)}", "",
+           f"{_code(item.id)} · {', '.join(item.rules)} · {_text(why)}", ""]
     if notes is not None and item.id in notes.sections["contradictions"]:
         out += _note_lines(notes.get("contradiction", item.id), status=True)
-    for claim_id in item.claims:
-        claim = catalog.claims.get(claim_id)
+    claims = catalog.claims
+    members = [claims.at(row) for row in item.rows] if item.rows is not None else [
+        claims.get(claim_id) for claim_id in item.claims]
+    for claim in members:
         if claim is not None:
-            out += _claim_lines(analysis, claim)
+            out += _claim_lines(analysis, claim, words=words)
     out.append("")
     return out

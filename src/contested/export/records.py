@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
 from typing import Any
+
+import orjson
 
 from contested import __version__
 from contested.catalog.catalog import Catalog
@@ -20,7 +23,7 @@ from contested.engine.analysis import Analysis
 from contested.engine.contradictions import Contradiction, ContradictionGroup, Listed
 from contested.engine.corroboration import LISTED_PER_CLAIM
 from contested.engine.series import Series
-from contested.export.common import contradicted_by, iso_date
+from contested.export.common import REMEMBERED, ContradictedBy, iso_date, timeline_of
 from contested.format.dates import FuzzyDate
 from contested.format.model import Claim
 from contested.format.quantities import Quantity
@@ -61,23 +64,7 @@ def quantity_record(quantity: Quantity | None) -> dict[str, Any] | None:
 
 def contradiction_record(analysis: Analysis, item: Contradiction) -> dict[str, Any]:
     """The JSON object of one contradiction (`contested contradictions --json`)."""
-    catalog = analysis.catalog
-    claims = [catalog.claims[c] for c in item.claims if c in catalog.claims]
-    said, why = explain(catalog, item)
-    return {
-        "id": item.id,
-        "rules": list(item.rules),
-        "rule": item.rule,
-        "question": item.question,
-        "claims": list(item.claims),
-        "sources": [list(c.source) for c in claims],
-        "source_names": [source_names(catalog, c) for c in claims],
-        "values": [value_text(catalog, c) for c in claims],
-        "dates": [date_text(c.when) for c in claims],
-        "explanation": said,
-        "reason": why,
-        "note": item.note,
-    }
+    return Records(analysis).contradiction(item)
 
 
 def group_record(analysis: Analysis, group: ContradictionGroup) -> dict[str, Any]:
@@ -106,14 +93,111 @@ def listed_records(analysis: Analysis, found: Iterable[Listed], every_pair: bool
                    ) -> Iterator[dict[str, Any]]:
     """The JSON objects of pairs and groups; with `every_pair`, a group's pairs instead
     of the group (those `keep` keeps, read as they are written)."""
+    records = Records(analysis)
     for item in found:
         if isinstance(item, Contradiction):
-            yield contradiction_record(analysis, item)
+            yield records.contradiction(item)
         elif every_pair:
-            yield from (contradiction_record(analysis, pair) for pair in item.pairs
+            yield from (records.contradiction(pair) for pair in item.pairs
                         if keep is None or keep(pair))
         else:
             yield group_record(analysis, item)
+
+
+class Records:
+    """The records of one export, with what repeats across thousands of them (a
+    date's record, the names of a claim's sources) worked out once, and each claim
+    made for its record only, unless a contradiction will read it again."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.catalog = analysis.catalog
+        self._dates: dict[int, tuple[FuzzyDate, dict[str, Any] | None]] = {}
+        self._names: dict[tuple[str, ...], str] = {}
+
+    @cached_property
+    def contradicted_by(self) -> ContradictedBy:
+        return ContradictedBy(self.analysis)
+
+    def date(self, when: FuzzyDate | None) -> dict[str, Any] | None:
+        """`date_record`, once per date object (a file's dates are shared by its
+        claims); the object is held with its record, so its id stays its own."""
+        if when is None:
+            return None
+        held = self._dates.get(id(when))
+        if held is None:
+            if len(self._dates) >= REMEMBERED:
+                self._dates.clear()
+            held = self._dates[id(when)] = (when, date_record(when))
+        return held[1]
+
+    def names(self, claim: Claim) -> str:
+        """`source_names`, once per list of sources."""
+        key = tuple(claim.source)
+        named = self._names.get(key)
+        if named is None:
+            if len(self._names) >= REMEMBERED:
+                self._names.clear()
+            named = self._names[key] = source_names(self.catalog, claim)
+        return named
+
+    def claims(self) -> Iterator[tuple[int, Claim]]:
+        """Every claim, in order, with its row: those in a contradiction kept (its
+        record reads them again), the others made for this pass and let go."""
+        claims = self.catalog.claims
+        involved = self.contradicted_by.per_row
+        reach, peek = claims.at, claims.peek
+        for row in range(len(claims)):
+            yield row, reach(row) if row < len(involved) and involved[row] else peek(row)
+
+    def claim(self, claim: Claim, row: int | None = None) -> dict[str, Any]:
+        """The JSON object of a claim (at `row` of the catalog, if known)."""
+        value: Any = claim.value if isinstance(claim.value, str) else None
+        quantity = claim.quantity
+        date = self.date
+        return {
+            "id": claim.id,
+            "timeline": timeline_of(claim),
+            "source": list(claim.source),
+            "via": list(claim.via),
+            "event": claim.event,
+            "said": date(claim.said),
+            "as_of": date(claim.when),
+            "text": claim.text,
+            "quote": claim.quote,
+            "about": claim.about,
+            "value": value if quantity is None else None,
+            "quantity": quantity_record(quantity),
+            "unit": claim.unit,
+            "credibility": claim.credibility,
+            "disputes": list(claim.disputes),
+            "supports": list(claim.supports),
+            "contradicts": self.contradicted_by(claim, row),
+            "note": claim.note,
+        }
+
+    def contradiction(self, item: Contradiction) -> dict[str, Any]:
+        catalog = self.catalog
+        present = catalog.claims
+        if item.rows is not None:
+            claims = [present.at(row) for row in item.rows]
+        else:
+            claims = [present[c] for c in item.claims if c in present]
+        said, why = explain(catalog, item)
+        return {
+            "id": item.id,
+            "rules": list(item.rules),
+            "rule": item.rule,
+            "question": item.question,
+            "claims": list(item.claims),
+            "sources": [list(c.source) for c in claims],
+            "source_names": [self.names(c) for c in claims],
+            "values": [value_text(catalog, c) for c in claims],
+            "dates": [date_text(c.when) for c in claims],
+            "explanation": said,
+            "reason": why,
+            "note": item.note,
+        }
 
 
 def _series_record(catalog: Catalog, series: Series) -> dict[str, Any]:
@@ -143,9 +227,11 @@ class Stream:
         self.items = items
 
 
-def to_json(analysis: Analysis, notes: Notes | None = None, every_pair: bool = False) -> str:
-    """The normalized catalog and everything found in it (and the review notes)."""
-    return "".join(json_parts(json_document(analysis, notes, every_pair)))
+def to_json(analysis: Analysis, notes: Notes | None = None, every_pair: bool = False,
+            *, compact: bool = False) -> str:
+    """The normalized catalog and everything found in it (and the review notes); with
+    `compact`, on one line."""
+    return "".join(json_parts(json_document(analysis, notes, every_pair), compact=compact))
 
 
 def json_document(analysis: Analysis, notes: Notes | None, every_pair: bool
@@ -155,6 +241,7 @@ def json_document(analysis: Analysis, notes: Notes | None, every_pair: bool
     catalog = analysis.catalog
     found = analysis.contradictions
     held = (item for item in found.listing() if isinstance(item, Contradiction))
+    records = Records(analysis)
     document = {
         "format": "contested-export",
         "version": EXPORT_VERSION,
@@ -175,18 +262,13 @@ def json_document(analysis: Analysis, notes: Notes | None, every_pair: bool
              "tolerance": q.tolerance, "note": q.note}
             for q in catalog.questions.values()
         ],
-        "events": [
-            {"id": e.id, "timeline": e.origin.timeline, "date": date_record(e.date),
-             "title": e.title, "place": e.place, "tags": e.tags, "summary": e.summary,
-             "note": e.note}
-            for e in sorted(catalog.events.values(), key=lambda e: (e.date.sort_key, e.id))
-        ],
-        "claims": Stream(_claim_record(analysis, c) for c in catalog.claims.values()),
+        "events": Stream(_event_records(catalog, records)),
+        "claims": Stream(records.claim(c, row) for row, c in records.claims()),
         "contradictions": Stream(listed_records(analysis, found if every_pair else held)),
-        "contradiction_groups": [group_record(analysis, g) for g in found.groups],
-        "series": [_series_record(catalog, s) for s in analysis.series.values()],
+        "contradiction_groups": Stream(group_record(analysis, g) for g in found.groups),
+        "series": Stream(_series_record(catalog, s) for s in analysis.series.values()),
         "corroboration": Stream(_corroboration_records(analysis)),
-        "warnings": [w.as_dict() for w in analysis.warnings],
+        "warnings": Stream(w.as_dict() for w in analysis.warnings),
     }
     if notes is not None:
         document["notes"] = {kind: {target: note.model_dump(mode="json")
@@ -194,6 +276,15 @@ def json_document(analysis: Analysis, notes: Notes | None, every_pair: bool
                              for kind, section in notes.sections.items()}
         document["views"] = {name: view.model_dump() for name, view in notes.views.items()}
     return document
+
+
+def _event_records(catalog: Catalog, records: Records) -> Iterator[dict[str, Any]]:
+    """The events in the Timeline's order (by date, then id)."""
+    events = catalog.events
+    for e in sorted(events.values(), key=lambda e: (e.date.sort_key, e.id)):
+        yield {"id": e.id, "timeline": timeline_of(e), "date": records.date(e.date),
+               "title": e.title, "place": e.place, "tags": e.tags, "summary": e.summary,
+               "note": e.note}
 
 
 def _corroboration_records(analysis: Analysis) -> Iterator[dict[str, Any]]:
@@ -216,38 +307,57 @@ def _corroboration_records(analysis: Analysis) -> Iterator[dict[str, Any]]:
                "contradicting_origins": c.contradicting_origins}
 
 
-def json_text(value: Any) -> str:
+def json_text(value: Any, *, compact: bool = False) -> str:
     """`value` as JSON a person can read and diff: each entry of the top mapping, and
     each record of its lists and mappings, on a line of its own, the record itself on
-    one line. Written by the C encoder, record by record: `indent=` would use the pure
-    Python one, 60% of an export of 300,000 claims."""
-    return "".join(json_parts(value))
+    one line; with `compact`, all on one line. Every character outside ASCII is
+    escaped, so that nothing in it is for a terminal to act on."""
+    return "".join(json_parts(value, compact=compact))
 
 
-def json_parts(value: Any) -> Iterator[str]:
-    """`json_text`, a piece at a time; a `Stream` is written as it is read."""
-    compact = json.JSONEncoder(ensure_ascii=True).encode
+def encoded(value: Any) -> str:
+    """`value` as compact JSON in ASCII: by orjson, in C; what it refuses (a lone
+    surrogate, an integer past 64 bits, a key that is not text) or what holds a
+    character outside ASCII (which orjson writes as UTF-8) by the standard encoder,
+    which escapes it."""
+    try:
+        data = orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):
+        return _ascii_encode(value)
+    return data.decode("ascii") if data.isascii() else _ascii_encode(value)
+
+
+_ascii_encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+
+
+def json_parts(value: Any, *, compact: bool = False) -> Iterator[str]:
+    """`json_text`, a piece at a time; a `Stream` is written as it is read, a record
+    at a time (each encoded on its own, the framing written here)."""
+    if compact:
+        yield from _compact_parts(value)
+        yield "\n"
+        return
 
     def block(item: Any, margin: str) -> Iterator[str]:
-        inner = margin + "  "
+        inner = ",\n" + margin + "  "
         if isinstance(item, Stream):
-            written = False
+            first = "[\n" + margin + "  "
             for record in item.items:
-                yield (",\n" if written else "[\n") + inner + compact(record)
-                written = True
-            yield f"\n{margin}]" if written else "[]"
+                yield first + encoded(record)
+                first = inner
+            yield "[]" if first != inner else f"\n{margin}]"
         elif isinstance(item, list) and item:
-            yield "[\n" + ",\n".join(inner + compact(x) for x in item) + f"\n{margin}]"
+            yield "[\n" + margin + "  " + inner.join(encoded(x) for x in item) + f"\n{margin}]"
         elif isinstance(item, dict) and item:
-            yield "{\n" + ",\n".join(f"{inner}{compact(str(k))}: {compact(v)}"
-                                      for k, v in item.items()) + f"\n{margin}}}"
+            yield "{\n" + margin + "  " + inner.join(f"{encoded(str(k))}: {encoded(v)}"
+                                                    for k, v in item.items()) + f"\n{margin}}}"
         else:
-            yield compact(item)
+            yield encoded(item)
 
     if isinstance(value, dict):
         yield "{\n"
         for n, (key, item) in enumerate(value.items()):
-            yield ("" if n == 0 else ",\n") + f"  {compact(str(key))}: "
+            yield ("" if n == 0 else ",\n") + f"  {encoded(str(key))}: "
             yield from block(item, "  ")
         yield "\n}\n"
         return
@@ -255,25 +365,21 @@ def json_parts(value: Any) -> Iterator[str]:
     yield "\n"
 
 
-def _claim_record(analysis: Analysis, claim: Claim) -> dict[str, Any]:
-    value: Any = claim.value if isinstance(claim.value, str) else None
-    return {
-        "id": claim.id,
-        "timeline": claim.origin.timeline,
-        "source": list(claim.source),
-        "via": list(claim.via),
-        "event": claim.event,
-        "said": date_record(claim.said),
-        "as_of": date_record(claim.when),
-        "text": claim.text,
-        "quote": claim.quote,
-        "about": claim.about,
-        "value": value if claim.quantity is None else None,
-        "quantity": quantity_record(claim.quantity),
-        "unit": claim.unit,
-        "credibility": claim.credibility,
-        "disputes": list(claim.disputes),
-        "supports": list(claim.supports),
-        "contradicts": contradicted_by(analysis, claim),
-        "note": claim.note,
-    }
+def _compact_parts(value: Any) -> Iterator[str]:
+    """`json_parts` on one line: a mapping's entries and a `Stream`'s records written
+    one by one, anything else encoded whole."""
+    if isinstance(value, Stream):
+        first = "["
+        for record in value.items:
+            yield first + encoded(record)
+            first = ","
+        yield "[]" if first == "[" else "]"
+    elif isinstance(value, dict) and any(isinstance(v, Stream) for v in value.values()):
+        first = "{"
+        for key, item in value.items():
+            yield first + encoded(str(key)) + ":"
+            yield from _compact_parts(item)
+            first = ","
+        yield "}"
+    else:
+        yield encoded(value)

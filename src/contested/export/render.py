@@ -1,32 +1,67 @@
 """An export in the format asked for (`contested export --format`): markdown, json or
-csv, whole (`render`) or a piece at a time (`render_parts`)."""
+csv, whole (`render`) or a piece at a time (`render_parts`), pieces of about `CHUNK`
+characters: what `contested export` writes as it makes them, so that the output is
+never held whole."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from contested.engine.analysis import Analysis
-from contested.export.csv_export import to_csv
+from contested.export.csv_export import csv_parts
 from contested.export.markdown import markdown_lines
 from contested.export.records import json_document, json_parts
 from contested.review.notes import Notes
 
+CHUNK = 1 << 18
+"""Characters gathered into one piece: few writes, little held."""
+
 
 def render(analysis: Analysis, fmt: str, notes: Notes | None = None,
-           every_pair: bool = False) -> str:
+           every_pair: bool = False, *, compact: bool = False) -> str:
     """The export in format `fmt`: markdown or json (both with the review notes, when
-    given), or csv (one row per claim); with `every_pair`, every pair of a group."""
-    return "".join(render_parts(analysis, fmt, notes, every_pair))
+    given; json on one line with `compact`), or csv (one row per claim); with
+    `every_pair`, every pair of a group."""
+    return "".join(render_parts(analysis, fmt, notes, every_pair, compact=compact))
 
 
 def render_parts(analysis: Analysis, fmt: str, notes: Notes | None = None,
-                 every_pair: bool = False) -> Iterator[str]:
-    """`render`, a piece at a time: what `--all` writes as it goes."""
+                 every_pair: bool = False, *, compact: bool = False) -> Iterator[str]:
+    """`render`, a piece at a time, each made only when the one before is written."""
     if fmt == "markdown":
-        for n, line in enumerate(markdown_lines(analysis, notes=notes,
-                                                every_pair=every_pair)):
-            yield line if n == 0 else "\n" + line
-    elif fmt == "json":
-        yield from json_parts(json_document(analysis, notes, every_pair))
-    else:
-        yield to_csv(analysis)
+        return joined_lines(markdown_lines(analysis, notes=notes, every_pair=every_pair),
+                            CHUNK)
+    if fmt == "json":
+        return gathered(json_parts(json_document(analysis, notes, every_pair),
+                                   compact=compact), CHUNK)
+    return gathered(csv_parts(analysis), CHUNK)
+
+
+def gathered(parts: Iterable[str], size: int = CHUNK) -> Iterator[str]:
+    """`parts` joined into pieces of at least `size` characters (the last one may be
+    shorter): the same text, in fewer writes."""
+    held: list[str] = []
+    length = 0
+    for part in parts:
+        held.append(part)
+        length += len(part)
+        if length >= size:
+            yield "".join(held)
+            held, length = [], 0
+    if held:
+        yield "".join(held)
+
+
+def joined_lines(lines: Iterable[str], size: int = CHUNK) -> Iterator[str]:
+    """`"\\n".join(lines)`, in pieces of at least `size` characters."""
+    held: list[str] = []
+    length = 0
+    first = True
+    for line in lines:
+        held.append(line)
+        length += len(line) + 1
+        if length >= size:
+            yield ("" if first else "\n") + "\n".join(held)
+            held, length, first = [], 0, False
+    if held or first:
+        yield ("" if first else "\n") + "\n".join(held)

@@ -32,7 +32,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -198,13 +198,16 @@ def writable_by_mode(info: os.stat_result) -> bool:
 
 # --- writing -----------------------------------------------------------------------------------
 
-def replace(path: str | Path, data: bytes | str, *, tidy: bool = True) -> Path:
+def replace(path: str | Path, data: bytes | str | Iterable[str], *, tidy: bool = True
+            ) -> Path:
     """Replace the real file behind `path` (links resolved) atomically; returns it.
 
     A reader, or a crash mid-write, sees the old file or the new one. The permissions of
-    an existing file are kept. `tidy` first removes the temporaries a killed writer of
-    the same file left. Raises `Refused` if something other than a regular file is
-    there, OSError if the folder cannot be written."""
+    an existing file are kept. `data` may come in pieces (an export written as it is
+    made); if making them fails, the temporary is removed and the old file stays.
+    `tidy` first removes the temporaries a killed writer of the same file left. Raises
+    `Refused` if something other than a regular file is there, OSError if the folder
+    cannot be written."""
     target = real_path(path)
     try:
         info = os.stat(target)
@@ -228,8 +231,8 @@ def replace_own(path: str | Path, data: bytes | Sequence[bytes], *, mode: int = 
     _replace_name(Path(path), data, follow=False, mode=mode, durable=False)
 
 
-def _replace_name(target: Path, data: bytes | str | Sequence[bytes], *, follow: bool,
-                  mode: int | None = None, durable: bool = True) -> None:
+def _replace_name(target: Path, data: bytes | str | Iterable[bytes] | Iterable[str], *,
+                  follow: bool, mode: int | None = None, durable: bool = True) -> None:
     folder = target.parent
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=_temporary_prefix(target.name),
                                          suffix=".tmp")
@@ -267,12 +270,15 @@ class Written:
     how: Literal["replaced", "through", "stdout"]
 
 
-def write_output(path: str, text: str) -> Written:
+def write_output(path: str, text: str | Iterable[str]) -> Written:
     """Write a report where a user's `-o PATH` says, as a shell's `>` would, but never
-    half a file: see the module's docstring. Raises `Refused` with what to do instead,
-    or OSError."""
+    half a file: see the module's docstring. `text` may come in pieces, written as they
+    come (a replaced file gets them in its temporary). Raises `Refused` with what to do
+    instead, or OSError."""
+    parts = [text] if isinstance(text, str) else text
     if path == "-":
-        sys.stdout.write(text)
+        for part in parts:
+            sys.stdout.write(part)
         sys.stdout.flush()
         return Written(path, "stdout")
     try:
@@ -283,24 +289,24 @@ def write_output(path: str, text: str) -> Written:
         raise Refused("not-writable", _reason(error)) from None
     if through_descriptor(path) or (info is not None and (
             stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode))):
-        _write_through(path, text.encode("utf-8"),
-                       append=info is not None and stat.S_ISREG(info.st_mode))
+        _write_through(path, parts, append=info is not None and stat.S_ISREG(info.st_mode))
         return Written(path, "through")
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise Refused("not-writable", f"{kind_of(info.st_mode)}: give a file, "
                       "or - for standard output")
-    return Written(str(replace(path, text)), "replaced")
+    return Written(str(replace(path, parts)), "replaced")
 
 
-def _write_through(path: str, data: bytes, *, append: bool) -> None:
+def _write_through(path: str, parts: Iterable[str], *, append: bool) -> None:
     """Write in place, never creating or truncating: a FIFO's reader, a device, or the
     file a shell redirection opened (appended to, so `>>` keeps what it had)."""
     flags = os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC | (os.O_APPEND if append else 0)
     handle = os.open(path, flags)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view):]
+        for part in parts:
+            view = memoryview(part.encode("utf-8"))
+            while view:
+                view = view[os.write(handle, view):]
     finally:
         os.close(handle)
 
