@@ -4,6 +4,7 @@ foreign entries ignored and rebuilt, and the same catalog with or without it."""
 from __future__ import annotations
 
 import gc
+import io
 import json
 import os
 import shutil
@@ -30,6 +31,7 @@ from contested.cli import main
 from contested.engine.analysis import analyse
 from contested.export.render import render
 from contested.format.guarded_yaml import DEFAULT_LIMITS
+from contested.support.progress import ProgressLine
 from contested.vocabulary import SECTIONS
 from tests.helpers import REPO, SOURCES, TIMELINES
 
@@ -612,12 +614,33 @@ def test_worker_processes_are_forked_only_from_a_process_with_one_thread() -> No
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert parallel._start_method() == "spawn"
+        assert parallel._start_method() == "spawn"  # (with a thread not known to be safe)
         assert not parallel._worth_processes(2, None, parallel.FORKED_FROM_BYTES)
         assert parallel._worth_processes(2, None, parallel.PARALLEL_FROM_BYTES)
     finally:
         release.set()
         other.join()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_worker_processes_are_forked_beside_a_ticking_progress_line(tmp_path: Path) -> None:
+    """In a terminal, `validate` draws its progress line from a thread while the files
+    are parsed: that thread holds its lock across the fork, so the workers are still
+    forked (they were spawned, each importing pydantic and the models again, whenever
+    the command ran in a terminal) and the catalog loads as without it."""
+    folder, _ = generated(tmp_path, events=200, files=3, seed=11)
+    progress = ProgressLine(_Terminal(), every=0.001)
+    with progress.phase("reading"):
+        assert progress.ticking
+        assert contested.catalog.parallel._start_method() == "fork"
+        loaded = load_catalog([folder], cache=CatalogCache(tmp_path / "cache"), workers=2)
+    assert loaded.ok
+    same_catalog(load_catalog([folder], workers=1).catalog, loaded.catalog)
 
 
 def forged_count(entry: Path) -> None:

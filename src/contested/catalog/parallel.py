@@ -27,6 +27,7 @@ from contested.format.model import (
     TimelineFile,
 )
 from contested.support.collector import collector_paused
+from contested.support.progress import fork_safe
 from contested.vocabulary import SECTIONS
 
 PARALLEL_FROM_BYTES = 16 << 20
@@ -118,10 +119,13 @@ def _worth_processes(count: int, workers: int | None, size: int) -> bool:
 
 def _start_method() -> str:
     """`fork` where it is safe and cheap: on Linux, from a process with no other thread
-    (a thread holding a lock when the process forks leaves the child that lock held
-    forever; the explorer has threads, a command such as `validate` none). Else
-    `spawn`: a fresh interpreter, which imports what it needs."""
-    if sys.platform == "linux" and threading.active_count() == 1:
+    but a progress line's (a thread holding a lock when the process forks leaves the
+    child that lock held forever; the explorer has threads, a command such as `validate`
+    at most its progress line, which holds its lock across a fork). Else `spawn`: a
+    fresh interpreter, which imports what it needs."""
+    main = threading.main_thread()
+    if sys.platform == "linux" and all(thread is main or fork_safe(thread)
+                                       for thread in threading.enumerate()):
         return "fork"
     return "spawn"
 

@@ -13,6 +13,7 @@ import contextlib
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
@@ -45,6 +46,7 @@ class ProgressLine:
         self._drawn_at: float | None = None
         self._stop: threading.Event | None = None
         self._thread: threading.Thread | None = None
+        _LINES.add(self)
 
     @property
     def ticking(self) -> bool:
@@ -61,6 +63,7 @@ class ProgressLine:
             self._stop = threading.Event()
             self._thread = threading.Thread(target=self._tick_until, args=(self._stop,),
                                             name="contested-progress", daemon=True)
+            _FORK_SAFE.add(self._thread)
             self._thread.start()
         try:
             yield self.count
@@ -126,3 +129,38 @@ def _is_terminal(stream: TextIO) -> bool:
         return stream.isatty()
     except (OSError, ValueError, AttributeError):
         return False
+
+
+# --- forking beside the line's thread ----------------------------------------------------
+#
+# Files are parsed in forked worker processes when only safe threads run (a thread
+# holding a lock when the process forks leaves the child that lock held forever). The
+# line's thread takes no lock but its own, and writes only while holding it: each line's
+# lock is held across a fork, so the thread is never mid-write then, and the child gets
+# the locks free.
+
+_LINES: weakref.WeakSet[ProgressLine] = weakref.WeakSet()
+_FORK_SAFE: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+_HELD: list[threading.Lock] = []
+
+
+def fork_safe(thread: threading.Thread) -> bool:
+    """Whether the process may fork while `thread` runs: a progress line's thread."""
+    return thread in _FORK_SAFE
+
+
+def _hold_lines() -> None:
+    _HELD[:] = [line._lock for line in list(_LINES)]
+    for lock in _HELD:
+        lock.acquire()
+
+
+def _release_lines() -> None:
+    for lock in _HELD:
+        lock.release()
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_hold_lines, after_in_parent=_release_lines,
+                        after_in_child=_release_lines)
