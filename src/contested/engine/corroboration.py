@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
 from contested.catalog.catalog import Catalog
-from contested.catalog.columns import Voice
+from contested.catalog.columns import ClaimColumns, Voice
 from contested.engine.contradictions import DISPUTES, Contradictions
 from contested.engine.crowds import Crowd
 from contested.engine.pairs import Bools, Ints, Pairs, find_pairs
@@ -25,6 +26,13 @@ LISTED_PER_CLAIM = 100
 """Past this many, the claims one claim contradicts (or agrees with) are given as a number
 in the exports, not as a list of ids."""
 
+
+_BLOCK = 1 << 17
+"""Pairs of claims judged at once by `CorroborationIndex.every` (whole rows' worth):
+enough for array work to pay, few enough that its arrays stay small."""
+
+Tally = tuple[int, int, int, int, int]
+"""A claim's corroboration as numbers (`CorroborationIndex.tally`)."""
 
 _FEW = 64
 """Claims read one by one when counting origins; past this, with array work."""
@@ -101,6 +109,110 @@ def count_origins(voices: Sequence[tuple[Sequence[object], Sequence[object]]]) -
     return sum(1 for index in range(len(voices)) if root(index) == index)
 
 
+@dataclass(frozen=True, slots=True)
+class _Voices:
+    """Who each claim comes from, as arrays over the columns' numbers (`who`): where
+    each row's sources start and how many, where its relays start and how many, and a
+    number per distinct relay chain (-1: none), for the tests of `independent_voices`
+    and `count_origins` on many claims at once."""
+
+    who: Ints
+    sources_at: Ints
+    sources: Ints
+    via_at: Ints
+    via: Ints
+    chain: Ints
+
+    @staticmethod
+    def of(columns: ClaimColumns) -> _Voices:
+        who = np.asarray(columns.who, dtype=np.int64)
+        ends = np.asarray(columns.who_ends, dtype=np.int64)
+        sources_at, via_at = ends[0:-1:2], ends[1::2]
+        sources, via = via_at - sources_at, ends[2::2] - via_at
+        chain = np.full(len(sources_at), -1, dtype=np.int64)
+        relayed = np.flatnonzero(via)
+        if len(relayed):
+            longest = int(via[relayed].max())
+            padded = np.full((len(relayed), longest + 1), -1, dtype=np.int64)
+            padded[:, 0] = via[relayed]
+            for n in range(longest):
+                has = via[relayed] > n
+                padded[has, n + 1] = who[via_at[relayed[has]] + n]
+            _, number = np.unique(padded, axis=0, return_inverse=True)
+            chain[relayed] = number.reshape(-1)
+        return _Voices(who, sources_at, sources, via_at, via, chain)
+
+    def _share(self, a_at: Ints, a_count: Ints, b_at: Ints, b_count: Ints) -> Bools:
+        """Per k: do the numbers who[a_at[k]:][:a_count[k]] and who[b_at[k]:][:b_count[k]]
+        have one in common?"""
+        counts = a_count * b_count
+        pair = np.repeat(np.arange(len(counts)), counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        across = b_count[pair]
+        who = self.who
+        hit = who[a_at[pair] + within // across] == who[b_at[pair] + within % across]
+        shared: Bools = np.bincount(pair[hit], minlength=len(counts)) > 0
+        return shared
+
+    def independent(self, a: Ints, b: Ints) -> Bools:
+        """`independent_voices` of the claims of rows a[k] and b[k], for each k."""
+        sources_at, sources = self.sources_at, self.sources
+        heard = sources + self.via  # a claim's sources, then its relays
+        tied = self._share(sources_at[a], sources[a], sources_at[b], heard[b])
+        tied |= self._share(sources_at[b], sources[b], self.via_at[a], self.via[a])
+        tied |= (self.chain[a] >= 0) & (self.chain[a] == self.chain[b])
+        free: Bools = ~tied
+        return free
+
+    def origins(self, owner: Ints, member: Ints, size: int) -> Ints:
+        """Per row r (of `size`), `count_origins` of the claims member[k] where
+        owner[k] == r: the groups joined by a shared source, the same relay chain or a
+        relay of another's source, found by label propagation over all rows at once."""
+        found = np.zeros(size, dtype=np.int64)
+        if not len(owner):
+            return found
+        who, sources_at, sources = self.who, self.sources_at, self.sources
+        width = int(who.max()) + 1
+        chains = int(self.chain.max()) + 2
+        members = np.arange(len(owner))
+        # each member's sources, as (owner, source) keys
+        by_source = np.repeat(members, sources[member])
+        within = np.arange(len(by_source)) - np.repeat(
+            np.cumsum(sources[member]) - sources[member], sources[member])
+        source_key = owner[by_source] * width + who[sources_at[member[by_source]] + within]
+        # each member's relays that are a source of another member of the same owner
+        via_count = self.via[member]
+        by_relay = np.repeat(members, via_count)
+        within = np.arange(len(by_relay)) - np.repeat(np.cumsum(via_count) - via_count,
+                                                      via_count)
+        relay_key = owner[by_relay] * width + who[self.via_at[member[by_relay]] + within]
+        reached = np.isin(relay_key, source_key)
+        by_relay, relay_key = by_relay[reached], relay_key[reached]
+        # each member's relay chain, if any
+        chain = self.chain[member]
+        by_chain = members[chain >= 0]
+        chain_key = owner[by_chain] * chains + chain[by_chain]
+        keys, key_of = np.unique(np.concatenate([source_key, relay_key]),
+                                 return_inverse=True)
+        chain_keys, chain_of = np.unique(chain_key, return_inverse=True)
+        linked = np.concatenate([by_source, by_relay, by_chain])
+        node = np.concatenate([key_of.reshape(-1), len(keys) + chain_of.reshape(-1)])
+        label = members.copy()
+        nodes = np.empty(len(keys) + len(chain_keys), dtype=np.int64)
+        while True:
+            nodes.fill(len(members))
+            np.minimum.at(nodes, node, label[linked])
+            joined = label.copy()
+            np.minimum.at(joined, linked, nodes[node])
+            joined = joined[joined]
+            if np.array_equal(joined, label):
+                break
+            label = joined
+        groups = np.unique(owner * len(members) + label)
+        counted: Ints = np.bincount(groups // len(members), minlength=size)
+        return counted
+
+
 class CorroborationIndex(Mapping[str, Corroboration]):
     """Per claim, its `Corroboration`, worked out when first asked for.
 
@@ -126,7 +238,8 @@ class CorroborationIndex(Mapping[str, Corroboration]):
         self._voice_of: Ints | None = None
         self._voices: dict[Voice, int] = {}
         self._voice_list: list[Voice] = []
-        self._tallies: dict[tuple[int, ...], tuple[int, int, int, int, int]] = {}
+        self._tallies: dict[tuple[int, ...], Tally] = {}
+        self._who: _Voices | None = None
 
     def _dense(self, row: int) -> tuple[Crowd, int] | None:
         """The dense crowd of a claim row and its position there, if it is in one."""
@@ -213,7 +326,7 @@ class CorroborationIndex(Mapping[str, Corroboration]):
             self._made[claim_id] = made
         return made
 
-    def tally(self, claim_id: str) -> tuple[int, int, int, int, int] | None:
+    def tally(self, claim_id: str) -> Tally | None:
         """A claim's corroboration as numbers (agreeing, independent agreeing, their
         origins, contradicting, their origins), with no list of ids: what an export
         gives for a claim of a crowd. None when nothing agrees or contradicts.
@@ -247,6 +360,112 @@ class CorroborationIndex(Mapping[str, Corroboration]):
         if key is not None:
             self._tallies[key] = found
         return found
+
+    def every(self) -> Iterator[tuple[str, Corroboration | Tally]]:
+        """Every claim that agrees or contradicts, in the order of ids, with its
+        corroboration, or past LISTED_PER_CLAIM agreeing or contradicting claims its
+        `tally`: what an export gives for each claim.
+
+        Worked out for all the claims at once, so that an export does not pay a lookup,
+        a list and a count per claim: whether two claims are independent is asked once
+        per pair of voices, origins are counted once per set of voices and only where
+        there are two or more. The claims of a dense question are asked one by one, as
+        their crowd answers for them (`tally`); none is kept (`__getitem__` keeps)."""
+        size = len(self.table.claims)
+        involved = self.involved()
+        dense = np.zeros(size, dtype=np.bool_)
+        for crowd in self.contradictions.crowds.values():
+            if not crowd.paired:
+                dense[crowd.rows] = True
+        plain = involved & ~dense
+        agree_from, agree_to = self._agreeing_pairs(plain)
+        against_from, against_to = self._contradicting_pairs(plain)
+        agree_free, agree_origins = self._judged(agree_from, agree_to)
+        _, against_origins = self._judged(against_from, against_to)
+        every_id = np.asarray(self.table.ids, dtype=object)
+        agreeing = every_id[agree_to].tolist()
+        free_agreeing = every_id[agree_to[agree_free]].tolist()
+        contradicting = every_id[against_to].tolist()
+        bounds = np.arange(size + 1)
+        agree_at = np.searchsorted(agree_from, bounds).tolist()
+        free_at = np.searchsorted(agree_from[agree_free], bounds).tolist()
+        against_at = np.searchsorted(against_from, bounds).tolist()
+        agreeing_origins, contradicting_origins = agree_origins.tolist(), against_origins.tolist()
+        ids = self._claim_ids()
+        rows = np.flatnonzero(involved).tolist()
+        for at in sorted(range(len(ids)), key=ids.__getitem__):
+            claim_id, row = ids[at], rows[at]
+            if dense[row]:
+                counts = self.tally(claim_id)
+                if counts is not None and max(counts[0], counts[3]) > LISTED_PER_CLAIM:
+                    yield claim_id, counts
+                else:
+                    yield claim_id, self[claim_id]
+                continue
+            start, end = agree_at[row], agree_at[row + 1]
+            first, last = against_at[row], against_at[row + 1]
+            if max(end - start, last - first) > LISTED_PER_CLAIM:
+                yield claim_id, (end - start, free_at[row + 1] - free_at[row],
+                                 agreeing_origins[row], last - first,
+                                 contradicting_origins[row])
+                continue
+            yield claim_id, Corroboration(
+                claim=claim_id,
+                agreeing=tuple(agreeing[start:end]),
+                independent_agreeing=tuple(free_agreeing[free_at[row]:free_at[row + 1]]),
+                agreeing_origins=agreeing_origins[row],
+                contradicting=tuple(contradicting[first:last]),
+                contradicting_origins=contradicting_origins[row],
+            )
+
+    def _agreeing_pairs(self, chosen: Bools) -> tuple[Ints, Ints]:
+        """(row, agreeing row) for each claim of `chosen` rows (not those of a dense
+        question) and each that agrees with it, by row, then by the other's row: the
+        order of `_agreeing`."""
+        pairs, agree = self.pairs, self.agree
+        first, second = pairs.first[agree], pairs.second[agree]
+        mine, theirs = np.concatenate([first, second]), np.concatenate([second, first])
+        kept = chosen[mine]
+        mine, theirs = mine[kept], theirs[kept]
+        order = np.lexsort((theirs, mine))
+        return mine[order], theirs[order]
+
+    def _contradicting_pairs(self, chosen: Bools) -> tuple[Ints, Ints]:
+        """(row, contradicting row) for each claim of `chosen` rows and each that
+        contradicts it, by row, then in the order of `Contradictions.against`."""
+        against = self.contradictions.against
+        rows = np.flatnonzero(chosen & (self.contradictions.per_row() > 0)).tolist()
+        found = [against(row) for row in rows]
+        lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        mine: Ints = np.repeat(np.asarray(rows, dtype=np.int64), lengths)
+        theirs: Ints = np.fromiter(chain.from_iterable(found), dtype=np.int64,
+                                   count=int(lengths.sum()))
+        return mine, theirs
+
+    def _judged(self, mine: Ints, theirs: Ints) -> tuple[Bools, Ints]:
+        """For each pair (mine[k], theirs[k]) of claim rows: is the second claim
+        independent of the first (`independent_voices`); and per row, how many origins
+        the claims independent of it among its `theirs` stand for (`count_origins`),
+        all with array work on the columns' numbers of sources and relays."""
+        size = len(self.table.claims)
+        if not len(mine):
+            return np.zeros(0, dtype=np.bool_), np.zeros(size, dtype=np.int64)
+        if self._who is None:
+            self._who = _Voices.of(self.table.columns)
+        voices = self._who
+        free = np.empty(len(mine), dtype=np.bool_)
+        found = np.zeros(size, dtype=np.int64)
+        start = 0
+        while start < len(mine):  # a block of rows at a time: the arrays stay small
+            end = min(start + _BLOCK, len(mine))
+            if end < len(mine):
+                end = max(int(np.searchsorted(mine, mine[end])),
+                          int(np.searchsorted(mine, mine[start], side="right")))
+            part = slice(start, end)
+            free[part] = held = voices.independent(mine[part], theirs[part])
+            found += voices.origins(mine[part][held], theirs[part][held], size)
+            start = end
+        return free, found
 
     def independently_agreed(self, claim_id: str) -> bool:
         """Does a claim from another origin agree with this one? (Without counting.)"""

@@ -21,7 +21,7 @@ from contested import __version__
 from contested.catalog.catalog import Catalog
 from contested.engine.analysis import Analysis
 from contested.engine.contradictions import Contradiction, ContradictionGroup, Listed
-from contested.engine.corroboration import LISTED_PER_CLAIM
+from contested.engine.corroboration import Corroboration, CorroborationIndex, Tally
 from contested.engine.series import Series
 from contested.export.common import REMEMBERED, ContradictedBy, iso_date, timeline_of
 from contested.format.dates import FuzzyDate
@@ -291,16 +291,16 @@ def _corroboration_records(analysis: Analysis) -> Iterator[dict[str, Any]]:
     """Per claim that agrees or contradicts, by id: the claims, or past
     LISTED_PER_CLAIM of them, their number."""
     corroboration = analysis.corroboration
-    tally = getattr(corroboration, "tally", None)
-    for claim_id in sorted(corroboration):
-        counts = tally(claim_id) if tally is not None else None
-        if counts is not None and max(counts[0], counts[3]) > LISTED_PER_CLAIM:
-            agreeing, free, agreeing_origins, contradicting, contradicting_origins = counts
+    every: Iterable[tuple[str, Corroboration | Tally]] = (
+        corroboration.every() if isinstance(corroboration, CorroborationIndex)
+        else ((claim_id, corroboration[claim_id]) for claim_id in sorted(corroboration)))
+    for claim_id, c in every:
+        if not isinstance(c, Corroboration):  # past LISTED_PER_CLAIM: counted
+            agreeing, free, agreeing_origins, contradicting, contradicting_origins = c
             yield {"claim": claim_id, "agreeing": agreeing, "independent_agreeing": free,
                    "agreeing_origins": agreeing_origins, "contradicting": contradicting,
                    "contradicting_origins": contradicting_origins}
             continue
-        c = corroboration[claim_id]
         yield {"claim": c.claim, "agreeing": list(c.agreeing),
                "independent_agreeing": list(c.independent_agreeing),
                "agreeing_origins": c.agreeing_origins, "contradicting": list(c.contradicting),
