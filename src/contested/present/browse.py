@@ -7,11 +7,13 @@ without a terminal, and a pane of 300,000 claims asks for the rows it shows only
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from calendar import monthrange
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from functools import cached_property
+from typing import Any, overload
 
 from contested.catalog.catalog import Catalog
 from contested.catalog.columns import ClaimColumns, EventColumns, group_starts
@@ -99,6 +101,100 @@ def sides_of(analysis: Analysis, claim: Claim) -> str:
     return "/".join(dict.fromkeys(sources[s].side for s in claim.source if s in sources))
 
 
+class TimelineEntries(Sequence[TimelineEntry]):
+    """The Timeline's entries: the events in date order (those in `only`, given a
+    filter), with a gap before an event that starts more than `GAP_DAYS` after the last
+    event with a start before it. Where the gaps fall is worked out over the event
+    columns at once (numpy); an entry, and its gap's words, are made when read, so that
+    opening a Timeline of 100,000 events makes none of them."""
+
+    def __init__(self, catalog: Catalog, only: set[str] | None = None) -> None:
+        import numpy as np
+
+        timeline = EventColumns.of(catalog)
+        self._events = catalog.events
+        self._ids = catalog.events.ids
+        order = np.frombuffer(timeline.order, dtype=np.int64)
+        if only is not None:
+            inside = np.fromiter((event_id in only for event_id in self._ids),
+                                 dtype=np.bool_, count=len(self._ids))
+            order = order[inside[order]]
+        starts = np.frombuffer(timeline.starts, dtype=np.int64)[order]
+        # The start of the last event before each one that has a start (0: none yet).
+        dated = np.where(starts != 0, np.arange(len(starts)), -1)
+        last = np.maximum.accumulate(dated) if len(dated) else dated
+        previous = np.zeros_like(starts)
+        before = last[:-1]
+        previous[1:] = np.where(before >= 0, starts[np.maximum(before, 0)], 0)
+        jumps = (previous != 0) & (starts != 0) & (starts - previous > GAP_DAYS)
+        gapped = np.flatnonzero(jumps)
+        self._order = order
+        self._starts = starts
+        self._previous = previous
+        self._gapped: list[int] = gapped.tolist()
+        """The positions (among the events shown) of the events with a gap before."""
+        self._gap_rows: list[int] = (gapped + np.arange(len(gapped))).tolist()
+        """The index of each gap among the entries."""
+        self._positions: Any = None
+
+    def __len__(self) -> int:
+        return len(self._order) + len(self._gapped)
+
+    @overload
+    def __getitem__(self, index: int) -> TimelineEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[TimelineEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> TimelineEntry | list[TimelineEntry]:
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        gaps_before = bisect_left(self._gap_rows, index)
+        if gaps_before < len(self._gap_rows) and self._gap_rows[gaps_before] == index:
+            position = self._gapped[gaps_before]
+            between = _months_between(date.fromordinal(int(self._previous[position])),
+                                      date.fromordinal(int(self._starts[position])))
+            return TimelineEntry(self._ids[self._order[position]], -1, between)
+        row = int(self._order[index - gaps_before])
+        return TimelineEntry(self._ids[row], row)
+
+    def index_of(self, key: str) -> int | None:
+        """The index of an event's entry (its id) or of a gap's (`TimelineEntry.key`),
+        found through the catalog's index of ids, not a pass over the entries."""
+        found = [index for index in (self._index_of_event(key), self._index_of_gap(key))
+                 if index is not None]
+        return min(found) if found else None
+
+    def _index_of_event(self, event_id: str) -> int | None:
+        row = self._events.row(event_id)
+        if row is None:
+            return None
+        if self._positions is None:
+            import numpy as np
+
+            positions = np.full(len(self._ids), -1, dtype=np.int64)
+            positions[self._order] = np.arange(len(self._order))
+            self._positions = positions
+        position = int(self._positions[row])
+        if position < 0:  # not among those shown
+            return None
+        return position + bisect_right(self._gapped, position)
+
+    def _index_of_gap(self, key: str) -> int | None:
+        if not key.startswith("gap:"):
+            return None
+        _, bar, event_id = key.partition("|")
+        after = self._index_of_event(event_id) if bar else None
+        if not after:
+            return None
+        entry = self[after - 1]
+        return after - 1 if entry.gap and entry.key() == key else None
+
+
 class Browser:
     """The explorer's questions to the catalog, answered once and kept."""
 
@@ -171,22 +267,9 @@ class Browser:
 
     def timeline_rows(self, only: set[str] | None = None) -> LazyRows[TimelineEntry]:
         """Events of every timeline in date order (those in `only`, given a filter), with
-        a marker where time jumps."""
-        entries: list[TimelineEntry] = []
-        timeline = EventColumns.of(self.catalog)
-        ids, starts = self.catalog.events.ids, timeline.starts
-        previous = 0
-        for row in timeline.order:
-            event_id = ids[row]
-            if only is not None and event_id not in only:
-                continue
-            start = starts[row]
-            if previous and start and start - previous > GAP_DAYS:
-                between = _months_between(date.fromordinal(previous), date.fromordinal(start))
-                entries.append(TimelineEntry(event_id, -1, between))
-            previous = start or previous
-            entries.append(TimelineEntry(event_id, row))
-        return LazyRows(entries, self._timeline_row, key=TimelineEntry.key)
+        a marker where time jumps (laid out in bulk, each entry made when shown)."""
+        return LazyRows(TimelineEntries(self.catalog, only), self._timeline_row,
+                        key=TimelineEntry.key)
 
     def _timeline_row(self, entry: TimelineEntry) -> Row:
         if entry.gap:

@@ -247,20 +247,33 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         return max(self.scrollable_content_region.height - 1, 1)
 
     SAMPLED_ROWS: ClassVar[int] = 64
-    """Rows read (from the start, and spread over the rest) to learn what each column
-    needs: a lazy list of 300,000 rows makes only these."""
+    """A list this long or shorter is read whole to learn what each column needs."""
+    SPREAD_ROWS: ClassVar[int] = 16
+    """Of a longer list, the rows read for that besides the screenful shown, spread
+    over it: a lazy list of 300,000 rows (whose rows far apart are read from as many
+    places in the cache) makes only these before its first paint."""
+    SCREENFUL_ROWS: ClassVar[int] = 24
+    """The screenful read when the table is not laid out yet (its height unknown)."""
+
+    def _sampled(self) -> list[int]:
+        """The indexes of the rows read for the columns' widths: every row of a short
+        list; of a longer one, the screenful from the top row shown and `SPREAD_ROWS`
+        spread over the rest."""
+        count = len(self.rows)
+        if count <= self.SAMPLED_ROWS:
+            return list(range(count))
+        top = min(max(int(self.scroll_offset.y), 0), count)
+        screenful = range(top, min(top + max(self._page + 1, self.SCREENFUL_ROWS), count))
+        spread = (count * n // self.SPREAD_ROWS for n in range(self.SPREAD_ROWS))
+        return sorted({*screenful, *spread})
 
     def _needs(self) -> list[int]:
         """The cells each column needs: its title, or its longest value in the rows
-        sampled. A column that is empty in them (ALIASES, for sources without any)
-        then gives its width to the flexible ones."""
+        sampled (`_sampled`). A column that is empty in them (ALIASES, for sources
+        without any) then gives its width to the flexible ones."""
         if self._needed is None:
-            count = len(self.rows)
-            step = max(count // self.SAMPLED_ROWS, 1)
-            sample = sorted({*range(min(count, self.SAMPLED_ROWS)),
-                             *range(0, count, step)})[: 2 * self.SAMPLED_ROWS]
             needed = [cell_len(c.title) for c in self.columns]
-            for index in sample:
+            for index in self._sampled():
                 row = self._row(index)
                 if row.kind in PASSED_OVER:
                     continue
