@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TypeVar, overload
+from typing import overload
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from contested.catalog.catalog import Catalog
 from contested.catalog.columns import ALWAYS, NEVER
 from contested.engine.crowds import POOL, Crowd, Group
 from contested.engine.pairs import ClaimTable, Ints
+from contested.support.sequences import MadeWhenRead
 
 PAGE = 100
 """Pairs of a group made at a time."""
@@ -178,33 +179,7 @@ class Kept:
     """Pairs of groups kept one by one."""
 
 
-_Item = TypeVar("_Item")
-
-
-class _MadeWhenRead(Sequence[_Item]):
-    """A sequence whose items are made when read (`_at`): slices, negative indices and
-    bounds are handled once here for the lazy lists of contradictions."""
-
-    def _at(self, index: int) -> _Item:
-        raise NotImplementedError
-
-    @overload
-    def __getitem__(self, index: int) -> _Item: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[_Item]: ...
-
-    def __getitem__(self, index: int | slice) -> _Item | list[_Item]:
-        if isinstance(index, slice):
-            return [self[n] for n in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        return self._at(index)
-
-
-class GroupPairs(_MadeWhenRead[Contradiction]):
+class GroupPairs(MadeWhenRead[Contradiction]):
     """A group's pairs, made when read (a list of the explorer reads the screenful)."""
 
     def __init__(self, group: ContradictionGroup) -> None:
@@ -224,7 +199,7 @@ Listed = Contradiction | ContradictionGroup
 """What a list of contradictions shows: a pair (or a declared entry), or a group."""
 
 
-class Listing(_MadeWhenRead[Listed]):
+class Listing(MadeWhenRead[Listed]):
     """The contradictions as listed: each pair of a question that is not grouped, and
     each group of one that is, in the order of `Contradictions`."""
 

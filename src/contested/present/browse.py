@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from functools import cached_property
-from typing import Any, overload
+from typing import Any
 
 from contested.catalog.catalog import Catalog
 from contested.catalog.columns import ClaimColumns, EventColumns, group_starts
@@ -31,6 +31,7 @@ from contested.format.model import Claim, Event, Question, Source
 from contested.present.rows import Entry, Grouped, LazyRows, Row, RowKind, TimelineEntry, entry_key
 from contested.present.wording import date_text, explanation, source_names, value_text
 from contested.review.store import NotesStore
+from contested.support.sequences import MadeWhenRead
 
 GAP_DAYS = 45
 """When two events in a row start further apart than this, a marker row says so."""
@@ -101,7 +102,7 @@ def sides_of(analysis: Analysis, claim: Claim) -> str:
     return "/".join(dict.fromkeys(sources[s].side for s in claim.source if s in sources))
 
 
-class TimelineEntries(Sequence[TimelineEntry]):
+class TimelineEntries(MadeWhenRead[TimelineEntry]):
     """The Timeline's entries: the events in date order (those in `only`, given a
     filter), with a gap before an event that starts more than `GAP_DAYS` after the last
     event with a start before it. Where the gaps fall is worked out over the event
@@ -140,19 +141,7 @@ class TimelineEntries(Sequence[TimelineEntry]):
     def __len__(self) -> int:
         return len(self._order) + len(self._gapped)
 
-    @overload
-    def __getitem__(self, index: int) -> TimelineEntry: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[TimelineEntry]: ...
-
-    def __getitem__(self, index: int | slice) -> TimelineEntry | list[TimelineEntry]:
-        if isinstance(index, slice):
-            return [self[n] for n in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _at(self, index: int) -> TimelineEntry:
         gaps_before = bisect_left(self._gap_rows, index)
         if gaps_before < len(self._gap_rows) and self._gap_rows[gaps_before] == index:
             position = self._gapped[gaps_before]

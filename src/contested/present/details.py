@@ -18,6 +18,7 @@ from contested.format.model import Claim
 from contested.present.browse import Browser, group_text, side_text, span_text
 from contested.present.wording import date_text, explain, explanation, source_names, value_text
 from contested.review.notes import SECTION_OF
+from contested.support.sequences import MadeWhenRead
 from contested.vocabulary import SECTION_OF_KIND
 
 
@@ -58,7 +59,7 @@ class LinkPart(Sequence[Link], Generic[T]):
         return self.make(self.items[index])
 
 
-class Links(Sequence[Link]):
+class Links(MadeWhenRead[Link]):
     """Everything a detail links to, part after part (`LinkPart`), each link made when
     read: the detail screen lists them all, the preview a page of each part."""
 
@@ -71,19 +72,7 @@ class Links(Sequence[Link]):
     def __len__(self) -> int:
         return self._starts[-1]
 
-    @overload
-    def __getitem__(self, index: int) -> Link: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Link]: ...
-
-    def __getitem__(self, index: int | slice) -> Link | list[Link]:
-        if isinstance(index, slice):
-            return [self[n] for n in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _at(self, index: int) -> Link:
         part = bisect_right(self._starts, index) - 1
         return self.parts[part][index - self._starts[part]]
 

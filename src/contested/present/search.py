@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from contested import __version__
@@ -35,6 +35,7 @@ from contested.present.wording import date_text, explain, value_text
 from contested.support.collector import collector_paused
 from contested.support.dirs import cache_dir
 from contested.support.files import open_regular, remove_stale_temporaries, replace_own
+from contested.support.sequences import MadeWhenRead
 
 if TYPE_CHECKING:
     from contested.catalog.cache.store import FileKey
@@ -317,7 +318,7 @@ def _built(browser: Browser, pause: Callable[[], None]) -> dict[str, SectionText
             "question": SectionText.of(paced(questions))}
 
 
-class Hits(Sequence[Hit]):
+class Hits(MadeWhenRead[Hit]):
     """The hits of a query, in pane order, each made when read: a query that matches
     most of 300,000 claims and their contradictions costs numbers, not objects."""
 
@@ -328,17 +329,7 @@ class Hits(Sequence[Hit]):
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
 
-    @overload
-    def __getitem__(self, index: int) -> Hit: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Hit]: ...
-    def __getitem__(self, index: int | slice) -> Hit | list[Hit]:
-        if isinstance(index, slice):
-            return [self[n] for n in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _at(self, index: int) -> Hit:
         part = bisect_right(self._ends, index)
         kind, id_of, found = self._parts[part]
         return Hit(kind, id_of(int(found[index - (self._ends[part - 1] if part else 0)])))
