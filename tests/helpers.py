@@ -4,7 +4,9 @@ itself, so tests do not.)"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,3 +41,21 @@ events:
 """
 
 Write = Callable[[str, str], Path]
+
+
+@contextlib.contextmanager
+def no_hang(message: str, seconds: int = 20) -> Iterator[None]:
+    """Fail with `message` (TimeoutError) if the block runs past `seconds`: a hang on
+    hostile input fails its test instead of stalling the run (a guard, not a speed
+    assertion)."""
+
+    def _timeout(signum: int, frame: object) -> None:
+        raise TimeoutError(message)
+
+    previous = signal.signal(signal.SIGALRM, _timeout)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

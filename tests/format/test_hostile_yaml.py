@@ -7,7 +7,6 @@ silently turned into booleans, dates and numbers.
 
 from __future__ import annotations
 
-import signal
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from contested.catalog.loading import LoadResult, load_catalog
 from contested.catalog.parse import parse_timeline
 from contested.format.diagnostics import DiagnosticError
 from contested.format.guarded_yaml import Limits, YamlMap, read_yaml
+from tests.helpers import no_hang
 
 MEGABYTE = 1024 * 1024
 
@@ -25,17 +25,8 @@ MEGABYTE = 1024 * 1024
 @pytest.fixture(autouse=True)
 def hang_guard() -> Iterator[None]:
     """A hang fails the test instead of stalling CI (a guard, not a speed assertion)."""
-
-    def _timeout(signum: int, frame: object) -> None:
-        raise TimeoutError("the loader hung on hostile input")
-
-    previous = signal.signal(signal.SIGALRM, _timeout)
-    signal.alarm(20)
-    try:
+    with no_hang("the loader hung on hostile input"):
         yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def load_bounded(path: Path, budget_mb: int = 64) -> LoadResult:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ import pytest
 
 from contested.format.diagnostics import DiagnosticError
 from contested.format.guarded_yaml import YamlList, YamlMap, read_yaml
+from tests.helpers import no_hang
 
 SUITE = Path(__file__).parent / "data" / "yaml-test-suite" / "cases.json"
 CASES: list[dict[str, Any]] = json.loads(SUITE.read_text(encoding="utf-8"))
@@ -245,17 +245,8 @@ def plain(node: object) -> object:
 @pytest.fixture(autouse=True)
 def hang_guard() -> Iterator[None]:
     """A hang fails the case instead of stalling the run (a guard, not a speed test)."""
-
-    def _timeout(signum: int, frame: object) -> None:
-        raise TimeoutError("the reader hung on a case of the YAML test suite")
-
-    previous = signal.signal(signal.SIGALRM, _timeout)
-    signal.alarm(20)
-    try:
+    with no_hang("the reader hung on a case of the YAML test suite"):
         yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def read(data: bytes) -> object | DiagnosticError:

@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 import sys
 import threading
 import time
@@ -34,7 +33,7 @@ from contested import __version__
 from contested.present.wording import date_text, explain, value_text
 from contested.support.collector import collector_paused
 from contested.support.dirs import cache_dir
-from contested.support.files import open_regular, remove_stale_temporaries, replace_own
+from contested.support.files import open_own, remove_stale_temporaries, replace_own
 from contested.support.sequences import MadeWhenRead
 
 if TYPE_CHECKING:
@@ -199,13 +198,11 @@ class CatalogText:
         if entry is None:
             return None
         path, key = entry
-        descriptor = open_regular(path)  # never a link, never a FIFO
-        if descriptor is None:
+        opened = open_own(path)  # never a link, a FIFO that would block, another's file
+        if opened is None:
             return None
         try:
-            with open(descriptor, "rb") as handle:
-                if not _ours(os.fstat(handle.fileno())):
-                    return None
+            with opened as handle:
                 header = json.loads(handle.readline(_HEADER_LIMIT))
                 if not (isinstance(header, dict)
                         and all(header.get(k) == v for k, v in _header(key).items())):
@@ -261,12 +258,6 @@ class CatalogText:
 def _header(key: str) -> dict[str, object]:
     return {"search": FORMAT, "contested": __version__, "byteorder": sys.byteorder,
             "key": key}
-
-
-def _ours(info: os.stat_result) -> bool:
-    """A regular file of this user that nobody else may write (as the catalog's cache)."""
-    return (stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 def _sections_back(layout: list[list[object]], data: bytes, catalog: Catalog,

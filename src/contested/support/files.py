@@ -35,7 +35,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from contested.errors import FileRefused
 
@@ -153,6 +153,25 @@ def open_regular(path: str | Path) -> int | None:
     except OSError:
         pass
     os.close(handle)
+    return None
+
+
+def open_own(path: str | Path) -> BinaryIO | None:
+    """`path` open for reading if it is a regular file (never a link, never blocking) of
+    this user that nobody else may write; None for anything else. For what the caches
+    keep: another user's entry could say anything, and would be believed."""
+    descriptor = open_regular(path)
+    if descriptor is None:
+        return None
+    handle = open(descriptor, "rb")  # noqa: SIM115 (returned open, for the caller's `with`)
+    try:
+        info = os.fstat(handle.fileno())
+    except OSError:
+        info = None
+    if info is not None and info.st_uid == os.geteuid() and not info.st_mode & (
+            stat.S_IWGRP | stat.S_IWOTH):
+        return handle
+    handle.close()
     return None
 
 

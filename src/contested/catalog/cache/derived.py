@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from contested import __version__
-from contested.support.files import open_regular, remove_stale_temporaries, replace_own
+from contested.support.files import open_own, remove_stale_temporaries, replace_own
 
 if TYPE_CHECKING:
     from contested.catalog.cache.store import FileKey
@@ -267,13 +267,11 @@ class DerivedCache:
         """The exit status and output records of the invocation's entry, if it is sound
         and every file it names is as it was (`_same_files`)."""
         entry = self.entry_path(invocation)
-        descriptor = open_regular(entry)  # never a link, never a FIFO that would block
-        if descriptor is None:
+        opened = open_own(entry)  # never a link, a FIFO that would block, another's file
+        if opened is None:
             return None
         try:
-            with open(descriptor, "rb") as handle:
-                if not _ours(os.fstat(handle.fileno())):
-                    return None
+            with opened as handle:
                 header = _header(handle.readline(_HEADER_LIMIT))
                 if header is None or header["derived"] != DERIVED_FORMAT:
                     return None
@@ -426,13 +424,6 @@ def _import_folders() -> list[list[object]]:
             continue
         folders.append([entry, info.st_ino, info.st_mtime_ns])
     return folders
-
-
-def _ours(info: os.stat_result) -> bool:
-    """A regular file of this user that nobody else may write (as the catalog cache's
-    entries must be): another user's entry could say anything, and would be believed."""
-    return (stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 def _dumped(value: object) -> str:

@@ -43,7 +43,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 import sys
 import threading
 import time
@@ -59,7 +58,7 @@ from contested.format.model import (
     TimelineFile,
 )
 from contested.support.dirs import cache_dir
-from contested.support.files import STALE_AFTER, open_regular, remove_stale_temporaries, replace_own
+from contested.support.files import STALE_AFTER, open_own, remove_stale_temporaries, replace_own
 
 CACHE_FORMAT = 7
 """Raised when the layout of an entry changes; with the contested version, in the key."""
@@ -254,13 +253,11 @@ class CatalogCache:
         """The head of `entry`, where its other parts are, and what `accept` makes of
         its header (less the head's place and digest), if it accepts it and the head has
         that digest; None for anything else."""
-        descriptor = open_regular(entry)  # never a link, never a FIFO that would block
-        if descriptor is None:
+        opened = open_own(entry)  # never a link, a FIFO that would block, another's file
+        if opened is None:
             return None
         try:
-            with open(descriptor, "rb") as handle:
-                if not _ours(os.fstat(handle.fileno())):
-                    return None
+            with opened as handle:
                 line = handle.readline(_HEADER_LIMIT)
                 try:
                     header = json.loads(line)
@@ -327,13 +324,6 @@ def _keyed(header: dict[str, Any]) -> dict[str, Any]:
 def _files_header(keys: list[FileKey]) -> dict[str, Any]:
     return {"cache": CACHE_FORMAT, "contested": __version__, "byteorder": sys.byteorder,
             "files": [[k.path, k.size, k.mtime_ns, k.sha256] for k in keys]}
-
-
-def _ours(info: os.stat_result) -> bool:
-    """A regular file of this user that nobody else may write: another user's entry
-    could say anything, and would be believed."""
-    return (stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 # --- documents to rows and back ------------------------------------------------------------
