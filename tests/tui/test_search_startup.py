@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from contested.tui.app import ContestedApp
 from tests.helpers import REPO
@@ -83,5 +84,9 @@ async def test_a_search_made_while_the_engine_runs_stands_once_it_is_done() -> N
         await pilot.pause()
         assert (list(screen.hits), screen.hit_index) == before
         assert screen.last_query == "Gadi"
+        # The status still says where the search stands (the findings' counts did not
+        # replace it: the analyst would lose 'match k of n' as the engine finished).
+        status = str(screen.query_one("#status", Static).render())
+        assert f"match {before[1] + 1} of {len(before[0])}" in status
         await pilot.press("n")
         assert screen.hit_index == before[1] + 1

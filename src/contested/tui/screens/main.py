@@ -262,7 +262,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._draw_figure()
         self._preview()
         self._index_when_complete()
-        if quietly:  # the status was refreshed with the filter (`watch_filter`)
+        if quietly:  # the status was refreshed with the filter (`watch_filter`)...
+            if searched is not None and self.hits:  # ... which would drop the search's
+                self._status(self._match_status())
             return
         counts = analysis.catalog.counts()
         self._status(f"reloaded: {counts['events']} events, {counts['claims']} claims")
@@ -754,7 +756,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.hit_index = (self.hit_index + step) % len(self.hits)
         hit = self.hits[self.hit_index]
         self.go_to(hit.kind, hit.id)
-        self._status(f"match {self.hit_index + 1} of {len(self.hits)} (n/N: next/previous)")
+        self._status(self._match_status())
+
+    def _match_status(self) -> str:
+        return f"match {self.hit_index + 1} of {len(self.hits)} (n/N: next/previous)"
 
     def _passes(self, kind: str, entity_id: str) -> bool:
         chosen = {"event": self.filtered.events, "claim": self.filtered.claims,
