@@ -160,16 +160,10 @@ class Entities(Mapping[str, E], Generic[E]):
         index): those not made yet are made for the pass, with what linking found, and
         let go after it: kept, they would hold the whole catalog in memory for a pass that
         needs each one once (bench/RESULTS.md)."""
-        made, prepare = self._made, self._prepare
+        made, peek = self._made, self.peek
         for row in range(len(made)):
             entity = made[row]
-            if entity is None:
-                with MAKING:
-                    chunk, position = self._chunk_of(row)
-                    entity = chunk.peek(position)
-                    if prepare is not None:
-                        prepare(row, entity)
-            yield entity
+            yield entity if entity is not None else peek(row)
 
     def peek(self, row: int) -> E:
         """The entity of a row for one look, as `each` gives it: the one kept if it was
