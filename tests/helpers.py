@@ -9,6 +9,8 @@ import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 TIMELINES = REPO / "timelines"
 SEED_ARTICLE = REPO / "tests" / "data" / "seed-article.txt"
@@ -59,3 +61,20 @@ def no_hang(message: str, seconds: int = 20) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def main_in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`contested ARGS` in this process: `main(ARGS)`, its exit status as the console
+    script's `sys.exit(main())` makes it, and what it wrote to stdout and stderr
+    (`capsys`: pytest's capture fixture, emptied first so only this command counts)."""
+    from contested.cli import main
+
+    capsys.readouterr()
+    try:
+        code: object = main(list(args))
+    except SystemExit as exit_:  # main returns its status; if it exited, the same
+        code = exit_.code
+    out, err = capsys.readouterr()
+    if code is None or isinstance(code, int):
+        return code or 0, out, err
+    return 1, out, err + f"{code}\n"  # sys.exit("message"), as Python does

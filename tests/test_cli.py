@@ -17,7 +17,7 @@ import pytest
 
 from contested import __version__
 from contested.cli import main
-from tests.helpers import SOURCES, Write
+from tests.helpers import SOURCES, Write, main_in_process
 
 BIN = Path(sys.executable).parent
 
@@ -52,15 +52,7 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
                        os.environ.get("PYDANTIC_DISABLE_PLUGINS", "__all__"))
 
     def _cli(*args: str) -> Ran:
-        capsys.readouterr()  # only what this command writes
-        try:
-            code: object = main(list(args))
-        except SystemExit as exit_:  # main returns its status; if it exited, the same
-            code = exit_.code
-        out, err = capsys.readouterr()
-        if code is None or isinstance(code, int):
-            return Ran(code or 0, out, err)
-        return Ran(1, out, err + f"{code}\n")  # sys.exit("message"), as Python does
+        return Ran(*main_in_process(capsys, *args))
 
     return _cli
 

@@ -23,8 +23,7 @@ import pytest
 import contested.catalog.cache.store
 import contested.catalog.loading
 from contested.catalog.cache import derived
-from contested.cli import main
-from tests.helpers import SOURCES, TIMELINES
+from tests.helpers import SOURCES, TIMELINES, main_in_process
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,7 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
                        os.environ.get("PYDANTIC_DISABLE_PLUGINS", "__all__"))
 
     def _cli(*args: str) -> Ran:
-        capsys.readouterr()
-        status = main(list(args))
-        out, err = capsys.readouterr()
-        return Ran(status, out, err)
+        return Ran(*main_in_process(capsys, *args))
 
     return _cli
 
