@@ -395,22 +395,10 @@ class SearchIndex:
 
             held, _ = contradictions.held_of_rows(found["claim"])
             positions = np.sort(held)  # each once already
-            if declared:
-                twice = list(self._declared_places(set(declared)))
+            if declared:  # hits themselves, each listed once
+                twice = [place for found_id in declared
+                         if (place := contradictions.position_of(found_id)) is not None]
                 positions = positions[~np.isin(positions, twice)]
             parts.append(("contradiction", lambda p: contradictions[p].id,
                           positions.tolist()))
         return Hits(parts)
-
-    def _declared_places(self, hit: set[str]) -> set[int]:
-        """Where the declared contradictions that are hits themselves sit among the
-        contradictions (each is listed once)."""
-        contradictions = self.browser.analysis.contradictions
-        places: set[int] = set()
-        for number, item in enumerate(contradictions.declared):
-            if item.id in hit:
-                rows = contradictions.member_rows[number]
-                held, _ = contradictions.held_of_rows(rows)
-                places.update(p for p in held.tolist()
-                              if contradictions[p].id in hit)
-        return places

@@ -38,7 +38,6 @@ import os
 import re
 import stat
 import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,12 +136,11 @@ class Recorder:
 
 class Recording:
     """What a command wrote to standard output (`out`) and error (`err`), in order, as
-    records (the entry's layout); dropped once longer than `limit`."""
+    records (the entry's layout); dropped once longer than `LARGEST_OUTPUT`."""
 
-    def __init__(self, out: TextIO, err: TextIO, limit: int = LARGEST_OUTPUT) -> None:
+    def __init__(self, out: TextIO, err: TextIO) -> None:
         self.out = Recorder(out, b"o", self)
         self.err = Recorder(err, b"e", self)
-        self.limit = limit
         self.overflowed = False
         self._records: list[bytes] = []
         self._tag = b""
@@ -155,7 +153,7 @@ class Recording:
             return
         data = text.encode("utf-8", "surrogatepass")
         self._size += len(data)
-        if self._size > self.limit:
+        if self._size > LARGEST_OUTPUT:
             self.overflowed = True
             self._records, self._pending, self._pending_size = [], [], 0
             return
@@ -238,7 +236,7 @@ class DerivedCache:
         self.prune(keep=entry)
         return True
 
-    def prune(self, keep: Path | None = None, now: float | None = None) -> None:
+    def prune(self, keep: Path | None = None) -> None:
         """Drop the least recently used entries beyond `KEEP_ENTRIES` or `KEEP_BYTES`
         (`keep`, just written, stays), and temporaries a killed writer left."""
         found: list[tuple[float, int, Path]] = []
@@ -261,7 +259,7 @@ class DerivedCache:
             if (number >= KEEP_ENTRIES or total > KEEP_BYTES) and entry != keep:
                 with contextlib.suppress(OSError):
                     entry.unlink()
-        remove_stale_temporaries(self.folder, now=time.time() if now is None else now)
+        remove_stale_temporaries(self.folder)
 
     def _read(self, invocation: Invocation) -> tuple[int, bytes] | None:
         """The exit status and output records of the invocation's entry, if it is sound
