@@ -33,7 +33,12 @@ from contested import __version__
 from contested.present.wording import date_text, explain, value_text
 from contested.support.collector import collector_paused
 from contested.support.dirs import cache_dir
-from contested.support.files import open_own, remove_stale_temporaries, replace_own
+from contested.support.files import (
+    keep_recent,
+    open_own,
+    remove_stale_temporaries,
+    replace_own,
+)
 from contested.support.sequences import MadeWhenRead
 
 if TYPE_CHECKING:
@@ -243,16 +248,8 @@ class CatalogText:
 
     def _prune(self) -> None:
         """All but the `KEEP` texts used last, and temporaries a crash left."""
-        kept: list[tuple[float, Path]] = []
-        with contextlib.suppress(OSError):
-            for entry in self.folder.iterdir():
-                if _NAME.fullmatch(entry.name):
-                    with contextlib.suppress(OSError):
-                        kept.append((entry.stat().st_mtime, entry))
+        keep_recent(self.folder, _NAME, KEEP)
         remove_stale_temporaries(self.folder)
-        for _, entry in sorted(kept, reverse=True)[KEEP:]:
-            with contextlib.suppress(OSError):
-                entry.unlink()
 
 
 def _header(key: str) -> dict[str, object]:

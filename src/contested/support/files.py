@@ -342,6 +342,32 @@ def _temporary_prefix(name: str) -> str:
     return f".{name[:100]}.~{os.getpid()}@{_host()}."
 
 
+def keep_recent(folder: Path, names: re.Pattern[str], count: int, *,
+                size: int | None = None, keep: Path | None = None) -> None:
+    """Of the files in `folder` whose names match `names`, remove all but the `count`
+    used last (their mtime, which readers touch), and those past `size` bytes in all;
+    `keep`, just written, stays. What a cache keeps of things as large as a catalog."""
+    found: list[tuple[float, int, Path]] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if not names.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        found.append((float("inf") if entry == keep else info.st_mtime, info.st_size, entry))
+    total = 0
+    for number, (_, bytes_, entry) in enumerate(sorted(found, reverse=True)):
+        total += bytes_
+        if entry != keep and (number >= count or (size is not None and total > size)):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+
+
 def remove_stale_temporaries(folder: Path, name: str | None = None,
                              now: float | None = None) -> int:
     """Remove the temporaries in `folder` (of writes to `name`; None: to any file) that a

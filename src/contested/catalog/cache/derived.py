@@ -44,7 +44,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from contested import __version__
-from contested.support.files import open_own, remove_stale_temporaries, replace_own
+from contested.support.files import (
+    keep_recent,
+    open_own,
+    remove_stale_temporaries,
+    replace_own,
+)
 
 if TYPE_CHECKING:
     from contested.catalog.cache.store import FileKey
@@ -239,26 +244,7 @@ class DerivedCache:
     def prune(self, keep: Path | None = None) -> None:
         """Drop the least recently used entries beyond `KEEP_ENTRIES` or `KEEP_BYTES`
         (`keep`, just written, stays), and temporaries a killed writer left."""
-        found: list[tuple[float, int, Path]] = []
-        try:
-            names = list(self.folder.iterdir())
-        except OSError:
-            return
-        for entry in names:
-            if not _NAME.fullmatch(entry.name):
-                continue
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            used = float("inf") if entry == keep else info.st_mtime
-            found.append((used, info.st_size, entry))
-        total = 0
-        for number, (_, size, entry) in enumerate(sorted(found, reverse=True)):
-            total += size
-            if (number >= KEEP_ENTRIES or total > KEEP_BYTES) and entry != keep:
-                with contextlib.suppress(OSError):
-                    entry.unlink()
+        keep_recent(self.folder, _NAME, KEEP_ENTRIES, size=KEEP_BYTES, keep=keep)
         remove_stale_temporaries(self.folder)
 
     def _read(self, invocation: Invocation) -> tuple[int, bytes] | None:

@@ -58,7 +58,13 @@ from contested.format.model import (
     TimelineFile,
 )
 from contested.support.dirs import cache_dir
-from contested.support.files import STALE_AFTER, open_own, remove_stale_temporaries, replace_own
+from contested.support.files import (
+    STALE_AFTER,
+    keep_recent,
+    open_own,
+    remove_stale_temporaries,
+    replace_own,
+)
 
 CACHE_FORMAT = 7
 """Raised when the layout of an entry changes; with the contested version, in the key."""
@@ -222,7 +228,6 @@ class CatalogCache:
         but the `KEEP_LINKED` records of linking used last (each is as large as the
         catalog's columns), and temporary files a crash left. Only names this cache writes."""
         now = time.time() if now is None else now
-        linked: list[tuple[float, Path]] = []
         try:
             entries = list(self.folder.iterdir())
         except OSError:
@@ -232,16 +237,12 @@ class CatalogCache:
                 used = entry.stat().st_mtime
             except OSError:
                 continue
-            if _LINKED_NAME.fullmatch(entry.name):
-                linked.append((used, entry))
-            elif ((_FILE_NAME.fullmatch(entry.name) and now - used > KEEP_DAYS * 86400)
-                  or (_OLD_TEMPORARY.fullmatch(entry.name) and now - used > STALE_AFTER)):
+            if ((_FILE_NAME.fullmatch(entry.name) and now - used > KEEP_DAYS * 86400)
+                    or (_OLD_TEMPORARY.fullmatch(entry.name) and now - used > STALE_AFTER)):
                 with contextlib.suppress(OSError):
                     entry.unlink()
         remove_stale_temporaries(self.folder, now=now)
-        for _, entry in sorted(linked, reverse=True)[KEEP_LINKED:]:
-            with contextlib.suppress(OSError):
-                entry.unlink()
+        keep_recent(self.folder, _LINKED_NAME, KEEP_LINKED)
 
     def _linked_path(self, keys: list[FileKey]) -> Path:
         """One per set of paths: a catalog with a changed file replaces its own."""
