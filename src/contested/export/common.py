@@ -1,14 +1,13 @@
 """What the exports share: a date as ISO text, the claims a claim contradicts (the
-JSON's `contradicts`, the CSV's column of the same name), the timeline an entity was
-written in, and the pass over every claim that keeps none of them."""
+JSON's `contradicts`, the CSV's column of the same name), what repeats across claims
+worked out once, and the timeline an entity was written in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Generic, TypeVar
 
-from contested.catalog.catalog import Catalog
 from contested.engine.analysis import Analysis
 from contested.engine.corroboration import LISTED_PER_CLAIM
 from contested.format.model import Claim, Entity
@@ -90,9 +89,3 @@ def timeline_of(entity: Entity) -> str | None:
         timeline: str | None = packed[0].timeline
         return timeline
     return entity.origin.timeline
-
-
-def every_claim(catalog: Catalog) -> Iterator[Claim]:
-    """The catalog's claims in order, for one pass that keeps none of those not made
-    yet (an export reads each once; keeping them would hold the catalog in memory)."""
-    return catalog.claims.each()

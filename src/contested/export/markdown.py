@@ -96,17 +96,15 @@ class _Words:
         return said
 
 
-def _claim_lines(analysis: Analysis, claim: Claim, indent: str = "",
-                 words: _Words | None = None) -> list[str]:
+def _claim_lines(analysis: Analysis, claim: Claim, words: _Words) -> list[str]:
     catalog = analysis.catalog
-    words = words or _Words(catalog)
     lines = [
-        f"{indent}- **{_text(value_text(catalog, claim))}** ({_text(date_text(claim.when))}), "
+        f"- **{_text(value_text(catalog, claim))}** ({_text(date_text(claim.when))}), "
         f"{words.sources(claim)}; credibility {claim.credibility}",
     ]
     if claim.quote:
-        lines.append(f"{indent}  > {_text(claim.quote)}")
-    lines.append(f"{indent}  relay: {words.chain(claim)} · claim {_code(claim.id)}")
+        lines.append(f"  > {_text(claim.quote)}")
+    lines.append(f"  relay: {words.chain(claim)} · claim {_code(claim.id)}")
     return lines
 
 
@@ -192,12 +190,11 @@ def _chronologies(analysis: Analysis, view: Filtered | None = None,
         yield ""
 
 
-def _questions(analysis: Analysis, notes: Notes | None = None,
-               shown: Sequence[Listed] | None = None,
-               every_pair: bool = False, words: _Words | None = None) -> Iterator[str]:
+def _questions(analysis: Analysis, notes: Notes | None, shown: Sequence[Listed],
+               every_pair: bool, words: _Words) -> Iterator[str]:
     catalog = analysis.catalog
     by_question: dict[str, list[Listed]] = {}
-    for item in analysis.contradictions.listing() if shown is None else shown:
+    for item in shown:
         if item.question is not None:
             by_question.setdefault(item.question, []).append(item)
     for question in catalog.questions.values():
@@ -232,7 +229,7 @@ def _questions(analysis: Analysis, notes: Notes | None = None,
 
 
 def _listed_lines(analysis: Analysis, item: Listed, notes: Notes | None,
-                  every_pair: bool, words: _Words | None = None) -> Iterator[str]:
+                  every_pair: bool, words: _Words) -> Iterator[str]:
     """A contradiction; or a group, with its pairs (`every_pair`) or those noted."""
     if isinstance(item, Contradiction):
         yield from _contradiction_lines(analysis, item, notes, words)
@@ -298,11 +295,9 @@ def _review_lines(analysis: Analysis, notes: Notes) -> list[str]:
     return out if len(out) > 2 else [*out, "No other notes.", ""]
 
 
-def _contradiction_lines(analysis: Analysis, item: Contradiction,
-                         notes: Notes | None = None, words: _Words | None = None
-                         ) -> list[str]:
+def _contradiction_lines(analysis: Analysis, item: Contradiction, notes: Notes | None,
+                         words: _Words) -> list[str]:
     catalog = analysis.catalog
-    words = words or _Words(catalog)
     said, why = explain(catalog, item)
     out = [f"### {_text(said)}", "",
            f"{_code(item.id)} · {', '.join(item.rules)} · {_text(why)}", ""]
@@ -313,6 +308,6 @@ def _contradiction_lines(analysis: Analysis, item: Contradiction,
         claims.get(claim_id) for claim_id in item.claims]
     for claim in members:
         if claim is not None:
-            out += _claim_lines(analysis, claim, words=words)
+            out += _claim_lines(analysis, claim, words)
     out.append("")
     return out

@@ -62,11 +62,6 @@ def quantity_record(quantity: Quantity | None) -> dict[str, Any] | None:
     }
 
 
-def contradiction_record(analysis: Analysis, item: Contradiction) -> dict[str, Any]:
-    """The JSON object of one contradiction (`contested contradictions --json`)."""
-    return Records(analysis).contradiction(item)
-
-
 def group_record(analysis: Analysis, group: ContradictionGroup) -> dict[str, Any]:
     """The JSON object of one group (`contested contradictions --json`): `kind` says it
     is one, `pairs` how many contradictions it holds."""
@@ -177,6 +172,7 @@ class Records:
         }
 
     def contradiction(self, item: Contradiction) -> dict[str, Any]:
+        """The JSON object of one contradiction (`contested contradictions --json`)."""
         catalog = self.catalog
         present = catalog.claims
         if item.rows is not None:
