@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar
 
 from contested.catalog.columns import ClaimColumns
 from contested.catalog.entities import Picked
@@ -34,7 +34,7 @@ class Link:
 T = TypeVar("T")
 
 
-class LinkPart(Sequence[Link], Generic[T]):
+class LinkPart(MadeWhenRead[Link], Generic[T]):
     """The links of one kind (a source's claims, their contradictions), each made when
     read: a source's thousands cost the ones shown, and are counted without being made."""
 
@@ -47,15 +47,7 @@ class LinkPart(Sequence[Link], Generic[T]):
     def __len__(self) -> int:
         return len(self.items)
 
-    @overload
-    def __getitem__(self, index: int) -> Link: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Link]: ...
-
-    def __getitem__(self, index: int | slice) -> Link | list[Link]:
-        if isinstance(index, slice):
-            return [self.make(item) for item in self.items[index]]
+    def _at(self, index: int) -> Link:
         return self.make(self.items[index])
 
 

@@ -42,9 +42,10 @@ PAGE = 60
 20,000 claims costs a key the lines a screen shows, not one line per claim."""
 
 
-def more_text(count: int) -> str:
-    """`  … and 2,811 more claims`: what a figure leaves out, counted."""
-    return f"  … and {count:,} more claim{'s' * (count != 1)}"
+def more_text(count: int, noun: str = "claim") -> str:
+    """`  … and 2,811 more claims`: what a figure (or a preview's part) leaves out,
+    counted."""
+    return f"  … and {count:,} more {noun}{'s' * (count != 1)}"
 
 
 @dataclass(eq=False)

@@ -46,9 +46,6 @@ SHOWN_BEFORE_ANALYSIS_FROM = 0
 the engine (and numpy, which it imports) would delay even the bundled catalog's first
 screen by more than drawing it again with the findings costs."""
 
-FIRST_PAINT_WAIT = 2.0
-"""Seconds the engine waits for the first screen to be drawn before it starts anyway."""
-
 LOADING_SCREEN_AFTER = 0.4
 """Seconds a load may take before the loading screen is shown: a quick load (a small or
 a cached catalog) goes straight to the catalog, not through a screen drawn only to be
@@ -166,7 +163,9 @@ class ContestedApp(App[int], inherit_bindings=False):
         from contested.present.search import remember_files
         from contested.review.store import NotesStore
         from contested.support.dirs import default_notes_path
-        from contested.tui.screens import main  # noqa: F401  (imported here, off the UI)
+        from contested.tui.screens.main import (  # (imported here, off the UI)
+            FIRST_PAINT_WAIT,
+        )
 
         preload = self.preload or Preload(self.paths, cache=self.use_cache).start()
         self.preload = None  # a reload loads anew

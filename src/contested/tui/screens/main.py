@@ -79,7 +79,8 @@ SEARCH_INDEX_WORKER = "search index"
 SEARCH_TEXT_WORKER = "search text"
 """The name of the worker that reads the search text back from the cache."""
 FIRST_PAINT_WAIT = 2.0
-"""Seconds the reading of the search text waits for the first screen to be drawn."""
+"""Seconds the reading of the search text, and the engine (`ContestedApp.load`), wait
+for the first screen to be drawn before they start anyway."""
 QUESTION_COLUMNS = [Column("QUESTION", 24, flex=True), Column("KIND", 8), Column("CLAIMS", 6),
                     Column("SERIES", 8), Column("!", 3)]
 

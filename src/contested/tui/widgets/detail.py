@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.style import Style
 
 from contested.present.details import Detail, Link
+from contested.present.figures import more_text
 from contested.tui.safe import plain
 
 LABEL_WIDTH = len("credibility")
@@ -89,18 +90,13 @@ def detail_lines(detail: Detail, *, links_in: tuple[int, int] | None = None
             link, label = line_of(number, index)
             lines.append(Content.assemble("  → ", (f"{link.kind}: ", BOLD), plain(label)))
         if shown < len(part):
-            lines.append(Content(more(len(part) - shown, part.noun)))
+            lines.append(Content(more_text(len(part) - shown, part.noun)))
     return [*lines, EMPTY]
 
 
 def _lines(text: str, width: int) -> int:
     """About how many lines `text` takes, wrapped at `width`."""
     return sum(-(-len(line) // max(width, 1)) or 1 for line in text.split("\n"))
-
-
-def more(count: int, noun: str) -> str:
-    """`  … and 2,811 more claims`: what a preview leaves out, counted."""
-    return f"  … and {count:,} more {noun}{'s' * (count != 1)}"
 
 
 def listed(sizes: Sequence[int], lines: Callable[[int, int], int], room: int) -> list[int]:
