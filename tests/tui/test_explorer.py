@@ -439,7 +439,6 @@ async def test_the_catalog_is_shown_while_the_engine_runs_then_filled_in(
     import threading
 
     import contested.engine.analysis
-    import contested.tui.app
 
     release = threading.Event()
     real = contested.engine.analysis.analyse
@@ -449,7 +448,6 @@ async def test_the_catalog_is_shown_while_the_engine_runs_then_filled_in(
         return real(catalog)
 
     monkeypatch.setattr(contested.engine.analysis, "analyse", slow)
-    monkeypatch.setattr(contested.tui.app, "SHOWN_BEFORE_ANALYSIS_FROM", 0)  # as if big
     app = app_on()
     async with app.run_test(size=(80, 14)) as pilot:  # lists longer than their panes
         await until(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")

@@ -41,11 +41,6 @@ if TYPE_CHECKING:
 # third of the start-up time.
 
 
-SHOWN_BEFORE_ANALYSIS_FROM = 0
-"""Claims from which the catalog is shown before the engine has run: from the first, as
-the engine (and numpy, which it imports) would delay even the bundled catalog's first
-screen by more than drawing it again with the findings costs."""
-
 LOADING_SCREEN_AFTER = 0.4
 """Seconds a load may take before the loading screen is shown: a quick load (a small or
 a cached catalog) goes straight to the catalog, not through a screen drawn only to be
@@ -180,11 +175,10 @@ class ContestedApp(App[int], inherit_bindings=False):
             self.call_from_thread(self.show_errors, result)
             return
         remember_files(result.catalog, result.keys)  # its search text is kept under them
-        if len(result.catalog.claims) < SHOWN_BEFORE_ANALYSIS_FROM:
-            self.call_from_thread(self.show_catalog, analyse(result.catalog), [])
-            return
         # The catalog is shown at once and the engine's findings fill it in: the
-        # Timeline of 100,000 events is up while 300,000 claims are compared.
+        # Timeline of 100,000 events is up while 300,000 claims are compared; and even
+        # the bundled catalog's first screen would wait on the engine (and numpy, which
+        # it imports) longer than drawing it again with the findings costs.
         self.call_from_thread(self.show_catalog, pending(result.catalog), [])
         if self.main is not None:
             self.main.painted.wait(FIRST_PAINT_WAIT)
