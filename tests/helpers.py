@@ -8,8 +8,12 @@ import contextlib
 import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from analysis import Generated  # bench/analysis.py
 
 REPO = Path(__file__).resolve().parents[1]
 TIMELINES = REPO / "timelines"
@@ -78,3 +82,20 @@ def main_in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int
     if code is None or isinstance(code, int):
         return code or 0, out, err
     return 1, out, err + f"{code}\n"  # sys.exit("message"), as Python does
+
+
+def write_generated(folder: Path, **options: Any) -> Generated:
+    """A catalog from bench's generator (`bench/analysis.py` `generate(**options)`), its
+    files written in `folder` (made if missing)."""
+    import sys
+
+    bench = str(REPO / "bench")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    from analysis import generate
+
+    made = generate(**options)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in made.files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return made

@@ -33,10 +33,10 @@ from contested.export.render import render
 from contested.format.guarded_yaml import DEFAULT_LIMITS
 from contested.support.progress import ProgressLine
 from contested.vocabulary import SECTIONS
-from tests.helpers import REPO, SOURCES, TIMELINES
+from tests.helpers import REPO, SOURCES, TIMELINES, write_generated
 
 sys.path.insert(0, str(REPO / "bench"))
-from analysis import Generated, generate
+from analysis import Generated
 
 CLAIMS = """\
 contested: 1
@@ -80,11 +80,9 @@ def catalog(tmp_path: Path) -> Path:
 def generated(tmp_path: Path, events: int, files: int, seed: int) -> tuple[Path, Generated]:
     """A catalog from bench's generator (3 claims an event), written under tmp_path."""
     folder = tmp_path / "generated"
-    folder.mkdir()
-    made = generate(events=events, claims=3 * events, questions_count=max(2, events // 10),
-                    sources=20, files=files, seed=seed)
-    for name, text in made.files.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    made = write_generated(folder, events=events, claims=3 * events,
+                           questions_count=max(2, events // 10), sources=20, files=files,
+                           seed=seed)
     return folder, made
 
 

@@ -7,7 +7,6 @@ hand-made one."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,10 +23,7 @@ from contested.engine.corroboration import (
     independent,
     origins,
 )
-from tests.helpers import REPO, TIMELINES
-
-sys.path.insert(0, str(REPO / "bench"))
-from analysis import generate  # bench/analysis.py
+from tests.helpers import TIMELINES, write_generated
 
 
 def claim_by_claim(index: CorroborationIndex) -> list[tuple[str, Corroboration | Tally]]:
@@ -73,11 +69,8 @@ def analysed(folder: Path) -> Analysis:
 
 def generated(folder: Path, *, seed: int, hot: int = 0, events: int = 600,
               sources: int = 20, dissent: float | None = None) -> Analysis:
-    made = generate(events=events, claims=3 * events, questions_count=events // 20,
+    write_generated(folder, events=events, claims=3 * events, questions_count=events // 20,
                     sources=sources, files=2, seed=seed, hot=hot, dissent=dissent)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in made.files.items():
-        (folder / name).write_text(text, encoding="utf-8")
     return analysed(folder)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,7 @@ from contested.engine.analysis import analyse, pending
 from contested.present.browse import Browser
 from contested.present.search import CatalogText, Hit, SearchIndex, remember_files
 from contested.present.wording import date_text, explain, value_text
-from tests.helpers import REPO, SOURCES, TIMELINES
-
-sys.path.insert(0, str(REPO / "bench"))
-from analysis import generate  # (bench/analysis.py)
+from tests.helpers import SOURCES, TIMELINES, write_generated
 
 HOSTILE = ["Straße", "STRASSE", "İstanbul", "ΣΊΣΥΦΟΣ", "σίσυφος", "Café", "café", "cafe",
            "Ǆemal", "ﬁre", "[@click=app.quit]x[/]", "[/]", "\u202emirror", "tab\there",
@@ -89,11 +85,8 @@ def catalogs(tmp_path_factory: pytest.TempPathFactory) -> list[Browser]:
     generated catalog of several files."""
     root = tmp_path_factory.mktemp("search")
     generated = root / "generated"
-    generated.mkdir()
-    made = generate(events=400, claims=1200, questions_count=40, sources=20, files=3,
-                    seed=11)
-    for name, text in made.files.items():
-        (generated / name).write_text(text, encoding="utf-8")
+    write_generated(generated, events=400, claims=1200, questions_count=40, sources=20,
+                    files=3, seed=11)
     kursk = root / "kursk"
     shutil.copytree(TIMELINES, kursk)
     return [Browser(analyse(loaded(folder).catalog), None)

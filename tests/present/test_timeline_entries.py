@@ -6,7 +6,6 @@ random catalogs of fuzzy, open and interval dates."""
 from __future__ import annotations
 
 import random
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,10 +18,7 @@ from contested.catalog.loading import load_catalog
 from contested.engine.analysis import pending
 from contested.present.browse import GAP_DAYS, Browser, TimelineEntries
 from contested.present.rows import TimelineEntry
-from tests.helpers import REPO, TIMELINES
-
-sys.path.insert(0, str(REPO / "bench"))
-from analysis import generate
+from tests.helpers import TIMELINES, write_generated
 
 
 def _months_between(first: date, second: date) -> str:
@@ -132,11 +128,9 @@ def test_random_fuzzy_and_open_dates_give_the_same_timeline(tmp_path: Path,
 def test_generated_catalogs_give_the_same_timeline_cold_and_warm(
         tmp_path: Path, events: int, files: int) -> None:
     folder = tmp_path / "generated"
-    folder.mkdir()
-    made = generate(events=events, claims=3 * events, questions_count=max(2, events // 10),
-                    sources=20, files=files, seed=events)
-    for name, text in made.files.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    write_generated(folder, events=events, claims=3 * events,
+                    questions_count=max(2, events // 10), sources=20, files=files,
+                    seed=events)
     cache = CatalogCache(tmp_path / "cache")
     for _ in range(2):  # linked, then read back from the cache (the columns restored)
         result = load_catalog([folder], cache=cache)

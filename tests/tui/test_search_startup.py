@@ -4,26 +4,20 @@ and before the background work of the first opening is done."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from contested.tui.app import ContestedApp
-from tests.helpers import REPO
+from tests.helpers import write_generated
 from tests.tui.helpers import app_on, focused_table, main_screen, until
-
-sys.path.insert(0, str(REPO / "bench"))
-from analysis import generate  # (bench/analysis.py)
 
 
 def catalog(tmp_path: Path) -> Path:
     folder = tmp_path / "generated"
-    folder.mkdir()
-    made = generate(events=300, claims=900, questions_count=30, sources=20, files=2, seed=5)
-    for name, text in made.files.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    write_generated(folder, events=300, claims=900, questions_count=30, sources=20, files=2,
+                    seed=5)
     return folder
 
 
