@@ -9,6 +9,7 @@ from __future__ import annotations
 KIND_OF_SECTION: dict[str, str] = {
     "timeline": "timeline",
     "sources": "source",
+    "documents": "document",
     "questions": "question",
     "events": "event",
     "claims": "claim",
@@ -19,7 +20,9 @@ KIND_OF_SECTION: dict[str, str] = {
 SECTION_OF_KIND: dict[str, str] = {kind: section for section, kind in KIND_OF_SECTION.items()}
 """A kind of item → the section of a timeline file that holds it."""
 
-SECTIONS: tuple[str, ...] = ("sources", "questions", "events", "claims", "contradictions")
+SECTIONS: tuple[str, ...] = (
+    "sources", "documents", "questions", "events", "claims", "contradictions",
+)
 """The sections of entities in a timeline file, in the order they are linked."""
 
 NOTED_SECTIONS: tuple[str, ...] = ("contradictions", "claims", "events", "sources")

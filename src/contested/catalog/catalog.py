@@ -14,6 +14,7 @@ from contested.catalog.entities import Entities
 from contested.format.model import (
     Claim,
     DeclaredContradiction,
+    Document,
     Event,
     Question,
     Source,
@@ -31,6 +32,7 @@ class Catalog:
     paths: list[str] = field(default_factory=list)
     timelines: Entities[TimelineHeader] = field(default_factory=Entities)
     sources: Entities[Source] = field(default_factory=Entities)
+    documents: Entities[Document] = field(default_factory=Entities)
     questions: Entities[Question] = field(default_factory=Entities)
     events: Entities[Event] = field(default_factory=Entities)
     claims: Entities[Claim] = field(default_factory=Entities)
@@ -41,10 +43,10 @@ class Catalog:
         return section
 
     def counts(self) -> dict[str, int]:
-        return {
-            "files": len(self.paths),
-            "sources": len(self.sources),
-            "questions": len(self.questions),
-            "events": len(self.events),
-            "claims": len(self.claims),
-        }
+        """What a summary line counts (documents only in a catalog that has some)."""
+        counts = {"files": len(self.paths), "sources": len(self.sources)}
+        if self.documents:
+            counts["documents"] = len(self.documents)
+        counts.update(questions=len(self.questions), events=len(self.events),
+                      claims=len(self.claims))
+        return counts

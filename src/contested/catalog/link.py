@@ -137,6 +137,7 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
     # a look-up is then one C call, not a method of `Entities` (each claim asks several).
     known_source = sources.index.__contains__
     known_claim = claims.index.__contains__
+    known_document = catalog.documents.index.__contains__
     event_rows = events.index
     columns = ClaimColumns.for_catalog(catalog.questions, sources, events)
     columns.keep(catalog)
@@ -162,6 +163,8 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
                     problems.append(Diagnostic(_item_location(claim, name, position),
                                                "self-reference",
                                                f"claim '{claim.id}' {name} itself"))
+        if claim.document is not None and not known_document(claim.document):
+            check(claim, "document", [claim.document], "documents")
         event = None
         if claim.event is not None:
             event_row = event_rows.get(claim.event)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contested.catalog.archives import ArchiveChecks
 from contested.catalog.cache.store import CatalogCache, FileKey
 from contested.catalog.catalog import Catalog
 from contested.catalog.discover import discover
@@ -45,6 +46,9 @@ class LoadResult:
     keys: list[FileKey] = field(default_factory=list)
     """The cache keys of the files, when every one loaded cleanly through the cache
     (else none): what is made from the whole catalog may be kept under them."""
+    archives: list[list[object]] = field(default_factory=list)
+    """The stat of each document's archived copy as it was read (`ArchiveChecks.stamps`):
+    what a command's output depends on beside the files."""
 
     @property
     def ok(self) -> bool:
@@ -110,6 +114,8 @@ def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS,
                             problems=problems)
             if whole_set and problems.clean and cache is not None:
                 cache.put_linked(keys, linked_state(whole))
+        archives = ArchiveChecks.of(whole)
+        problems.extend(archives.errors)
         catalog = whole
         listed = problems.all()
         if listed:
@@ -119,7 +125,7 @@ def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS,
     ordered = ([d for d in ordered if d.location.path in causes]
                + [d for d in ordered if d.location.path not in causes])
     return LoadResult(catalog, ordered, files, whole, unchecked, problems.excused,
-                      keys if whole_set and not listed else [])
+                      keys if whole_set and not listed else [], archives.stamps())
 
 
 def _clean_part(parsed: list[ParsedFile], failing: set[str]) -> Catalog:

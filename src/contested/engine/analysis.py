@@ -14,6 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
+from contested.catalog.archives import ArchiveChecks
 from contested.catalog.catalog import Catalog
 from contested.engine.contradictions import Contradiction, Contradictions
 from contested.engine.corroboration import Corroboration, CorroborationIndex, corroborate
@@ -44,11 +45,13 @@ class Analysis:
 
     @cached_property
     def warnings(self) -> list[Diagnostic]:
-        """What looks wrong though it is valid: worked out when first asked (the
-        explorer never asks; at 300,000 claims it locates thousands)."""
+        """What looks wrong though it is valid, the quotes not found in their documents'
+        archived copies among it: worked out when first asked (the explorer never asks;
+        at 300,000 claims it locates thousands)."""
         assert isinstance(self.corroboration, CorroborationIndex)
         with collector_paused():
-            return sanity_warnings(self.catalog, self.corroboration)
+            return sort_diagnostics([*sanity_warnings(self.catalog, self.corroboration),
+                                     *ArchiveChecks.of(self.catalog).warnings])
 
     def contradictions_of(self, claim_id: str) -> list[Contradiction]:
         """The contradictions a claim is part of."""

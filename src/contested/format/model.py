@@ -352,6 +352,56 @@ class Question(Entity):
         return self
 
 
+def _archived_path(value: Any) -> Any:
+    """A path to a local copy, relative to the file that names it: a catalog moves
+    between machines and colleagues as a folder, so an absolute path would point at
+    whatever the reader's machine has there."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        raise ValueError("an archived copy's path cannot be empty")
+    if "\0" in value:
+        raise ValueError("an archived copy's path cannot hold a NUL character")
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", value):
+        raise ValueError(f"'{value}' is absolute: give the archived copy's path relative to "
+                         "this file, so the catalog still finds it when moved")
+    return value
+
+
+def _sha256(value: Any) -> Any:
+    if isinstance(value, str):
+        if re.fullmatch(r"[0-9A-Fa-f]{64}", value.strip()) is None:
+            raise ValueError("a SHA-256 is 64 hexadecimal digits (as `sha256sum` prints)")
+        return value.strip().lower()
+    return value
+
+
+class Document(Entity):
+    """What a source published, as the analyst read it: claims quote it, and a local
+    archived copy lets `validate` check each quote against its text, offline."""
+
+    id: Id = Field(description="Unique id among documents.")
+    title: Text = Field(description="A title a person reads in lists.")
+    url: Text | None = Field(None, description="Where it was published; shown, never fetched.")
+    published: Date | None = Field(None, description="When it was published (fuzzy).")
+    archived: Annotated[Text, BeforeValidator(_archived_path)] | None = Field(
+        None, description="Path of a local plain-text (UTF-8) copy, relative to this file.",
+    )
+    sha256: Annotated[str, BeforeValidator(_sha256),
+                      WithJsonSchema({"type": "string", "pattern": "^[0-9A-Fa-f]{64}$"})
+                      ] | None = Field(
+        None, description="SHA-256 of the archived copy: a changed copy is an error.",
+    )
+    note: Text | None = Field(None, description="Free text, e.g. how the date was inferred.")
+
+    @model_validator(mode="after")
+    def _hash_needs_copy(self) -> Document:
+        if self.sha256 is not None and self.archived is None:
+            raise ValueError("sha256 is the hash of the archived copy: add `archived`, "
+                             "the path of that copy")
+        return self
+
+
 class Event(Entity):
     """What happened, when and where."""
 
@@ -443,6 +493,9 @@ class Claim(Entity):
     said: Date | None = Field(None, description="When it was said (fuzzy).")
     text: Text = Field(description="The analyst's paraphrase.")
     quote: Text | None = Field(None, description="Verbatim from the document.")
+    document: Id | None = Field(
+        None, description="The document the quote is from (an id in `documents`).",
+    )
     about: Id | None = Field(None, description="The question this claim answers.")
     value: ClaimValue | None = Field(
         None, description="Category: a word; quantity: a figure or {about|at_least|...: n}.",
@@ -525,6 +578,9 @@ class TimelineFile(BaseModel):
     sources: Annotated[list[Source], BeforeValidator(_none_as_empty)] = Field(
         default_factory=list, description="Who says things.",
     )
+    documents: Annotated[list[Document], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list, description="What sources published, with archived copies.",
+    )
     questions: Annotated[list[Question], BeforeValidator(_none_as_empty)] = Field(
         default_factory=list, description="What claims are about.",
     )
@@ -542,6 +598,7 @@ class TimelineFile(BaseModel):
 ENTITY_MODELS: dict[str, type[Entity]] = {
     "timeline": TimelineHeader,
     "sources": Source,
+    "documents": Document,
     "questions": Question,
     "events": Event,
     "claims": Claim,
@@ -549,7 +606,7 @@ ENTITY_MODELS: dict[str, type[Entity]] = {
 }
 """A section of a timeline file → the model of its entries (`timeline`: its header)."""
 
-DATE_FIELDS = frozenset({"date", "said", "as_of", "period"})
+DATE_FIELDS = frozenset({"date", "said", "as_of", "period", "published"})
 """The fields that hold a fuzzy date (docs/timeline-format.md, "Dates")."""
 
 

@@ -8,7 +8,9 @@ directory and what the output reads from the terminal), in the catalog cache's f
 
     line 1: a JSON header: the files as discovered; each file's key as the catalog
             cache computes it (path, size, mtime, SHA-256) with its stat when it was
-            hashed; the digest of everything else that feeds the output (`_key`); the
+            hashed; the stat of each document's archived copy as it was read (or
+            that it was absent); the digest of everything else that feeds the
+            output (`_key`); the
             exit status; the output's size; the SHA-256 of the header's other fields
             and the output (a damaged header is as unusable as damaged output);
     then:   the output, as records: the stream (`o` standard output, `e` standard
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
     from contested.catalog.cache.store import FileKey
     from contested.format.diagnostics import Diagnostic
 
-DERIVED_FORMAT = 1
+DERIVED_FORMAT = 2
 """Raised when the layout of an entry changes; part of the key."""
 LARGEST_OUTPUT = 128 << 20
 """An output longer than this is not kept (`contradictions --all` of a huge catalog)."""
@@ -99,6 +101,9 @@ class Loaded(Protocol):
 
     @property
     def diagnostics(self) -> Sequence[Diagnostic]: ...
+
+    @property
+    def archives(self) -> Sequence[list[object]]: ...
 
 
 class Recorder:
@@ -227,8 +232,12 @@ class DerivedCache:
         records = recording.records()
         size = sum(map(len, records))
         listed = list(loaded.paths)
+        archives = _archive_stamps(loaded)
+        if archives is None:
+            return False
         header = {"derived": DERIVED_FORMAT, "listed": listed, "files": stamps,
-                  "key": _key(invocation, listed, [stamp[:4] for stamp in stamps]),
+                  "archives": archives,
+                  "key": _key(invocation, listed, [stamp[:4] for stamp in stamps], archives),
                   "status": status, "output": size}
         header["sha256"] = _digest_of([_dumped(header).encode("ascii"), *records])
         entry = self.entry_path(invocation)
@@ -260,7 +269,9 @@ class DerivedCache:
                 if header is None or header["derived"] != DERIVED_FORMAT:
                     return None
                 keys = _same_files(invocation, header["listed"], header["files"])
-                if keys is None or header["key"] != _key(invocation, header["listed"], keys):
+                archives = header["archives"]
+                if (keys is None or not _same_archives(archives)
+                        or header["key"] != _key(invocation, header["listed"], keys, archives)):
                     return None
                 size, digest = header["output"], header.pop("sha256")
                 records = handle.read(size + 1)
@@ -302,8 +313,8 @@ def _header(line: bytes) -> dict[str, Any] | None:
         header = json.loads(line)
     except ValueError:
         return None
-    if not isinstance(header, dict) or not {"derived", "listed", "files", "key", "status",
-                                            "output", "sha256"} <= header.keys():
+    if not isinstance(header, dict) or not {"derived", "listed", "files", "archives", "key",
+                                            "status", "output", "sha256"} <= header.keys():
         return None
     return header
 
@@ -333,6 +344,34 @@ def _same_files(invocation: Invocation, listed: list[str], stamps: list[list[Any
     return keys
 
 
+def _same_archives(stamps: list[list[Any]]) -> bool:
+    """Whether each archived copy is as it was read (by its stat), or still absent."""
+    for stamp in stamps:
+        try:
+            info = os.stat(stamp[0])
+        except OSError:
+            if len(stamp) == 1:
+                continue
+            return False
+        if len(stamp) == 1 or [info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev,
+                               info.st_ctime_ns] != stamp[1:6]:
+            return False
+    return True
+
+
+def _archive_stamps(loaded: Loaded) -> list[list[Any]] | None:
+    """The stats of the archived copies read, if each is settled (changed long enough
+    before it was read that a change since would show in its stat); else None."""
+    from contested.catalog.cache import store
+
+    stamps = [list(stamp) for stamp in loaded.archives]
+    for stamp in stamps:
+        if len(stamp) > 1 and not (isinstance(stamp[5], int) and isinstance(stamp[6], int)
+                                   and stamp[5] <= stamp[6] - store.SETTLED_NS):
+            return None
+    return stamps
+
+
 def _stamps(loaded: Loaded) -> list[list[Any]] | None:
     """Each loaded file's key and its stat when hashed, if every file has a key that a
     stat can vouch for (settled, as the catalog cache's `unchanged` requires) and every
@@ -357,7 +396,8 @@ def _stamps(loaded: Loaded) -> list[list[Any]] | None:
     return stamps
 
 
-def _key(invocation: Invocation, listed: list[str], keys: list[list[Any]]) -> str:
+def _key(invocation: Invocation, listed: list[str], keys: list[list[Any]],
+         archives: list[list[Any]]) -> str:
     """The digest of everything the output is made from, the files' content by key."""
     from contested.format.guarded_yaml import DEFAULT_LIMITS, HAVE_LIBYAML
 
@@ -367,6 +407,7 @@ def _key(invocation: Invocation, listed: list[str], keys: list[list[Any]]) -> st
         "limits": repr(DEFAULT_LIMITS), "libyaml": HAVE_LIBYAML,
         "command": list(invocation.command), "paths": list(invocation.paths),
         "environment": invocation.environment, "listed": listed, "files": keys,
+        "archives": archives,
     }))
 
 
