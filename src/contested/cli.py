@@ -47,6 +47,7 @@ COMMANDS = {
     "contradictions": "list the claims that cannot all be true",
     "export": "write a report (markdown) or data (json, csv)",
     "schema": "print the JSON Schema of a timeline file",
+    "new": "write a starter catalog to edit: every kind of claim, commented",
 }
 """Each command and its line in `contested --help`."""
 
@@ -178,6 +179,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema (draft 2020-12) of a timeline file, for editors "
                     "with yaml-language-server and for JSON Schema validators.",
     )
+
+    new = commands.add_parser(
+        "new", prog="contested new", help=COMMANDS["new"],
+        description="Write a starter catalog in DIR: sources.yaml, timeline.yaml, an "
+                    "archived document and the JSON Schema, commented, with one example of "
+                    "each kind of claim and value form. It validates as written. Nothing is "
+                    "written if any of these files exists already (exit 1).",
+    )
+    new.add_argument("folder", nargs="?", default=".", metavar="DIR",
+                     help="the folder to write in, made if missing (default: the current "
+                          "folder)")
     return parser
 
 
@@ -332,7 +344,7 @@ def _validate(paths: Sequence[str], output_format: str, strict: bool, out: TextI
     noted = f" ({_plural(len(warnings), 'warning')})" if warnings else ""
     if result.ok:
         counts = result.catalog.counts()
-        summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+        summary = ", ".join(_plural(n, name.removesuffix("s")) for name, n in counts.items())
         print(f"valid: {summary}{noted}", file=out)
     else:
         files = len({d.location.path for d in result.diagnostics})
@@ -540,6 +552,43 @@ def run_schema(out: TextIO) -> int:
     return EXIT_OK
 
 
+def run_new(folder: str) -> int:
+    import shlex
+
+    from contested.catalog.starter import StarterRefused, write_starter
+    from contested.support.text import printable
+
+    try:
+        written = write_starter(Path(folder))
+    except StarterRefused as refused:
+        if not refused.existing:
+            print(f"contested: {printable(str(refused))}", file=sys.stderr)
+        else:
+            print(f"contested: no starter catalog was written in {printable(folder)}: "
+                  "these are there already:", file=sys.stderr)
+            for path in refused.existing:
+                print(f"  {printable(str(path))}", file=sys.stderr)
+            print("contested: choose a new or empty folder, or move them", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as error:
+        where = f" ({printable(error.filename)})" if isinstance(error.filename, str) else ""
+        print(f"contested: no starter catalog was written in {printable(folder)}: "
+              f"{printable(error.strerror or str(error))}{where}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"wrote a starter catalog in {printable(folder)}:")
+    for path in written:
+        print(f"  {printable(str(path))}")
+    named = folder if folder not in COMMANDS and not folder.startswith("-") else f"./{folder}"
+    shown = printable(shlex.quote(named))
+    steps = {f"contested validate {shown}": "check it (valid as written)",
+             f"contested {shown}": "explore it"}
+    width = max(map(len, steps)) + 3
+    print("next:")
+    for command, what in steps.items():
+        print(f"  {command.ljust(width)}{what}")
+    return EXIT_OK
+
+
 def explorer_parser() -> argparse.ArgumentParser:
     """The explorer's options; its help is `contested --help`, commands included."""
     width = max(map(len, COMMANDS)) + 2
@@ -624,6 +673,8 @@ def dispatch(argv: Sequence[str]) -> int:
         return run_export(args, sys.stdout)
     if args.command == "schema":
         return run_schema(sys.stdout)
+    if args.command == "new":
+        return run_new(args.folder)
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 

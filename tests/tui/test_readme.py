@@ -331,6 +331,14 @@ COMMAND_TESTS: dict[str, tuple[str, ...]] = {
         CLI + "test_export_refuses_a_format_that_contradicts_the_extension",
         CLI + "test_export_format_agreeing_with_the_extension_or_to_stdout",
     ),
+    "`contested new [DIR]`": (
+        "tests.test_new::test_new_writes_the_files_and_says_what_to_do_next",
+        "tests.test_new::test_the_starter_validates_strictly_with_no_warning",
+        "tests.test_new::test_every_yaml_file_names_the_schema_written_beside_it",
+        "tests.test_new::test_every_quote_of_the_starter_is_verified",
+        "tests.test_new::test_a_second_new_refuses_and_leaves_every_file_as_it_was",
+        "tests.test_new::test_one_file_in_the_way_refuses_and_writes_none_of_the_others",
+    ),
     "`contested schema`": (
         "test_schema_as_the_readme_says",
         "tests.format.test_schema::test_schema_command_prints_the_schema",
@@ -1311,7 +1319,7 @@ def test_version_and_every_command_s_help(capsys: pytest.CaptureFixture[str]) ->
     status, out, _ = run(capsys, "--version")
     assert (status, out) == (0, f"contested {__version__}\n")
     commands = readme_commands()
-    assert commands == ["validate", "contradictions", "export", "schema"]
+    assert commands == ["validate", "contradictions", "export", "new", "schema"]
     for command in commands:
         status, out, _ = run(capsys, command, "--help")
         assert status == 0, command

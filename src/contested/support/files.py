@@ -17,6 +17,8 @@ So:
     a socket) is refused with a message;
   - `replace_own`: the cache's entries, where the name itself is replaced and links
     are never followed;
+  - `create_new`: a file that must not exist yet (a starter catalog): created whole,
+    and never over anything that appeared there meanwhile;
 - temporaries carry the writer's host and process, so the next write beside them
   removes those a killed process left (`kill -9` mid-save), and never a live one.
 """
@@ -328,6 +330,49 @@ def _write_through(path: str, parts: Iterable[str], *, append: bool) -> None:
                 view = view[os.write(handle, view):]
     finally:
         os.close(handle)
+
+
+def create_new(path: str | Path, data: bytes) -> None:
+    """Create the file `path` whole, never replacing anything there: written to a
+    temporary beside it, synced, then linked to its name, which fails (FileExistsError)
+    if the name was taken meanwhile. Where hard links are not supported, the name is
+    created exclusively and written in place (removed if the write fails)."""
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=target.parent,
+                                         prefix=_temporary_prefix(target.name), suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # what open() would have given it
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            raise
+        except OSError as error:
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
+                                   errno.EMLINK, errno.ENOSYS):
+                raise
+            _create_in_place(target, data)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    _sync_folder(target.parent)
+
+
+def _create_in_place(target: Path, data: bytes) -> None:
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                     | os.O_CLOEXEC, 0o666)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        raise
 
 
 # --- temporaries ---------------------------------------------------------------------------------
