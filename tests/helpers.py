@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 TIMELINES = REPO / "timelines"
-SEED_ARTICLE = REPO / "tests" / "data" / "seed-article.txt"
-"""A copy of the AFP/BTA article in ../shared/seed/, so that a clone alone can test quotes."""
+SEED_ARTICLE = REPO / "archive" / "afp-bta-kursk-advance-2025-03.txt"
+"""The bundled timelines' archived document: a copy of the AFP/BTA article in
+../shared/seed/, kept in the repository (never in the wheel) so that a clone alone
+verifies its quotes."""
 SHARED_SEED = REPO.parent / "shared" / "seed"
 
 SOURCES = """\

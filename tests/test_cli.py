@@ -64,7 +64,8 @@ def test_validate_bundled_catalog_from_any_directory(tmp_path: Path) -> None:
     done = run("validate", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == (
-        "valid: 4 files, 19 sources, 7 questions, 15 events, 40 claims (4 warnings)"
+        "valid: 4 files, 19 sources, 1 document, 7 questions, 15 events, 40 claims "
+        "(4 warnings)"
     )
     assert done.stderr == ""
 

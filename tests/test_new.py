@@ -91,7 +91,7 @@ def test_new_writes_the_files_and_says_what_to_do_next(tmp_path: Path, cli: Cli)
 def test_the_starter_validates_strictly_with_no_warning(starter: Path, cli: Cli) -> None:
     done = cli("validate", "--strict", str(starter))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.startswith("valid: 2 files, 7 sources, 1 documents, 2 questions, "
+    assert done.stdout.startswith("valid: 2 files, 7 sources, 1 document, 2 questions, "
                                   "3 events, 13 claims")
     assert "warning" not in done.stdout + done.stderr
 

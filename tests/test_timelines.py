@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import itertools
+import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
+from contested.catalog.archives import ArchiveChecks
 from contested.catalog.catalog import Catalog
 from contested.catalog.columns import claims_about
 from contested.catalog.discover import bundled_catalog
 from contested.catalog.loading import load_catalog
-from tests.helpers import SEED_ARTICLE, SHARED_SEED, TIMELINES
+from tests.helpers import SEED_ARTICLE, SHARED_SEED, TIMELINES, main_in_process
 
 TIMELINE_FILES = sorted(TIMELINES.glob("*.yaml"))
 
@@ -58,6 +62,77 @@ def test_every_quote_is_verbatim_in_the_article(path: Path) -> None:
 
 def test_every_claim_has_a_quote(catalog: Catalog) -> None:
     assert all(claim.quote for claim in catalog.claims.values())
+
+
+ARTICLE_ID = "afp-bta-kursk-advance"
+
+
+def test_the_article_is_the_one_document_and_every_quote_names_it(catalog: Catalog) -> None:
+    (document,) = catalog.documents.values()
+    assert document.id == ARTICLE_ID
+    assert document.archived is not None
+    archived = Path(document.origin.path).parent / document.archived
+    assert archived.resolve() == SEED_ARTICLE.resolve()
+    assert document.published is not None
+    assert document.published.uncertain  # no dateline: inferred, and the note says how
+    assert document.note
+    assert document.url is None  # the article gives none
+    quoted = [claim for claim in catalog.claims.values() if claim.quote]
+    assert len(quoted) == 40
+    assert [c.id for c in quoted if c.document != ARTICLE_ID] == []
+
+
+def test_every_quote_verifies_in_the_archived_article(catalog: Catalog) -> None:
+    checks = ArchiveChecks.of(catalog)
+    assert checks.problems == []
+    copy = checks.copies[ARTICLE_ID]
+    assert copy.state == "checked"
+    assert copy.verified == len(copy.claims) == 40
+    assert {check.state for check in checks.quotes.values()} == {"verified"}
+    assert set(checks.quotes) == {c.id for c in catalog.claims.values() if c.quote}
+
+
+def validate_json(capsys: pytest.CaptureFixture[str], folder: Path) -> list[dict[str, object]]:
+    """`contested validate --format json FOLDER`: valid (exit 0), and its warnings."""
+    code, out, err = main_in_process(capsys, "validate", "--format", "json", str(folder))
+    assert code == 0, out + err
+    problems: list[dict[str, object]] = json.loads(out)
+    return problems
+
+
+DOCUMENT_CODES = {"document-not-archived", "archive-without-hash", "quote-not-found",
+                  "archive-changed", "archive-unreadable"}
+
+
+def test_validate_of_the_repository_timelines_has_no_document_warning(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    problems = validate_json(capsys, TIMELINES)
+    assert [p for p in problems if p["code"] in DOCUMENT_CODES] == []
+    code, out, _ = main_in_process(capsys, "validate", str(TIMELINES))
+    assert code == 0
+    assert [name for name in DOCUMENT_CODES if f"[{name}]" in out] == []
+
+
+def test_an_installed_copy_warns_once_that_the_article_is_not_archived(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The wheel installs `timelines/` without `archive/` (a news agency's text): the
+    document is then not archived there, which is said once, at its `archived` line,
+    and none of its 40 quotes is reported."""
+    installed = tmp_path / "contested" / "timelines"
+    shutil.copytree(TIMELINES, installed)
+    problems = validate_json(capsys, installed)
+    documents = [p for p in problems if p["code"] in DOCUMENT_CODES]
+    sources = installed / "sources.yaml"
+    lines = sources.read_text(encoding="utf-8").splitlines()
+    archived_line = next(n for n, line in enumerate(lines, 1)
+                         if line.strip().startswith("archived:"))
+    assert [(p["code"], p["severity"], os.path.realpath(str(p["path"])), p["line"])
+            for p in documents] == [
+        ("document-not-archived", "warning", os.path.realpath(sources), archived_line),
+    ]
+    assert "not archived here" in str(documents[0]["message"])
 
 
 def test_each_timeline_has_a_header_with_period_and_summary(catalog: Catalog) -> None:

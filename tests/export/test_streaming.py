@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contested.catalog.archives import ArchiveChecks
 from contested.catalog.cache.store import CatalogCache
 from contested.catalog.loading import load_catalog
 from contested.cli import main
@@ -65,6 +66,7 @@ def reference_csv(analysis: Analysis) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(csv_export.CSV_COLUMNS)
+    checks = ArchiveChecks.of(catalog)
     for claim in catalog.claims.values():
         question = catalog.questions.get(claim.about or "")
         quantity = claim.quantity
@@ -86,6 +88,8 @@ def reference_csv(analysis: Analysis) -> str:
             question.unit if question and question.unit else "", claim.credibility,
             claim.text, claim.quote or "",
             f"({others} claims)" if isinstance(others, int) else " ".join(others),
+            claim.document or "",
+            checks.quotes[claim.id].state if claim.id in checks.quotes else "",
         )])
     return out.getvalue()
 

@@ -605,7 +605,7 @@ async def test_help_is_grouped_by_task_readable_and_scrolls(size: tuple[int, int
         width = box.scrollable_content_region.width - 1
         assert all(len(line) <= width for line in lines)
         headings = [line for line in lines if line in dict(TASKS)]
-        assert headings == ["Moving", "Panes", "Review", "Search and filter",
+        assert headings == ["Moving", "Panes", "Documents", "Review", "Search and filter",
                             "Copy and export", "App"]
         star = next(line for line in lines if "Star / unstar" in line)
         assert star.split()[0] == "*"

@@ -33,7 +33,7 @@ from contested.catalog.entities import Entities
 from contested.catalog.loading import load_catalog
 from contested.cli import main
 from contested.engine.analysis import Analysis, analyse
-from contested.format.model import Claim, Event, Question, Source
+from contested.format.model import Claim, Document, Event, Question, Source
 from contested.present.browse import GAP_DAYS, Browser
 from contested.present.details import Detail, Details
 from contested.present.filters import Filtered, apply, parse_filter
@@ -175,6 +175,7 @@ EXPLORER = "tests.tui.test_explorer::"
 NOTES_KEYS = "tests.tui.test_review_notes::"
 RELOAD = "tests.tui.test_live_reload::"
 TERMINAL = "tests.tui.test_terminal_readme::"
+DOCUMENTS = "tests.tui.test_documents::"
 CLI = "tests.test_cli::"
 FILES = "tests.support.test_files::"
 STORE = "tests.review.test_notes::"
@@ -220,6 +221,14 @@ KEY_TESTS: dict[str, tuple[str, ...]] = {
         EXPLORER + "test_claim_detail_shows_the_relay_chain",
         TERMINAL + "test_detail_in_a_real_terminal",
         TERMINAL + "test_keys_typed_ahead_reach_the_pane_they_open",
+    ),
+    "`D`, `d`": (
+        DOCUMENTS + "test_the_documents_view_lists_each_copy_and_its_quotes",
+        DOCUMENTS + "test_the_sentence_around_a_quote_shows_in_the_claim_detail_at_80x24",
+        DOCUMENTS + "test_d_shows_the_paragraph_around_the_quote",
+        DOCUMENTS + "test_d_says_why_there_is_no_paragraph",
+        DOCUMENTS + "test_every_bundled_quote_shows_in_its_sentence",
+        "tests.tui.test_snapshots::test_documents",
     ),
     "`esc` / `backspace`": (
         "test_esc_and_backspace_go_back",
@@ -670,7 +679,9 @@ SHOWN_AS: dict[str, dict[str, str]] = {
               "said": "said", "text": "title", "quote": "quote", "about": "question",
               "value": "value", "unit": "value", "as_of": "holds as of",
               "credibility": "credibility", "disputes": "disputes", "supports": "supports",
-              "note": "note"},
+              "note": "note", "document": "document"},
+    "document": {"id": "id", "title": "title", "url": "url", "published": "published",
+                 "archived": "archived", "sha256": "sha256", "note": "note"},
     "event": {"id": "id", "date": "date", "title": "title", "place": "place", "tags": "tags",
               "summary": "summary", "note": "note"},
     "source": {"id": "id", "name": "title", "aliases": "aliases", "kind": "kind",
@@ -681,11 +692,12 @@ SHOWN_AS: dict[str, dict[str, str]] = {
 WRITTEN_OUT = {"quote", "note", "place", "summary", "url", "side"}
 """Fields whose text the detail shows as written (the others are ids shown by name,
 dates and figures shown in their own words, lists joined)."""
-MODELS: dict[str, type[Claim | Event | Source | Question]] = {
-    "claim": Claim, "event": Event, "source": Source, "question": Question}
+MODELS: dict[str, type[Claim | Event | Source | Question | Document]] = {
+    "claim": Claim, "event": Event, "source": Source, "question": Question,
+    "document": Document}
 
 
-def check_shown(detail: Detail, item: Claim | Event | Source | Question) -> None:
+def check_shown(detail: Detail, item: Claim | Event | Source | Question | Document) -> None:
     fields = dict(detail.fields)
     for name in type(item).model_fields:
         value = getattr(item, name)
@@ -716,7 +728,8 @@ def test_a_detail_shows_every_field_of_its_item() -> None:
     details = Details(Browser(analysis))
     catalog = analysis.catalog
     for kind, items in (("claim", catalog.claims), ("event", catalog.events),
-                        ("source", catalog.sources), ("question", catalog.questions)):
+                        ("source", catalog.sources), ("question", catalog.questions),
+                        ("document", catalog.documents)):
         for item in items.values():
             check_shown(details.of(kind, item.id), item)
     for found in analysis.contradictions:

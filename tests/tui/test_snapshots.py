@@ -73,3 +73,23 @@ def test_a_group_of_contradictions(snap_compare: Any, tmp_path: Any,
     folder = alternating(tmp_path / "crowd", 70)
     app = app_on([folder], notes=tmp_path / "notes.yaml")
     assert snap_compare(app, terminal_size=(80, 24), run_before=before("4", *keys))
+
+
+def test_detail_of_a_claim_with_the_sentence_around_its_quote(snap_compare: Any) -> None:
+    """A claim quoting the bundled document: its quote in its sentence, « » around it,
+    on screen at 80x24 over the links."""
+    async def run(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        await pilot.press("2", "A")
+        table = focused_table(pilot.app)  # type: ignore[arg-type]
+        index = table.index_of("zombie-rout")
+        assert index is not None
+        table.move_to(index)
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(app_on(), terminal_size=(80, 24), run_before=run)
+
+
+def test_documents(snap_compare: Any) -> None:
+    assert snap_compare(app_on(), terminal_size=(80, 24), run_before=before("1", "D"))

@@ -150,7 +150,7 @@ class ArchiveChecks:
         if document.archived is None:
             return Copy(document, None, "none")
         origin = document.origin
-        path = os.path.join(os.path.dirname(origin.path), document.archived)
+        path = os.path.normpath(os.path.join(os.path.dirname(origin.path), document.archived))
         where = shown_path(path)
         read = _read_copy(path)
         if isinstance(read, Refused):

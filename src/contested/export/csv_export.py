@@ -11,6 +11,7 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
+from contested.catalog.archives import ArchiveChecks
 from contested.engine.analysis import Analysis
 from contested.export.common import ContradictedBy, Remembered, iso_date, timeline_of
 from contested.format.model import Claim
@@ -22,8 +23,10 @@ CSV_COLUMNS = (
     "id", "timeline", "sources", "source_ids", "via", "event",
     "said", "said_earliest", "said_latest", "as_of", "as_of_earliest", "as_of_latest",
     "question", "value", "value_low", "value_high", "unit", "credibility",
-    "text", "quote", "contradicts",
+    "text", "quote", "contradicts", "document", "quote_check",
 )
+"""The columns; `document` and `quote_check` (is the quote in the document's archived
+copy: verified, not-found, unchecked) came later, so they come last."""
 
 ROWS_AT_ONCE = 2048
 """Rows written into one piece of text."""
@@ -56,6 +59,7 @@ def csv_parts(analysis: Analysis) -> Iterator[str]:
 
     questions = catalog.questions
     contradicted_by = ContradictedBy(analysis)
+    quotes = ArchiveChecks.of(catalog).quotes
     for row, claim in enumerate(catalog.claims.each()):  # read once, none kept
         question = questions.get(claim.about) if claim.about else None
         quantity = claim.quantity
@@ -84,6 +88,8 @@ def csv_parts(analysis: Analysis) -> Iterator[str]:
             csv_cell(claim.text),
             csv_cell(claim.quote) if claim.quote else "",
             _contradicts_cell(contradicted_by(claim, row)),
+            csv_cell(claim.document) if claim.document else "",
+            quotes[claim.id].state if claim.document and claim.id in quotes else "",
         ))
         if (row + 1) % ROWS_AT_ONCE == 0:
             yield "".join(out)

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from contested.catalog.archives import ArchiveChecks
 from contested.catalog.catalog import Catalog
 from contested.catalog.columns import EventColumns
 from contested.engine.analysis import Analysis
@@ -27,7 +28,13 @@ from contested.format.model import Claim, Source
 from contested.format.quantities import format_number, signed_number
 from contested.present.browse import group_text
 from contested.present.filters import Filtered, pairs_in
-from contested.present.wording import date_text, explain, source_names, value_text
+from contested.present.wording import (
+    QUOTE_CHECK_WORDS,
+    date_text,
+    explain,
+    source_names,
+    value_text,
+)
 from contested.review.notes import Note, Notes
 from contested.support.text import md_code, md_text
 
@@ -77,6 +84,15 @@ class _Words:
                                                   for s in key)
         return said
 
+    def document(self, claim: Claim) -> str:
+        """`*The dispatch* (`afp-dispatch`): quote verified in the archived copy`."""
+        documents, checks = self.catalog.documents, ArchiveChecks.of(self.catalog)
+        document = documents.get(claim.document) if claim.document else None
+        check = checks.quotes.get(claim.id)
+        title = f"*{_text(document.title)}* " if document is not None else ""
+        state = f": {QUOTE_CHECK_WORDS[check.state]}" if check is not None else ""
+        return f"{title}({_code(claim.document or '')}){state}"
+
     def names(self, claim: Claim) -> str:
         key = tuple(claim.source)
         said = self._names.get(key)
@@ -104,6 +120,8 @@ def _claim_lines(analysis: Analysis, claim: Claim, words: _Words) -> list[str]:
     ]
     if claim.quote:
         lines.append(f"  > {_text(claim.quote)}")
+        if claim.document is not None:
+            lines.append(f"  — {words.document(claim)}")
     lines.append(f"  relay: {words.chain(claim)} · claim {_code(claim.id)}")
     return lines
 

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from contested import __version__
+from contested.catalog.archives import ArchiveChecks
 from contested.catalog.catalog import Catalog
 from contested.engine.analysis import Analysis
 from contested.engine.contradictions import Contradiction, ContradictionGroup, Listed
@@ -25,7 +26,7 @@ from contested.engine.corroboration import Corroboration, CorroborationIndex, Ta
 from contested.engine.series import Series
 from contested.export.common import REMEMBERED, ContradictedBy, iso_date, timeline_of
 from contested.format.dates import FuzzyDate
-from contested.format.model import Claim
+from contested.format.model import Claim, Document
 from contested.format.quantities import Quantity
 from contested.present.browse import group_text
 from contested.present.wording import date_text, explain, source_names, value_text
@@ -160,6 +161,8 @@ class Records:
             "as_of": date(claim.when),
             "text": claim.text,
             "quote": claim.quote,
+            "document": claim.document,
+            "quote_check": self.quote_check(claim),
             "about": claim.about,
             "value": value if quantity is None else None,
             "quantity": quantity_record(quantity),
@@ -170,6 +173,16 @@ class Records:
             "contradicts": self.contradicted_by(claim, row),
             "note": claim.note,
         }
+
+    def quote_check(self, claim: Claim) -> str | None:
+        """Whether the claim's quote was found in its document's archived copy
+        (`verified`, `not-found`, `unchecked`); None without a quote or a document."""
+        check = self.archives.quotes.get(claim.id) if claim.document else None
+        return check.state if check is not None else None
+
+    @cached_property
+    def archives(self) -> ArchiveChecks:
+        return ArchiveChecks.of(self.catalog)
 
     def contradiction(self, item: Contradiction) -> dict[str, Any]:
         """The JSON object of one contradiction (`contested contradictions --json`)."""
@@ -253,6 +266,8 @@ def json_document(analysis: Analysis, notes: Notes | None, every_pair: bool
              "reliability": s.reliability, "url": s.url, "note": s.note}
             for s in catalog.sources.values()
         ],
+        "documents": [_document_record(d, records.archives)
+                      for d in catalog.documents.values()],
         "questions": [
             {"id": q.id, "text": q.text, "kind": q.kind, "values": q.values, "unit": q.unit,
              "tolerance": q.tolerance, "note": q.note}
@@ -272,6 +287,18 @@ def json_document(analysis: Analysis, notes: Notes | None, every_pair: bool
                              for kind, section in notes.sections.items()}
         document["views"] = {name: view.model_dump() for name, view in notes.views.items()}
     return document
+
+
+def _document_record(document: Document, archives: ArchiveChecks) -> dict[str, Any]:
+    """A document, with what became of its archived copy (`copy`: checked, absent,
+    changed, unreadable, none) and how many of the quotes citing it were found there."""
+    copy = archives.copies.get(document.id)
+    return {"id": document.id, "title": document.title, "url": document.url,
+            "published": date_record(document.published), "archived": document.archived,
+            "sha256": document.sha256, "note": document.note,
+            "copy": copy.state if copy else None,
+            "quotes": len(copy.claims) if copy else 0,
+            "verified": copy.verified if copy else 0}
 
 
 def _event_records(catalog: Catalog, records: Records) -> Iterator[dict[str, Any]]:

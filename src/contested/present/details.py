@@ -1,14 +1,15 @@
-"""Everything about one event, claim, source, question or contradiction, and what it
-links to: the explorer's detail view, asked of the core."""
+"""Everything about one event, claim, source, question, contradiction or document, and
+what it links to: the explorer's detail view, asked of the core."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from typing import Any, Generic, TypeVar
 
+from contested.catalog.archives import ArchiveChecks
 from contested.catalog.columns import ClaimColumns
 from contested.catalog.entities import Picked
 from contested.engine.analysis import Analysis
@@ -16,6 +17,14 @@ from contested.engine.contradictions import ContradictionGroup
 from contested.engine.corroboration import LISTED_PER_CLAIM
 from contested.format.model import Claim
 from contested.present.browse import Browser, group_text, side_text, span_text
+from contested.present.documents import (
+    QUOTE_MARKS,
+    Passage,
+    copy_text,
+    document_label,
+    quote_in_document,
+    verified_text,
+)
 from contested.present.wording import date_text, explain, explanation, source_names, value_text
 from contested.review.notes import SECTION_OF
 from contested.support.sequences import MadeWhenRead
@@ -80,6 +89,9 @@ class Detail:
     title: str
     fields: list[tuple[str, str]] = field(default_factory=list)
     links: Links = field(default_factory=Links)
+    passage: Passage | None = None
+    """A claim's verified quote in its document's archived copy (its paragraph is read
+    on demand)."""
 
 
 def _fields(*pairs: tuple[str, str | None]) -> list[tuple[str, str]]:
@@ -109,7 +121,7 @@ class Details:
     def of(self, kind: str, entity_id: str) -> Detail:
         builder = {"event": self.event, "claim": self.claim, "source": self.source,
                    "question": self.question, "contradiction": self.contradiction,
-                   "group": self.group}[kind]
+                   "group": self.group, "document": self.document}[kind]
         detail = builder(entity_id)
         notes = self.browser.notes
         if notes is None or kind not in SECTION_OF:
@@ -118,8 +130,7 @@ class Details:
         noted = _fields(("noted", note.marks()), ("preferred", note.preferred),
                         ("because", note.reason))
         noted += [("comment", f"{c.at}  {c.text}") for c in note.comments]
-        return Detail(detail.kind, detail.id, detail.title, detail.fields + noted,
-                      detail.links)
+        return replace(detail, fields=detail.fields + noted)
 
     def _claim_link(self, claim_id: str) -> Link:
         claim = self.catalog.claims.get(claim_id)
@@ -218,12 +229,22 @@ class Details:
                               claim.event))
         if question is not None:
             links.append(Link(question.text, "question", question.id))
+        cited = quote_in_document(catalog, claim) if claim.document is not None else None
+        if cited is not None:
+            links.append(Link(cited.document.title, "document", cited.document.id))
         links += self._contradictions_of_claim(claim_id)
         if found is not None:  # the first ones: a claim of a crowd agrees with thousands
             links += [Link(f"agrees: {self._claim_link(c).label}", "claim", c)
                       for c in found.agreeing[:LISTED_PER_CLAIM]]
         links += [self._claim_link(c) for c in [*claim.disputes, *claim.supports]]
+        passage = cited.passage if cited is not None else None
+        # The quote and where it stands in its document come first: the evidence, read
+        # before who relayed it, and on screen at 80x24 over the links.
         return Detail("claim", claim_id, claim.text, _fields(
+            ("quote", f"“{claim.quote}”" if claim.quote else None),
+            ("in context", passage.sentence() if passage is not None else None),
+            ("document", document_label(cited.document) if cited is not None else None),
+            ("archive", cited.state if cited is not None else None),
             ("source", source_names(catalog, claim)),
             ("relay chain", chain),
             ("said", date_text(claim.said)),
@@ -231,13 +252,12 @@ class Details:
             ("question", question.text if question else None),
             ("value", value_text(catalog, claim) if claim.value is not None else None),
             ("credibility", f"{claim.credibility} (Admiralty)"),
-            ("quote", f"“{claim.quote}”" if claim.quote else None),
             ("agreement", agreement),
             ("disputes", ", ".join(claim.disputes)),
             ("supports", ", ".join(claim.supports)),
             ("note", claim.note),
             ("written at", str(claim.origin.at("id"))),
-        ), Links(links))
+        ), Links(links), passage)
 
     def source(self, source_id: str) -> Detail:
         source = self.catalog.sources[source_id]
@@ -264,6 +284,30 @@ class Details:
             ("series", series.trend if series else None), ("note", question.note),
             ("claims", str(len(claims))), ("written at", str(question.origin.at("id"))),
         ), self._claim_parts(claims))
+
+    def document(self, document_id: str) -> Detail:
+        """A document: where it was published, its archived copy's state, and a link to
+        each claim quoting it, the link's label starting with its quote's state."""
+        document = self.catalog.documents[document_id]
+        checks = ArchiveChecks.of(self.catalog)
+        copy = checks.copies.get(document_id)
+
+        def quoting(claim_id: str) -> Link:
+            check = checks.quotes.get(claim_id)
+            mark = QUOTE_MARKS[check.state] if check is not None else QUOTE_MARKS["unchecked"]
+            return Link(f"{mark}: {self._claim_link(claim_id).label}", "claim", claim_id)
+
+        claims = copy.claims if copy is not None else []
+        return Detail("document", document_id, document.title, _fields(
+            ("url", f"{document.url} (shown, never opened)" if document.url else None),
+            ("published", date_text(document.published)),
+            ("archived", document.archived),
+            ("copy", copy_text(copy) if copy is not None else None),
+            ("sha256", document.sha256),
+            ("quotes", verified_text(copy) if copy is not None else None),
+            ("note", document.note),
+            ("written at", str(document.origin.at("id"))),
+        ), Links(LinkPart("claim", claims, quoting)))
 
     def contradiction(self, contradiction_id: str) -> Detail:
         found = self.analysis.contradictions.get(contradiction_id)

@@ -114,3 +114,11 @@ def _apart(question: Question, a: Quantity, b: Quantity) -> str:
         allowed += f"; at least {format_number(ABOUT_MINIMUM * 100)}% for an `about` figure"
     return (f"{a.text} and {b.text}{unit} do not meet even with the tolerance ({allowed}): "
             f"{widened[0]} vs {widened[1]}")
+
+
+QUOTE_CHECK_WORDS = {
+    "verified": "quote verified in the archived copy",
+    "not-found": "quote NOT found in the archived copy",
+    "unchecked": "quote not checked: no readable archived copy here",
+}
+"""What became of a quote (`catalog.archives.QuoteCheck.state`), in words."""

@@ -73,6 +73,8 @@ class ContestedApp(App[int], inherit_bindings=False):
         Binding("p", "note_prefer", "Prefer a side's claim (with the reason)", show=False,
                 id="notes.prefer"),
         Binding("O", "orphans", "Orphaned notes", show=False, id="notes.orphans"),
+        Binding("D", "documents", "Documents: each archived copy and its quotes verified",
+                show=False, id="documents"),
         Binding("y", "copy", "Copy the item (OSC 52: works over SSH and in tmux)",
                 show=False, id="copy"),
         Binding("e", "export_report", "Export the report, with the notes", show=False,
@@ -602,6 +604,16 @@ class ContestedApp(App[int], inherit_bindings=False):
                     "events": "event", "sources": "source"}
         self.push_screen(OrphansScreen(self.notes.orphans(
             lambda section, target: details.exists(singular[section], target))))
+
+    def action_documents(self) -> None:
+        """The catalog's documents, each with its archived copy's state and how many
+        of its quotes were verified; enter opens one."""
+        from contested.present.documents import document_rows
+        from contested.tui.screens.documents import DocumentsScreen
+
+        if self.main is None or isinstance(self.screen, DocumentsScreen):
+            return
+        self.push_screen(DocumentsScreen(document_rows(self.main.details.catalog)))
 
     def action_help(self) -> None:
         from contested.tui.screens.help import HelpScreen

@@ -28,7 +28,7 @@ class OpenDetail(Message):
     def __init__(self, kind: str, item_id: str) -> None:
         super().__init__()
         self.kind = kind
-        """"event", "claim", "source", "question", "contradiction" or "group"."""
+        """"event", "claim", "source", "question", "document", "contradiction" or "group"."""
         self.item_id = item_id
 
 

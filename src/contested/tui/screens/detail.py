@@ -27,6 +27,8 @@ class DetailScreen(Screen[None], inherit_bindings=False):
         Binding("escape,backspace", "back", "Back", id="back"),
         Binding("tab,shift+tab", "switch", "Fields / links", show=False, id="detail.switch"),
         Binding("o", "whole", "Open a long field whole", show=False, id="detail.whole"),
+        Binding("d", "paragraph", "The paragraph around a claim's quote, in its document",
+                show=False, id="detail.paragraph"),
     ]
 
     def __init__(self, detail: Detail) -> None:
@@ -87,6 +89,25 @@ class DetailScreen(Screen[None], inherit_bindings=False):
         for label, value in long:
             lines += [f"── {label} ({len(value):,} characters) ──", *whole_lines(value), ""]
         self.app.push_screen(WholeScreen(f"{self.detail.kind}: {self.detail.id}", lines))
+
+    def action_paragraph(self) -> None:
+        """The paragraph of the archived document around the claim's quote, the quote
+        marked as in the claim's detail; where there is none, why."""
+        passage = self.detail.passage
+        if passage is None:
+            fields = dict(self.detail.fields)
+            if self.detail.kind != "claim":
+                why = f"d shows the paragraph around a claim's quote; this is a {self.detail.kind}"
+            elif "document" not in fields:
+                why = "this claim names no document (`document:`), so no paragraph to show"
+            else:
+                why = f"no verified quote to show in its document: {fields.get('archive', '')}"
+            notify(self, why, severity="warning", timeout=6)
+            return
+        lines = [f"── claim {self.detail.id}: its quote between « and », in its paragraph ──",
+                 "", *whole_lines(passage.paragraph())]
+        self.app.push_screen(WholeScreen(f"document: {passage.document.title} "
+                                         f"({passage.document.id})", lines))
 
     def action_back(self) -> None:
         self.app.pop_screen()

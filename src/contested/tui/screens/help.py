@@ -31,6 +31,7 @@ START = (
 TASKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Moving", ("cursor.", "open", "back", "history.", "detail.switch", "row.wrap")),
     ("Panes", ("pane.", "claims.", "sources.", "figures.")),
+    ("Documents", ("documents", "detail.paragraph")),
     ("Review", ("notes.",)),
     ("Search and filter", ("search", "filter", "view.")),
     ("Copy and export", ("copy", "export")),
@@ -44,7 +45,7 @@ ORDER = (
     "cursor.page-up", "open", "back", "history.back", "detail.switch", "row.wrap",
     "pane.timeline", "pane.claims", "pane.sources", "pane.contradictions", "pane.figures",
     "pane.next", "pane.previous", "claims.toggle-all", "sources.who-contradicts-whom",
-    "figures.matrix",
+    "figures.matrix", "documents", "detail.paragraph",
     "notes.star", "notes.tags", "notes.comment", "notes.status", "notes.prefer",
     "notes.orphans",
     "search", "search.next", "search.previous", "filter", "view.save",
