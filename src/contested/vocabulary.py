@@ -14,6 +14,7 @@ KIND_OF_SECTION: dict[str, str] = {
     "events": "event",
     "claims": "claim",
     "contradictions": "contradiction",
+    "matches": "match",
 }
 """A section of a timeline file → the kind of item each of its entries is."""
 
@@ -21,7 +22,7 @@ SECTION_OF_KIND: dict[str, str] = {kind: section for section, kind in KIND_OF_SE
 """A kind of item → the section of a timeline file that holds it."""
 
 SECTIONS: tuple[str, ...] = (
-    "sources", "documents", "questions", "events", "claims", "contradictions",
+    "sources", "documents", "questions", "events", "claims", "contradictions", "matches",
 )
 """The sections of entities in a timeline file, in the order they are linked."""
 

@@ -260,7 +260,7 @@ def test_literal_with_did_you_mean(write: Write, load: Load) -> None:
     assert only(load()) == (
         f"{path}:3:28: 'kind' is 'military_blog', expected 'state-media', 'media', "
         "'news-agency', 'government', 'military', 'military-blog', 'analyst', 'eyewitness', "
-        "'social-media', 'ngo' or 'other' (did you mean 'military-blog'?) [not-allowed]"
+        "'social-media', 'ngo', 'dataset' or 'other' (did you mean 'military-blog'?) [not-allowed]"
     )
 
 

@@ -16,6 +16,7 @@ from contested.format.model import (
     DeclaredContradiction,
     Document,
     Event,
+    EventMatch,
     Question,
     Source,
     TimelineHeader,
@@ -37,6 +38,7 @@ class Catalog:
     events: Entities[Event] = field(default_factory=Entities)
     claims: Entities[Claim] = field(default_factory=Entities)
     contradictions: Entities[DeclaredContradiction] = field(default_factory=Entities)
+    matches: Entities[EventMatch] = field(default_factory=Entities)
 
     def section(self, name: str) -> Entities[Any]:
         section: Entities[Any] = getattr(self, name)

@@ -48,7 +48,7 @@ _ID = re.compile(ID_PATTERN)
 
 SourceKind = Literal[
     "state-media", "media", "news-agency", "government", "military", "military-blog",
-    "analyst", "eyewitness", "social-media", "ngo", "other",
+    "analyst", "eyewitness", "social-media", "ngo", "dataset", "other",
 ]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
 QuestionKind = Literal["category", "quantity"]
@@ -341,6 +341,11 @@ class Question(Entity):
     tolerance: Annotated[float, Field(ge=0, le=1), BeforeValidator(_number)] = Field(
         0.05, description="Quantity questions: relative slack before figures contradict.",
     )
+    per_event: Boolean = Field(
+        False, description="Each event has its own answer (deaths in a clash): claims are "
+                           "compared only with claims about the same event, or an event "
+                           "found to be the same.",
+    )
     note: Text | None = Field(None, description="Free text about the question.")
 
     @model_validator(mode="after")
@@ -402,6 +407,29 @@ class Document(Entity):
         return self
 
 
+class Coordinates(BaseModel):
+    """Where an event happened on the map (WGS 84 degrees, as datasets give them)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    lat: Annotated[float, Field(ge=-90, le=90), BeforeValidator(_number)] = Field(
+        description="Latitude in degrees, -90 to 90 (north is positive).")
+    lon: Annotated[float, Field(ge=-180, le=180), BeforeValidator(_number)] = Field(
+        description="Longitude in degrees, -180 to 180 (east is positive).")
+
+
+class Provenance(BaseModel):
+    """Where an imported entry came from: the dataset, its own row id, and the row's
+    own words for its source, so that an analyst can go back to the row."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    dataset: Text = Field(description="The dataset: acled, ucdp-ged, timelinejs, csv, ...")
+    row: Text = Field(description="The row's id in the dataset (or its line, if it has none).")
+    source_text: Text | None = Field(
+        None, description="The row's own text naming its sources, as the dataset wrote it.")
+
+
 class Event(Entity):
     """What happened, when and where."""
 
@@ -412,6 +440,13 @@ class Event(Entity):
     tags: TextList = Field(default_factory=list, description="Free labels.")
     summary: Text | None = Field(None, description="Free text.")
     note: Text | None = Field(None, description="Analyst's note, e.g. how the date was inferred.")
+    coordinates: Coordinates | None = Field(
+        None, description="Where on the map: {lat, lon} in degrees.")
+    kind: Text | None = Field(
+        None, description="What kind of event, in its dataset's words (`Battles`, "
+                          "`state-based`): events found to be the same must be of a kind.")
+    provenance: Provenance | None = Field(
+        None, description="The dataset and row an imported event came from.")
 
 
 _FORM_FIELDS: tuple[Form, ...] = (
@@ -510,6 +545,8 @@ class Claim(Entity):
     disputes: IdList = Field(default_factory=list, description="Claims this one rejects.")
     supports: IdList = Field(default_factory=list, description="Claims this one corroborates.")
     note: Text | None = Field(None, description="Analyst's note, e.g. how a date was inferred.")
+    provenance: Provenance | None = Field(
+        None, description="The dataset, row and the row's source text of an imported claim.")
 
     @property
     def quantity(self) -> Quantity | None:
@@ -553,6 +590,17 @@ class DeclaredContradiction(Entity):
     note: Text | None = Field(None, description="Why these cannot all be true.")
 
 
+class EventMatch(Entity):
+    """The analyst's word on whether events are one: `same: true` joins events that the
+    same-event rule does not, `same: false` keeps apart events that it would join."""
+
+    id: Id = Field(description="Unique id among matches.")
+    events: Annotated[list[Id], Field(min_length=2)] = Field(
+        description="The events this is about.")
+    same: Boolean = Field(True, description="true: one event; false: distinct events.")
+    note: Text | None = Field(None, description="Why.")
+
+
 def _version(value: Any) -> Any:
     number = _integer(value)
     if number != FORMAT_VERSION:
@@ -593,6 +641,9 @@ class TimelineFile(BaseModel):
     contradictions: Annotated[list[DeclaredContradiction], BeforeValidator(_none_as_empty)] = (
         Field(default_factory=list, description="Declared by the analyst.")
     )
+    matches: Annotated[list[EventMatch], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list, description="Events the analyst declares one, or distinct.",
+    )
 
 
 ENTITY_MODELS: dict[str, type[Entity]] = {
@@ -603,6 +654,7 @@ ENTITY_MODELS: dict[str, type[Entity]] = {
     "events": Event,
     "claims": Claim,
     "contradictions": DeclaredContradiction,
+    "matches": EventMatch,
 }
 """A section of a timeline file → the model of its entries (`timeline`: its header)."""
 

@@ -1,0 +1,82 @@
+"""What an importer makes of one row, before it is written: the entries in the format's
+own field names, the sources they cite, and the month whose file holds them.
+
+Every importer reads rows into `ImportedRow`s (or `RowProblem`s); one writer
+(`contested.importers.writer`) turns them into files, so that every dataset is split,
+merged with an earlier import, and kept byte-identical on re-import in one way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+Entry = dict[str, Any]
+"""One entry as the format writes it: field name → text, number, list or mapping, in
+the order it is written (`id` first). Texts are written as they are: the writer quotes."""
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A source an imported claim cites (by id): written to the dataset's sources file
+    unless the folder declares it already."""
+
+    id: str
+    name: str
+    kind: str = "other"
+    side: str = "unknown"
+    reliability: str = "F"
+    note: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportedRow:
+    """What one row of a dataset becomes."""
+
+    row: str
+    """The row's id in its dataset (what ids and provenance carry)."""
+    line: int
+    """Where the row starts in its file (1-based line), for messages."""
+    month: str
+    """`YYYY-MM` of the row's date, or `undated`: the file it is written to."""
+    events: list[Entry] = field(default_factory=list)
+    claims: list[Entry] = field(default_factory=list)
+    sources: list[SourceEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that cannot be imported, and why (`column`: the column at fault, if one)."""
+
+    path: str
+    line: int
+    message: str
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = f" (column {self.column})" if self.column else ""
+        return f"{self.path}:{self.line}: {self.message}{where}"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """What an importer writes besides its rows: its name (the prefix of its files and
+    ids), the source that stands for the dataset itself, and the questions its claims
+    answer."""
+
+    name: str
+    title: str
+    source: SourceEntry
+    questions: tuple[Entry, ...] = ()
+
+
+class Importer(Protocol):
+    """Reads one file of a dataset, row by row (a generator: rows are written as they
+    come, never all held as text)."""
+
+    dataset: Dataset
+
+    def rows(self, path: Path) -> Iterator[ImportedRow | RowProblem]: ...
