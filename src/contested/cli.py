@@ -29,6 +29,7 @@ from contested.vocabulary import NOTES_FILE_NAME, RULES
 if TYPE_CHECKING:
     from contested.catalog.catalog import Catalog
     from contested.catalog.loading import LoadResult
+    from contested.catalog.same_events import SameEventRule
     from contested.engine.analysis import Analysis
     from contested.engine.contradictions import Contradiction, Listed
     from contested.format.diagnostics import Diagnostic
@@ -48,6 +49,7 @@ COMMANDS = {
     "export": "write a report (markdown) or data (json, csv)",
     "schema": "print the JSON Schema of a timeline file",
     "new": "write a starter catalog to edit: every kind of claim, commented",
+    "import": "write a dataset (ACLED, UCDP GED, TimelineJS, a CSV) as timeline files",
 }
 """Each command and its line in `contested --help`."""
 
@@ -93,11 +95,42 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {printable(message)}\n")
 
 
+def _non_negative(kind: Callable[[str], float]) -> Callable[[str], float]:
+    """An argparse `type`: a number of `kind`, zero or more."""
+
+    def check(value: str) -> float:
+        try:
+            number = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{value}' is not a number") from None
+        if not number >= 0 or number == float("inf"):
+            raise argparse.ArgumentTypeError(f"'{value}' is not a number of 0 or more")
+        return number
+
+    return check
+
+
+def _same_events(args: argparse.Namespace) -> SameEventRule:
+    """The same-event rule the options ask for (`catalog.same_events`)."""
+    from contested.catalog.same_events import DEFAULT_RULE, SameEventRule
+
+    return SameEventRule(
+        DEFAULT_RULE.within_km if args.same_event_km is None else args.same_event_km,
+        DEFAULT_RULE.days_apart if args.same_event_days is None else int(args.same_event_days))
+
+
 def _paths_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths", nargs="*", metavar="PATH",
         help="timeline files or directories (default: the bundled Kursk timelines)",
     )
+    parser.add_argument(
+        "--same-event-km", type=_non_negative(float), metavar="KM", default=None,
+        help="events of different datasets at most KM apart (and of overlapping dates "
+             "and agreeing kinds) are one event, whose figures are compared (default: 10)")
+    parser.add_argument(
+        "--same-event-days", type=_non_negative(int), metavar="DAYS", default=None,
+        help="... and their dates may miss each other by at most DAYS days (default: 0)")
     parser.add_argument(
         "--no-cache", dest="cache", action="store_false",
         help="parse every file again, neither reading nor writing the cache of validated "
@@ -190,7 +223,35 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("folder", nargs="?", default=".", metavar="DIR",
                      help="the folder to write in, made if missing (default: the current "
                           "folder)")
+    _import_parser(commands)
     return parser
+
+
+def _import_parser(commands: Any) -> None:
+    from contested.importers import IMPORTERS
+
+    formats = tuple(IMPORTERS)
+    command = commands.add_parser(
+        "import", prog="contested import", help=COMMANDS["import"],
+        description="Write the rows of a dataset as timeline files in DIR: one file per "
+                    "month of events and claims, and sources-FORMAT.yaml for the sources "
+                    "and questions. Importing into a folder again adds to it: a row "
+                    "imported again replaces its own entries, the same input gives the "
+                    "same bytes, and files written by hand are never touched (a "
+                    "hand-written file at a name the import writes stops it). A malformed "
+                    "row stops the import before anything is written (exit 1, every "
+                    "problem listed as path:line). See docs/importing.md.",
+    )
+    command.add_argument("format", metavar="FORMAT", type=_one_of("format", formats),
+                         help="the dataset's layout: " + ", ".join(formats))
+    command.add_argument("files", nargs="+", metavar="FILE", help="the dataset's files")
+    command.add_argument("-o", "--output", metavar="DIR", required=True,
+                         help="the folder to write in (made if missing)")
+    command.add_argument("--skip-malformed", action="store_true",
+                         help="write the rows that can be imported, list the others and "
+                              "leave them out")
+    command.add_argument("--mapping", metavar="FILE", type=Path,
+                         help="csv: the file saying which column holds which field")
 
 
 def _use_colour(stream: TextIO) -> bool:
@@ -209,7 +270,8 @@ OnLoad = Callable[["LoadResult"], None]
 
 
 def _load(paths: Sequence[str], cache: bool = True,
-          progress: ProgressLine | None = None, loaded: OnLoad | None = None) -> LoadResult:
+          progress: ProgressLine | None = None, loaded: OnLoad | None = None,
+          same_events: SameEventRule | None = None) -> LoadResult:
     from contested.catalog.cache.store import CatalogCache
     from contested.catalog.loading import load_catalog
     from contested.format.guarded_yaml import HAVE_LIBYAML, LIBYAML_MISSING
@@ -218,7 +280,7 @@ def _load(paths: Sequence[str], cache: bool = True,
         print(f"contested: warning: {LIBYAML_MISSING}", file=sys.stderr)
     with (progress or ProgressLine(sys.stderr)).phase("reading timelines") as count:
         result = load_catalog(_targets(paths), cache=CatalogCache() if cache else None,
-                              progress=count)
+                              progress=count, same_events=same_events)
     if loaded is not None:
         loaded(result)
     return result
@@ -292,12 +354,13 @@ def _plural(count: int, word: str) -> str:
 
 def _analysed(paths: Sequence[str], cache: bool = True,
               progress: ProgressLine | None = None,
-              loaded: OnLoad | None = None) -> Analysis | int:
+              loaded: OnLoad | None = None,
+              same_events: SameEventRule | None = None) -> Analysis | int:
     """The analysis of a valid catalog, or the exit status after reporting its errors."""
     from contested.engine.analysis import analyse
 
     progress = progress or ProgressLine(sys.stderr)
-    result = _load(paths, cache, progress, loaded)
+    result = _load(paths, cache, progress, loaded, same_events)
     if _usage_problems(result):
         return EXIT_USAGE
     if not result.ok:
@@ -313,21 +376,28 @@ def _analysed(paths: Sequence[str], cache: bool = True,
 
 
 def run_validate(paths: Sequence[str], output_format: str, strict: bool, out: TextIO,
-                 cache: bool = True) -> int:
+                 cache: bool = True, *, same_events: SameEventRule | None = None) -> int:
     progress = ProgressLine(sys.stderr)  # the real stream: progress is never kept
 
     def run(out: TextIO, loaded: OnLoad) -> int:
         return _validate(paths, output_format, strict, out, cache=cache, progress=progress,
-                         loaded=loaded)
+                         loaded=loaded, same_events=same_events)
 
-    return _replayed_or_run(["validate", output_format, strict], paths, out, cache, run)
+    command = ["validate", output_format, strict, _rule_words(same_events)]
+    return _replayed_or_run(command, paths, out, cache, run)
+
+
+def _rule_words(same_events: SameEventRule | None) -> list[float] | None:
+    """The rule as a kept output's key names it."""
+    return None if same_events is None else [same_events.within_km, same_events.days_apart]
 
 
 def _validate(paths: Sequence[str], output_format: str, strict: bool, out: TextIO,
-              *, cache: bool, progress: ProgressLine, loaded: OnLoad) -> int:
+              *, cache: bool, progress: ProgressLine, loaded: OnLoad,
+              same_events: SameEventRule | None = None) -> int:
     from contested.engine.analysis import analyse
 
-    result = _load(paths, cache, progress, loaded)
+    result = _load(paths, cache, progress, loaded, same_events)
     if _usage_problems(result):
         return EXIT_USAGE
     with progress.phase("checking"):
@@ -410,7 +480,7 @@ def run_contradictions(args: argparse.Namespace, out: TextIO) -> int:
         return _contradictions(args, out, progress, loaded)
 
     command = ["contradictions", args.rule, args.question, args.source, args.side,
-               args.json, args.all]
+               args.json, args.all, _rule_words(_same_events(args))]
     return _replayed_or_run(command, args.paths, out, args.cache, run)
 
 
@@ -420,7 +490,7 @@ def _contradictions(args: argparse.Namespace, out: TextIO, progress: ProgressLin
     from contested.export.table import table_parts
     from contested.present.filters import apply, contradiction_test
 
-    analysis = _analysed(args.paths, args.cache, progress, loaded)
+    analysis = _analysed(args.paths, args.cache, progress, loaded, _same_events(args))
     if isinstance(analysis, int):
         return analysis
     unknown = _unknown_name(analysis.catalog, args.question, args.source, args.side)
@@ -500,7 +570,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_INVALID
         notes = store.notes
     progress = ProgressLine(sys.stderr)
-    analysis = _analysed(args.paths, args.cache, progress)
+    analysis = _analysed(args.paths, args.cache, progress, same_events=_same_events(args))
     if isinstance(analysis, int):
         return analysis
     # Written as made, never held whole: a big catalog's export outgrows the memory.
@@ -589,6 +659,61 @@ def run_new(folder: str) -> int:
     return EXIT_OK
 
 
+def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    import itertools
+
+    from contested.importers import IMPORTERS
+    from contested.importers.csv_mapping import MappingError
+    from contested.importers.writer import MAX_LISTED, MalformedRows, write_import
+    from contested.support.text import printable
+
+    folder = Path(args.output)
+    try:
+        importer = IMPORTERS[args.format](args.mapping)
+        rows = itertools.chain.from_iterable(importer.rows(Path(name)) for name in args.files)
+        report = write_import(folder, importer.dataset, rows,
+                              skip_malformed=args.skip_malformed)
+    except MappingError as mistakes:  # every mistake of the mapping, one a line
+        _print_row_problems(mistakes.problems, MAX_LISTED)
+        print(f"contested: {printable(mistakes.headline)}", file=sys.stderr)
+        return EXIT_INVALID
+    except MalformedRows as malformed:
+        _print_row_problems(malformed.problems, MAX_LISTED)
+        print(f"contested: {_plural(len(malformed.problems), 'malformed row')}: nothing was "
+              f"written in {printable(str(folder))}; mend them and import again, or "
+              "--skip-malformed to write the rest", file=sys.stderr)
+        return EXIT_INVALID
+    rows_read = report.new + report.replaced + report.unchanged
+    print(f"imported {_plural(rows_read, 'row')} of {args.format} into "
+          f"{printable(str(folder))}: {report.new:,} new, {report.replaced:,} replaced, "
+          f"{report.unchanged:,} unchanged", file=out)
+    print(f"{_plural(report.events, 'event')}, {_plural(report.claims, 'claim')}, "
+          f"{_plural(report.sources, 'source')} in sources-{importer.dataset.name}.yaml"
+          + (f" ({', '.join(map(printable, report.reused))} declared elsewhere in the "
+             "folder, cited as they are)" if report.reused else ""), file=out)
+    unchanged = f" ({len(report.unchanged_files):,} unchanged)" if report.unchanged_files else ""
+    print(f"wrote {_plural(len(report.files), 'file')}{unchanged}"
+          + (":" if report.files else ""), file=out)
+    for path in report.files:
+        print(f"  {printable(str(path))}", file=out)
+    for path in report.removed_files:
+        print(f"  removed {printable(str(path))} (its rows moved to another month)", file=out)
+    if report.skipped:
+        _print_row_problems(report.skipped, MAX_LISTED)
+        print(f"contested: warning: {_plural(len(report.skipped), 'malformed row')} "
+              "left out (listed above)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _print_row_problems(problems: Sequence[object], limit: int) -> None:
+    from contested.support.text import printable
+
+    for problem in problems[:limit]:
+        print(printable(str(problem)), file=sys.stderr)
+    if len(problems) > limit:
+        print(f"... and {len(problems) - limit:,} more", file=sys.stderr)
+
+
 def explorer_parser() -> argparse.ArgumentParser:
     """The explorer's options; its help is `contested --help`, commands included."""
     width = max(map(len, COMMANDS)) + 2
@@ -651,11 +776,12 @@ def run_explorer(args: argparse.Namespace) -> int:
     from contested.catalog.preload import Preload
 
     # The catalog loads while the rest (Textual, pydantic) is imported and the app starts.
-    preload = Preload(args.paths, cache=args.cache).start()
+    same_events = _same_events(args)
+    preload = Preload(args.paths, cache=args.cache, same_events=same_events).start()
     from contested.tui.app import run_explorer as run
 
     return run(args.paths, mouse=not args.no_mouse, notes=notes, view=args.view,
-               cache=args.cache, preload=preload)
+               cache=args.cache, preload=preload, same_events=same_events)
 
 
 def dispatch(argv: Sequence[str]) -> int:
@@ -666,7 +792,8 @@ def dispatch(argv: Sequence[str]) -> int:
     else:
         return run_explorer(explorer_parser().parse_args(arguments))
     if args.command == "validate":
-        return run_validate(args.paths, args.format, args.strict, sys.stdout, args.cache)
+        return run_validate(args.paths, args.format, args.strict, sys.stdout, args.cache,
+                            same_events=_same_events(args))
     if args.command == "contradictions":
         return run_contradictions(args, sys.stdout)
     if args.command == "export":
@@ -675,6 +802,8 @@ def dispatch(argv: Sequence[str]) -> int:
         return run_schema(sys.stdout)
     if args.command == "new":
         return run_new(args.folder)
+    if args.command == "import":
+        return run_import(args, sys.stdout)
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 

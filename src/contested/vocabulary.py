@@ -38,3 +38,7 @@ NOTES_FILE_NAME = "contested-notes.yaml"
 
 YAML_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
 """What a timeline file's name ends with, when a folder is searched for them."""
+
+PER_EVENT_MARK = "@"
+"""Between a per-event question's id and its event's in the question each event answers
+(`fatalities@acled-UKR51234`): a character no declared id holds."""

@@ -21,6 +21,7 @@ from contested.format.model import (
     Source,
     TimelineHeader,
 )
+from contested.vocabulary import PER_EVENT_MARK
 
 
 @dataclass(eq=False)
@@ -45,10 +46,11 @@ class Catalog:
         return section
 
     def counts(self) -> dict[str, int]:
-        """What a summary line counts (documents only in a catalog that has some)."""
+        """What a summary line counts (documents only in a catalog that has some; the
+        questions as declared, not the per-event questions loading makes)."""
         counts = {"files": len(self.paths), "sources": len(self.sources)}
         if self.documents:
             counts["documents"] = len(self.documents)
-        counts.update(questions=len(self.questions), events=len(self.events),
-                      claims=len(self.claims))
+        declared = sum(PER_EVENT_MARK not in q for q in self.questions.ids)
+        counts.update(questions=declared, events=len(self.events), claims=len(self.claims))
         return counts

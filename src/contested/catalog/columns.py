@@ -202,6 +202,11 @@ class ClaimColumns:
         rows_of, starts_of = self._by_question
         return rows_of[starts_of[index]:starts_of[index + 1]]
 
+    def forget_grouping(self) -> None:
+        """The claims' questions changed (`same_events.split_per_event`): group them
+        again when next asked."""
+        self._by_question = None
+
     def events_with_claims(self, count: int) -> list[bool]:
         """Per event row (of `count`), whether some claim is about it."""
         import numpy as np

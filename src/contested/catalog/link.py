@@ -183,6 +183,8 @@ def link(documents: Iterable[tuple[str, TimelineFile]],
     columns.finish(claims)
     _prepare_claims(catalog, columns)
 
+    for match in catalog.matches.values():
+        check(match, "events", match.events, "events")
     for declared in catalog.contradictions.values():
         check(declared, "claims", declared.claims, "claims")
         seen: set[str] = set()
@@ -267,6 +269,10 @@ def _resolve_value(claim: Claim, catalog: Catalog,
                            f"unknown question {shown(claim.about)}"
                            f"{did_you_mean(claim.about, catalog.questions)}")]
     value = claim.value
+    if question.per_event and claim.event is None:
+        return [Diagnostic(claim.origin.at("about"), "per-event-without-event",
+                           f"question '{question.id}' is answered per event: give claim "
+                           f"'{claim.id}' its `event`")]
     if question.kind == "category":
         if claim.unit is not None:
             return [Diagnostic(claim.origin.at("unit"), "unit-mismatch",

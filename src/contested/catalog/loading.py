@@ -18,6 +18,7 @@ from contested.catalog.discover import discover
 from contested.catalog.link import link, linked_state, relink
 from contested.catalog.parallel import parse_all
 from contested.catalog.parse import TOO_MANY, ParsedFile, Problems
+from contested.catalog.same_events import DEFAULT_RULE, SameEventRule, split_per_event
 from contested.format.diagnostics import (
     Diagnostic,
     Location,
@@ -75,14 +76,18 @@ class LoadResult:
 
 def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS,
                  progress: Callable[[int, int], None] | None = None,
-                 cache: CatalogCache | None = None, workers: int | None = None) -> LoadResult:
+                 cache: CatalogCache | None = None, workers: int | None = None, *,
+                 same_events: SameEventRule | None = None) -> LoadResult:
     """Load every file under `paths` into one catalog, collecting every problem.
 
     `progress(done, total)` is called after each file, for a progress bar. With a
     `cache`, files read back from it are not parsed, and files that validate are kept.
     Files to parse are shared among `workers` processes (default: one per core, when
-    there is enough to parse for it to pay; 1 parses here).
+    there is enough to parse for it to pay; 1 parses here). Events of different
+    datasets are found to be one by the `same_events` rule, and per-event questions
+    split by event (`contested.catalog.same_events`).
     """
+    same_events = same_events or DEFAULT_RULE
     with collector_paused():
         files, found = discover(paths)
         problems = Problems()
@@ -114,12 +119,14 @@ def load_catalog(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS,
                             problems=problems)
             if whole_set and problems.clean and cache is not None:
                 cache.put_linked(keys, linked_state(whole))
+        split_per_event(whole, same_events)
         archives = ArchiveChecks.of(whole)
         problems.extend(archives.errors)
         catalog = whole
         listed = problems.all()
         if listed:
             catalog = _clean_part(parsed, {d.location.path for d in listed})
+            split_per_event(catalog, same_events)
     causes = set(failed)
     ordered = sort_diagnostics(listed)
     ordered = ([d for d in ordered if d.location.path in causes]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from contested.catalog.loading import LoadResult
+    from contested.catalog.same_events import SameEventRule
 
 Progress = Callable[[int, int], None]
 
@@ -23,9 +24,11 @@ Progress = Callable[[int, int], None]
 class Preload:
     """`load_catalog` of `paths` (the bundled timelines if none) on a thread."""
 
-    def __init__(self, paths: Sequence[str | Path], *, cache: bool = True) -> None:
+    def __init__(self, paths: Sequence[str | Path], *, cache: bool = True,
+                 same_events: SameEventRule | None = None) -> None:
         self.paths = list(paths)
         self.use_cache = cache
+        self.same_events = same_events
         self.watched: list[str | Path] = []
         self.stamps: dict[str, tuple[int, int]] = {}
         self._result: LoadResult | None = None
@@ -50,7 +53,8 @@ class Preload:
             self.watched = self.paths or [bundled_catalog()]
             self.stamps = stamps(self.watched)
             cache = CatalogCache() if self.use_cache else None
-            self._result = load_catalog(self.watched, progress=self._report, cache=cache)
+            self._result = load_catalog(self.watched, progress=self._report, cache=cache,
+                                        same_events=self.same_events)
         except BaseException as error:  # handed to whoever waits for the result
             self._failure = error
         finally:

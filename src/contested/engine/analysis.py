@@ -30,6 +30,7 @@ from contested.engine.rules import find_contradictions
 from contested.engine.series import Series, find_series
 from contested.format.diagnostics import Diagnostic, Location, Severity, sort_diagnostics
 from contested.support.collector import collector_paused
+from contested.vocabulary import PER_EVENT_MARK
 
 
 @dataclass
@@ -96,7 +97,10 @@ def sanity_warnings(catalog: Catalog, corroboration: CorroborationIndex) -> list
                  f"event '{event_id}' has no claim")
     questions = catalog.questions
     for row, (question_id, count) in enumerate(zip(questions.ids, per_question, strict=True)):
-        if count <= 1:
+        # A question answered per event has its claims on each event's own question
+        # (`QUESTION@EVENT`), where one figure is the usual case, not a lonely claim.
+        if (count <= 1 and PER_EVENT_MARK not in question_id
+                and not questions.at(row).per_event):
             what = "no claim" if count == 0 else "one claim: nothing to compare it with"
             warn(questions.origin(row).at("id"), "question-with-one-claim",
                  f"question '{question_id}' has {what}")

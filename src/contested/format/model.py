@@ -658,6 +658,10 @@ ENTITY_MODELS: dict[str, type[Entity]] = {
 }
 """A section of a timeline file → the model of its entries (`timeline`: its header)."""
 
+NESTED_MODELS: dict[str, type[BaseModel]] = {"coordinates": Coordinates,
+                                             "provenance": Provenance}
+"""The fields (of any entity) that hold a small model of their own."""
+
 DATE_FIELDS = frozenset({"date", "said", "as_of", "period", "published"})
 """The fields that hold a fuzzy date (docs/timeline-format.md, "Dates")."""
 

@@ -45,6 +45,9 @@ class ImportedRow:
     events: list[Entry] = field(default_factory=list)
     claims: list[Entry] = field(default_factory=list)
     sources: list[SourceEntry] = field(default_factory=list)
+    path: str = ""
+    """The file the row was read from, for messages (the writer names it in a problem
+    it finds in the row's entries)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,17 @@ class Dataset:
     title: str
     source: SourceEntry
     questions: tuple[Entry, ...] = ()
+    summary: str | None = None
+    """What the headers of the files written say the dataset is about, if anything."""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What a file says of itself (a TimelineJS title slide), known only once read: the
+    title and summary of the headers written, in place of the dataset's own."""
+
+    title: str
+    summary: str | None = None
 
 
 class Importer(Protocol):
@@ -79,4 +93,4 @@ class Importer(Protocol):
 
     dataset: Dataset
 
-    def rows(self, path: Path) -> Iterator[ImportedRow | RowProblem]: ...
+    def rows(self, path: Path) -> Iterator[ImportedRow | RowProblem | Heading]: ...

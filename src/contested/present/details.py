@@ -6,16 +6,18 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from itertools import accumulate
 from typing import Any, Generic, TypeVar
 
 from contested.catalog.archives import ArchiveChecks
 from contested.catalog.columns import ClaimColumns
 from contested.catalog.entities import Picked
+from contested.catalog.same_events import SameEvents, Why, split_from
 from contested.engine.analysis import Analysis
 from contested.engine.contradictions import ContradictionGroup
 from contested.engine.corroboration import LISTED_PER_CLAIM
-from contested.format.model import Claim
+from contested.format.model import Claim, Provenance
 from contested.present.browse import Browser, group_text, side_text, span_text
 from contested.present.documents import (
     QUOTE_MARKS,
@@ -92,6 +94,20 @@ class Detail:
     passage: Passage | None = None
     """A claim's verified quote in its document's archived copy (its paragraph is read
     on demand)."""
+
+
+def provenance_text(provenance: Provenance | None) -> str | None:
+    """`acled row UKR51234: Ukrainska Pravda; Suspilne`."""
+    if provenance is None:
+        return None
+    told = f": {provenance.source_text}" if provenance.source_text else ""
+    return f"{provenance.dataset} row {provenance.row}{told}"
+
+
+def _days(days: tuple[int, int]) -> str:
+    first, last = (date.fromordinal(d).isoformat() if 0 < d < 3_000_000 else "…"
+                   for d in days)
+    return first if first == last else f"{first}..{last}"
 
 
 def _fields(*pairs: tuple[str, str | None]) -> list[tuple[str, str]]:
@@ -199,12 +215,40 @@ class Details:
     def event(self, event_id: str) -> Detail:
         event = self.catalog.events[event_id]
         claims = self.browser.claims_of_event(event_id)
+        where = event.coordinates
+        same = SameEvents.of(self.catalog)
+        why = [("same event as", self._same_text(w)) for w in same.why.get(event_id, [])]
+        others = [Link(f"same event: {self._event_title(e)}", "event", e)
+                  for e in same.same_as(event_id)]
         return Detail("event", event_id, event.title, _fields(
             ("date", f"{event.date.text}  ({_bounds(event.date.earliest, event.date.latest)})"),
-            ("place", event.place), ("timeline", event.origin.timeline),
+            ("place", event.place),
+            ("coordinates", f"{where.lat:.5g}, {where.lon:.5g}" if where else None),
+            ("kind", event.kind), ("timeline", event.origin.timeline),
             ("tags", ", ".join(event.tags)), ("summary", event.summary), ("note", event.note),
+            *why,
+            ("provenance", provenance_text(event.provenance)),
             ("claims", str(len(claims))), ("written at", str(event.origin.at("id"))),
-        ), self._claim_parts(claims))
+        ), Links(others, *self._claim_parts(claims).parts))
+
+    def _event_title(self, event_id: str) -> str:
+        event = self.catalog.events.get(event_id)
+        return f"{event.title} ({event_id})" if event is not None else event_id
+
+    def _same_text(self, why: Why) -> str:
+        """Why an event is one with another: `ucdp-1 (title): 1.7 km apart, dates
+        2024-08-06 and 2024-08-05..2024-08-07 meet`, or the match that says so."""
+        other = self._event_title(why.other)
+        if why.declared is not None:
+            return f"{other}: declared the same ({why.declared})"
+        assert why.km is not None
+        assert why.days is not None
+        (mine, theirs), rule = why.days, SameEvents.of(self.catalog).rule
+        gap = max(0, theirs[0] - mine[1], mine[0] - theirs[1])
+        dates = (f"dates {_days(theirs)} and {_days(mine)} "
+                 + ("overlap" if gap == 0 else f"{gap} day(s) apart, within the "
+                    f"{rule.days_apart} allowed"))
+        return f"{other}: {why.km:.1f} km apart (at most {rule.within_km:g}), {dates}"
 
     def claim(self, claim_id: str) -> Detail:
         claim = self.catalog.claims[claim_id]
@@ -256,6 +300,7 @@ class Details:
             ("disputes", ", ".join(claim.disputes)),
             ("supports", ", ".join(claim.supports)),
             ("note", claim.note),
+            ("provenance", provenance_text(claim.provenance)),
             ("written at", str(claim.origin.at("id"))),
         ), Links(links), passage)
 
@@ -277,9 +322,14 @@ class Details:
         claims = Picked(self.catalog.claims,
                         ClaimColumns.of(self.catalog).rows_about(question_id))
         series = self.analysis.series.get(question_id)
+        split = split_from(question)
+        asked = ("each event on its own (its claims are on QUESTION@EVENT)"
+                 if question.per_event else
+                 f"of event {split[1]} (and the events that are one with it), for "
+                 f"question {split[0]}" if split else None)
         return Detail("question", question_id, question.text, _fields(
             ("kind", question.kind), ("values", ", ".join(question.values or [])),
-            ("unit", question.unit),
+            ("unit", question.unit), ("asked of", asked),
             ("tolerance", f"{question.tolerance:.0%}" if question.kind == "quantity" else None),
             ("series", series.trend if series else None), ("note", question.note),
             ("claims", str(len(claims))), ("written at", str(question.origin.at("id"))),

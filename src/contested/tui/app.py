@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from contested.catalog.cache.store import CatalogCache
     from contested.catalog.loading import LoadResult
     from contested.catalog.preload import Preload
+    from contested.catalog.same_events import SameEventRule
     from contested.engine.analysis import Analysis
     from contested.present.details import Detail
     from contested.review.notes import Note
@@ -86,7 +87,8 @@ class ContestedApp(App[int], inherit_bindings=False):
     def __init__(self, paths: Sequence[str | Path] = (), *,
                  keymap_path: Path | None = None, notes_path: Path | None = None,
                  view: str | None = None, cache: bool = True,
-                 preload: Preload | None = None) -> None:
+                 preload: Preload | None = None,
+                 same_events: SameEventRule | None = None) -> None:
         # NO_COLOR: Textual's own answer is grey levels, still sent as 256-colour codes.
         # Asked for the terminal's own colours, it removes colour altogether instead;
         # the CSS then marks the cursor row in reverse video (`App:nocolor`).
@@ -95,6 +97,8 @@ class ContestedApp(App[int], inherit_bindings=False):
         """The load started with the command, if it was (else `load` starts it)."""
         self.start_view = view
         self.use_cache = cache
+        self.same_events = same_events
+        """The same-event rule asked for (`--same-event-km`), None for the default."""
         self.paths = list(paths)
         self.notes_path = notes_path
         self.notes: NotesStore | None = None
@@ -236,7 +240,8 @@ class ContestedApp(App[int], inherit_bindings=False):
         worker = get_current_worker()
         failure = None
         try:
-            result = load_catalog(self.watched, cache=self.cache())
+            result = load_catalog(self.watched, cache=self.cache(),
+                                  same_events=self.same_events)
             if worker.is_cancelled:  # a newer change is being loaded
                 return
             if not result.ok:
@@ -680,9 +685,11 @@ def _failure(error: Exception) -> tuple[str, str]:
 
 def run_explorer(paths: Sequence[str], *, mouse: bool = True,
                  notes: Path | None = None, view: str | None = None, cache: bool = True,
-                 preload: Preload | None = None) -> int:
+                 preload: Preload | None = None,
+                 same_events: SameEventRule | None = None) -> int:
     """Run the app in this terminal; the exit status of the process."""
-    app = ContestedApp(paths, notes_path=notes, view=view, cache=cache, preload=preload)
+    app = ContestedApp(paths, notes_path=notes, view=view, cache=cache, preload=preload,
+                       same_events=same_events)
     status = app.run(mouse=mouse)
     if app.failure is not None:
         from contested.support.crash import report_crash

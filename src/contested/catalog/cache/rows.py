@@ -33,6 +33,7 @@ from contested.format.dates import FuzzyDate, Precision
 from contested.format.model import (
     DATE_FIELDS,
     ENTITY_MODELS,
+    NESTED_MODELS,
     Claim,
     Entity,
     PackedOrigins,
@@ -56,6 +57,8 @@ def rows_of(document: TimelineFile) -> dict[str, Any]:
             return value.text
         if isinstance(value, QuantityForm):
             return value.model_dump(exclude_none=True)
+        if isinstance(value, BaseModel):  # NESTED_MODELS
+            return value.model_dump()
         return value
 
     names: dict[tuple[str, ...], int] = {}
@@ -201,7 +204,7 @@ class _Entry:
         values (unless `keep`: an entity made for one look, which is not kept). A
         block that does not match its digest, or a row that is not one, is taken from
         the file, parsed again."""
-        model, at_dates, value, keys, width, set_fields = _shape(section)
+        model, at_dates, value, keys, width, set_fields, nested = _shape(section)
         read: dict[int, list[bytes | None]] = {}
         damaged: Sequence[Any] | None = None
 
@@ -230,6 +233,9 @@ class _Entry:
                     row[column] = self.date(row[column])  # the file's dates are in its table
             if value >= 0 and type(row[value]) is dict:
                 row[value] = _figure(row[value])
+            for column, inner in nested:
+                if type(row[column]) is dict:
+                    row[column] = _nested(inner, row[column])
             row.append((origins, position))
             return _unchecked(model, dict(zip(keys, row, strict=True)), set_fields)
 
@@ -237,15 +243,26 @@ class _Entry:
 
 
 @functools.cache
-def _shape(section: str) -> tuple[type[Entity], list[int], int, list[str], int, set[str]]:
+def _shape(section: str) -> tuple[type[Entity], list[int], int, list[str], int, set[str],
+                                  list[tuple[int, type[BaseModel]]]]:
     """What rows of a section are made with: its model, the columns that hold dates,
-    the one that holds a figure (-1: none), the keys, their number, and the fields set.
-    Worked out once, not for each entry: thousands of small files have thousands."""
+    the one that holds a figure (-1: none), the keys, their number, the fields set, and
+    the columns that hold a small model (`NESTED_MODELS`). Worked out once, not for
+    each entry: thousands of small files have thousands."""
     model = ENTITY_MODELS[section]
     fields = list(model.model_fields)
     at_dates = [n for n, name in enumerate(fields) if name in DATE_FIELDS]
     value = fields.index("value") if model is Claim else -1
-    return model, at_dates, value, [*fields, "_origin"], len(fields), set(fields)
+    nested = [(n, NESTED_MODELS[name]) for n, name in enumerate(fields)
+              if name in NESTED_MODELS]
+    return (model, at_dates, value, [*fields, "_origin"], len(fields), set(fields),
+            nested)
+
+
+def _nested(model: type[BaseModel], written: dict[str, Any]) -> BaseModel:
+    if written.keys() != model.model_fields.keys():
+        raise ValueError(f"not the fields of {model.__name__}")
+    return _unchecked(model, written, {k for k, v in written.items() if v is not None})
 
 
 _FIGURE_FIELDS = tuple(QuantityForm.model_fields)
