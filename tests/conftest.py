@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from contested.catalog.loading import LoadResult, load_catalog
-from tests.helpers import Write
+from tests.helpers import Cli, Ran, Write, main_in_process
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +48,17 @@ def _own_data_directory(tmp_path_factory: pytest.TempPathFactory,
                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Notes on the bundled timelines go to the user's data directory: a test's own."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """`contested ARGS` in this process: `main(ARGS)`, its exit status as the console
+    script's `sys.exit(main())` makes it, and what it wrote to stdout and stderr."""
+    # main sets this for its process; here it must not outlive the test.
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS",
+                       os.environ.get("PYDANTIC_DISABLE_PLUGINS", "__all__"))
+
+    def _cli(*args: str) -> Ran:
+        return Ran(*main_in_process(capsys, *args))
+
+    return _cli

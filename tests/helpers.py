@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import signal
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,20 @@ events:
 """
 
 Write = Callable[[str, str], Path]
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What the `cli` fixture saw: the fields of `subprocess.CompletedProcess` that a
+    run of the real console script gives, so a test reads either the same way."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Cli = Callable[..., Ran]
+"""The `cli` fixture: `contested ARGS` in this process."""
 
 
 @contextlib.contextmanager

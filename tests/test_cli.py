@@ -9,15 +9,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from contested import __version__
 from contested.cli import main
-from tests.helpers import SOURCES, Write, main_in_process
+from tests.helpers import SOURCES, Cli, Write
 
 BIN = Path(sys.executable).parent
 
@@ -29,32 +27,6 @@ def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
         [str(BIN / "contested"), *args], capture_output=True, text=True, cwd=cwd,
         env={**os.environ, **(env or {})}, timeout=60, check=False,
     )
-
-
-@dataclass(frozen=True)
-class Ran:
-    """What `cli` saw: the fields of `subprocess.CompletedProcess` that `run` gives."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-Cli = Callable[..., Ran]
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """`contested ARGS` in this process: `main(ARGS)`, its exit status as the console
-    script's `sys.exit(main())` makes it, and what it wrote to stdout and stderr."""
-    # main sets this for its process; here it must not outlive the test.
-    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS",
-                       os.environ.get("PYDANTIC_DISABLE_PLUGINS", "__all__"))
-
-    def _cli(*args: str) -> Ran:
-        return Ran(*main_in_process(capsys, *args))
-
-    return _cli
 
 
 def test_validate_bundled_catalog_from_any_directory(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,31 +20,11 @@ from contested.catalog.starter import SCHEMA_LINE, starter_files
 from contested.support.files import create_new
 from contested.support.text import printable
 from tests.format.test_schema import Core12Loader
-from tests.helpers import main_in_process
+from tests.helpers import Cli
 
 STARTER = sorted(starter_files())
 """The starter's files, by their paths in its folder."""
 HOSTILE = "cat\x1b[2J\x07\u202e"
-
-
-class Ran:
-    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
-        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
-
-
-Cli = Callable[..., Ran]
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """`contested ARGS` in this process, as tests/test_cli.py runs it."""
-    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS",
-                       os.environ.get("PYDANTIC_DISABLE_PLUGINS", "__all__"))
-
-    def _cli(*args: str) -> Ran:
-        return Ran(*main_in_process(capsys, *args))
-
-    return _cli
 
 
 @pytest.fixture

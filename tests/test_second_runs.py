@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,34 +22,12 @@ import pytest
 import contested.catalog.cache.store
 import contested.catalog.loading
 from contested.catalog.cache import derived
-from tests.helpers import SOURCES, TIMELINES, main_in_process
-
-
-@dataclass(frozen=True)
-class Ran:
-    status: int
-    out: str
-    err: str
-
-
-Cli = Callable[..., Ran]
+from tests.helpers import SOURCES, TIMELINES, Cli, Ran
 
 
 @pytest.fixture(autouse=True)
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(contested.catalog.cache.store, "SETTLED_NS", -3600 * 10**9)
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """`contested ARGS` in this process, and what it wrote to stdout and stderr."""
-    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS",
-                       os.environ.get("PYDANTIC_DISABLE_PLUGINS", "__all__"))
-
-    def _cli(*args: str) -> Ran:
-        return Ran(*main_in_process(capsys, *args))
-
-    return _cli
 
 
 @pytest.fixture
@@ -107,7 +84,7 @@ def test_a_second_run_prints_the_same_bytes_without_loading(
     second = cli(*options, str(catalog))
     assert len(loads) == loaded  # said again, not worked out
     assert second == first == fresh
-    assert (second.out + second.err).strip()
+    assert (second.stdout + second.stderr).strip()
 
 
 def test_the_bundled_catalog_is_kept_too(cli: Cli, loads: list[object]) -> None:
@@ -123,7 +100,7 @@ def test_each_invocation_has_its_own_output(catalog: Path, cli: Cli,
     listed = cli("contradictions", "--json", str(catalog))
     assert cli("contradictions", str(catalog)) == table
     assert cli("contradictions", "--json", str(catalog)) == listed
-    assert table.out != listed.out
+    assert table.stdout != listed.stdout
     assert len(entries(private_cache)) == 2
 
 
@@ -135,10 +112,10 @@ def test_paths_are_shown_from_where_the_command_runs(
     first = "kursk-2024-08-offensive.yaml:35:9: warning"
     monkeypatch.chdir(catalog.parent)
     below = cli("validate", str(catalog))
-    assert below.out.startswith(f"catalog/{first}")
+    assert below.stdout.startswith(f"catalog/{first}")
     monkeypatch.chdir(elsewhere)
     beside = cli("validate", str(catalog))
-    assert beside.out.startswith(f"{catalog}/{first}")
+    assert beside.stdout.startswith(f"{catalog}/{first}")
     assert cli("validate", str(catalog)) == beside == cli("validate", "--no-cache",
                                                           str(catalog))
     monkeypatch.chdir(catalog.parent)
@@ -151,7 +128,7 @@ def test_an_invalid_catalog_is_reported_afresh_each_time(
     broken.write_text(broken.read_text().replace("name:", "nme:", 1))
     for options in (["validate"], ["validate", "--format", "json"], ["contradictions"]):
         fresh = cli(*options, "--no-cache", str(catalog))
-        assert fresh.status == 1
+        assert fresh.returncode == 1
         assert cli(*options, str(catalog)) == fresh
         assert cli(*options, str(catalog)) == fresh
     assert entries(private_cache) == []
@@ -174,7 +151,7 @@ def test_an_edited_file_is_read_again(catalog: Path, cli: Cli, loads: list[objec
     advance = catalog / "kursk-2025-03-advance.yaml"
     advance.write_text(advance.read_text().replace("zombie-rout", "zombie-retreat"))
     again = rerun(cli, loads, "contradictions", str(catalog))
-    assert "zombie-retreat" in again.out
+    assert "zombie-retreat" in again.stdout
     assert again != first
     assert cli("contradictions", str(catalog)) == again  # and kept in turn
 
@@ -188,8 +165,8 @@ def test_an_edit_of_the_same_size_and_mtime_is_read_again(catalog: Path, cli: Cl
     os.utime(sources, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert sources.stat().st_size == before.st_size
     again = rerun(cli, loads, "contradictions", str(catalog))
-    assert "DeepStat3" in again.out
-    assert "DeepStat3" not in first.out
+    assert "DeepStat3" in again.stdout
+    assert "DeepStat3" not in first.stdout
 
 
 def test_a_touched_file_gives_the_same_output_again(catalog: Path, cli: Cli,
@@ -207,7 +184,7 @@ def test_a_file_added_or_removed_is_noticed(catalog: Path, cli: Cli, loads: list
                      .replace("area", "area2").replace("outcome", "outcome2")
                      .replace("pipeline", "pipeline2"))
     added = rerun(cli, loads, "validate", str(catalog))
-    assert "extra.yaml" in added.out
+    assert "extra.yaml" in added.stdout
     extra.unlink()
     assert rerun(cli, loads, "validate", str(catalog)) == first
 
@@ -232,8 +209,8 @@ def test_output_in_colour_is_kept_apart(catalog: Path, cli: Cli, loads: list[obj
     plain = cli("validate", str(catalog))
     monkeypatch.setattr(contested.cli, "_use_colour", lambda stream: True)
     coloured = rerun(cli, loads, "validate", str(catalog))
-    assert "\x1b[1m" in coloured.out
-    assert "\x1b[1m" not in plain.out
+    assert "\x1b[1m" in coloured.stdout
+    assert "\x1b[1m" not in plain.stdout
     loaded = len(loads)
     assert cli("validate", str(catalog)) == coloured
     assert len(loads) == loaded
@@ -340,7 +317,7 @@ def test_entries_are_bounded_in_size(catalog: Path, cli: Cli, private_cache: Pat
     monkeypatch.setattr(derived, "KEEP_BYTES", size + size // 2)
     cli("contradictions", "--all", "--json", str(catalog))
     assert len(entries(private_cache)) == 1  # the one just written
-    monkeypatch.setattr(derived, "LARGEST_OUTPUT", len(first.out.encode()) - 1)
+    monkeypatch.setattr(derived, "LARGEST_OUTPUT", len(first.stdout.encode()) - 1)
     assert cli("contradictions", "--json", str(catalog)) == first  # printed, not kept
     assert len(entries(private_cache)) == 1
 
