@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from contested.catalog.loading import LoadResult
     from contested.catalog.same_events import SameEventRule
     from contested.engine.analysis import Analysis
+    from contested.engine.changes import Baseline
     from contested.engine.contradictions import Contradiction, Listed
     from contested.format.diagnostics import Diagnostic
     from contested.present.filters import Filter
@@ -50,6 +51,8 @@ COMMANDS = {
     "schema": "print the JSON Schema of a timeline file",
     "new": "write a starter catalog to edit: every kind of claim, commented",
     "import": "write a dataset (ACLED, UCDP GED, TimelineJS, a CSV) as timeline files",
+    "hypotheses": "rank each disputed question's answers by weighted inconsistency (ACH)",
+    "diff": "what changed between two versions of a catalog (folders or git revisions)",
 }
 """Each command and its line in `contested --help`."""
 
@@ -224,7 +227,104 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the folder to write in, made if missing (default: the current "
                           "folder)")
     _import_parser(commands)
+    _hypotheses_parser(commands)
+    _diff_parser(commands)
     return parser
+
+
+def _diff_parser(commands: Any) -> None:
+    command = commands.add_parser(
+        "diff", prog="contested diff", help=COMMANDS["diff"],
+        description="What changed from OLD to NEW: claims added, removed and changed "
+                    "(value, dates, source...), figures revised up or down, contradictions "
+                    "opened and closed (by their ids), series whose trend changed. Each of "
+                    "OLD and NEW is an existing file or folder, else a git revision of the "
+                    "catalog at PATH (default: the current folder), read from the "
+                    "repository as it was then (`contested diff HEAD~1 HEAD timelines`).")
+    command.add_argument("old", metavar="OLD", help="a file or folder, else a git revision")
+    command.add_argument("new", metavar="NEW", help="a file or folder, else a git revision")
+    _paths_argument(command)
+    command.add_argument("--json", action="store_true", help="print JSON for tools")
+
+
+def _hypotheses_parser(commands: Any) -> None:
+    command = commands.add_parser(
+        "hypotheses", prog="contested hypotheses", help=COMMANDS["hypotheses"],
+        description="Competing hypotheses (Heuer's ACH) per question with contradictions, "
+                    "or the one asked: each answer is a hypothesis, each claim evidence, "
+                    "consistent (C) with what its value allows and inconsistent (I) with "
+                    "the rest, unless the notes rate it otherwise (CC C N I II). A "
+                    "hypothesis scores I 1, II 2, times the weight (reliability A 1.0 B 0.8 "
+                    "C 0.6 D 0.4 E 0.2 F 0.5 times credibility 1 1.0 2 0.8 3 0.6 4 0.4 "
+                    "5 0.2 6 0.5; a speaker counts once, at its heaviest); the least "
+                    "inconsistent leads. Claims at other dates than the contradictions' "
+                    "are left out (or --as-of).")
+    _paths_argument(command)
+    command.add_argument("--question", metavar="ID", help="only this question (any kind)")
+    command.add_argument("--as-of", metavar="DATE",
+                         help="the claims whose dates overlap DATE (2025-03, 2025-03-10, "
+                              "2025-03/2025-04); default: where the contradictions are")
+    command.add_argument("--weights", metavar="FILE", type=Path,
+                         help="the weights table (TOML, [reliability] A-F and "
+                              "[credibility] 1-6; default: weights.toml in the config "
+                              "folder, if there)")
+    command.add_argument("--notes", metavar="FILE", type=Path,
+                         help="the review notes holding the analyst's ratings (default: "
+                              f"{NOTES_FILE_NAME} beside the first path)")
+    command.add_argument("--json", action="store_true", help="print JSON for tools")
+
+
+def run_hypotheses(args: argparse.Namespace, out: TextIO) -> int:
+    from contested.engine.hypotheses import default_weights_path, load_weights
+    from contested.format.dates import DateError, parse_date
+    from contested.present.hypotheses import (
+        header_lines,
+        matrix_lines,
+        matrix_of,
+        matrix_record,
+        questions_with_contradictions,
+    )
+    from contested.review.store import NotesStore
+    from contested.support.dirs import default_notes_path
+    from contested.support.text import printable
+
+    try:
+        as_of = parse_date(args.as_of) if args.as_of is not None else None
+    except DateError as error:
+        print(f"contested: --as-of: {printable(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
+    weights, problem = load_weights(args.weights or default_weights_path(),
+                                    named=args.weights is not None)
+    if problem:
+        print(f"contested: warning: {printable(problem)}", file=sys.stderr)
+    analysis = _analysed(args.paths, args.cache, same_events=_same_events(args))
+    if isinstance(analysis, int):
+        return analysis
+    unknown = _unknown_name(analysis.catalog, args.question, None, None)
+    if unknown:
+        print(f"contested: {printable(unknown)}", file=sys.stderr)
+        return EXIT_USAGE
+    store = NotesStore(args.notes or default_notes_path(args.paths))
+    if store.read_only and store.problem is not None:
+        print(f"contested: warning: {printable(store.read_only)}", file=sys.stderr)
+    questions = ([args.question] if args.question
+                 else questions_with_contradictions(analysis))
+    matrices = [matrix_of(analysis, q, store.notes, weights, as_of) for q in questions]
+    if args.json:
+        out.write(json.dumps([matrix_record(m, analysis) for m in matrices],
+                             ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    width = shutil.get_terminal_size().columns if out.isatty() else None
+    if not matrices:
+        print("No question has contradictions (--question ID shows any).", file=out)
+    for n, matrix in enumerate(matrices):
+        if n:
+            print(file=out)
+        for line in [*header_lines(matrix, analysis), ""]:
+            print(printable(line), file=out)
+        for line in matrix_lines(matrix, analysis, width):
+            print(line, file=out)
+    return EXIT_OK
 
 
 def _import_parser(commands: Any) -> None:
@@ -714,6 +814,71 @@ def _print_row_problems(problems: Sequence[object], limit: int) -> None:
         print(f"... and {len(problems) - limit:,} more", file=sys.stderr)
 
 
+def _side(spec: str, paths: Sequence[str], cache: bool,
+          same_events: SameEventRule) -> tuple[Analysis, str] | int:
+    """One side of a comparison and its name: an existing file or folder, loaded as any
+    catalog is; else a git revision of the catalog at `paths`, read as it was then (its
+    problems located as `REV:path`). An exit status when it cannot be had."""
+    import io
+
+    from contested.catalog.loading import load_catalog
+    from contested.catalog.revisions import RevisionError, read_revision
+    from contested.engine.analysis import analyse
+    from contested.support.text import printable
+
+    if Path(spec).exists():
+        analysis = _analysed([spec], cache, same_events=same_events)
+        return analysis if isinstance(analysis, int) else (analysis, spec)
+    try:
+        revision = read_revision(spec, paths)
+    except RevisionError as error:
+        print(f"contested: {printable(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
+    with revision:  # (the files are read again to show the lines of their problems)
+        result = load_catalog(revision.paths, same_events=same_events)
+        if not result.ok:
+            shown = io.StringIO()
+            _print_problems(result.diagnostics, shown)
+            sys.stderr.write(revision.shown(shown.getvalue()))
+            print(f"{_plural(len(result.diagnostics), 'error')} in the catalog at "
+                  f"{printable(spec)}; it was not loaded", file=sys.stderr)
+            return EXIT_INVALID
+        return analyse(result.catalog), f"{spec} ({revision.commit[:12]})"
+
+
+def run_diff(args: argparse.Namespace, out: TextIO) -> int:
+    from contested.engine.changes import compare
+    from contested.export.records import json_text
+    from contested.present.changes import changes_record, report_lines
+    from contested.support.text import printable
+
+    paths = list(args.paths) or ["."]
+    same_events = _same_events(args)
+    old = _side(args.old, paths, args.cache, same_events)
+    if isinstance(old, int):
+        return old
+    new = _side(args.new, paths, args.cache, same_events)
+    if isinstance(new, int):
+        return new
+    changes = compare(old[0], new[0])
+    if args.json:
+        out.write(json_text(changes_record(changes, old[1], new[1])))
+        return EXIT_OK
+    for line in report_lines(changes, old[1], new[1]):
+        print(printable(line), file=out)
+    return EXIT_OK
+
+
+def _baseline(spec: str, paths: Sequence[str], cache: bool,
+              same_events: SameEventRule) -> Baseline | int:
+    """What `--since` compares the catalog shown with, or the exit status after saying
+    why it cannot be had."""
+    from contested.engine.changes import Baseline
+
+    side = _side(spec, paths, cache, same_events)
+    return side if isinstance(side, int) else Baseline(spec, side[0])
+
+
 def explorer_parser() -> argparse.ArgumentParser:
     """The explorer's options; its help is `contested --help`, commands included."""
     width = max(map(len, COMMANDS)) + 2
@@ -737,6 +902,10 @@ def explorer_parser() -> argparse.ArgumentParser:
                              "user's data directory)")
     parser.add_argument("--view", metavar="NAME",
                         help="open with a view saved in the notes file (its filter)")
+    parser.add_argument("--since", metavar="REV",
+                        help="mark what changed since REV, a git revision of the catalog "
+                             "(or another copy of it, a file or folder): + new, ~ changed; "
+                             "the filter `changed` shows only them")
     _paths_argument(parser)
     return parser
 
@@ -778,10 +947,16 @@ def run_explorer(args: argparse.Namespace) -> int:
     # The catalog loads while the rest (Textual, pydantic) is imported and the app starts.
     same_events = _same_events(args)
     preload = Preload(args.paths, cache=args.cache, same_events=same_events).start()
+    since: Baseline | None = None
+    if args.since is not None:  # (read while the catalog loads)
+        baseline = _baseline(args.since, _targets(args.paths), args.cache, same_events)
+        if isinstance(baseline, int):
+            return baseline
+        since = baseline
     from contested.tui.app import run_explorer as run
 
     return run(args.paths, mouse=not args.no_mouse, notes=notes, view=args.view,
-               cache=args.cache, preload=preload, same_events=same_events)
+               cache=args.cache, preload=preload, same_events=same_events, since=since)
 
 
 def dispatch(argv: Sequence[str]) -> int:
@@ -804,6 +979,10 @@ def dispatch(argv: Sequence[str]) -> int:
         return run_new(args.folder)
     if args.command == "import":
         return run_import(args, sys.stdout)
+    if args.command == "hypotheses":
+        return run_hypotheses(args, sys.stdout)
+    if args.command == "diff":
+        return run_diff(args, sys.stdout)
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 

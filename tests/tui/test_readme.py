@@ -183,6 +183,7 @@ STORE = "tests.review.test_notes::"
 KEY_TESTS: dict[str, tuple[str, ...]] = {
     "`1`…`5`": (
         "test_every_key_in_the_readme_table_is_bound",
+        "tests.review.test_track_record::test_the_sources_pane_shows_the_records_at_80x24_and_follows_a_preference",
         "test_number_keys_show_the_panes_the_readme_names",
         "test_the_timeline_is_in_date_order_with_gaps_and_contradictions_per_event",
         EXPLORER + "test_number_keys_jump_to_panes",
@@ -221,6 +222,13 @@ KEY_TESTS: dict[str, tuple[str, ...]] = {
         EXPLORER + "test_claim_detail_shows_the_relay_chain",
         TERMINAL + "test_detail_in_a_real_terminal",
         TERMINAL + "test_keys_typed_ahead_reach_the_pane_they_open",
+    ),
+    "`H`": (
+        "tests.tui.test_hypotheses::test_h_opens_the_question_and_a_key_rates_a_cell",
+        "tests.tui.test_hypotheses::test_hypotheses_view_80x24",
+        "tests.engine.test_hypotheses::test_the_leader_flips_when_one_speaker_is_dropped",
+        "tests.engine.test_hypotheses::test_an_override_ii_doubles_the_cell_and_survives_a_reload",
+        "tests.engine.test_cruxes::test_the_bundled_march_question_turns_on_syrsky_and_zombie",
     ),
     "`D`, `d`": (
         DOCUMENTS + "test_the_documents_view_lists_each_copy_and_its_quotes",
@@ -268,6 +276,7 @@ KEY_TESTS: dict[str, tuple[str, ...]] = {
         NOTES_KEYS + "test_notes_keys_on_events_claims_and_sources",
     ),
     "`f`, `V`": (
+        "tests.tui.test_since::test_the_changed_filter_keeps_only_what_moved",
         "test_every_filter_word_in_the_readme_filters_every_pane",
         "test_the_titles_and_the_status_count_what_the_filter_keeps",
         "test_the_filter_is_shown_whole_in_the_header_at_80_columns",
@@ -341,6 +350,21 @@ COMMAND_TESTS: dict[str, tuple[str, ...]] = {
         CLI + "test_export_takes_the_format_from_the_files_extension",
         CLI + "test_export_refuses_a_format_that_contradicts_the_extension",
         CLI + "test_export_format_agreeing_with_the_extension_or_to_stdout",
+    ),
+    ("`contested hypotheses [PATH…] [--question ID] [--as-of DATE] [--weights FILE] "
+     "[--notes FILE] [--json]`"): (
+        "tests.engine.test_hypotheses::test_cli_hypotheses_json_and_text",
+        "tests.engine.test_hypotheses::test_weights_are_reliability_times_credibility",
+        "tests.engine.test_hypotheses::test_a_broken_weights_file_is_reported_and_ignored",
+    ),
+    "`contested diff OLD NEW [PATH…] [--json]`": (
+        "tests.test_diff::test_two_commits_of_a_git_repository",
+        "tests.test_diff::test_the_report_lists_each_change_under_its_heading",
+        "tests.test_diff::test_a_bad_revision_is_a_clear_usage_error",
+        "tests.test_diff::test_a_side_that_does_not_load_gives_its_errors_at_rev_path",
+        "tests.tui.test_since::test_new_and_changed_rows_are_marked_in_three_panes",
+        "tests.tui.test_since::test_the_changed_filter_keeps_only_what_moved",
+        "tests.tui.test_since::test_since_marks_rows_at_80x24",
     ),
     "`contested import FORMAT FILE… -o DIR [--skip-malformed] [--mapping FILE]`": (
         "tests.importers.test_acled::test_each_column_maps_as_documented",
@@ -1345,7 +1369,8 @@ def test_version_and_every_command_s_help(capsys: pytest.CaptureFixture[str]) ->
     status, out, _ = run(capsys, "--version")
     assert (status, out) == (0, f"contested {__version__}\n")
     commands = readme_commands()
-    assert commands == ["validate", "contradictions", "export", "import", "new", "schema"]
+    assert commands == ["validate", "contradictions", "export", "hypotheses", "diff",
+                        "import", "new", "schema"]
     for command in commands:
         status, out, _ = run(capsys, command, "--help")
         assert status == 0, command

@@ -93,3 +93,20 @@ def test_detail_of_a_claim_with_the_sentence_around_its_quote(snap_compare: Any)
 
 def test_documents(snap_compare: Any) -> None:
     assert snap_compare(app_on(), terminal_size=(80, 24), run_before=before("1", "D"))
+
+
+def test_sources_with_track_records(snap_compare: Any, tmp_path: Any) -> None:
+    """Resolved contradictions with a preferred claim: each source's record beside its
+    grade (Gady preferred twice over Syrsky, Syrsky once over Zombie)."""
+    notes = tmp_path / "notes.yaml"
+    notes.write_text(
+        "contested-notes: 1\nnotes:\n  contradictions:\n" + "".join(
+            f"    {pair}: {{status: resolved, preferred: \"{preferred}\"}}\n"
+            for pair, preferred in (
+                ("category~gady-already-difficult~syrsky-under-control",
+                 "gady-already-difficult"),
+                ("category~gady-front-giving-way~syrsky-under-control",
+                 "gady-front-giving-way"),
+                ("category~syrsky-under-control~zombie-rout", "syrsky-under-control"))),
+        encoding="utf-8")
+    assert snap_compare(app_on(notes=notes), terminal_size=(80, 24), run_before=before("3"))

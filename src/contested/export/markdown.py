@@ -24,15 +24,20 @@ from contested.catalog.columns import EventColumns
 from contested.engine.analysis import Analysis
 from contested.engine.contradictions import Contradiction, Listed
 from contested.export.common import ContradictedBy, timeline_of
+from contested.export.hypotheses import markdown_lines as hypotheses_lines
+from contested.export.track_records import markdown_lines as track_record_lines
+from contested.export.track_records import warning_lines as record_warnings
 from contested.format.model import Claim, Source
 from contested.format.quantities import format_number, signed_number
 from contested.present.browse import group_text
 from contested.present.filters import Filtered, pairs_in
+from contested.present.track_records import source_records
 from contested.present.wording import (
     QUOTE_CHECK_WORDS,
     date_text,
     explain,
     source_names,
+    turns_on,
     value_text,
 )
 from contested.review.notes import Note, Notes
@@ -164,12 +169,16 @@ def markdown_lines(analysis: Analysis, title: str = "Contested claims",
         yield from ["## Contradictions across questions", ""]
         for item in undecided:
             yield from _listed_lines(analysis, item, notes, every_pair, words)
+    records = source_records(analysis, notes)
     if notes is not None:
         yield from _review_lines(analysis, notes)
+        yield from track_record_lines(analysis, records)
     yield from ["## Warnings", ""]
-    if analysis.warnings:
+    disagreeing = record_warnings(analysis, records)
+    if analysis.warnings or disagreeing:
         yield from (f"- {_code(str(w.location))} {_text(w.message)}"
                     for w in analysis.warnings)
+        yield from disagreeing
     else:
         yield "None."
     yield ""
@@ -240,7 +249,10 @@ def _questions(analysis: Analysis, notes: Notes | None, shown: Sequence[Listed],
                 out.append(f"- {span}: {what} — {claims}")
             out.append("")
         yield from out
+        yield from hypotheses_lines(analysis, question, notes, bool(found))
         if found:
+            crux = turns_on(catalog, analysis.contradictions, question.id)
+            yield from [f"**What it turns on:** {_text(crux)}.", ""] if crux else []
             yield from [f"**Contradictions ({pairs_in(found):,}):**", ""]
             for item in found:
                 yield from _listed_lines(analysis, item, notes, every_pair, words)

@@ -23,12 +23,15 @@ from contested.catalog.catalog import Catalog
 from contested.engine.analysis import Analysis
 from contested.engine.contradictions import Contradiction, ContradictionGroup, Listed
 from contested.engine.corroboration import Corroboration, CorroborationIndex, Tally
+from contested.engine.cruxes import crux_record
 from contested.engine.series import Series
 from contested.export.common import REMEMBERED, ContradictedBy, iso_date, timeline_of
+from contested.export.track_records import json_record as track_records_record
 from contested.format.dates import FuzzyDate
 from contested.format.model import Claim, Document
 from contested.format.quantities import Quantity
 from contested.present.browse import group_text
+from contested.present.track_records import source_records
 from contested.present.wording import date_text, explain, source_names, value_text
 from contested.review.notes import Notes
 
@@ -81,6 +84,7 @@ def group_record(analysis: Analysis, group: ContradictionGroup) -> dict[str, Any
         "earliest": iso_date(group.earliest),
         "latest": iso_date(group.latest),
         "explanation": group_text(catalog, group),
+        "crux": crux_record(analysis.contradictions, group.question),
     }
 
 
@@ -206,6 +210,7 @@ class Records:
             "explanation": said,
             "reason": why,
             "note": item.note,
+            "crux": crux_record(self.analysis.contradictions, item.question),
         }
 
 
@@ -286,6 +291,7 @@ def json_document(analysis: Analysis, notes: Notes | None, every_pair: bool
                                     for target, note in section.items()}
                              for kind, section in notes.sections.items()}
         document["views"] = {name: view.model_dump() for name, view in notes.views.items()}
+        document["track_records"] = track_records_record(source_records(analysis, notes))
     return document
 
 

@@ -29,6 +29,7 @@ from contested.engine.contradictions import (
 from contested.engine.sources import per_source, source_pairs
 from contested.format.model import Claim, Event, Question, Source
 from contested.present.rows import Entry, Grouped, LazyRows, Row, RowKind, TimelineEntry, entry_key
+from contested.present.track_records import SourceRecords, grade_text, source_records
 from contested.present.wording import date_text, explanation, source_names, value_text
 from contested.review.store import NotesStore
 from contested.support.sequences import MadeWhenRead
@@ -196,6 +197,16 @@ class Browser:
         """What the analyst noted about an item, in a few characters (`★ explained`)."""
         return self.notes.get(kind, key).marks() if self.notes is not None else ""
 
+    @cached_property
+    def track_records(self) -> SourceRecords:
+        """Each source's record from the resolved contradictions, until a note changes."""
+        return source_records(self.analysis,
+                              self.notes.notes if self.notes is not None else None)
+
+    def notes_changed(self) -> None:
+        """Forget what was worked out of the notes (the explorer calls it on a change)."""
+        self.__dict__.pop("track_records", None)
+
     # --- indexes ------------------------------------------------------------------------
 
     @cached_property
@@ -327,7 +338,8 @@ class Browser:
         return Row(
             source.id,
             (source.name, ", ".join(source.aliases), source.kind, source.side,
-             source.reliability, str(said) + (f" (+{relayed} relayed)" if relayed else ""),
+             grade_text(source.reliability, source.id, self.track_records),
+             str(said) + (f" (+{relayed} relayed)" if relayed else ""),
              f"!{involved}" if involved else "", self.marks("source", source.id)),
             RowKind.MARKED if involved else RowKind.NORMAL, ("source", source.id),
         )

@@ -27,7 +27,15 @@ from contested.present.documents import (
     quote_in_document,
     verified_text,
 )
-from contested.present.wording import date_text, explain, explanation, source_names, value_text
+from contested.present.track_records import record_fields, verdict_labels
+from contested.present.wording import (
+    date_text,
+    explain,
+    explanation,
+    source_names,
+    turns_on,
+    value_text,
+)
 from contested.review.notes import SECTION_OF
 from contested.support.sequences import MadeWhenRead
 from contested.vocabulary import SECTION_OF_KIND
@@ -314,8 +322,11 @@ class Details:
             ("url", f"{source.url} (shown, never opened)" if source.url else None),
             ("note", source.note), ("claims", str(len(own))),
             ("relays", str(len(claims) - len(own))),
+            *record_fields(self.browser.track_records, source_id),
             ("written at", str(source.origin.at("id"))),
-        ), self._claim_parts(claims, own))
+        ), Links([Link(label, "contradiction", target) for label, target in verdict_labels(
+            self.analysis, self.browser.track_records, source_id)],
+            *self._claim_parts(claims, own).parts))
 
     def question(self, question_id: str) -> Detail:
         question = self.catalog.questions[question_id]
@@ -332,6 +343,7 @@ class Details:
             ("unit", question.unit), ("asked of", asked),
             ("tolerance", f"{question.tolerance:.0%}" if question.kind == "quantity" else None),
             ("series", series.trend if series else None), ("note", question.note),
+            ("turns on", turns_on(self.catalog, self.analysis.contradictions, question_id)),
             ("claims", str(len(claims))), ("written at", str(question.origin.at("id"))),
         ), self._claim_parts(claims))
 

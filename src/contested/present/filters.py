@@ -16,6 +16,9 @@ source whose name holds it). Each pane applies what concerns it and ignores the 
   on notes (a status other than open, a tag, starred);
 - questions (the figures pane): having a claim that passes.
 
+`changed` keeps what is new or changed since the revision the explorer compares with
+(`--since REV`, `contested.engine.changes`): in every pane, the items it marks.
+
 `vs:SOURCE` or `vs-side:SIDE` makes the contradictions' test a pair: a claim passes the
 rest of the filter and another claim of the same contradiction is from that source or
 side (and within the same dates, question and timeline). This is what a row of "who
@@ -31,6 +34,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from contested.engine.analysis import Analysis
+from contested.engine.changes import ChangeMarks
 from contested.engine.contradictions import Contradiction, ContradictionGroup, Kept, Listed
 from contested.engine.pairs import Bools
 from contested.errors import InputError
@@ -40,7 +44,7 @@ from contested.review.notes import STATUSES, Note, Notes
 from contested.vocabulary import RULES
 
 KEYS = ("side", "source", "vs", "vs-side", "kind", "reliability", "credibility", "tag",
-        "starred", "status", "rule", "question", "timeline", "from", "to")
+        "starred", "status", "rule", "question", "timeline", "from", "to", "changed")
 RELIABILITY = "ABCDEF"
 """Admiralty reliability, best first: `reliability:B` keeps A and B."""
 
@@ -67,6 +71,8 @@ class Filter:
     until: FuzzyDate | None = None
     vs: str | None = None
     vs_sides: tuple[str, ...] = ()
+    changed: bool = False
+    """Only what is new or changed since the revision compared with (`--since`)."""
     exact: frozenset[str] = frozenset()
     """Of `source` and `vs`, those that are a source's id (casefolded): they mean that
     source alone (`resolved`)."""
@@ -246,11 +252,11 @@ def parse_filter(text: str) -> Filter:
     for word in words:
         key, colon, value = word.partition(":")
         if not colon:
-            key, value = ("starred", "") if word == "starred" else ("source", word)
+            key, value = (word, "") if word in ("starred", "changed") else ("source", word)
         key = key.casefold()
         if key not in KEYS:
             raise FilterError(f"'{key}' is not a filter: use " + ", ".join(KEYS))
-        if key != "starred" and not value:
+        if key not in ("starred", "changed") and not value:
             raise FilterError(f"'{key}:' needs a value")
         if key == "side":
             sides += [v.casefold() for v in value.split(",") if v]
@@ -278,8 +284,8 @@ def parse_filter(text: str) -> Filter:
                 values["since" if key == "from" else "until"] = parse_date(value)
             except DateError as error:
                 raise FilterError(f"{key}:{value}: {error}") from None
-        elif key == "starred":
-            values["starred"] = True
+        elif key in ("starred", "changed"):
+            values[key] = True
         elif key == "tag":
             values["tag"] = value.lstrip("#")
         elif key in ("source", "vs"):
@@ -321,11 +327,20 @@ def pairs_in(items: Iterable[Listed]) -> int:
     return sum(item.count if isinstance(item, ContradictionGroup) else 1 for item in items)
 
 
-def apply(analysis: Analysis, chosen: Filter, notes: Notes | None) -> Filtered:
+def apply(analysis: Analysis, chosen: Filter, notes: Notes | None,
+          changes: ChangeMarks | None = None) -> Filtered:
     """Every pane's items that pass `chosen`. Claims are read once; contradictions are
-    selected through their claims' rows, so 300,000 of them are not all made."""
+    selected through their claims' rows, so 300,000 of them are not all made. `changes`:
+    what `changed` keeps (FilterError without them)."""
     if not chosen.active:
         return Filtered()
+    if chosen.changed:
+        if changes is None:
+            raise FilterError("'changed' needs a revision to compare with: open the "
+                              "explorer with --since REV")
+        return _only_changed(apply(analysis, replace(chosen, changed=False, text=" ".join(
+            w for w in filter_words(chosen.text) if w != "changed")), notes), changes,
+            analysis)
     catalog = analysis.catalog
     note_of = _note_reader(notes)
     sources = catalog.sources
@@ -349,6 +364,27 @@ def apply(analysis: Analysis, chosen: Filter, notes: Notes | None) -> Filtered:
                  if chosen.on_claims or noted else None)
     listed, kept = _contradictions(analysis, chosen, note_of, passes, other=other, notes=notes)
     return Filtered(chosen.text, events, claims, kept_sources, listed, questions, kept)
+
+
+def _only_changed(kept: Filtered, changes: ChangeMarks, analysis: Analysis) -> Filtered:
+    """What the rest of a filter keeps (`kept`), less what is neither new nor changed."""
+    catalog = analysis.catalog
+
+    def within(marked: set[str], passed: set[str] | None) -> set[str]:
+        return marked if passed is None else marked & passed
+
+    found = analysis.contradictions
+    listed = (found.listing() if kept.contradictions is None else kept.contradictions)
+    contradictions = [item for item in listed if changes.mark(
+        "group" if isinstance(item, ContradictionGroup) else "contradiction", item.id)]
+    ids = {item.id for item in contradictions if isinstance(item, Contradiction)}
+    held = [n for n in range(len(found.order)) if found.held(n).id in ids]
+    groups = tuple(item for item in contradictions if isinstance(item, ContradictionGroup))
+    return Filtered(
+        kept.text, within(changes.ids("event") & set(catalog.events.ids), kept.events),
+        within(changes.ids("claim"), kept.claims), within(changes.ids("source"), kept.sources),
+        contradictions, within(changes.ids("question"), kept.questions),
+        Kept(np.array(held, dtype=np.int64), groups))
 
 
 def _contradictions(analysis: Analysis, chosen: Filter, note_of: NoteOf,

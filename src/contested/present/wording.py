@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from contested.catalog.catalog import Catalog
-from contested.engine.contradictions import Contradiction
+from contested.engine.contradictions import Contradiction, Contradictions
+from contested.engine.cruxes import Crux, cruxes
 from contested.format.dates import FuzzyDate
 from contested.format.model import Claim, Question
 from contested.format.quantities import ABOUT_MINIMUM, Quantity, format_number
@@ -122,3 +123,50 @@ QUOTE_CHECK_WORDS = {
     "unchecked": "quote not checked: no readable archived copy here",
 }
 """What became of a quote (`catalog.archives.QuoteCheck.state`), in words."""
+
+
+# --- cruxes -------------------------------------------------------------------------------
+
+CRUX_NAMES_SHOWN = 8
+"""Speakers of a crux named; the others are counted (`… and 4,312 more`)."""
+
+
+def crux_text(catalog: Catalog, crux: Crux) -> str:
+    """What a question turns on: `Oleksandr Syrsky (in 4) and Zombie (in 4): without
+    their claims, none of the question's 7 contradictions stands`, with the bound when
+    the set is not proven the smallest."""
+    sources = catalog.sources
+    names = [sources[s].name if s in sources else s for s in crux.speakers]
+    if crux.within is not None:
+        names = [f"{name} (in {n:,})" for name, n in zip(names, crux.within, strict=True)]
+    if len(names) > CRUX_NAMES_SHOWN:
+        more = len(names) - CRUX_NAMES_SHOWN + 1
+        names = [*names[:CRUX_NAMES_SHOWN - 1], f"{more:,} more"]
+    listed = _and(names)
+    if crux.instead:
+        instead = [sources[s].name if s in sources else s for s in crux.instead]
+        listed += f", or as well {_and(instead)}"
+    their = "its" if len(crux.speakers) == 1 else "their"
+    count = crux.contradictions
+    falls = ("the question's contradiction does not stand" if count == 1 else
+             f"none of the question's {count:,} contradictions stands")
+    said = f"{listed}: without {their} claims, {falls}"
+    if crux.exact:
+        return said
+    if crux.factor is not None:
+        times = "twice" if crux.factor == 2 else f"{crux.factor} times"
+        return (f"{said} (at most {times} the fewest speakers that would do; "
+                f"at least {crux.at_least:,} would)")
+    return (f"{said} (enough, not proven the fewest speakers that would do; "
+            f"at least {crux.at_least:,} would)")
+
+
+def _and(names: list[str]) -> str:
+    """`A`, `A and B`, `A, B and C`."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def turns_on(catalog: Catalog, found: Contradictions, question_id: str) -> str | None:
+    """`crux_text` of a question; None when it has no contradiction."""
+    crux = cruxes(found).of(question_id)
+    return None if crux is None else crux_text(catalog, crux)

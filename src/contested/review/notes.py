@@ -57,6 +57,10 @@ class Note(BaseModel):
     status: Status = "open"
     preferred: str | None = Field(None, description="A claim id of this contradiction.")
     reason: str | None = Field(None, description="Why the preferred claim is preferred.")
+    ratings: dict[str, Literal["CC", "C", "N", "I", "II"]] = Field(
+        default_factory=dict,
+        description="A claim's ACH ratings given by hand: hypothesis (a value, or an "
+                    "interval as `contested hypotheses` labels it) -> CC, C, N, I or II.")
 
     @property
     def empty(self) -> bool:
@@ -218,6 +222,9 @@ def note_line(target: str, note: Note) -> str:
         parts.append(f"preferred: {quoted(note.preferred)}")
     if note.reason is not None:
         parts.append(f"reason: {quoted(note.reason)}")
+    if note.ratings:
+        parts.append("ratings: {" + ", ".join(f"{quoted(h)}: {r}"
+                                              for h, r in note.ratings.items()) + "}")
     return f"    {quoted(target)}: {{{', '.join(parts)}}}\n"
 
 
@@ -265,6 +272,16 @@ def with_tags(text: str) -> Callable[[Note], Note]:
 def with_comment(text: str, at: str | None = None) -> Callable[[Note], Note]:
     comment = Comment(at=at or now(), text=text)
     return lambda note: note.model_copy(update={"comments": (*note.comments, comment)})
+
+
+def with_rating(hypothesis: str, rating: str | None) -> Callable[[Note], Note]:
+    """A claim's ACH rating of one hypothesis set by hand (None: back to the default)."""
+    def edit(note: Note) -> Note:
+        ratings = {h: r for h, r in note.ratings.items() if h != hypothesis}
+        if rating is not None:
+            ratings[hypothesis] = rating  # type: ignore[assignment]
+        return note.model_copy(update={"ratings": ratings})
+    return edit
 
 
 def with_preferred(claim_id: str, reason: str) -> Callable[[Note], Note]:

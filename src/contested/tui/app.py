@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from contested.catalog.preload import Preload
     from contested.catalog.same_events import SameEventRule
     from contested.engine.analysis import Analysis
+    from contested.engine.changes import Baseline
     from contested.present.details import Detail
     from contested.review.notes import Note
     from contested.review.store import NotesStore
@@ -82,13 +83,16 @@ class ContestedApp(App[int], inherit_bindings=False):
                 id="export"),
         Binding("E", "show_errors", "The errors of the files left out or not reloaded",
                 show=False, id="errors.show"),
+        Binding("H", "hypotheses", "Hypotheses: the question's answers ranked (ACH)",
+                show=False, id="hypotheses"),
     ]
 
     def __init__(self, paths: Sequence[str | Path] = (), *,
                  keymap_path: Path | None = None, notes_path: Path | None = None,
                  view: str | None = None, cache: bool = True,
                  preload: Preload | None = None,
-                 same_events: SameEventRule | None = None) -> None:
+                 same_events: SameEventRule | None = None,
+                 since: Baseline | None = None) -> None:
         # NO_COLOR: Textual's own answer is grey levels, still sent as 256-colour codes.
         # Asked for the terminal's own colours, it removes colour altogether instead;
         # the CSS then marks the cursor row in reverse video (`App:nocolor`).
@@ -99,6 +103,8 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.use_cache = cache
         self.same_events = same_events
         """The same-event rule asked for (`--same-event-km`), None for the default."""
+        self.since = since
+        """What the catalog shown is compared with (`--since REV`), if anything."""
         self.paths = list(paths)
         self.notes_path = notes_path
         self.notes: NotesStore | None = None
@@ -204,7 +210,7 @@ class ContestedApp(App[int], inherit_bindings=False):
 
         self.analysis = analysis
         self.main = MainScreen(analysis, partial=partial, notes=self.notes,
-                               start_view=self.start_view)
+                               start_view=self.start_view, since=self.since)
         self.replace_screen(self.main)
         self.watch_files()
         if self.notes is not None and self.notes.read_only:
@@ -599,6 +605,11 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.exported = path
         notify(self, f"report written: {path}", title="Exported", timeout=10)
 
+    def action_hypotheses(self) -> None:
+        from contested.tui.screens.hypotheses import open_hypotheses
+
+        open_hypotheses(self, self.analysis, self.focused_item(), self.notes)
+
     def action_orphans(self) -> None:
         from contested.tui.screens.orphans import OrphansScreen
 
@@ -686,10 +697,11 @@ def _failure(error: Exception) -> tuple[str, str]:
 def run_explorer(paths: Sequence[str], *, mouse: bool = True,
                  notes: Path | None = None, view: str | None = None, cache: bool = True,
                  preload: Preload | None = None,
-                 same_events: SameEventRule | None = None) -> int:
+                 same_events: SameEventRule | None = None,
+                 since: Baseline | None = None) -> int:
     """Run the app in this terminal; the exit status of the process."""
     app = ContestedApp(paths, notes_path=notes, view=view, cache=cache, preload=preload,
-                       same_events=same_events)
+                       same_events=same_events, since=since)
     status = app.run(mouse=mouse)
     if app.failure is not None:
         from contested.support.crash import report_crash

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -19,9 +19,11 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from contested.catalog.loading import LoadResult
 from contested.engine.analysis import Analysis
+from contested.engine.changes import Baseline, ChangeMarks
 from contested.engine.contradictions import Listed
 from contested.errors import CacheError
 from contested.present.browse import Browser, pair_of
+from contested.present.changes import MarkedRows
 from contested.present.details import Details
 from contested.present.figures import category_lines, quantity_plot
 from contested.present.filters import (
@@ -43,6 +45,7 @@ from contested.tui.safe import notify, notify_notes_notice, plain
 from contested.tui.screens.prompt import Prompt
 from contested.tui.widgets.detail import detail_lines
 from contested.tui.widgets.rows import PASSED_OVER, Column, VirtualTable
+from contested.tui.widgets.since import SinceBar
 from contested.tui.widgets.text_view import TextView
 
 PANES: tuple[tuple[str, str], ...] = (
@@ -63,13 +66,15 @@ CLAIM_COLUMNS = [Column("!", 2), Column("SOURCE", 20), Column("SAID", 10),
                  Column("VALUE", 16), Column("CRED", 4), Column("AGREE", 5),
                  Column("TEXT", 20, flex=True)]
 SOURCE_COLUMNS = [Column("NAME", 22, flex=True), Column("ALIASES", 18), Column("KIND", 13),
-                  Column("SIDE", 10), Column("REL", 3), Column("CLAIMS", 14), Column("!", 3)]
+                  Column("SIDE", 10), Column("REL", 11), Column("CLAIMS", 14), Column("!", 3)]
 PAIR_COLUMNS = [Column("SOURCE", 20, flex=True), Column("SIDE", 10), Column("", 2),
                 Column("SOURCE", 20, flex=True), Column("SIDE", 10), Column("N", 4)]
 SIDE_PAIR_COLUMNS = [Column("SIDE", 16, flex=True), Column("", 2), Column("SIDE", 16, flex=True),
                      Column("N", 6), Column("", 14)]
 CONTRADICTION_COLUMNS = [Column("RULE", 17), Column("WHO SAYS WHAT, WHEN", 30, flex=True)]
 NOTE_COLUMN = Column("NOTE", 12)
+CHANGE_COLUMN = Column("Δ", 1)
+"""First in the Timeline, Claims and Contradictions under `--since`: + new, ~ changed."""
 """Last in a list, once something in it has a note (rows always carry the cell)."""
 NOTED_TABLES = (("timeline", "events", TIMELINE_COLUMNS), ("claims", "claims", CLAIM_COLUMNS),
                 ("sources", "sources", SOURCE_COLUMNS),
@@ -139,10 +144,14 @@ class MainScreen(Screen[None], inherit_bindings=False):
     (`watch_show_pairs` fills it)."""
 
     def __init__(self, analysis: Analysis, *, partial: list[str] | None = None,
-                 notes: NotesStore | None = None, start_view: str | None = None) -> None:
+                 notes: NotesStore | None = None, start_view: str | None = None,
+                 since: Baseline | None = None) -> None:
         super().__init__()
         self.start_view = start_view
         self.notes = notes
+        self.since = since
+        self.changes: ChangeMarks | None = None
+        """What is new or changed since `since` (`--since REV`), set by `_use`."""
         self._use(analysis)
         self.partial = partial or []
         self.not_reloaded: LoadResult | None = None
@@ -170,6 +179,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._size_classes(self.app.size.width, self.app.size.height, update=False)
         yield Static(id="tabs")
         yield Static(id="filterbar")
+        if self.since is not None:
+            yield SinceBar()
         with Horizontal(id="body"):
             with ContentSwitcher(initial="timeline", id="panes"):
                 yield VirtualTable(TIMELINE_COLUMNS, id="timeline")
@@ -232,6 +243,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
             if table_id == "sources" and self.show_pairs:
                 continue
             noted = [*columns, NOTE_COLUMN] if sections.get(section) else list(columns)
+            if self.changes is not None and table_id != "sources":
+                noted.insert(0, CHANGE_COLUMN)
             table = self.query_one(f"#{table_id}", VirtualTable)
             if table.columns != noted:
                 table.columns = noted
@@ -274,6 +287,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.analysis = analysis
         self.browser = Browser(analysis, self.notes)
         self.details = Details(self.browser)
+        self.compared = self.since.compare(analysis) if self.since is not None else None
+        self.changes = self.compared.marks() if self.compared is not None else None
         known = getattr(self, "search_index", None)  # its text, if of the same catalog
         self.search_index = SearchIndex(self.browser, known.text if known else None)
         self.hits: Sequence[Hit] = []
@@ -283,6 +298,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def notes_changed(self) -> None:
         """Show a changed note in every list and in the preview."""
+        self.browser.notes_changed()  # track records follow the notes
         self._note_columns()
         for table in self.query(VirtualTable):
             forget = getattr(table.rows, "forget", None)
@@ -448,7 +464,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.claims_stale = False
         table = self.query_one("#claims", VirtualTable)
         event_id = None if self.all_claims else self.event_filter
-        table.set_rows(self.browser.claim_rows(event_id, self.filtered.claims))
+        table.set_rows(self._marked(self.browser.claim_rows(event_id, self.filtered.claims)))
         event = self.analysis.catalog.events.get(event_id) if event_id else None
         scope = f"event {event.date.text}: {event.title[:200]}" if event else "all"
         table.border_title = plain(f"2 Claims: {len(table.rows)} ({scope})")
@@ -461,7 +477,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if self.filtered.contradictions is not None:
             found = self.filtered.contradictions
         self.contradiction_count = pairs_in(found)  # a group counts its pairs
-        rows = self.browser.contradiction_rows(found)
+        rows = self._marked(self.browser.contradiction_rows(found))
         table.set_rows(rows, cursor=1 if rows else 0)
         table.empty_message = "no contradictions match (f: change the filter)"
 
@@ -633,6 +649,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
             table.set_rows(self.browser.source_rows(self.filtered.sources), SOURCE_COLUMNS)
             self._note_columns()
 
+    def _marked(self, rows: Any) -> Any:
+        """A list's rows, with the marks of what changed first under `--since`."""
+        return rows if self.changes is None else MarkedRows(rows, self.changes)
+
     def set_filter(self, text: str) -> bool:
         """Filter every pane; False (and a message) when the filter cannot be read."""
         try:
@@ -642,12 +662,16 @@ class MainScreen(Screen[None], inherit_bindings=False):
             return False
         try:
             self.filtered = apply_filter(self.analysis, chosen,
-                                         self.notes.notes if self.notes is not None else None)
+                                         self.notes.notes if self.notes is not None else None,
+                                         changes=self.changes)
+        except FilterError as error:  # `changed` without --since
+            notify(self, str(error), title="Filter not applied", severity="error", timeout=8)
+            return False
         except CacheError as error:  # the app says so and reads the catalog again
             report_damage(self, error)
             return False
         self.query_one("#timeline", VirtualTable).set_rows(
-            self.browser.timeline_rows(self.filtered.events))
+            self._marked(self.browser.timeline_rows(self.filtered.events)))
         self._fill_sources()  # the list or who contradicts whom, filtered
         if not self.show_matrix:
             self.query_one("#questions", VirtualTable).set_rows(
@@ -842,6 +866,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
                          "change; showing the catalog before it (E: the errors)")
         if self.notes is not None and self.notes.read_only:
             parts.append("NOTES READ-ONLY")
+        if self.since is not None and self.compared is not None:
+            self.query_one(SinceBar).show(self.since.name, self.compared)
         if message:
             parts.append(message)
         parts.append("? help")
