@@ -1,19 +1,23 @@
 """How long `contested import` takes against the cold `validate` of what it wrote.
 
-Generates N ACLED-like and N UCDP-like rows (deterministic, spread over 24 months, the
-outlets drawn from a few hundred names), then, each in its own process with its own
-XDG_CACHE_HOME: a floor (`python -c pass` plus a bare libyaml read of the result is
-printed by bench/run.py; here the floor is the cold validate itself), `contested import`
-into a fresh folder, and `contested validate` of the result with an empty cache.
-Runs are interleaved; the ratio import / cold validate is printed per run.
+Generates N rows of each format (ACLED-like, UCDP-like, a TimelineJS sheet, an analyst's
+sheet with its mapping; deterministic, spread over 24 months, the outlets drawn from a
+few hundred names), then, each command in its own process with its own empty
+XDG_CACHE_HOME: `contested import` into a fresh folder, and `contested validate` of the
+result, the floor. Runs are interleaved; the ratio import / cold validate is printed per
+run, with each process's peak memory. `--before SRC` (a `src` folder of another tree,
+e.g. a `git worktree` of HEAD) times that tree's import too, in the same runs, against
+the same floor.
 
-    .venv/bin/python bench/importing.py --rows 10000 --repeat 3
+    .venv/bin/python bench/importing.py --rows 10000 --repeat 3 [--before /tmp/before/src]
+        [--formats acled,ucdp-ged,timelinejs,csv]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import shutil
 import subprocess
@@ -89,36 +93,97 @@ def generate(folder: Path, rows: int, seed: int = 22) -> tuple[Path, Path]:
     return acled, ucdp
 
 
-def timed(command: list[str], cache: Path) -> float:
+TIMELINEJS_HEADER = [
+    "Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time",
+    "Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
+    "Media Thumbnail", "Type", "Group", "Background",
+]
+SHEET_HEADER = ["Ref", "When", "What happened", "Where", "Lat", "Lon", "Said by", "Figure"]
+MAPPING = """dataset: desk
+title: The desk's sheet
+row: Ref
+event: {date: When, title: What happened, place: Where, latitude: Lat, longitude: Lon}
+claim: {source: Said by, question: killed, value: Figure}
+questions:
+  - {id: killed, text: How many were killed?, kind: quantity, unit: killed, per_event: true}
+"""
+
+
+def generate_more(folder: Path, rows: int, seed: int = 22) -> tuple[Path, Path, Path]:
+    """A TimelineJS sheet and an analyst's sheet (with its mapping) of `rows` rows."""
+    pick = random.Random(seed)
+    outlets = [f"Outlet {n} News" for n in range(300)]
+    first = date(2023, 1, 1)
+    sheet, mapped, mapping = folder / "timelinejs.csv", folder / "sheet.csv", folder / "map.yaml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    with sheet.open("w", newline="", encoding="utf-8") as t, \
+            mapped.open("w", newline="", encoding="utf-8") as m:
+        tw, mw = csv.writer(t), csv.writer(m)
+        tw.writerow(TIMELINEJS_HEADER)
+        mw.writerow(SHEET_HEADER)
+        for n in range(rows):
+            day = first + timedelta(days=pick.randrange(730))
+            place = f"Place {pick.randrange(2000)}"
+            tw.writerow({
+                "Year": day.year, "Month": day.month, "Day": day.day,
+                "Headline": f"Clash near {place}, report {n}",
+                "Text": f"<p>Fighting near <b>{place}</b> &amp; shelling.</p>",
+                "Group": pick.choice(["Ground", "Air", "Sea"]),
+            }.get(name, "") for name in TIMELINEJS_HEADER)
+            mw.writerow([f"D{n}", day.isoformat(), f"Clash near {place}", place,
+                         f"{44 + pick.random() * 8:.4f}", f"{30 + pick.random() * 10:.4f}",
+                         "; ".join(pick.sample(outlets, pick.randint(1, 2))),
+                         pick.choice(["12", "about 30", "at least 5", "10-20"])])
+    return sheet, mapped, mapping
+
+
+def timed(command: list[str], cache: Path, source: str | None = None) -> tuple[float, int]:
+    """Seconds, and peak memory (MiB) of the process."""
     environment = {"XDG_CACHE_HOME": str(cache), "PATH": "/usr/bin:/bin"}
+    if source is not None:
+        environment["PYTHONPATH"] = source
     start = time.perf_counter()
-    done = subprocess.run(command, env=environment, capture_output=True, text=True,
-                          check=False)
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{command[:3]} failed: {done.stderr[-2000:]}")
-    return elapsed
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{command[:3]} failed: {error[-2000:]}")
+    return elapsed, usage.ru_maxrss // 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--formats", default="acled,ucdp-ged,timelinejs,csv")
+    parser.add_argument("--before", help="the src folder of a tree to time as well")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-importing-"))
     try:
         acled, ucdp = generate(work, args.rows)
-        for name, path in (("acled", acled), ("ucdp-ged", ucdp)):
+        sheet, mapped, mapping = generate_more(work, args.rows)
+        inputs = {"acled": [str(acled)], "ucdp-ged": [str(ucdp)],
+                  "timelinejs": [str(sheet)],
+                  "csv": [str(mapped), "--mapping", str(mapping)]}
+        trees = [("after", None)] + ([("before", args.before)] if args.before else [])
+        for name in args.formats.split(","):
             for run in range(args.repeat):
-                out, cache = work / f"out-{name}-{run}", work / f"cache-{name}-{run}"
+                figures = {}
+                for label, source in (trees if run % 2 == 0 else trees[::-1]):
+                    cache = work / f"cache-{name}-{run}-{label}"
+                    figures[label] = timed([*CONTESTED, "import", name, *inputs[name], "-o",
+                                            str(work / f"out-{label}")], cache, source)
+                out = work / "out-after"
                 cold = work / f"cold-{name}-{run}"
-                floor = timed([sys.executable, "-c", "pass"], cache)
-                imported = timed([*CONTESTED, "import", name, str(path), "-o", str(out)], cache)
-                validated = timed([*CONTESTED, "validate", str(out)], cold)
-                print(f"{name} {args.rows:,} rows run {run + 1}: floor (python start) "
-                      f"{floor:.2f} s, import {imported:.2f} s, cold validate "
-                      f"{validated:.2f} s: import / validate = {imported / validated:.2f}",
-                      flush=True)
+                validated, validate_mib = timed([*CONTESTED, "validate", str(out)], cold)
+                shown = ", ".join(
+                    f"{label} import {seconds:.2f} s ({mib} MiB) = {seconds / validated:.2f}"
+                    for label, (seconds, mib) in figures.items())
+                print(f"{name} {args.rows:,} rows run {run + 1}: floor (cold validate) "
+                      f"{validated:.2f} s ({validate_mib} MiB); {shown}", flush=True)
                 shutil.rmtree(out)
     finally:
         shutil.rmtree(work, ignore_errors=True)

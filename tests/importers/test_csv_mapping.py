@@ -18,22 +18,13 @@ from contested.format.model import QuantityForm
 from contested.importers.csv_mapping import CsvMappingImporter, read_mapping
 from contested.importers.records import ImportedRow, RowProblem
 from contested.importers.writer import write_import
-from tests.helpers import main_in_process
-from tests.importers import DATA, files_of, imported
+from tests.importers import DATA, assert_valid, files_of, imported
 
 SHEET = DATA / "sheet-casualties.csv"
 MAPPING = DATA / "sheet-casualties.mapping.yaml"
 MALFORMED = DATA / "sheet-malformed.csv"
 MALFORMED_MAPPING = DATA / "sheet-malformed.mapping.yaml"
 MISTAKES = DATA / "sheet-mistakes.mapping.yaml"
-
-
-def assert_valid(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
-    """`contested validate` finds the folder valid (warnings allowed: one claim on a
-    question has nothing to compare with)."""
-    status, out, err = main_in_process(capsys, "validate", str(folder), "--no-cache")
-    assert status == 0, out + err
-    assert out.splitlines()[-1].startswith("valid:"), out
 
 
 def write_mapping(folder: Path, text: str) -> Path:
@@ -87,14 +78,15 @@ def test_each_field_maps_as_documented(capsys: pytest.CaptureFixture[str],
     assert catalog.claims["kharkiv-desk-KH-004-control"].value == "contested"
     # a row with no claim cells makes no claim
     assert [c for c in catalog.claims.ids if c.startswith("kharkiv-desk-KH-005")] == []
-    # the mapping's questions and the dataset's source, in its sources file
+    # the mapping's questions in its sources file; not the dataset's own source, which
+    # no claim cites (each names its own)
     assert catalog.questions["casualties"].per_event
     assert catalog.questions["control"].values == ["russia", "ukraine", "contested"]
-    assert catalog.sources["kharkiv-desk"].kind == "dataset"
+    assert "kharkiv-desk" not in catalog.sources
     assert catalog.sources["tass"].name == "TASS"
     assert catalog.timelines["kharkiv-desk-2024-05"].title == (
         "Kharkiv desk casualty sheet, 2024-05")
-    assert_valid(capsys, tmp_path)
+    assert "source-without-claims" not in assert_valid(capsys, tmp_path)
 
 
 @pytest.mark.parametrize(("cell", "value"), [
@@ -248,6 +240,48 @@ def test_without_a_row_column_ids_are_lines(tmp_path: Path) -> None:
     rows = [r for r in CsvMappingImporter.from_file(mapping).rows(sheet)
             if isinstance(r, ImportedRow)]
     assert [r.events[0]["id"] for r in rows] == ["desk-line-2", "desk-line-4"]
+
+
+def test_the_sheets_own_source_is_written_only_while_a_claim_cites_it(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder, sheet = tmp_path / "out", tmp_path / "sheet.csv"
+    mapping = write_mapping(tmp_path, "dataset: desk\ntitle: The desk\nrow: Ref\n"
+                                      "event: {date: When, title: What}\n"
+                                      "claim: {source: Who, text: Said}\n")
+    args = ("csv", str(sheet), "--mapping", str(mapping), "-o", str(folder))
+    sheet.write_text("Ref,When,What,Who,Said\nR1,2024-05-01,Strike,,The desk counted 3\n"
+                     "R2,2024-05-02,Strike,Reuters,Two dead\n", encoding="utf-8")
+    assert imported(capsys, *args)[0] == 0
+    catalog = load_catalog([folder]).catalog
+    assert catalog.claims["desk-R1-claim"].source == ["desk"]  # no source: the sheet's own
+    assert catalog.sources["desk"].kind == "dataset"
+    assert "source-without-claims" not in assert_valid(capsys, folder)
+    # the row now names its source: nothing cites the sheet, whose entry goes
+    sheet.write_text("Ref,When,What,Who,Said\nR1,2024-05-01,Strike,AFP,The desk counted 3\n",
+                     encoding="utf-8")
+    assert imported(capsys, *args)[0] == 0
+    assert '"desk"' not in (folder / "sources-desk.yaml").read_text(encoding="utf-8")
+    assert "desk" not in load_catalog([folder]).catalog.sources
+    assert "source-without-claims" not in assert_valid(capsys, folder)
+
+
+def test_the_sheets_own_source_is_written_when_a_file_of_the_folder_cites_it(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder, sheet = tmp_path / "out", tmp_path / "sheet.csv"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(
+        "contested: 1\nevents:\n  - {id: strike, date: 2024-05-03, title: Strike}\n"
+        "claims:\n  - {id: counted, source: desk, event: strike, text: The desk counted 3}\n",
+        encoding="utf-8")
+    mapping = write_mapping(tmp_path, "dataset: desk\nrow: Ref\n"
+                                      "event: {date: When, title: What}\n"
+                                      "claim: {source: Who, text: Said}\n")
+    sheet.write_text("Ref,When,What,Who,Said\nR1,2024-05-01,Strike,AFP,Two dead\n",
+                     encoding="utf-8")
+    assert imported(capsys, "csv", str(sheet), "--mapping", str(mapping), "-o",
+                    str(folder))[0] == 0
+    assert load_catalog([folder]).catalog.sources["desk"].kind == "dataset"
+    assert_valid(capsys, folder)
 
 
 def test_a_second_import_is_byte_identical_and_a_changed_row_changes_only_its_entries(

@@ -3,16 +3,27 @@ alone, texts written so that they read back exactly, hostile input files."""
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from contested.catalog.loading import load_catalog
+from contested.format.model import Claim, Event, QuantityForm
 from contested.importers.records import Dataset, ImportedRow, SourceEntry
-from contested.importers.writer import ImportRefused, marker, quoted, unquoted, write_import
+from contested.importers.writer import (
+    ImportRefused,
+    marker,
+    quoted,
+    render_checked,
+    unquoted,
+    write_import,
+)
 from tests.helpers import no_hang
 from tests.importers import DATA, assert_valid, files_of, imported
 
@@ -200,3 +211,159 @@ def test_the_marker_is_on_every_file(capsys: pytest.CaptureFixture[str],
     imported(capsys, "acled", str(ACLED), "-o", str(tmp_path))
     for name, data in files_of(tmp_path).items():
         assert data.decode().splitlines()[0] == marker("acled"), name
+
+
+# --- the writer's own checks against the format's models -------------------------------------
+
+_IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,12}", fullmatch=True)
+_DATES = st.sampled_from(["2024-03-04", "2024-03", "2024", "2024-03-04/2024-03-10", "2025-03~",
+                          "2025-02?", "2024-08-06/2025-03-12", "2025/..", "202X", "0001-01-01"])
+_FINITE = st.one_of(st.integers(-10**9, 10**9),
+                    st.floats(allow_nan=False, allow_infinity=False, width=64))
+_NUMBERS = st.one_of(_FINITE, st.floats())  # nan and infinities too
+_FORMS = ("about", "at_least", "at_most", "more_than", "less_than")
+
+
+def _figures(numbers: st.SearchStrategy[float]) -> st.SearchStrategy[dict[str, Any]]:
+    best = {"best": numbers}
+    return st.one_of(
+        *(st.fixed_dictionaries({form: numbers}, optional=best) for form in _FORMS),
+        st.fixed_dictionaries({"between": st.lists(numbers, min_size=2, max_size=2)},
+                              optional=best))
+
+
+def _fields(ids: st.SearchStrategy[str], dates: st.SearchStrategy[str],
+            numbers: st.SearchStrategy[float]) -> dict[str, st.SearchStrategy[Any]]:
+    """A strategy for every field of events and claims, by name."""
+    text = st.text(max_size=20)
+    return {
+        "id": ids, "date": dates, "said": dates, "as_of": dates, "title": text,
+        "place": text, "summary": text, "note": text, "kind": text, "text": text,
+        "quote": text, "unit": text, "tags": st.lists(text, max_size=3),
+        "source": st.lists(ids, max_size=3), "via": st.lists(ids, max_size=2),
+        "disputes": st.lists(ids, max_size=2), "supports": st.lists(ids, max_size=2),
+        "event": ids, "document": ids, "about": ids,
+        "coordinates": st.fixed_dictionaries({"lat": numbers, "lon": numbers}),
+        "provenance": st.fixed_dictionaries(
+            {"dataset": text, "row": text}, optional={"source_text": st.none() | text}),
+        "credibility": st.integers(-1, 8),
+        "value": st.one_of(text, numbers, _figures(numbers)),
+    }
+
+
+_ANY = _fields(st.one_of(_IDS, st.text(max_size=6)), st.one_of(_DATES, st.text(max_size=12)),
+               _NUMBERS)
+_GOOD = _fields(_IDS, _DATES, _FINITE)
+_MOSTLY_GOOD = {name: st.one_of(_GOOD[name], _GOOD[name], _GOOD[name], _ANY[name])
+                for name in _ANY}
+_REQUIRED = {"event": ("id", "date", "title"), "claim": ("id", "source", "text")}
+
+
+def _entries(what: str, model: type[Event | Claim]) -> st.SearchStrategy[dict[str, Any]]:
+    """Entries of `model`'s fields, most of them valid (each field is a way to be wrong)."""
+    required = _REQUIRED[what]
+    return st.fixed_dictionaries(
+        {name: _MOSTLY_GOOD[name] for name in required},
+        optional={name: _MOSTLY_GOOD[name] for name in model.model_fields
+                  if name not in required},
+    ).map(lambda entry: {"id": entry["id"], **entry})  # an importer's entry starts with its id
+
+
+def _accepted(entry: dict[str, Any], what: str) -> bool:
+    try:
+        render_checked(entry, what)
+    except ValueError:
+        return False
+    return True
+
+
+def _valid(model: type[Event | Claim], entry: dict[str, Any]) -> bool:
+    try:
+        model.model_validate(entry)
+    except ValidationError:
+        return False
+    return True
+
+
+def test_there_is_a_strategy_for_every_field_of_the_models() -> None:
+    assert set(_ANY) == set(Event.model_fields) | set(Claim.model_fields)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_entries("event", Event).map(lambda e: ("event", e)),
+                 _entries("claim", Claim).map(lambda c: ("claim", c))))
+@example(("event", {"id": "e1", "title": "no date"}))
+@example(("claim", {"id": "c1", "source": [], "text": "no source"}))
+@example(("claim", {"id": "c1", "source": ["a"], "text": "t", "value": {"best": 3}}))
+def test_the_writer_accepts_exactly_what_the_models_accept(drawn: tuple[str, dict[str, Any]],
+                                                            ) -> None:
+    """What the writer writes, the format reads; what the format refuses, the writer
+    refuses too (and says so as a row problem). The one place it is stricter: a claim's
+    value that is not a finite number (the model would take `nan` as a word)."""
+    what, entry = drawn
+    model = Event if what == "event" else Claim
+    accepted = _accepted(entry, what)
+    event(f"{what} {'written' if accepted else 'refused'}")
+    if accepted:
+        assert _valid(model, entry), entry
+    elif _valid(model, entry):
+        value = entry.get("value")
+        assert isinstance(value, float), entry
+        assert not math.isfinite(value), entry
+
+
+
+@st.composite
+def _rows(draw: st.DrawFn) -> list[ImportedRow]:
+    """Rows of entries the writer accepts, each an event and a claim about it that cite
+    only what the folder declares (a quantity question, the dataset's source)."""
+    rows = []
+    for n in range(draw(st.integers(1, 4))):
+        event = {"id": f"test-r{n}", "date": draw(_DATES), "title": draw(_GOOD["title"])}
+        for name in ("place", "summary", "note", "kind", "tags", "coordinates",
+                     "provenance"):
+            if draw(st.booleans()):
+                event[name] = draw(_GOOD[name])
+        claim = {"id": f"test-r{n}-q", "source": ["test"], "event": event["id"],
+                 "text": draw(_GOOD["text"]), "about": "q"}
+        for name in ("said", "as_of", "quote", "credibility", "note", "provenance"):
+            if draw(st.booleans()):
+                claim[name] = draw(_GOOD[name])
+        if draw(st.booleans()):
+            claim["value"] = draw(st.one_of(_FINITE, _figures(_FINITE)))
+        assume(_accepted(event, "event") and _accepted(claim, "claim"))
+        rows.append(ImportedRow(row=f"r{n}", line=n + 2, month="2024-03", events=[event],
+                                claims=[claim]))
+    return rows
+
+
+_WITH_QUESTION = Dataset("test", "Test", SourceEntry("test", "Test", kind="dataset"),
+                         questions=({"id": "q", "text": "How many?", "kind": "quantity"},))
+
+
+def _same_figure(written: Any, loaded: Any) -> bool:
+    if isinstance(loaded, str):  # an exact figure: the number, however it was spelled
+        return float(loaded) == float(written)
+    return bool(loaded == QuantityForm.model_validate(written))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.filter_too_much])
+@given(_rows())
+def test_every_entry_written_loads_as_it_was_given(tmp_path_factory: pytest.TempPathFactory,
+                                                   rows: list[ImportedRow]) -> None:
+    folder = tmp_path_factory.mktemp("entries")
+    write_import(folder, _WITH_QUESTION, rows)
+    result = load_catalog([folder])
+    assert not [d for d in result.diagnostics if d.severity == "error"], result.diagnostics[:3]
+    for row in rows:
+        for entry, loaded in ((row.events[0], result.catalog.events[row.events[0]["id"]]),
+                              (row.claims[0], result.catalog.claims[row.claims[0]["id"]])):
+            given_model = type(loaded).model_validate(entry)
+            for name in entry:
+                if name == "value":
+                    assert isinstance(loaded, Claim)
+                    assert _same_figure(entry[name], loaded.value), (entry, loaded.value)
+                else:
+                    assert getattr(loaded, name) == getattr(given_model, name), name

@@ -10,22 +10,19 @@ reads it through.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 from contested.importers.common import (
     FATALITIES,
     CellError,
     CsvRow,
     coordinate,
     day,
+    outlet,
     outlets,
-    read_csv,
     row_id,
-    slug,
     whole_number,
     widened,
 )
+from contested.importers.parallel import RowByRow
 from contested.importers.records import (
     Dataset,
     Entry,
@@ -60,21 +57,20 @@ _GEO_PRECISION = {
 }
 
 
-class AcledImporter:
+class AcledImporter(RowByRow):
     """Reads ACLED CSV exports."""
 
     dataset = DATASET
+    required = REQUIRED
 
-    def rows(self, path: Path) -> Iterator[ImportedRow | RowProblem]:
-        shown = str(path)
-        for item in read_csv(path, REQUIRED):
-            if isinstance(item, RowProblem):
-                yield item
-                continue
-            try:
-                yield _row(item, shown)
-            except _Problem as problem:
-                yield RowProblem(shown, item.line, problem.message, problem.column)
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers
+
+    def row(self, row: CsvRow, shown: str) -> ImportedRow | RowProblem:
+        try:
+            return _row(row, shown)
+        except _Problem as problem:
+            return RowProblem(shown, row.line, problem.message, problem.column)
 
 
 class _Problem(Exception):
@@ -84,7 +80,7 @@ class _Problem(Exception):
 
 
 def _cell(row: CsvRow, column: str) -> str:
-    return row.get(column).strip()
+    return row.cells.get(column, "").strip()
 
 
 def _date(row: CsvRow) -> tuple[str, str, str | None]:
@@ -126,16 +122,12 @@ def _coordinates(row: CsvRow) -> dict[str, float] | None:
 def _sources(row: CsvRow) -> list[SourceEntry]:
     found: dict[str, SourceEntry] = {}
     for name in outlets(row.get("source")):
-        made = slug(name)
-        if not made:
+        entry = outlet(name, NAME, "ACLED")
+        if entry is None:
             raise _Problem("source", f"the source '{name}' gives no id (no letter or digit "
                                      "with an ASCII form): name it in Latin letters")
-        if made == NAME:
-            continue  # ACLED itself: the dataset's own source
-        found.setdefault(made, SourceEntry(
-            id=made, name=name, kind="other", side="unknown", reliability="F",
-            note="Named as a source by ACLED rows: kind, side and reliability are the "
-                 "analyst's to grade."))
+        if entry.id != NAME:  # ACLED itself is the dataset's own source
+            found.setdefault(entry.id, entry)
     return list(found.values())
 
 

@@ -19,11 +19,12 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
 from contested.format.model import ID_PATTERN
-from contested.importers.records import Entry, RowProblem
+from contested.importers.records import Entry, RowProblem, SourceEntry
 from contested.importers.writer import ImportRefused
 from contested.support.files import kind_of
 
@@ -86,19 +87,28 @@ class CsvRow:
         return self.cells.get(column, "")
 
 
-def read_csv(path: Path, required: Sequence[str]) -> Iterator[CsvRow | RowProblem]:
-    """The rows of a CSV file with a header, as they are read. Columns are found by
-    name (any case, in any order, extra ones ignored); a missing `required` column
-    refuses the file."""
-    csv.field_size_limit(MAX_CELL)
-    shown = str(path)
-    with open_text(path) as handle:
-        reader = csv.reader(handle)
-        line = 1
+class CsvRecords:
+    """A CSV file with a header, opened and its header checked (columns are found by
+    name, in any case and order, extra ones ignored; a missing `required` column refuses
+    the file); then its rows as read, each its first line and its cells."""
+
+    def __init__(self, path: Path, required: Sequence[str]) -> None:
+        csv.field_size_limit(MAX_CELL)
+        self.path, self.shown = path, str(path)
+        self._handle = open_text(path)
         try:
-            header = next(reader, None)
+            self._reader = csv.reader(self._handle)
+            self.names = self._header(required)
+        except BaseException:
+            self._handle.close()
+            raise
+
+    def _header(self, required: Sequence[str]) -> list[str]:
+        shown = self.shown
+        try:
+            header = next(self._reader, None)
         except UnicodeDecodeError as error:
-            raise not_utf8(path, 1, error) from None
+            raise not_utf8(self.path, 1, error) from None
         except csv.Error as error:
             raise ImportRefused(f"{shown}:1: the header cannot be read: {error}") from None
         if header is None:
@@ -113,6 +123,16 @@ def read_csv(path: Path, required: Sequence[str]) -> Iterator[CsvRow | RowProble
             what = (f"lacks the column{'s' * (len(missing) > 1)} {', '.join(missing)}"
                     if missing else f"names {', '.join(repeated)} twice")
             raise ImportRefused(f"{shown}:1: the header {what} (it has: {', '.join(names)})")
+        return names
+
+    def __enter__(self) -> CsvRecords:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._handle.close()
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]] | RowProblem]:
+        reader, shown, width = self._reader, self.shown, len(self.names)
         line = reader.line_num + 1
         while True:
             try:
@@ -120,7 +140,7 @@ def read_csv(path: Path, required: Sequence[str]) -> Iterator[CsvRow | RowProble
             except StopIteration:
                 return
             except UnicodeDecodeError as error:
-                raise not_utf8(path, line, error) from None
+                raise not_utf8(self.path, line, error) from None
             except csv.Error as error:
                 message = str(error)
                 if "field larger" in message:
@@ -135,11 +155,20 @@ def read_csv(path: Path, required: Sequence[str]) -> Iterator[CsvRow | RowProble
                 yield RowProblem(shown, start, f"the row has {len(cells)} cells, over "
                                                f"{MAX_COLUMNS}")
                 continue
-            if len(cells) != len(names):
+            if len(cells) != width:
                 yield RowProblem(shown, start, f"the row has {len(cells)} cells; the header "
-                                               f"has {len(names)} columns")
+                                               f"has {width} columns")
                 continue
-            yield CsvRow(start, dict(zip(names, cells, strict=True)))
+            yield start, cells
+
+
+def read_csv(path: Path, required: Sequence[str]) -> Iterator[CsvRow | RowProblem]:
+    """The rows of a CSV file with a header (`CsvRecords`), as they are read."""
+    with CsvRecords(path, required) as records:
+        names = records.names
+        for item in records:
+            yield item if isinstance(item, RowProblem) else CsvRow(
+                item[0], dict(zip(names, item[1], strict=True)))
 
 
 # --- cells --------------------------------------------------------------------------------
@@ -200,12 +229,27 @@ def coordinate(cell: str, bound: float, name: str) -> float:
     return value
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(name: str) -> str:
     """An id made of a name: lowercase ASCII letters and digits, `-` between words;
-    accents dropped (NFKD), letters with no ASCII form left out. May be empty."""
+    accents dropped (NFKD), letters with no ASCII form left out. May be empty.
+
+    Cached: a dataset names the same few hundred outlets in every row."""
     decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(char for char in decomposed if char.isascii()).lower()
+    plain = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+@lru_cache(maxsize=1 << 16)
+def outlet(name: str, dataset: str, title: str) -> SourceEntry | None:
+    """The source an outlet's name stands for in `dataset`'s rows (None: the name makes
+    no id). One entry per name, made once: rows name the same outlets again and again."""
+    made = slug(name)
+    if not made:
+        return None
+    return SourceEntry(id=made, name=name, kind="other", side="unknown", reliability="F",
+                       note=f"Named as a source by {title} rows: kind, side and "
+                            "reliability are the analyst's to grade.")
 
 
 def outlets(cell: str) -> list[str]:

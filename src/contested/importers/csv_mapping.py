@@ -1,76 +1,27 @@
 """The analyst's own spreadsheets: any CSV, with a small mapping file (YAML) saying which
-column holds which field of the format.
+column holds which field of the format. The mapping's keys and how each field maps are
+in docs/importing.md. Why the code is as it is:
 
-```yaml
-dataset: my-sheet            # prefix of ids and files: an id-like word
-title: Casualty reports      # optional: the title of the sources file's header
-row: Ref                     # the column with each row's id (optional: see below)
-event:                       # one event per row: date and title required
-  date: When                 # the format's fuzzy dates (2025-03~, intervals), as written
-  title: What happened
-  place: Where
-  summary: Notes
-  note: Remarks
-  kind: Type
-  tags: Labels               # several split on ';'
-  latitude: Lat              # both or neither
-  longitude: Lon
-claim:                       # optional: at most one claim per row
-  source: Said by            # several split on ';' (none: the sheet itself)
-  via: Through               # several split on ';', nearest first
-  text: Claim                # optional: else the value as written, with the unit
-  quote: Quote
-  question: casualties       # a question the mapping declares, or `about: COLUMN`
-  value: Figure
-  said: Said on
-questions:                   # written in the dataset's sources file
-  - {id: casualties, text: How many were killed?, kind: quantity, unit: killed,
-     per_event: true}
-```
-
-Every name under `event:` and `claim:` is a column of the CSV's header (any case). The
-mapping is checked whole before a row is read: an unknown key (with the nearest known
-one), a column the header lacks (named with the header's columns), a missing required
-field or a question the format would refuse are all listed at their lines in the
-mapping, and nothing is read or written.
-
-How a row maps, and why:
-
-- Ids. `row:` names the column of each row's own id: the event is `{dataset}-{row id}`,
-  its claim `{event id}-{question}`; an id that could not be one is a row problem, never
-  changed. Without `row:`, a row's id is its line (`my-sheet-line-12`): that holds while
-  the sheet only grows at its end. Inserting, deleting or sorting rows renumbers every
-  row after the change, so a re-import replaces their entries with other rows' (review
-  notes then follow the line, not the event), and ids past the new end stay from the
-  earlier import; and two sheets under one `dataset:` name take each other's ids. Give
-  the sheet an id column.
-- Texts (title, place, summary, note, kind, claim text, quote) are taken exactly as the
-  cell holds them; an empty cell leaves the field out. Dates (`date`, `said`) are the
-  format's own, as written: a date the format cannot read is a row problem (with the
-  format's hint: `10/03/2025` is refused, never guessed day-first or month-first).
-  The event is written to the month of its first day (of its last, for an interval
-  open at its start).
-- Sources are names (`Reuters; AFP`): each becomes an id by its slug (`reuters`); a
-  source the folder already declares under that id is cited, never written again.
-  A claim whose source cell is empty is the sheet's own: its source is the dataset
-  (as an ACLED row without outlets is ACLED's).
-- A claim is made when any of its cells is filled. Its question is `question:` (one for
-  every row) or the cell of `about:`, and must be one the mapping declares, so that the
-  import knows its kind: a quantity question's value is a figure as people write it
-  (`12`, `1,400`, `about 800`, `~800`, `at least 5`, `5+`, `up to 30`, `more than 10`,
-  `fewer than 10`, `10-20`, `between 10 and 20`, `2 million`; trailing words such as
-  `killed` are ignored) written in the format's form (`{about: 800}`); anything else is
-  a row problem. A category question's value is the word as written, one of the
-  question's `values` if it lists them.
-- Every event and claim keeps its provenance: the dataset, the row id, and for a claim
-  the row's source (and relay) cells as written.
+- The mapping is checked whole (`_Checker`), against the header too, before a row is
+  read: a mistake there would make every row a problem, so each is listed once, at its
+  line in the mapping, instead of once per row.
+- Cells are taken as written: texts exactly, dates in the format's own syntax (a date
+  the format cannot read is a row problem with its hint: `10/03/2025` is never guessed
+  day-first or month-first), figures as people write them (`about 800`, `5+`) through
+  the format's own `figure_as_written`, so a sheet reads as the analyst meant it and
+  nothing is silently changed.
+- Questions are declared in the mapping because a value cannot be read without knowing
+  its question's kind (a figure, or a word among `values`).
+- A sheet without an id column gets line ids (`my-sheet-line-12`): they hold while the
+  sheet only grows at its end, which is how such sheets are kept; the docs say when they
+  do not.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,14 +35,15 @@ from contested.format.model import ID_PATTERN, Question
 from contested.format.quantities import QuantityError, figure_as_written, parse_number
 from contested.importers.common import (
     CellError,
+    CsvRow,
     coordinate,
     not_utf8,
     open_text,
     outlets,
-    read_csv,
     row_id,
     slug,
 )
+from contested.importers.parallel import RowByRow
 from contested.importers.records import (
     Dataset,
     Entry,
@@ -351,30 +303,29 @@ _Label = Callable[[_Column], str]
 """A mapped column's name as the sheet's header writes it, for messages."""
 
 
-class CsvMappingImporter:
+class CsvMappingImporter(RowByRow):
     """Reads CSV files into events (and claims) as a mapping file says."""
 
-    def __init__(self, mapping: Mapping) -> None:
+    def __init__(self, mapping: Mapping, workers: int | None = None) -> None:
         self.mapping = mapping
         self.dataset = mapping.dataset
+        self.workers = workers
+        self._labels: dict[str, str] = {}
 
     @classmethod
     def from_file(cls, path: Path) -> CsvMappingImporter:
         return cls(read_mapping(path))
 
-    def rows(self, path: Path) -> Iterator[ImportedRow | RowProblem]:
-        labels = self._check_header(path)
-        shown = str(path)
-        for item in read_csv(path, ()):
-            if isinstance(item, RowProblem):
-                yield item
-                continue
-            if not any(cell.strip() for cell in item.cells.values()):
-                continue
-            try:
-                yield self._row(shown, item.line, item.cells, labels)
-            except _Problem as problem:
-                yield RowProblem(shown, item.line, problem.message, problem.column)
+    def begin(self, path: Path) -> None:
+        self._labels = self._check_header(path)
+
+    def row(self, row: CsvRow, shown: str) -> ImportedRow | RowProblem | None:
+        if not any(cell.strip() for cell in row.cells.values()):
+            return None
+        try:
+            return self._row(shown, row.line, row.cells, self._labels)
+        except _Problem as problem:
+            return RowProblem(shown, row.line, problem.message, problem.column)
 
     def _check_header(self, path: Path) -> dict[str, str]:
         """The header's columns as written, by case-folded name; refuses the import

@@ -50,6 +50,27 @@ class ImportedRow:
     it finds in the row's entries)."""
 
 
+@dataclass
+class PreparedRow:
+    """A row checked by the format's rules and written as the text of its entries
+    (`contested.importers.writer.prepare`): what the writer merges into the folder. A big
+    file's rows are prepared in worker processes and sent back as these."""
+
+    row: str
+    line: int
+    path: str
+    month: str
+    key: tuple[str, str]
+    """(first day, event id): where the row's entries go in its file."""
+    events: list[tuple[str, str]]
+    claims: list[tuple[str, str]]
+    """(id, text) of each entry, as written."""
+    sources: list[SourceEntry]
+    cites_dataset: bool
+    """Whether a claim cites the dataset's own source (as source or via): the source is
+    written only if one does."""
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """A row that cannot be imported, and why (`column`: the column at fault, if one)."""
@@ -89,8 +110,10 @@ class Heading:
 
 class Importer(Protocol):
     """Reads one file of a dataset, row by row (a generator: rows are written as they
-    come, never all held as text)."""
+    come, never all held as text). A row comes as read (`ImportedRow`) or already
+    prepared (`PreparedRow`, by a worker process)."""
 
     dataset: Dataset
 
-    def rows(self, path: Path) -> Iterator[ImportedRow | RowProblem | Heading]: ...
+    def rows(self, path: Path) -> Iterator[ImportedRow | PreparedRow | RowProblem | Heading]:
+        ...

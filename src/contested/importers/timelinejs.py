@@ -2,46 +2,21 @@
 JSON) as events: a narrative timeline has no sources, so it brings no claims, only the
 events an analyst then attaches claims to.
 
-How each field maps, and why:
+How each column maps is in docs/importing.md. Why the code is as it is:
 
-- The row whose `Type` is `title` (the JSON's `title`) becomes the `timeline:` header of
-  the files written: its headline the title (with the file's month), its text the
-  summary (the id is the file's name). Every TimelineJS import writes the same
-  `timelinejs-…` files, so the last title imported heads them all, and an import
-  without one gives back the dataset's own title: import one timeline per folder to
-  keep its title. Eras (`Type` = `era`, the JSON's `eras`) are ignored: they shade a
-  span of the display and say nothing happened. A second title row in a file is a row
-  problem: TimelineJS shows one.
-- Every other row is an event. Its date is Year/Month/Day as far as they are given: a
-  blank day means the month (`2024-08`), a blank month the year (`2024`); an
-  `End Year`/`End Month`/`End Day` makes it an interval (`2024-08-06/2024-09`). A year
-  that is not a whole number from 0 to 9999 (TimelineJS allows years BCE; the format
-  does not), a month outside 1–12, a day not in its month, a day without a month or an
-  end before the start: a row problem, never a guess. `Time`/`End Time` are kept in the
-  note (the format's dates are days).
-- `Headline` → title (required: a row without one is a row problem); `Text` → summary.
-  TimelineJS shows both as HTML, so both are made plain text the way a reader saw them:
-  tags dropped (a link keeps its address after its text, for it often is the source),
-  `<br>` a line break, `<p>`/`<div>` paragraph breaks, `<li>` a `- ` item, entities
-  unescaped. A title is one line.
-- `Group` → a tag (TimelineJS's rows of the display are the analyst's grouping).
-- `Media` (its address: never fetched), `Media Credit` and `Media Caption` → the note;
-  so is `Display Date` when it says more than the date (`early August 2024`, `night of
-  5 to 6 August`), not when it only spells the date out. `Media Thumbnail` and
-  `Background` are display only, and left out.
-- Ids. A row has no id in the sheet: the JSON's `unique_id` is used where given (one that
-  would not make an id is a row problem, never changed); otherwise the row's id is
-  `{slug of the headline}-{start date}` (`timelinejs-shelling-of-kharkiv-2024-08-06`),
-  and a second row with the same slug and date in this import gets `-2`, `-3` in file
-  order. Renaming a headline, or moving an event to another date, therefore gives a
-  new id: review notes on the old id become orphans, which contested keeps and shows.
-  Two timelines imported one after the other into one folder share the `timelinejs`
-  prefix: a row of the second with the headline and date of a row of the first takes
-  its id, and replaces it (import them together, or into folders of their own).
-  Provenance keeps that row id (not the line: inserting a row above would change every
-  entry below it, and a re-import must change only the rows that changed).
-- Files: an event is written to the month of its first day (a year-precision event to
-  January of its year).
+- Dates are taken as far as the author gave them (a blank day is the month), and a date
+  the format cannot hold (years BCE, a day not in its month) is a row problem: a
+  guessed day would read as a claim the author never made.
+- Headline and text are HTML to TimelineJS: `plain_text` makes them what a reader saw
+  (a link keeps its address, for it is often the source), so that search and the
+  explorer show the words, never the tags.
+- The sheet has no id column, so a row's id is made of its headline and start date
+  (numbered in file order when they repeat): unlike its line, that survives a row
+  inserted above, so a re-import changes only the rows that changed. The JSON's
+  `unique_id` is better still, and used where given. The ids seen are kept across the
+  files of one import, which is why this importer reads rows in order, in one process.
+- The title slide is a `Heading` the writer puts on every file's header; eras say
+  nothing happened, and are left out.
 """
 
 from __future__ import annotations

@@ -9,9 +9,7 @@ who said it and `source_office` the office that relayed it to UCDP.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 from contested.importers.common import (
     FATALITIES,
@@ -20,13 +18,13 @@ from contested.importers.common import (
     coordinate,
     day,
     days,
+    outlet,
     outlets,
-    read_csv,
     row_id,
-    slug,
     whole_number,
     widened,
 )
+from contested.importers.parallel import RowByRow
 from contested.importers.records import (
     Dataset,
     Entry,
@@ -73,21 +71,20 @@ _SIDES = (("deaths_a", "side A"), ("deaths_b", "side B"),
           ("deaths_civilians", "civilians"), ("deaths_unknown", "unknown"))
 
 
-class UcdpImporter:
+class UcdpImporter(RowByRow):
     """Reads UCDP GED CSV files."""
 
     dataset = DATASET
+    required = REQUIRED
 
-    def rows(self, path: Path) -> Iterator[ImportedRow | RowProblem]:
-        shown = str(path)
-        for item in read_csv(path, REQUIRED):
-            if isinstance(item, RowProblem):
-                yield item
-                continue
-            try:
-                yield _row(item, shown)
-            except _Problem as problem:
-                yield RowProblem(shown, item.line, problem.message, problem.column)
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers
+
+    def row(self, row: CsvRow, shown: str) -> ImportedRow | RowProblem:
+        try:
+            return _row(row, shown)
+        except _Problem as problem:
+            return RowProblem(shown, row.line, problem.message, problem.column)
 
 
 class _Problem(Exception):
@@ -97,7 +94,7 @@ class _Problem(Exception):
 
 
 def _cell(row: CsvRow, column: str) -> str:
-    return row.get(column).strip()
+    return row.cells.get(column, "").strip()
 
 
 def _day(row: CsvRow, column: str) -> date:
@@ -152,16 +149,12 @@ def _coordinates(row: CsvRow) -> dict[str, float] | None:
 def _named(row: CsvRow, column: str) -> list[SourceEntry]:
     found: dict[str, SourceEntry] = {}
     for name in outlets(row.get(column)):
-        made = slug(name)
-        if not made:
+        entry = outlet(name, NAME, "UCDP GED")
+        if entry is None:
             raise _Problem(column, f"the source '{name}' gives no id (no letter or digit "
                                    "with an ASCII form): name it in Latin letters")
-        if made == NAME:
-            continue
-        found.setdefault(made, SourceEntry(
-            id=made, name=name, kind="other", side="unknown", reliability="F",
-            note="Named as a source by UCDP GED rows: kind, side and reliability are the "
-                 "analyst's to grade."))
+        if entry.id != NAME:  # UCDP itself is the dataset's own source
+            found.setdefault(entry.id, entry)
     return list(found.values())
 
 

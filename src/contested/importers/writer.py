@@ -11,7 +11,13 @@ with escapes), so the same input gives the same bytes and a changed row changes 
 its own lines: a diff of the folder shows what the dataset changed.
 
 Nothing is written while a row is malformed (`MalformedRows`), unless the caller skips
-them: a catalog that silently lacks rows reads as complete.
+them: a catalog that silently lacks rows reads as complete. An entry the format would
+refuse is such a row: each field is checked as it is written (`render_checked`), by the
+format's own functions for what is not free text (ids, dates, figures, numbers), since
+every text is written quoted and cannot be misread. Checking a pydantic model per entry
+would do the same work again, per field, for every text. A row is checked and written
+as text by `prepare`, here or in a worker process (`contested.importers.parallel`): the
+merge with the folder is done here, in one order, so the bytes are the same either way.
 
 The owned files are read back as text, entry by entry (the layout below is the writer's
 own, one line per field), rather than through the YAML loader: the entries of rows not
@@ -22,30 +28,35 @@ reading its lines, not of validating it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from contested.errors import ContestedError
 from contested.format.dates import parse_date
-from contested.format.model import ID_PATTERN, Claim, Event, Question, Source
+from contested.format.model import ID_PATTERN, Question, Source
+from contested.format.quantities import QuantityError, quantity_from_form
 from contested.importers.records import (
     Dataset,
     Entry,
     Heading,
     ImportedRow,
+    PreparedRow,
     RowProblem,
     SourceEntry,
 )
+from contested.support.collector import collector_paused
 from contested.support.files import replace
+
+if TYPE_CHECKING:
+    from contested.catalog.catalog import Catalog
 
 SCHEMA_FILE = "contested.schema.json"
 """The schema `contested new` writes beside its files: named on each file's first line
@@ -189,6 +200,173 @@ def render_entry(entry: Entry) -> str:
     return "".join(lines)
 
 
+# --- events and claims: each field checked by the format's own rules as it is written ------
+
+class _Wrong(ValueError):
+    """A field's value the format would refuse; `part` names what in it (`.lat`)."""
+
+    def __init__(self, message: str, part: str = "") -> None:
+        super().__init__(message)
+        self.part = part
+
+
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
+_escaped = functools.partial(_UNSAFE.sub, _escape)
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise _Wrong(f"expected text, got {_kind(value)}")
+    return f'"{_escaped(value)}"'
+
+
+def _id(value: Any) -> str:
+    if type(value) is not str or not _ID.fullmatch(value):
+        raise _Wrong(f"'{value}' is not a valid id (letters, digits, and - _ . after the "
+                     "first)")
+    return f'"{value}"'  # an id holds nothing a quoted scalar escapes
+
+
+def _ids(value: Any) -> str | None:
+    if type(value) is not list and type(value) is not tuple:
+        raise _Wrong(f"expected a list of ids, got {_kind(value)}")
+    return "[" + ", ".join(map(_id, value)) + "]" if value else None
+
+
+def _texts(value: Any) -> str | None:
+    if type(value) is not list and type(value) is not tuple:
+        raise _Wrong(f"expected a list of texts, got {_kind(value)}")
+    return "[" + ", ".join(map(_text, value)) + "]" if value else None
+
+
+def _date(value: Any) -> str:
+    if type(value) is not str:
+        raise _Wrong(f"a date is text such as 2025-03-10, not {_kind(value)}")
+    parse_date(value)  # raises DateError (a ValueError) with the format's own message
+    return f'"{_escaped(value)}"'
+
+
+def _number(value: Any) -> str:
+    if type(value) is int:
+        return str(value)
+    if type(value) is not float:
+        raise _Wrong(f"expected a number, got {_kind(value)}")
+    return scalar(value)
+
+
+def _coordinates(value: Any) -> str:
+    if type(value) is not dict or len(value) != 2 or "lat" not in value or "lon" not in value:
+        raise _Wrong("coordinates are {lat, lon} in degrees")
+    lat, lon = _number(value["lat"]), _number(value["lon"])
+    if not -90 <= value["lat"] <= 90:
+        raise _Wrong(f"{lat} is not between -90 and 90", ".lat")
+    if not -180 <= value["lon"] <= 180:
+        raise _Wrong(f"{lon} is not between -180 and 180", ".lon")
+    return f"{{lat: {lat}, lon: {lon}}}"
+
+
+def _provenance(value: Any) -> str:
+    if type(value) is not dict or "dataset" not in value or "row" not in value or not (
+            len(value) == 2 or (len(value) == 3 and "source_text" in value)):
+        raise _Wrong("provenance is {dataset, row, source_text}")
+    said = value.get("source_text")
+    written = f"{{dataset: {_text(value['dataset'])}, row: {_text(value['row'])}"
+    return written + (f", source_text: {_text(said)}}}" if said is not None else "}")
+
+
+def _credibility(value: Any) -> str:
+    if type(value) is not int or not 1 <= value <= 6:
+        raise _Wrong(f"credibility is 1 to 6, not {value}")
+    return str(value)
+
+
+_FORMS = ("about", "at_least", "at_most", "more_than", "less_than")
+
+
+def _figure(value: Any) -> str:
+    """A claim's value: a word or an exact figure as text or a number, or one of the
+    format's figure forms (`{between: [low, high], best: n}`), checked as the format
+    resolves it."""
+    if type(value) is str:
+        return f'"{_escaped(value)}"'
+    if type(value) is not dict:
+        return _number(value)
+    forms = [name for name in value if name != "best"]
+    if len(forms) != 1 or forms[0] not in (*_FORMS, "between"):
+        raise _Wrong("a figure takes one form: about, at_least, at_most, more_than, "
+                     "less_than or between")
+    form = forms[0]
+    best = value.get("best")
+    written_best = f", best: {_number(best)}}}" if best is not None else "}"
+    try:
+        if form == "between":
+            pair = value[form]
+            if (type(pair) is not list and type(pair) is not tuple) or len(pair) != 2:
+                raise _Wrong("between takes two numbers: [low, high]", ".between")
+            figure = f"[{_number(pair[0])}, {_number(pair[1])}]"
+            quantity_from_form(form, (pair[0], pair[1]), best)
+        else:
+            figure = _number(value[form])
+            quantity_from_form(form, value[form], best)
+    except QuantityError as error:
+        raise _Wrong(str(error)) from None
+    return f"{{{form}: {figure}{written_best}"
+
+
+_Writer = Callable[[Any], "str | None"]
+_EVENT_FIELDS: dict[str, _Writer] = {
+    "date": _date, "title": _text, "place": _text, "tags": _texts, "summary": _text,
+    "note": _text, "coordinates": _coordinates, "kind": _text, "provenance": _provenance,
+}
+_CLAIM_FIELDS: dict[str, _Writer] = {
+    "source": _ids, "via": _ids, "event": _id, "said": _date, "text": _text, "quote": _text,
+    "document": _id, "about": _id, "value": _figure, "unit": _text, "as_of": _date,
+    "credibility": _credibility, "disputes": _ids, "supports": _ids, "note": _text,
+    "provenance": _provenance,
+}
+"""Each field of an event and of a claim (`contested.format.model`) with what writes it:
+every text is written a quoted string, so only ids, dates, figures and numbers need
+checking, by the format's own functions (a pydantic model per entry would check the
+texts again). A list writer gives None for an empty list: the field is left out.
+Tests hold these to the models: every field known, every entry written loads."""
+_REQUIRED = {"event": ("date", "title"), "claim": ("source", "text")}
+
+
+def render_checked(entry: Entry, what: str) -> str:
+    """An event's or claim's entry (`what`), each field checked as the format reads it;
+    raises ValueError naming the entry and field for what the format would refuse."""
+    fields = _EVENT_FIELDS if what == "event" else _CLAIM_FIELDS
+    items = iter(entry.items())
+    name, value = next(items, ("", None))
+    if name != "id":
+        raise ValueError(f"{what}: an entry starts with its id")
+    try:
+        lines = [f"  - id: {_id(value)}\n"]
+    except _Wrong as wrong:
+        raise ValueError(f"{what}: id: {wrong}") from None
+    add = lines.append
+    for name, value in items:
+        if value is None:
+            continue
+        writer = fields.get(name)
+        if writer is None:
+            raise ValueError(f"{what} {entry['id']}: '{name}' is not a field of {what}s")
+        try:
+            text = writer(value)
+        except ValueError as error:  # a _Wrong, or the format's DateError
+            part = error.part if isinstance(error, _Wrong) else ""
+            raise ValueError(f"{what} {entry['id']}: {name}{part}: {error}") from None
+        if text is not None:
+            add(f"    {name}: {text}\n")
+    for name in _REQUIRED[what]:
+        if entry.get(name) in (None, [], ()):
+            raise ValueError(f"{what} {entry['id']}: {name}: the field is required")
+    return "".join(lines)
+
+
 def render_source(source: SourceEntry) -> Entry:
     return {"id": source.id, "name": source.name, "aliases": list(source.aliases),
             "kind": source.kind, "side": source.side, "reliability": source.reliability,
@@ -207,6 +385,8 @@ class _Group:
     events: list[tuple[str, str]]
     claims: list[tuple[str, str]]
     """(id, text) of each entry."""
+    cites_dataset: bool
+    """Whether a claim cites the dataset's own source."""
 
     def same_as(self, other: _Group) -> bool:
         return (self.month, self.events, self.claims) == (other.month, other.events,
@@ -275,6 +455,7 @@ def _owned_files(folder: Path, prefix: str) -> tuple[_Owned, list[Path]]:
 _ENTRY = re.compile(r'  - id: ("[^"]*")\n')
 _EVENT = re.compile(r'    event: ("[^"]*")\n')
 _DATE = re.compile(r'    date: ("[^"]*")\n')
+_CITING = re.compile(r'^    (?:source|via): \[.*\]$', re.MULTILINE)
 
 
 def _entries(path: Path) -> Iterator[tuple[str, str, str]]:
@@ -315,21 +496,29 @@ def _first_day(text: str) -> str:
     return (fuzzy.earliest or date.min).isoformat()
 
 
-def _read_owned(owned: _Owned) -> None:
+def _cited_in(text: str, source: str) -> bool:
+    """Whether a claim written by the writer cites `source` (as source or via)."""
+    written = f'"{source}"'
+    return any(written in found.group() for found in _CITING.finditer(text))
+
+
+def _read_owned(owned: _Owned, dataset_source: str) -> None:
     for month, path in owned.months.items():
         for section, entry_id, text in _entries(path):
             if section == "events":
                 found = _DATE.search(text)
                 day = _first_day(unquoted(found.group(1))) if found else date.min.isoformat()
-                group = owned.groups.setdefault(entry_id, _Group(("", entry_id), month, [], []))
+                group = owned.groups.setdefault(entry_id, _Group(("", entry_id), month, [], [],
+                                                                 False))
                 group.key = (day, entry_id)
                 group.events.append((entry_id, text))
             elif section == "claims":
                 found = _EVENT.search(text)
                 event = unquoted(found.group(1)) if found else entry_id
                 group = owned.groups.setdefault(event, _Group((date.min.isoformat(), event),
-                                                              month, [], []))
+                                                              month, [], [], False))
                 group.claims.append((entry_id, text))
+                group.cites_dataset = group.cites_dataset or _cited_in(text, dataset_source)
     if owned.sources_file is not None:
         for section, entry_id, text in _entries(owned.sources_file):
             if section == "sources":
@@ -343,6 +532,11 @@ def _declared_elsewhere(others: list[Path]) -> tuple[set[str], set[str]]:
     into the files this import owns are not problems here (they are rewritten)."""
     if not others:
         return set(), set()
+    catalog = _load_others(others)
+    return set(catalog.sources.ids), set(catalog.questions.ids)
+
+
+def _load_others(others: list[Path]) -> Catalog:
     from contested.catalog.cache.store import CatalogCache
     from contested.catalog.loading import load_catalog
 
@@ -354,87 +548,83 @@ def _declared_elsewhere(others: list[Path]) -> tuple[set[str], set[str]]:
             f"the folder's other files do not load, so the sources they declare are not "
             f"known: {first.location}: {first.message} (nothing was written; "
             f"`contested validate` lists every problem)")
-    catalog = result.whole or result.catalog
-    return set(catalog.sources.ids), set(catalog.questions.ids)
+    return result.whole or result.catalog
+
+
+def _cited_elsewhere(others: list[Path], source: str) -> bool:
+    """Whether a claim of the folder's other files cites `source`. Asked only when no
+    imported claim does (a dataset's rows mostly cite it), so loaded again here, from
+    the cache the first load filled, rather than kept through the import."""
+    if not others:
+        return False
+    return any(source in claim.source or source in claim.via
+               for claim in _load_others(others).claims.values())
 
 
 # --- reading the rows ---------------------------------------------------------------------
 
-_MODELS: dict[str, type[Any]] = {"events": Event, "claims": Claim}
-
-
-def _checked(entries: list[Entry], section: str) -> str | None:
-    """What is wrong with the entries by the format's models, if anything."""
-    model = _MODELS[section]
-    for entry in entries:
-        try:
-            model.model_validate({k: v for k, v in entry.items() if v is not None})
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            return f"{section[:-1]} {entry.get('id')}: {where}: {first['msg']}"
-        if not _ID.fullmatch(str(entry.get("id", ""))):
-            return f"'{entry.get('id')}' is not a valid id"
-    return None
-
-
-def _group_of(row: ImportedRow) -> _Group:
-    events = [(str(e["id"]), render_entry(e)) for e in row.events]
-    claims = sorted((str(c["id"]), render_entry(c)) for c in row.claims)
+def prepare(row: ImportedRow, dataset_source: str) -> PreparedRow | RowProblem | None:
+    """`row` checked and written as text, what is wrong with it, or None for a row with
+    no entry. `dataset_source` is the id of the dataset's own source (the writer writes
+    it only if a claim cites it)."""
+    if not row.events and not row.claims:
+        return None
+    if not _MONTH.fullmatch(row.month):
+        return _problem(row, f"'{row.month}' is not a month (YYYY-MM)")
+    try:
+        events = [(str(e["id"]), render_checked(e, "event")) for e in row.events]
+        claims = sorted((str(c["id"]), render_checked(c, "claim")) for c in row.claims)
+    except ValueError as error:
+        return _problem(row, str(error))
     first = row.events[0] if row.events else row.claims[0]
     when = first.get("date") or first.get("said") or first.get("as_of")
     day = _first_day(when) if isinstance(when, str) else date.min.isoformat()
-    return _Group((day, str(first["id"])), row.month, events, claims)
+    cites = any(dataset_source in claim["source"] or dataset_source in (claim.get("via") or ())
+                for claim in row.claims)
+    return PreparedRow(row.row, row.line, row.path, row.month, (day, str(first["id"])),
+                       events, claims, row.sources, cites)
 
 
 def _problem(row: ImportedRow, message: str) -> RowProblem:
     return RowProblem(row.path or "<rows>", row.line, message)
 
 
-def _read_rows(rows: Iterable[ImportedRow | RowProblem],
-               ) -> tuple[dict[str, _Group], dict[str, list[SourceEntry]], list[RowProblem],
-                          int, int]:
+def _read_rows(rows: Iterable[ImportedRow | PreparedRow | RowProblem], dataset_source: str,
+               ) -> tuple[dict[str, _Group], dict[str, dict[SourceEntry, None]],
+                          list[RowProblem], int, int]:
     groups: dict[str, _Group] = {}
-    where: dict[str, ImportedRow] = {}
-    cited: dict[str, list[SourceEntry]] = {}
+    where: dict[str, PreparedRow] = {}
+    cited: dict[str, dict[SourceEntry, None]] = {}
     problems: list[RowProblem] = []
     events = claims = 0
-    for row in rows:
+    for item in rows:
+        row = prepare(item, dataset_source) if isinstance(item, ImportedRow) else item
+        if row is None:
+            continue
         if isinstance(row, RowProblem):
             problems.append(row)
             continue
-        if not row.events and not row.claims:
-            continue
-        if not _MONTH.fullmatch(row.month):
-            problems.append(_problem(row, f"'{row.month}' is not a month (YYYY-MM)"))
-            continue
-        wrong = _checked(row.events, "events") or _checked(row.claims, "claims")
-        if wrong is not None:
-            problems.append(_problem(row, wrong))
-            continue
-        try:
-            group = _group_of(row)
-        except (ValueError, TypeError) as error:
-            problems.append(_problem(row, str(error)))
-            continue
-        group_id = group.key[1]
+        group_id = row.key[1]
         earlier = groups.get(group_id)
+        group = _Group(row.key, row.month, row.events, row.claims, row.cites_dataset)
         if earlier is not None:
             if not earlier.same_as(group):  # the same row in two overlapping exports is fine
                 first = where[group_id]
-                problems.append(_problem(row, f"the row id gives {group_id}, as the row at "
-                                              f"{first.path}:{first.line} does"))
+                problems.append(RowProblem(row.path or "<rows>", row.line,
+                                           f"the row id gives {group_id}, as the row at "
+                                           f"{first.path}:{first.line} does"))
             continue
         groups[group_id], where[group_id] = group, row
         events += len(row.events)
         claims += len(row.claims)
         for source in row.sources:
-            cited.setdefault(source.id, []).append(source)
+            cited.setdefault(source.id, {})[source] = None
     return groups, cited, problems, events, claims
 
 
-def _headings_apart(rows: Iterable[ImportedRow | RowProblem | Heading],
-                    headings: list[Heading]) -> Iterator[ImportedRow | RowProblem]:
+def _headings_apart(rows: Iterable[ImportedRow | PreparedRow | RowProblem | Heading],
+                    headings: list[Heading],
+                    ) -> Iterator[ImportedRow | PreparedRow | RowProblem]:
     """The rows, the headings among them put in `headings`."""
     for row in rows:
         if isinstance(row, Heading):
@@ -443,7 +633,7 @@ def _headings_apart(rows: Iterable[ImportedRow | RowProblem | Heading],
             yield row
 
 
-def _merged_source(entries: list[SourceEntry]) -> SourceEntry:
+def _merged_source(entries: Collection[SourceEntry]) -> SourceEntry:
     """One entry for the outlets whose names slug alike: the first name in sorted order,
     the others as aliases (so the order of rows does not change the file)."""
     names = sorted({e.name for e in entries})
@@ -503,7 +693,7 @@ def _write(path: Path, text: str, report: ImportReport) -> None:
 
 
 def write_import(folder: Path, dataset: Dataset,
-                 rows: Iterable[ImportedRow | RowProblem | Heading],
+                 rows: Iterable[ImportedRow | PreparedRow | RowProblem | Heading],
                  *, skip_malformed: bool = False) -> ImportReport:
     """Write `rows` of `dataset` in `folder` (made if missing), merged with what an earlier
     import of the dataset wrote there. Raises `ImportRefused` (`MalformedRows` for rows
@@ -512,16 +702,21 @@ def write_import(folder: Path, dataset: Dataset,
     if not _ID.fullmatch(prefix):
         raise ImportRefused(f"'{prefix}' cannot prefix ids (letters, digits, - _ .)")
     _check_folder(folder)
+    own = dataset.source.id
     owned, others = _owned_files(folder, prefix)
     declared_sources, declared_questions = _declared_elsewhere(others)
     headings: list[Heading] = []
-    groups, cited, problems, events, claims = _read_rows(_headings_apart(rows, headings))
+    # The rows' text is a few hundred thousand objects that hold no cycle: the collector
+    # would scan them again and again for nothing.
+    with collector_paused():
+        groups, cited, problems, events, claims = _read_rows(
+            _headings_apart(rows, headings), own)
     if headings:  # the file's own title (the last file's, if several have one)
         dataset = dataclasses.replace(dataset, title=headings[-1].title or dataset.title,
                                       summary=headings[-1].summary)
     if problems and not skip_malformed:
         raise MalformedRows(problems)
-    _read_owned(owned)
+    _read_owned(owned, own)
     report = ImportReport(events=events, claims=claims, skipped=problems)
 
     merged = owned.groups
@@ -536,8 +731,14 @@ def write_import(folder: Path, dataset: Dataset,
         merged[group_id] = group
 
     sources = dict(owned.sources)
-    for entry in [*(_merged_source(e) for e in cited.values()), dataset.source]:
+    for entry in (_merged_source(e) for e in cited.values()):
         sources[entry.id] = render_entry(render_source(entry))
+    # The dataset's own source, only if a claim cites it: else `validate` warns of a
+    # source with no claim (a TimelineJS timeline, a sheet whose every claim names its own).
+    Source.model_validate(render_source(dataset.source))
+    sources.pop(own, None)
+    if any(group.cites_dataset for group in merged.values()) or _cited_elsewhere(others, own):
+        sources[own] = render_entry(render_source(dataset.source))
     questions = dict(owned.questions)
     for question in dataset.questions:
         Question.model_validate(question)
@@ -547,15 +748,18 @@ def write_import(folder: Path, dataset: Dataset,
     sources = {k: v for k, v in sources.items() if k not in declared_sources}
     questions = {k: v for k, v in questions.items() if k not in declared_questions}
     report.sources = len(sources)
-    Source.model_validate(render_source(dataset.source))
 
     folder.mkdir(parents=True, exist_ok=True)
     header = _header(folder, prefix)
     by_month: dict[str, list[_Group]] = {}
     for group in merged.values():
         by_month.setdefault(group.month, []).append(group)
-    _write(folder / f"sources-{prefix}.yaml",
-           _sources_text(header, dataset, sources, questions), report)
+    sources_path = folder / f"sources-{prefix}.yaml"
+    if sources or questions:
+        _write(sources_path, _sources_text(header, dataset, sources, questions), report)
+    elif owned.sources_file is not None:  # nothing left to declare
+        os.unlink(owned.sources_file)
+        report.removed_files.append(owned.sources_file)
     for month in sorted(by_month):
         text = _month_text(header, dataset, month, by_month[month])
         _write(folder / f"{prefix}-{month}.yaml", text, report)
