@@ -5,7 +5,10 @@ Run: `python bench/notes.py [--notes 10000] [--saves 200] [--reloads 10]`
 - Save latency: a notes file of `--notes` notes (stars, tags, a comment each on a third),
   then `--saves` changes through `NotesStore.change` as the explorer makes them (star,
   tags, a comment, status), each timed from the call to the file renamed into place
-  (fsync included). Target (issue 6): median at most 20 ms with 10,000 notes.
+  (fsync included), the analyst's history line appended and synced before it (issue 24).
+  Target (issue 6): median at most 20 ms with 10,000 notes. The floor, timed between
+  the saves: the same bytes written with the project's atomic replace
+  (`support.files.replace`: temporary file, fsync, rename), and the ratio to it.
 - Reload: the bundled catalog copied to a temporary folder and opened headless (Pilot);
   a timeline file is edited `--reloads` times, each timed from the write to the
   explorer showing the edited title (the poll, the load in a worker, the repaint).
@@ -38,8 +41,11 @@ def summary(name: str, seconds: list[float]) -> str:
     return timings(name, seconds, "runs")
 
 
-def save_latency(folder: Path, count: int, saves: int) -> list[float]:
-    store = NotesStore(folder / "contested-notes.yaml")
+def save_latency(folder: Path, count: int, saves: int) -> tuple[list[float], list[float]]:
+    """(each save's time, each floor's time: the same bytes replaced atomically)."""
+    from contested.support.files import replace
+
+    store = NotesStore(folder / "contested-notes.yaml", analyst="Bench Analyst")
     kinds = ("claims", "events", "sources", "contradictions")
     for n in range(count):
         comments = (Comment(at="2025-03-12T10:04:00Z", text=f"comment {n}"),) if n % 3 else ()
@@ -48,15 +54,22 @@ def save_latency(folder: Path, count: int, saves: int) -> list[float]:
     store.change("claim", "first", toggled_star)  # writes every line once
     edits = (toggled_star, with_tags("checked, later"), with_comment("a new comment"),
              next_status)
-    times = []
+    times, floors = [], []
+    floor_path = folder / "floor.yaml"
     for n in range(saves):
         kind = ("claim", "event", "source", "contradiction")[n % 4]
         start = time.perf_counter()
         store.change(kind, f"item-{(n * 37) % count}", edits[n % 4])
         times.append(time.perf_counter() - start)
+        text = store.path.read_text()
+        start = time.perf_counter()
+        replace(floor_path, text)
+        floors.append(time.perf_counter() - start)
     size = store.path.stat().st_size
-    print(f"  notes file: {store.notes.count():,} notes, {size:,} bytes")
-    return times
+    history = store.history.own_file.stat().st_size
+    print(f"  notes file: {store.notes.count():,} notes, {size:,} bytes; "
+          f"history: {history:,} bytes")
+    return times, floors
 
 
 async def reload_latency(folder: Path, runs: int) -> list[float]:
@@ -100,9 +113,12 @@ def main() -> int:
     print("\n".join(load.machine()))
     with tempfile.TemporaryDirectory(prefix="contested-notes-bench-") as scratch:
         folder = Path(scratch)
-        saves = save_latency(folder, args.notes, args.saves)
+        saves, floors = save_latency(folder, args.notes, args.saves)
         print(summary(f"save one note, {args.notes:,} in the file", saves))
+        print(summary("floor: the same bytes, atomic replace", floors))
         median = statistics.median(saves) * 1000
+        ratio = statistics.median(saves) / statistics.median(floors)
+        print(f"  median ratio to the floor: {ratio:.2f}")
         print(f"  target: median <= 20 ms -> {'met' if median <= 20 else 'NOT met'}")
         reloads = asyncio.run(reload_latency(folder, args.reloads))
         print(summary("reload the bundled catalog, save to repaint", reloads))

@@ -53,6 +53,8 @@ COMMANDS = {
     "import": "write a dataset (ACLED, UCDP GED, TimelineJS, a CSV) as timeline files",
     "hypotheses": "rank each disputed question's answers by weighted inconsistency (ACH)",
     "diff": "what changed between two versions of a catalog (folders or git revisions)",
+    "serve": "the explorer in a browser, for colleagues without a terminal",
+    "merge-notes": "merge two branches' notes files, as git's merge driver: no edit lost",
 }
 """Each command and its line in `contested --help`."""
 
@@ -209,6 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--notes", metavar="FILE", type=Path,
                         help="include the review notes of FILE: stars, statuses, preferred "
                              "claims with their reasons, tags and comments (markdown, json)")
+    export.add_argument("--history", action="store_true",
+                        help="with --notes: include the history of note changes kept "
+                             "beside FILE, who changed what and when, newest first "
+                             "(markdown, json)")
+    export.add_argument("--analyst", metavar="NAME",
+                        help="with --history: only the changes NAME made")
 
     commands.add_parser(
         "schema", prog="contested schema", help=COMMANDS["schema"],
@@ -229,7 +237,104 @@ def build_parser() -> argparse.ArgumentParser:
     _import_parser(commands)
     _hypotheses_parser(commands)
     _diff_parser(commands)
+    _serve_parser(commands)
+    _merge_notes_parser(commands)
     return parser
+
+
+def _merge_notes_parser(commands: Any) -> None:
+    command = commands.add_parser(
+        "merge-notes", prog="contested merge-notes", help=COMMANDS["merge-notes"],
+        description="Merge two versions of a notes file that come from BASE, writing the "
+                    "result to OURS: git's merge driver for the notes file (in "
+                    ".gitattributes `contested-notes.yaml merge=contested`, then `git config "
+                    "merge.contested.driver \"contested merge-notes %O %A %B\"`). "
+                    "Comments, tags and stars of both sides are kept; a status, preference "
+                    "or rating set differently on both sides is kept as a conflict on the "
+                    "note, each side with who set it. Exit 0 when merged, 1 when conflicts "
+                    "were kept (the file is written), 2 when a file is not a notes file "
+                    "(OURS is left as it is).")
+    command.add_argument("base", metavar="BASE", type=Path, help="the common ancestor (%%O)")
+    command.add_argument("ours", metavar="OURS", type=Path,
+                         help="this branch's version, replaced by the result (%%A)")
+    command.add_argument("theirs", metavar="THEIRS", type=Path,
+                         help="the other branch's version (%%B)")
+
+
+def _port(value: str) -> int:
+    """An argparse `type`: a TCP port, 0 (any free one) to 65535."""
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port (0 to 65535)")
+    return int(value)
+
+
+def _serve_parser(commands: Any) -> None:
+    from contested.tui.serve import ANALYST_VARIABLE, DEFAULT_HOST, DEFAULT_PORT
+
+    command = commands.add_parser(
+        "serve", prog="contested serve", help=COMMANDS["serve"],
+        description="Serve the explorer to a browser (textual-serve): each browser tab runs "
+                    "its own explorer on this machine. The page requests nothing from "
+                    "elsewhere (it works offline). The URL printed at start carries a "
+                    "random token; a request without it is refused. Notes are read-only "
+                    "unless --allow-notes; then each session's notes are signed with the "
+                    "name the colleague gives (the page asks, or ?analyst=NAME in the "
+                    "URL), else --analyst's, and all share one notes file. ctrl+c stops "
+                    "it and every explorer it started.")
+    _paths_argument(command)
+    command.add_argument("--host", default=DEFAULT_HOST,
+                         help=f"the address to listen on (default: {DEFAULT_HOST}, this "
+                              "machine only; 0.0.0.0 for every network it is on)")
+    command.add_argument("--port", type=_port, default=DEFAULT_PORT,
+                         help=f"the port to listen on (default: {DEFAULT_PORT}; 0: any "
+                              "free port)")
+    command.add_argument("--allow-notes", action="store_true",
+                         help="let colleagues keep notes (default: read-only)")
+    command.add_argument("--analyst", metavar="NAME",
+                         help="with --allow-notes: the name notes are signed with when a "
+                              f"colleague gives none (passed as ${ANALYST_VARIABLE})")
+    command.add_argument("--notes", type=Path, metavar="PATH",
+                         help=f"the review notes file (default: {NOTES_FILE_NAME} in the "
+                              "first directory served, as for the explorer)")
+
+
+def run_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from contested.support.dirs import default_notes_path
+    from contested.support.text import is_printable, printable
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    notes = args.notes or default_notes_path(args.paths)
+    problems = [f"{printable(path)}: no such file or directory" for path in missing]
+    if notes.is_dir() or (args.notes is not None and _missing_folder(notes)):
+        problem = "a folder, not a file" if notes.is_dir() else _missing_folder(notes)
+        problems.append(f"--notes {printable(str(notes))}: {printable(problem or '')}")
+    if args.analyst is not None and not args.allow_notes:
+        problems.append("--analyst is for --allow-notes (served read-only, no notes are "
+                        "signed)")
+    elif args.analyst is not None and not (args.analyst.strip()
+                                           and is_printable(args.analyst)):
+        problems.append("--analyst: a name to read, without control or invisible "
+                        "characters")
+    if problems:
+        for problem in problems:
+            print(f"contested serve: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    options = [] if args.cache else ["--no-cache"]
+    if args.same_event_km is not None:
+        options += ["--same-event-km", str(args.same_event_km)]
+    if args.same_event_days is not None:
+        options += ["--same-event-days", str(int(args.same_event_days))]
+    from contested.tui.serve.server import Served, Unservable, serve
+
+    served = Served([os.path.abspath(p) for p in args.paths], Path(os.path.abspath(notes)),
+                    allow_notes=args.allow_notes,
+                    analyst=args.analyst.strip() if args.analyst else None, options=options)
+    try:
+        serve(served, host=args.host, port=args.port, out=out)
+    except Unservable as refused:
+        print(f"contested serve: {printable(str(refused))}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def _diff_parser(commands: Any) -> None:
@@ -651,6 +756,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         print(f"contested: --compact is for json, not {args.format}", file=sys.stderr)
         return EXIT_USAGE
     notes = None
+    history = None
     if args.notes is not None:
         from contested.review.store import NotesStore
 
@@ -669,13 +775,28 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"contested: {printable(store.read_only)}", file=sys.stderr)
             return EXIT_INVALID
         notes = store.notes
+        if args.history:
+            history = store.history.entries()
+            if args.analyst is not None:
+                history = [entry for entry in history if entry.by == args.analyst]
+    elif args.history or args.analyst is not None:
+        print("contested: --history and --analyst need --notes FILE (the history is kept "
+              "beside the notes)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.analyst is not None and not args.history:
+        print("contested: --analyst is for --history (only that analyst's changes)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.history and args.format == "csv":
+        print("contested: --history is for markdown and json, not csv", file=sys.stderr)
+        return EXIT_USAGE
     progress = ProgressLine(sys.stderr)
     analysis = _analysed(args.paths, args.cache, progress, same_events=_same_events(args))
     if isinstance(analysis, int):
         return analysis
     # Written as made, never held whole: a big catalog's export outgrows the memory.
     pieces = render_parts(analysis, args.format, notes, every_pair=args.all,
-                          compact=args.compact)
+                          compact=args.compact, history=history)
     if not args.output or args.output == "-":
         try:
             for piece in pieces:
@@ -869,6 +990,16 @@ def run_diff(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def run_merge_notes(base: Path, ours: Path, theirs: Path) -> int:
+    from contested.review.merge import merge_note_files
+    from contested.support.text import printable
+
+    result = merge_note_files(base, ours, theirs)
+    for message in result.messages:
+        print(f"contested merge-notes: {printable(message)}", file=sys.stderr)
+    return result.status
+
+
 def _baseline(spec: str, paths: Sequence[str], cache: bool,
               same_events: SameEventRule) -> Baseline | int:
     """What `--since` compares the catalog shown with, or the exit status after saying
@@ -902,6 +1033,10 @@ def explorer_parser() -> argparse.ArgumentParser:
                              "user's data directory)")
     parser.add_argument("--view", metavar="NAME",
                         help="open with a view saved in the notes file (its filter)")
+    parser.add_argument("--analyst", metavar="NAME",
+                        help="who is reviewing: every note change is recorded under NAME "
+                             "(default: $CONTESTED_ANALYST, else git's user.name, else the "
+                             "login name)")
     parser.add_argument("--since", metavar="REV",
                         help="mark what changed since REV, a git revision of the catalog "
                              "(or another copy of it, a file or folder): + new, ~ changed; "
@@ -956,7 +1091,8 @@ def run_explorer(args: argparse.Namespace) -> int:
     from contested.tui.app import run_explorer as run
 
     return run(args.paths, mouse=not args.no_mouse, notes=notes, view=args.view,
-               cache=args.cache, preload=preload, same_events=same_events, since=since)
+               cache=args.cache, preload=preload, same_events=same_events, since=since,
+               analyst=args.analyst)
 
 
 def dispatch(argv: Sequence[str]) -> int:
@@ -983,6 +1119,10 @@ def dispatch(argv: Sequence[str]) -> int:
         return run_hypotheses(args, sys.stdout)
     if args.command == "diff":
         return run_diff(args, sys.stdout)
+    if args.command == "serve":
+        return run_serve(args, sys.stdout)
+    if args.command == "merge-notes":
+        return run_merge_notes(args.base, args.ours, args.theirs)
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 

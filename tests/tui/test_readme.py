@@ -223,6 +223,13 @@ KEY_TESTS: dict[str, tuple[str, ...]] = {
         TERMINAL + "test_detail_in_a_real_terminal",
         TERMINAL + "test_keys_typed_ahead_reach_the_pane_they_open",
     ),
+    "`L`, `u`": (
+        "tests.tui.test_history::test_the_history_of_an_item_at_80x24",
+        "tests.tui.test_history::test_the_history_of_the_whole_review_from_the_palette",
+        "tests.tui.test_history::test_undo_ones_own_last_change_and_refused_after_anothers",
+        "tests.review.test_analyst::test_then_gits_user_name_where_the_notes_are",
+        "tests.review.test_history::test_export_includes_the_history_when_asked",
+    ),
     "`H`": (
         "tests.tui.test_hypotheses::test_h_opens_the_question_and_a_key_rates_a_cell",
         "tests.tui.test_hypotheses::test_hypotheses_view_80x24",
@@ -375,6 +382,24 @@ COMMAND_TESTS: dict[str, tuple[str, ...]] = {
         "tests.importers.test_writer::test_a_file_without_the_marker_at_an_owned_name_refuses_the_import",
         "tests.importers.test_ucdp::test_acled_and_ucdp_in_one_folder_disagree_exactly_where_they_should",
     ),
+    ("`contested serve [PATH…] [--host HOST] [--port PORT] [--allow-notes] "
+     "[--analyst NAME] [--notes FILE]`"): (
+        "tests.tui.test_serve::test_a_request_without_the_token_is_refused_and_the_page_stays_on_this_machine",
+        "tests.tui.test_serve::test_the_bundled_catalog_arrives_in_a_real_browser_read_only",
+        "tests.tui.test_serve::test_notes_allowed_a_colleague_s_star_is_saved_in_the_shared_file",
+        "tests.tui.test_serve::test_notes_allowed_the_page_asks_a_colleague_for_a_name",
+        "tests.tui.test_serve::test_a_port_taken_is_said_in_one_line_with_how_to_choose_another",
+        "tests.tui.test_serve::test_a_served_explorer_without_notes_allowed_saves_nothing",
+    ),
+    "`contested merge-notes BASE OURS THEIRS`": (
+        "tests.review.test_git_merge::test_the_driver_merges_edits_to_the_same_notes_and_keeps_conflicts_visible",
+        "tests.review.test_git_merge::test_edits_to_different_notes_merge_line_by_line_without_the_driver",
+        "tests.review.test_merge::test_no_edit_is_ever_lost",
+        "tests.review.test_merge::test_a_conflict_is_written_and_exits_1_naming_it",
+        "tests.review.test_merge::test_a_file_that_is_not_notes_leaves_ours_untouched_and_exits_2",
+        "tests.tui.test_live_notes::test_a_merge_conflict_is_marked_in_the_row_and_told_in_the_detail",
+        "tests.review.test_git_merge::test_the_pre_commit_hook_validates_the_catalog_as_a_whole",
+    ),
     "`contested new [DIR]`": (
         "tests.test_new::test_new_writes_the_files_and_says_what_to_do_next",
         "tests.test_new::test_the_starter_validates_strictly_with_no_warning",
@@ -397,6 +422,11 @@ COMMAND_TESTS: dict[str, tuple[str, ...]] = {
 }
 
 PROMISES: dict[str, tuple[str, ...]] = {
+    "Explorers sharing a notes file see each other's changes within a second": (
+        "tests.tui.test_live_notes::test_two_explorers_see_each_others_notes_and_the_cursors_stay",
+        "tests.tui.test_live_notes::test_two_analysts_in_two_processes_both_see_both",
+        "tests.tui.test_live_notes::test_a_broken_notes_file_is_said_once_and_the_last_good_notes_stay",
+    ),
     "opens a keyboard-driven app that works at 80x24": (
         EXPLORER + "test_opens_on_the_timeline_with_a_gap_marker",
         TERMINAL + "test_filter_in_a_real_terminal",
@@ -510,18 +540,20 @@ def test_every_test_named_in_the_map_exists() -> None:
     assert not missing, f"the map names tests that do not exist: {missing}"
 
 
-def test_ci_installs_tmux_then_runs_exactly_the_readme_test_command() -> None:
+@pytest.mark.parametrize("package", ["tmux", "chromium"])
+def test_ci_installs_the_system_packages_then_runs_exactly_the_readme_test_command(
+        package: str) -> None:
     quick = readme_section("Quick start")
     blocks = re.findall(r"```sh\n(.*?)```", quick, flags=re.S)
     test_command = next(b.strip() for b in blocks if "pytest" in b)
     after = quick[quick.index(test_command):]
-    assert "tmux" in after, "the README must name tmux, a system package the tests need"
+    assert f"`{package}`" in after, f"the README must name {package}, which the tests need"
     lines = [line.strip() for line in CI_RUN.read_text().splitlines()
              if line.strip() and not line.lstrip().startswith("#")]
     assert lines[-1] == test_command
-    install = [n for n, line in enumerate(lines) if "command -v tmux" in line]
-    assert install, ".ci/run does not install tmux"
-    assert "apt-get install -y tmux" in lines[install[0]]
+    install = [n for n, line in enumerate(lines) if f"command -v {package}" in line]
+    assert install, f".ci/run does not install {package}"
+    assert f"apt-get install -y {package}" in lines[install[0]]
     assert install[0] < len(lines) - 1
 
 
@@ -1362,7 +1394,7 @@ def test_schema_as_the_readme_says(capsys: pytest.CaptureFixture[str]) -> None:
 def readme_commands() -> list[str]:
     """The commands the command table names (`validate`, `contradictions`, ...)."""
     return [m.group(1) for cell, _ in command_rows()
-            if (m := re.match(r"`contested ([a-z]+)", cell))]
+            if (m := re.match(r"`contested ([a-z][a-z-]*)", cell))]
 
 
 def test_version_and_every_command_s_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -1370,7 +1402,7 @@ def test_version_and_every_command_s_help(capsys: pytest.CaptureFixture[str]) ->
     assert (status, out) == (0, f"contested {__version__}\n")
     commands = readme_commands()
     assert commands == ["validate", "contradictions", "export", "hypotheses", "diff",
-                        "import", "new", "schema"]
+                        "import", "serve", "merge-notes", "new", "schema"]
     for command in commands:
         status, out, _ = run(capsys, command, "--help")
         assert status == 0, command
@@ -1381,7 +1413,7 @@ def test_version_and_every_command_s_help(capsys: pytest.CaptureFixture[str]) ->
 def test_every_option_in_the_command_table_is_in_its_command_s_help(
         capsys: pytest.CaptureFixture[str]) -> None:
     for cell, what in command_rows():
-        found = re.match(r"`contested ([a-z]+)", cell)
+        found = re.match(r"`contested ([a-z][a-z-]*)", cell)
         if found is None:
             continue
         options = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", f"{cell} {what}"))

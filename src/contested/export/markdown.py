@@ -40,7 +40,8 @@ from contested.present.wording import (
     turns_on,
     value_text,
 )
-from contested.review.notes import Note, Notes
+from contested.review.history import signed
+from contested.review.notes import Attribution, Note, Notes
 from contested.support.text import md_code, md_text
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -292,15 +293,22 @@ def _note_lines(note: Note, *, status: bool = False) -> list[str]:
     if note.star:
         said.append("★ starred")
     if status:
-        said.append(f"status: {note.status}")
+        said.append(f"status: {note.status}" + _signed(note.changed.get("status")))
     if note.tags:
         said.append("tags: " + ", ".join(_text(t) for t in note.tags))
     out = ["**Review:** " + (" · ".join(said) or "noted"), ""]
     if note.preferred:
         out += [f"Preferred: {_code(note.preferred)}"
-                + (f", because {_text(note.reason)}" if note.reason else ""), ""]
-    out += [f"- {_text(c.at)}: {_text(c.text)}" for c in note.comments]
+                + (f", because {_text(note.reason)}" if note.reason else "")
+                + _signed(note.changed.get("preferred")), ""]
+    out += [f"- {_text(c.at)}: {_text(c.text)}" + (f" {_text(signed(c.by))}" if c.by else "")
+            for c in note.comments]
     return [*out, ""] if note.comments else out
+
+
+def _signed(mark: Attribution | None) -> str:
+    """` — Ana, 2025-03-12` after what an analyst set (nothing when not recorded)."""
+    return f" {_text(signed(mark.by, mark.at))}" if mark is not None else ""
 
 
 def _review_lines(analysis: Analysis, notes: Notes) -> list[str]:

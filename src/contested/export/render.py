@@ -5,12 +5,16 @@ never held whole."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 
 from contested.engine.analysis import Analysis
 from contested.export.csv_export import csv_parts
+from contested.export.history import history_records
+from contested.export.history import markdown_lines as history_lines
 from contested.export.markdown import markdown_lines
 from contested.export.records import json_document, json_parts
+from contested.review.history import Entry
 from contested.review.notes import Notes
 
 CHUNK = 1 << 18
@@ -26,14 +30,20 @@ def render(analysis: Analysis, fmt: str, notes: Notes | None = None,
 
 
 def render_parts(analysis: Analysis, fmt: str, notes: Notes | None = None,
-                 every_pair: bool = False, *, compact: bool = False) -> Iterator[str]:
-    """`render`, a piece at a time, each made only when the one before is written."""
+                 every_pair: bool = False, *, compact: bool = False,
+                 history: Sequence[Entry] | None = None) -> Iterator[str]:
+    """`render`, a piece at a time, each made only when the one before is written;
+    with `history`, the history of note changes too (markdown and json)."""
     if fmt == "markdown":
-        return joined_lines(markdown_lines(analysis, notes=notes, every_pair=every_pair),
-                            CHUNK)
+        lines = markdown_lines(analysis, notes=notes, every_pair=every_pair)
+        if history is not None:
+            lines = chain(lines, history_lines(history))
+        return joined_lines(lines, CHUNK)
     if fmt == "json":
-        return gathered(json_parts(json_document(analysis, notes, every_pair),
-                                   compact=compact), CHUNK)
+        document = json_document(analysis, notes, every_pair)
+        if history is not None:
+            document["history"] = history_records(history)
+        return gathered(json_parts(document, compact=compact), CHUNK)
     return gathered(csv_parts(analysis), CHUNK)
 
 

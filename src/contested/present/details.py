@@ -36,7 +36,9 @@ from contested.present.wording import (
     turns_on,
     value_text,
 )
-from contested.review.notes import SECTION_OF
+from contested.review.history import signed
+from contested.review.merge import describe_conflicts
+from contested.review.notes import SECTION_OF, Attribution
 from contested.support.sequences import MadeWhenRead
 from contested.vocabulary import SECTION_OF_KIND
 
@@ -118,6 +120,13 @@ def _days(days: tuple[int, int]) -> str:
     return first if first == last else f"{first}..{last}"
 
 
+def _by(value: str | None, mark: Attribution | None) -> str | None:
+    """`explained  — Ana, 2025-03-12`: a value and who set it, when known."""
+    if value is None or mark is None:
+        return value
+    return f"{value}  {signed(mark.by, mark.at)}"
+
+
 def _fields(*pairs: tuple[str, str | None]) -> list[tuple[str, str]]:
     return [(label, value) for label, value in pairs if value]
 
@@ -151,9 +160,14 @@ class Details:
         if notes is None or kind not in SECTION_OF:
             return detail
         note = notes.get(kind, entity_id)
-        noted = _fields(("noted", note.marks()), ("preferred", note.preferred),
+        noted = _fields(("noted", note.marks()),
+                        ("status", _by(note.status, status) if (
+                            status := note.changed.get("status")) else None),
+                        ("preferred", _by(note.preferred, note.changed.get("preferred"))),
                         ("because", note.reason))
-        noted += [("comment", f"{c.at}  {c.text}") for c in note.comments]
+        noted += [("comment", f"{c.at}  {c.text}" + (f"  {signed(c.by)}" if c.by else ""))
+                  for c in note.comments]
+        noted += [("conflict", f"{name}: {sides}") for name, sides in describe_conflicts(note)]
         return replace(detail, fields=detail.fields + noted)
 
     def _claim_link(self, claim_id: str) -> Link:

@@ -14,12 +14,15 @@ Never losing a note is the point of this module:
   reason; so does a folder where nothing can be written (with a way to choose another);
 - notes whose target is gone stay in the file (`orphans` lists them).
 
-Each note is one line of YAML (a flow mapping), so the file reads and diffs line by line,
-and a save rewrites only the lines of notes that changed: 10,000 notes save in a few ms.
+Each note is a block of its own, one field (one comment, one rating) a line, the notes in
+order of id: the file reads and diffs line by line, git merges two analysts' changes to
+different notes without a conflict (`contested merge-notes` merges the rest), and a save
+rewrites only the blocks of notes that changed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +47,35 @@ class Comment(BaseModel):
 
     at: str = Field(description="When it was written, ISO 8601 in UTC.")
     text: str
+    by: str | None = Field(None, description="The analyst who wrote it (none in files "
+                                             "written before analysts were recorded).")
+
+
+class Attribution(BaseModel):
+    """Who last set a field of a note, and when: a team sees whose call a status is."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    by: str
+    at: str = Field(description="ISO 8601 in UTC.")
+
+
+ATTRIBUTED = ("star", "tags", "status", "preferred", "ratings")
+"""The fields of a note whose last setter is kept (`preferred` covers its reason)."""
+AttributedField = Literal["star", "tags", "status", "preferred", "ratings"]
+
+
+class Side(BaseModel):
+    """One branch's value of a field that two branches set differently
+    (`contested merge-notes`), and who set it: kept until the field is set again."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: str | None = Field(description="The status, preferred claim or rating; "
+                                          "null: not set on that branch.")
+    reason: str | None = Field(None, description="The preferred claim's reason.")
+    by: str | None = None
+    at: str | None = None
 
 
 class Note(BaseModel):
@@ -61,14 +93,24 @@ class Note(BaseModel):
         default_factory=dict,
         description="A claim's ACH ratings given by hand: hypothesis (a value, or an "
                     "interval as `contested hypotheses` labels it) -> CC, C, N, I or II.")
+    changed: dict[AttributedField, Attribution] = Field(
+        default_factory=dict,
+        description="Who last set each field, and when (`contested.review.history`).")
+    conflict: dict[str, tuple[Side, ...]] = Field(
+        default_factory=dict,
+        description="Fields two branches set differently (`status`, `preferred`, "
+                    "`ratings.HYPOTHESIS`) -> each branch's side (`contested.review.merge`).")
 
     @property
     def empty(self) -> bool:
-        return self == Note()
+        """Nothing noted: who last set a field is no note by itself."""
+        return self == Note(changed=self.changed)
 
     def marks(self) -> str:
         """`★ explained #follow-up ✎2`: the note in a few characters, for lists."""
         parts = ["★"] if self.star else []
+        if self.conflict:  # two branches disagree: first, so that it is seen
+            parts.insert(0, "⚠conflict")
         if self.status != "open":
             parts.append(self.status)
         if self.preferred:
@@ -162,6 +204,10 @@ def _fields_at(loc: tuple[Any, ...]) -> Iterable[str]:
         return Note.model_fields
     if loc[0] == "notes" and len(loc) == 5 and loc[3] == "comments":
         return Comment.model_fields
+    if loc[0] == "notes" and len(loc) == 5 and loc[3] == "changed":
+        return Attribution.model_fields
+    if loc[0] == "notes" and len(loc) == 6 and loc[3] == "conflict":
+        return Side.model_fields
     if loc[0] == "views" and len(loc) == 2:
         return View.model_fields
     return ()
@@ -190,8 +236,15 @@ def _problem(path: str, tree: Any, loc: tuple[Any, ...], message: str, *,
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
+_AS_IS = re.compile('[^\\\\"\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\u2028\u2029]*')
+"""Text that goes between the quotes unchanged (nearly all of it: a file written whole,
+as after another explorer's change, is mostly this test)."""
+
+
 def quoted(text: str) -> str:
     """`text` as a YAML double-quoted scalar that any YAML reader reads back as is."""
+    if _AS_IS.fullmatch(text):
+        return f'"{text}"'
     out = ['"']
     for char in text:
         code = ord(char)
@@ -206,31 +259,61 @@ def quoted(text: str) -> str:
     return "".join(out)
 
 
-def note_line(target: str, note: Note) -> str:
-    """One note as one line of YAML, under its section."""
-    parts = []
+def note_block(target: str, note: Note) -> str:
+    """One note as a block under its section: each field, comment, rating and
+    attribution on a line of its own, and a blank line after. Two analysts who change
+    different notes (or different fields far enough apart) never touch the same lines,
+    so git merges their files line by line; `contested merge-notes` does the rest."""
+    out = [f"    {quoted(target)}:\n"]
     if note.star:
-        parts.append("star: true")
+        out.append("      star: true\n")
     if note.tags:
-        parts.append("tags: [" + ", ".join(quoted(t) for t in note.tags) + "]")
+        out.append("      tags: [" + ", ".join(quoted(t) for t in note.tags) + "]\n")
     if note.comments:
-        parts.append("comments: [" + ", ".join(
-            f"{{at: {quoted(c.at)}, text: {quoted(c.text)}}}" for c in note.comments) + "]")
+        out.append("      comments:\n")
+        out += [f"        - {comment_yaml(c)}\n" for c in note.comments]
     if note.status != "open":
-        parts.append(f"status: {note.status}")
+        out.append(f"      status: {note.status}\n")
     if note.preferred is not None:
-        parts.append(f"preferred: {quoted(note.preferred)}")
+        out.append(f"      preferred: {quoted(note.preferred)}\n")
     if note.reason is not None:
-        parts.append(f"reason: {quoted(note.reason)}")
+        out.append(f"      reason: {quoted(note.reason)}\n")
     if note.ratings:
-        parts.append("ratings: {" + ", ".join(f"{quoted(h)}: {r}"
-                                              for h, r in note.ratings.items()) + "}")
-    return f"    {quoted(target)}: {{{', '.join(parts)}}}\n"
+        out.append("      ratings:\n")
+        out += [f"        {quoted(h)}: {r}\n" for h, r in sorted(note.ratings.items())]
+    if note.changed:
+        out.append("      changed:\n")
+        out += [f"        {name}: {{by: {quoted(mark.by)}, at: {quoted(mark.at)}}}\n"
+                for name, mark in sorted(note.changed.items())]
+    if note.conflict:
+        out.append("      conflict:\n")
+        out += [f"        {quoted(name)}: [" + ", ".join(side_yaml(s) for s in sides) + "]\n"
+                for name, sides in sorted(note.conflict.items())]
+    if len(out) == 1:  # nothing but who set it: an empty mapping, never a null
+        return f"    {quoted(target)}: {{}}\n\n"
+    out.append("\n")
+    return "".join(out)
+
+
+def side_yaml(side: Side) -> str:
+    """One branch's side of a conflict as a YAML flow mapping."""
+    parts = [f"value: {'null' if side.value is None else quoted(side.value)}"]
+    parts += [f"{name}: {quoted(value)}" for name, value in
+              (("reason", side.reason), ("by", side.by), ("at", side.at)) if value is not None]
+    return "{" + ", ".join(parts) + "}"
+
+
+def comment_yaml(comment: Comment) -> str:
+    """One comment as a YAML flow mapping (`by` only when known: old files stay as
+    they were)."""
+    by = "" if comment.by is None else f", by: {quoted(comment.by)}"
+    return f"{{at: {quoted(comment.at)}, text: {quoted(comment.text)}{by}}}"
 
 
 def render_notes(notes: Notes, lines: dict[tuple[str, str], str] | None = None) -> str:
-    """The whole file; `lines` caches each note's line (only changed notes are written
-    again: a save of 10,000 notes is a join)."""
+    """The whole file, sections in their order and notes by id; `lines` caches each
+    note's block (only changed notes are written again: a save of 10,000 notes is a
+    join)."""
     cache = {} if lines is None else lines
     out = [f"contested-notes: {NOTES_VERSION}\n", "notes:\n"]
     for kind in NOTED_SECTIONS:
@@ -239,14 +322,14 @@ def render_notes(notes: Notes, lines: dict[tuple[str, str], str] | None = None) 
             out.append(f"  {kind}: {{}}\n")
             continue
         out.append(f"  {kind}:\n")
-        for target, note in section.items():
-            line = cache.get((kind, target))
-            if line is None:
-                line = cache[(kind, target)] = note_line(target, note)
-            out.append(line)
+        for target in sorted(section):  # a stable order: the same file for the same notes
+            block = cache.get((kind, target))
+            if block is None:
+                block = cache[(kind, target)] = note_block(target, section[target])
+            out.append(block)
     if notes.views:
         out.append("views:\n")
-        for name, view in notes.views.items():
+        for name, view in sorted(notes.views.items()):
             out.append(f"  {quoted(name)}: {{filter: {quoted(view.filter)}}}\n")
     return "".join(out)
 
@@ -259,7 +342,7 @@ def toggled_star(note: Note) -> Note:
 
 def next_status(note: Note) -> Note:
     status = STATUSES[(STATUSES.index(note.status) + 1) % len(STATUSES)]
-    return note.model_copy(update={"status": status})
+    return note.model_copy(update={"status": status, "conflict": settled(note, "status")})
 
 
 def with_tags(text: str) -> Callable[[Note], Note]:
@@ -280,10 +363,18 @@ def with_rating(hypothesis: str, rating: str | None) -> Callable[[Note], Note]:
         ratings = {h: r for h, r in note.ratings.items() if h != hypothesis}
         if rating is not None:
             ratings[hypothesis] = rating  # type: ignore[assignment]
-        return note.model_copy(update={"ratings": ratings})
+        return note.model_copy(update={"ratings": ratings, "conflict": settled(
+            note, f"ratings.{hypothesis}")})
     return edit
 
 
 def with_preferred(claim_id: str, reason: str) -> Callable[[Note], Note]:
     return lambda note: note.model_copy(update={"preferred": claim_id,
-                                                "reason": reason or None})
+                                                "reason": reason or None,
+                                                "conflict": settled(note, "preferred")})
+
+
+def settled(note: Note, name: str) -> dict[str, tuple[Side, ...]]:
+    """The note's conflicts but the one on `name`: an analyst who sets a field that two
+    branches set differently has decided it (`contested.review.merge`)."""
+    return {key: sides for key, sides in note.conflict.items() if key != name}

@@ -11,10 +11,13 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from contested.errors import NotesError
 from contested.format.diagnostics import Diagnostic, DiagnosticError, Location
+from contested.review.history import History, HistoryUnwritable
 from contested.review.notes import SECTION_OF, Note, Notes, View, parse_notes, render_notes
 from contested.support.dirs import data_dir
 from contested.support.files import (
@@ -27,6 +30,19 @@ from contested.support.files import (
 
 LOCK_WAIT = 5.0
 """Seconds to wait for another explorer's save before giving up on one."""
+
+Taken = Literal["changed", "broken", "mended"] | None
+"""What `NotesStore.take` did: took changed notes, found the file broken, found it mended."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A notes file read again (`NotesStore.read_again`), and what the store had read or
+    written when the reading began."""
+
+    seen: bytes | None
+    fresh: NotesStore
+
 
 class NotesReadOnly(NotesError):
     """Notes cannot be saved: the reason is the message."""
@@ -53,7 +69,7 @@ class NotesStore:
     hear of (the file was gone and was written again), until `take_notice`.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, analyst: str | None = None) -> None:
         self.given = path
         """The path as the user named it, which may be a link to `path`."""
         self.path = real_path(path)
@@ -67,6 +83,9 @@ class NotesStore:
         self._lines: dict[tuple[str, str], str] = {}
         self._tidy = True  # the first save removes what a killed save left beside the file
         self._forbidden: str | None = None
+        self._unbroken: str | None = None  # read_only as it was before the file broke
+        self.history = History(lambda: self.path, analyst)
+        """Who makes the changes, and every change appended beside the notes."""
         self._reload()
 
     @property
@@ -117,6 +136,46 @@ class NotesStore:
         self._lines = {}
         if self._forbidden is not None:
             self.read_only = self._forbidden
+
+    def read_again(self) -> Reading | None:
+        """The file read again into a store of its own, touching nothing of this one: the
+        part of following another explorer's saves that may run off the UI thread
+        (`review.watch`); `take` is the other part. None when it holds what this store
+        last read or wrote (its own save, say). Each note's block is made here too, so
+        that the next save is a join, as it is after one's own changes."""
+        seen = self._seen
+        with contextlib.suppress(Refused):  # (the fresh store says why, below)
+            data, _ = read_with_stat(self.path, NOTES_LIMIT)
+            if _digest(data) == seen and self.problem is None:
+                return None
+        fresh = NotesStore(self.path)
+        if fresh.problem is None and fresh._seen not in (None, seen):
+            render_notes(fresh.notes, fresh._lines)
+        return Reading(seen, fresh)
+
+    def take(self, reading: Reading) -> Taken:
+        """Take the notes another explorer (a merge, a hand edit) wrote, as `read_again`
+        read them, unless this store saved since. A file made unreadable keeps the notes
+        loaded and makes them read-only, said once ("broken"); mended, they are taken
+        and can be saved again ("mended"). A file gone is left to the next save."""
+        fresh = reading.fresh
+        if reading.seen != self._seen:
+            return None  # saved or read since: what is newer is looked at next
+        if fresh.problem is not None:
+            if self.problem is not None:
+                return None  # said already
+            self._unbroken = self.read_only  # (read-only for another reason, say, already)
+            self.problem, self.read_only = fresh.problem, fresh.read_only
+            return "broken"
+        mended = self.problem is not None
+        if fresh._seen is None or (fresh._seen == self._seen and not mended):
+            return None
+        self.notes, self._seen, self._lines = fresh.notes, fresh._seen, fresh._lines
+        if mended:
+            self.problem, self.read_only = None, self._unbroken
+        self.read_only = fresh.read_only or self.read_only  # its mode forbids writing now
+        self._forbidden = fresh._forbidden
+        return "mended" if mended else "changed"
 
     def take_notice(self) -> str | None:
         """What the last save did that the user should hear of, once."""
@@ -219,7 +278,11 @@ class NotesStore:
 
         def apply(notes: Notes) -> None:
             section = notes.sections[section_name]
-            changed = edit(section.get(target, Note()))
+            before = section.get(target, Note())
+            try:  # the history line first: see contested.review.history
+                changed = self.history.record(kind, target, before, edit(before))
+            except HistoryUnwritable as error:
+                raise NotesReadOnly(str(error)) from None
             self._lines.pop((section_name, target), None)
             if changed.empty:
                 section.pop(target, None)

@@ -25,6 +25,7 @@ from contested.tui.keymap import default_keymap_path, load_keymap
 from contested.tui.messages import CatalogDamaged, GoOnWithCleanFiles, OpenDetail
 from contested.tui.safe import notify, notify_notes_notice
 from contested.tui.screens.loading import LoadingScreen
+from contested.tui.serve import served_read_only
 
 if TYPE_CHECKING:
     from contested.catalog.cache.store import CatalogCache
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from contested.present.details import Detail
     from contested.review.notes import Note
     from contested.review.store import NotesStore
+    from contested.tui.live_notes import NotesFollower
     from contested.tui.screens.main import MainScreen
 
 # The core (pydantic, PyYAML) is imported by the load's own thread (`contested.catalog.preload`)
@@ -75,6 +77,10 @@ class ContestedApp(App[int], inherit_bindings=False):
         Binding("p", "note_prefer", "Prefer a side's claim (with the reason)", show=False,
                 id="notes.prefer"),
         Binding("O", "orphans", "Orphaned notes", show=False, id="notes.orphans"),
+        Binding("L", "history", "History: who changed the item's notes, and when",
+                show=False, id="notes.history"),
+        Binding("u", "undo", "Undo your own last note change", show=False,
+                id="notes.undo"),
         Binding("D", "documents", "Documents: each archived copy and its quotes verified",
                 show=False, id="documents"),
         Binding("y", "copy", "Copy the item (OSC 52: works over SSH and in tmux)",
@@ -92,7 +98,7 @@ class ContestedApp(App[int], inherit_bindings=False):
                  view: str | None = None, cache: bool = True,
                  preload: Preload | None = None,
                  same_events: SameEventRule | None = None,
-                 since: Baseline | None = None) -> None:
+                 since: Baseline | None = None, analyst: str | None = None) -> None:
         # NO_COLOR: Textual's own answer is grey levels, still sent as 256-colour codes.
         # Asked for the terminal's own colours, it removes colour altogether instead;
         # the CSS then marks the cursor row in reverse video (`App:nocolor`).
@@ -107,6 +113,8 @@ class ContestedApp(App[int], inherit_bindings=False):
         """What the catalog shown is compared with (`--since REV`), if anything."""
         self.paths = list(paths)
         self.notes_path = notes_path
+        self.analyst = analyst
+        """`--analyst NAME`, if given (else the store finds the name: `review.analyst`)."""
         self.notes: NotesStore | None = None
         self.exported: Path | None = None
         self.keymap_path = keymap_path or default_keymap_path()
@@ -117,6 +125,8 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.stamps: dict[str, tuple[int, int]] = {}
         self.reloads = 0
         self.watching = False
+        self.follower: NotesFollower | None = None
+        """Follows the notes file for others' changes, once the catalog is up."""
         self.failure: BaseException | None = None
         self.progress: tuple[int, int] | None = None
         """Files loaded so far, of how many (the loading screen shows them once up)."""
@@ -176,7 +186,9 @@ class ContestedApp(App[int], inherit_bindings=False):
 
         preload = self.preload or Preload(self.paths, cache=self.use_cache).start()
         self.preload = None  # a reload loads anew
-        self.notes = NotesStore(self.notes_path or default_notes_path(self.paths))
+        self.notes = NotesStore(self.notes_path or default_notes_path(self.paths),
+                                analyst=self.analyst)
+        self.notes.read_only = self.notes.read_only or served_read_only()
 
         def progress(done: int, total: int) -> None:
             self.post_message(LoadingScreen.Progress(done, total))  # thread-safe
@@ -213,6 +225,7 @@ class ContestedApp(App[int], inherit_bindings=False):
                                start_view=self.start_view, since=self.since)
         self.replace_screen(self.main)
         self.watch_files()
+        self.follow_notes()
         if self.notes is not None and self.notes.read_only:
             notify(self, self.notes.read_only, title="Notes are read-only",
                    severity="error", timeout=15)
@@ -224,6 +237,24 @@ class ContestedApp(App[int], inherit_bindings=False):
         if self.main is not None and not self.watching:
             self.watching = True
             self.set_interval(0.1, self.check_files)
+
+    def follow_notes(self) -> None:
+        """Show the notes others save to the same file as they save them."""
+        from contested.tui.live_notes import NotesFollower
+
+        if self.notes is not None and self.follower is None:
+            self.follower = NotesFollower(self, lambda: self.notes, self.show_notes)
+            self.follower.start()
+
+    def show_notes(self) -> None:
+        """Repaint what shows notes (the lists, the preview, the screen on top) after
+        others changed them: every cursor stays where it is."""
+        if self.main is not None:
+            self.main.notes_changed()
+        refresh = getattr(self.screen, "notes_changed", None)
+        if refresh is not None and self.screen is not self.main:
+            item = self.focused_item()
+            refresh(self.detail_of(*item) if item is not None else None)
 
     def check_files(self) -> None:
         from contested.catalog.discover import stamps, unchanged
@@ -621,6 +652,16 @@ class ContestedApp(App[int], inherit_bindings=False):
         self.push_screen(OrphansScreen(self.notes.orphans(
             lambda section, target: details.exists(singular[section], target))))
 
+    def action_history(self) -> None:
+        from contested.tui.screens.history import open_history
+
+        open_history(self, self.focused_item())
+
+    def action_undo(self) -> None:
+        from contested.tui.screens.history import undo_last
+
+        undo_last(self)
+
     def action_documents(self) -> None:
         """The catalog's documents, each with its archived copy's state and how many
         of its quotes were verified; enter opens one."""
@@ -672,6 +713,11 @@ class ContestedApp(App[int], inherit_bindings=False):
 
             entries.append(PaletteEntry(binding.description, about, run))
         if self.notes is not None and self.main is not None:
+            from contested.tui.screens.history import open_history
+
+            entries.append(PaletteEntry("History: every note change in the review",
+                                        "who changed what, and when",
+                                        lambda: open_history(self, None)))
             for name, view in self.notes.notes.views.items():
                 def show(name: str = name) -> None:
                     if self.main is not None:
@@ -698,10 +744,10 @@ def run_explorer(paths: Sequence[str], *, mouse: bool = True,
                  notes: Path | None = None, view: str | None = None, cache: bool = True,
                  preload: Preload | None = None,
                  same_events: SameEventRule | None = None,
-                 since: Baseline | None = None) -> int:
+                 since: Baseline | None = None, analyst: str | None = None) -> int:
     """Run the app in this terminal; the exit status of the process."""
     app = ContestedApp(paths, notes_path=notes, view=view, cache=cache, preload=preload,
-                       same_events=same_events, since=since)
+                       same_events=same_events, since=since, analyst=analyst)
     status = app.run(mouse=mouse)
     if app.failure is not None:
         from contested.support.crash import report_crash
