@@ -13,6 +13,7 @@ from __future__ import annotations
 from contested.importers.common import (
     FATALITIES,
     CellError,
+    ColumnProblem,
     CsvRow,
     coordinate,
     day,
@@ -27,7 +28,6 @@ from contested.importers.records import (
     Dataset,
     Entry,
     ImportedRow,
-    RowProblem,
     SourceEntry,
 )
 
@@ -63,24 +63,8 @@ class AcledImporter(RowByRow):
     dataset = DATASET
     required = REQUIRED
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers
-
-    def row(self, row: CsvRow, shown: str) -> ImportedRow | RowProblem:
-        try:
-            return _row(row, shown)
-        except _Problem as problem:
-            return RowProblem(shown, row.line, problem.message, problem.column)
-
-
-class _Problem(Exception):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column, self.message = column, message
-
-
-def _cell(row: CsvRow, column: str) -> str:
-    return row.cells.get(column, "").strip()
+    def entries(self, row: CsvRow, shown: str) -> ImportedRow:
+        return _row(row, shown)
 
 
 def _date(row: CsvRow) -> tuple[str, str, str | None]:
@@ -88,8 +72,8 @@ def _date(row: CsvRow) -> tuple[str, str, str | None]:
     try:
         coded = day(row.get("event_date"))
     except CellError as error:
-        raise _Problem("event_date", str(error)) from None
-    precision = _cell(row, "time_precision") or "1"
+        raise _problem("event_date", str(error)) from None
+    precision = row.cell("time_precision") or "1"
     month = coded.strftime("%Y-%m")
     if precision == "1":
         return coded.isoformat(), month, None
@@ -101,21 +85,21 @@ def _date(row: CsvRow) -> tuple[str, str, str | None]:
         note = (f"ACLED coded {coded.isoformat()}, the middle of the month it knows "
                 "(time precision 3): the date is that month.")
         return month, month, note
-    raise _Problem("time_precision", f"time precision is 1, 2 or 3, not '{precision}'")
+    raise _problem("time_precision", f"time precision is 1, 2 or 3, not '{precision}'")
 
 
 def _coordinates(row: CsvRow) -> dict[str, float] | None:
-    latitude, longitude = _cell(row, "latitude"), _cell(row, "longitude")
+    latitude, longitude = row.cell("latitude"), row.cell("longitude")
     if not latitude and not longitude:
         return None
     try:
         lat = coordinate(latitude, 90, "latitude")
     except CellError as error:
-        raise _Problem("latitude", str(error)) from None
+        raise _problem("latitude", str(error)) from None
     try:
         lon = coordinate(longitude, 180, "longitude")
     except CellError as error:
-        raise _Problem("longitude", str(error)) from None
+        raise _problem("longitude", str(error)) from None
     return {"lat": lat, "lon": lon}
 
 
@@ -124,7 +108,7 @@ def _sources(row: CsvRow) -> list[SourceEntry]:
     for name in outlets(row.get("source")):
         entry = outlet(name, NAME, "ACLED")
         if entry is None:
-            raise _Problem("source", f"the source '{name}' gives no id (no letter or digit "
+            raise _problem("source", f"the source '{name}' gives no id (no letter or digit "
                                      "with an ASCII form): name it in Latin letters")
         if entry.id != NAME:  # ACLED itself is the dataset's own source
             found.setdefault(entry.id, entry)
@@ -132,34 +116,37 @@ def _sources(row: CsvRow) -> list[SourceEntry]:
 
 
 def _title(row: CsvRow) -> str:
-    what = _cell(row, "sub_event_type") or _cell(row, "event_type") or "Event"
-    actors = " – ".join(a for a in (_cell(row, "actor1"), _cell(row, "actor2")) if a)
+    what = row.cell("sub_event_type") or row.cell("event_type") or "Event"
+    actors = " – ".join(a for a in (row.cell("actor1"), row.cell("actor2")) if a)
     return f"{what}: {actors}" if actors else what
 
 
 def _place(row: CsvRow) -> str | None:
-    parts = [_cell(row, name) for name in ("location", "admin1", "country")]
+    parts = [row.cell(name) for name in ("location", "admin1", "country")]
     kept = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
     return ", ".join(kept) or None
+
+
+_problem = ColumnProblem.at
 
 
 def _row(row: CsvRow, shown: str) -> ImportedRow:
     try:
         own = row_id(row.get("event_id_cnty"))
     except CellError as error:
-        raise _Problem("event_id_cnty", str(error)) from None
+        raise _problem("event_id_cnty", str(error)) from None
     when, month, date_note = _date(row)
     try:
         killed = whole_number(row.get("fatalities"))
     except CellError as error:
-        raise _Problem("fatalities", str(error)) from None
+        raise _problem("fatalities", str(error)) from None
     coordinates = _coordinates(row)
     cited = _sources(row)
-    notes = [date_note, _GEO_PRECISION.get(_cell(row, "geo_precision"))]
-    if _cell(row, "tags"):
+    notes = [date_note, _GEO_PRECISION.get(row.cell("geo_precision"))]
+    if row.cell("tags"):
         notes.append(f"ACLED tags: {row.get('tags')}")
-    tags = [NAME] + [t for t in (_cell(row, "disorder_type"), _cell(row, "sub_event_type"),
-                                 _cell(row, "civilian_targeting")) if t]
+    tags = [NAME] + [t for t in (row.cell("disorder_type"), row.cell("sub_event_type"),
+                                 row.cell("civilian_targeting")) if t]
     event_id = f"{NAME}-{own}"
     event: Entry = {
         "id": event_id,
@@ -167,7 +154,7 @@ def _row(row: CsvRow, shown: str) -> ImportedRow:
         "title": _title(row),
         "place": _place(row),
         "coordinates": coordinates,
-        "kind": _cell(row, "event_type") or None,
+        "kind": row.cell("event_type") or None,
         "tags": list(dict.fromkeys(tags)),
         "summary": row.get("notes") or None,
         "note": " ".join(n for n in notes if n) or None,

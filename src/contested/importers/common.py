@@ -86,6 +86,24 @@ class CsvRow:
     def get(self, column: str) -> str:
         return self.cells.get(column, "")
 
+    def cell(self, column: str) -> str:
+        """The cell trimmed ("" where the row has none)."""
+        return self.cells.get(column, "").strip()
+
+
+class ColumnProblem(Exception):
+    """Why a row cannot be imported, and the column at fault (if one): raised while a
+    row is read, made a `RowProblem` at the row's line (`RowByRow.row`)."""
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.column = message, column
+
+    @classmethod
+    def at(cls, column: str, message: str) -> ColumnProblem:
+        """The problem at `column` (for importers whose columns are known names)."""
+        return cls(message, column)
+
 
 class CsvRecords:
     """A CSV file with a header, opened and its header checked (columns are found by

@@ -35,6 +35,7 @@ from contested.format.model import ID_PATTERN, Question
 from contested.format.quantities import QuantityError, figure_as_written, parse_number
 from contested.importers.common import (
     CellError,
+    ColumnProblem,
     CsvRow,
     coordinate,
     not_utf8,
@@ -48,7 +49,6 @@ from contested.importers.records import (
     Dataset,
     Entry,
     ImportedRow,
-    RowProblem,
     SourceEntry,
 )
 from contested.importers.writer import ImportRefused
@@ -290,13 +290,6 @@ def _question_entry(question: Question) -> Entry:
 
 # --- the rows -------------------------------------------------------------------------------
 
-class _Problem(Exception):
-    def __init__(self, message: str, column: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.column = column
-
-
 _Cell = Callable[[_Column | None], str]
 """A row's cell in a mapped column (empty for a column not mapped)."""
 _Label = Callable[[_Column], str]
@@ -307,9 +300,9 @@ class CsvMappingImporter(RowByRow):
     """Reads CSV files into events (and claims) as a mapping file says."""
 
     def __init__(self, mapping: Mapping, workers: int | None = None) -> None:
+        super().__init__(workers)
         self.mapping = mapping
         self.dataset = mapping.dataset
-        self.workers = workers
         self._labels: dict[str, str] = {}
 
     @classmethod
@@ -319,13 +312,10 @@ class CsvMappingImporter(RowByRow):
     def begin(self, path: Path) -> None:
         self._labels = self._check_header(path)
 
-    def row(self, row: CsvRow, shown: str) -> ImportedRow | RowProblem | None:
+    def entries(self, row: CsvRow, shown: str) -> ImportedRow | None:
         if not any(cell.strip() for cell in row.cells.values()):
             return None
-        try:
-            return self._row(shown, row.line, row.cells, self._labels)
-        except _Problem as problem:
-            return RowProblem(shown, row.line, problem.message, problem.column)
+        return self._row(shown, row.line, row.cells, self._labels)
 
     def _check_header(self, path: Path) -> dict[str, str]:
         """The header's columns as written, by case-folded name; refuses the import
@@ -369,7 +359,7 @@ class CsvMappingImporter(RowByRow):
             try:
                 ident = row_id(cell(mapping.row))
             except CellError as error:
-                raise _Problem(str(error), label(mapping.row)) from None
+                raise ColumnProblem(str(error), label(mapping.row)) from None
         else:
             ident = f"line-{line}"
         name = mapping.dataset.name
@@ -379,10 +369,11 @@ class CsvMappingImporter(RowByRow):
         try:
             when = parse_date(written)
         except DateError as error:
-            raise _Problem(str(error), label(columns["date"])) from None
+            raise ColumnProblem(str(error), label(columns["date"])) from None
         title = cell(columns["title"])
         if not title.strip():
-            raise _Problem("the row has no title (an event needs one)", label(columns["title"]))
+            raise ColumnProblem("the row has no title (an event needs one)",
+                                label(columns["title"]))
         event: Entry = {"id": event_id, "date": written, "title": title}
         for key in ("place", "summary", "note", "kind"):
             if key in columns and cell(columns[key]).strip():
@@ -410,16 +401,16 @@ class CsvMappingImporter(RowByRow):
             return None
         if not latitude.strip() or not longitude.strip():
             missing = lat_label if not latitude.strip() else lon_label
-            raise _Problem("a latitude without a longitude, or the reverse: fill both or "
+            raise ColumnProblem("a latitude without a longitude, or the reverse: fill both or "
                            "neither", missing)
         try:
             lat = coordinate(latitude, 90, "latitude")
         except CellError as error:
-            raise _Problem(str(error), lat_label) from None
+            raise ColumnProblem(str(error), lat_label) from None
         try:
             lon = coordinate(longitude, 180, "longitude")
         except CellError as error:
-            raise _Problem(str(error), lon_label) from None
+            raise ColumnProblem(str(error), lon_label) from None
         return {"lat": lat, "lon": lon}
 
     def _claim(self, row: ImportedRow, event_id: str, ident: str, cell: _Cell,
@@ -434,7 +425,7 @@ class CsvMappingImporter(RowByRow):
         if "about" in columns:
             question_id = cell(columns["about"]).strip() or None
             if question_id is not None and question_id not in mapping.questions:
-                raise _Problem(f"question '{question_id}' is not among the mapping's "
+                raise ColumnProblem(f"question '{question_id}' is not among the mapping's "
                                f"questions{did_you_mean(question_id, mapping.questions)}",
                                label(columns["about"]))
         claim: Entry = {"id": f"{event_id}-{question_id or 'claim'}",
@@ -447,14 +438,14 @@ class CsvMappingImporter(RowByRow):
             try:
                 parse_date(said)
             except DateError as error:
-                raise _Problem(str(error), label(columns["said"])) from None
+                raise ColumnProblem(str(error), label(columns["said"])) from None
             claim["said"] = said
         value_cell = cell(columns.get("value"))
         text = cell(columns.get("text"))
         value: Any = None
         if value_cell.strip():
             if question_id is None:
-                raise _Problem("a value without a question: fill the question's column",
+                raise ColumnProblem("a value without a question: fill the question's column",
                                label(columns["about"]))
             value = self._value(value_cell, mapping.questions[question_id],
                                 label(columns["value"]))
@@ -463,7 +454,7 @@ class CsvMappingImporter(RowByRow):
                 text = " ".join(value_cell.split()) + (f" {unit}" if unit else "")
         if not text.strip():
             where = columns.get("text") or columns.get("value")
-            raise _Problem("the claim says nothing: its text (and value) is empty",
+            raise ColumnProblem("the claim says nothing: its text (and value) is empty",
                            label(where) if where is not None else None)
         claim["text"] = text
         if "quote" in columns and cell(columns["quote"]).strip():
@@ -487,7 +478,7 @@ class CsvMappingImporter(RowByRow):
         for name in outlets(written):
             ident = slug(name)
             if not ident:
-                raise _Problem(f"the source '{name}' has no letter or digit an id can be "
+                raise ColumnProblem(f"the source '{name}' has no letter or digit an id can be "
                                "made of (name it in Latin letters too)",
                                label(column) if column is not None else None)
             found.append(SourceEntry(id=ident, name=name))
@@ -498,13 +489,13 @@ class CsvMappingImporter(RowByRow):
         if question.kind == "category":
             word = written.strip()
             if question.values is not None and word not in question.values:
-                raise _Problem(f"'{word}' is not one of the values of question "
+                raise ColumnProblem(f"'{word}' is not one of the values of question "
                                f"'{question.id}' ({', '.join(question.values)})"
                                f"{did_you_mean(word, question.values)}", column)
             return word
         form = figure_as_written(written)
         if form is None:
-            raise _Problem(f"'{written.strip()}' is not a figure (write 12, 1,400, about 800, "
+            raise ColumnProblem(f"'{written.strip()}' is not a figure (write 12, 1,400, about 800, "
                            "at least 5, up to 30, fewer than 10, 10-20)", column)
         return _figure(form)
 
@@ -538,4 +529,4 @@ def _figure(form: str) -> Any:
             return {"between": [_number(low), _number(high)]}
         return {name: _number(rest)}
     except (QuantityError, ValueError) as error:  # pragma: no cover - the hint is a figure
-        raise _Problem(f"'{form}' is not a figure: {error}") from None
+        raise ColumnProblem(f"'{form}' is not a figure: {error}") from None

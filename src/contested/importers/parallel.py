@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from contested.importers.common import CsvRecords, CsvRow, read_csv
+from contested.importers.common import ColumnProblem, CsvRecords, CsvRow, read_csv
 from contested.importers.records import Dataset, ImportedRow, PreparedRow, RowProblem
 from contested.importers.writer import prepare
 
@@ -54,12 +54,22 @@ class RowByRow:
     """How many worker processes prepare the rows: None decides by the file's size and
     the cores; 1 prepares them in this process."""
 
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers
+
     def begin(self, path: Path) -> None:
         """What is checked of a file before its rows are read (the csv importer checks
         the mapping's columns against the header)."""
 
     def row(self, row: CsvRow, shown: str) -> ImportedRow | RowProblem | None:
-        """What one row becomes (None: nothing, a blank row)."""
+        """What one row becomes (None: nothing, a blank row), or why it cannot be."""
+        try:
+            return self.entries(row, shown)
+        except ColumnProblem as problem:
+            return RowProblem(shown, row.line, problem.message, problem.column)
+
+    def entries(self, row: CsvRow, shown: str) -> ImportedRow | None:
+        """What one row becomes; raises `ColumnProblem`."""
         raise NotImplementedError
 
     def rows(self, path: Path) -> Iterator[ImportedRow | PreparedRow | RowProblem]:

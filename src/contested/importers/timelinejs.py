@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from contested.format.model import ID_PATTERN
-from contested.importers.common import slug
+from contested.importers.common import ColumnProblem, slug
 from contested.importers.records import (
     Dataset,
     Entry,
@@ -151,15 +151,6 @@ def plain_text(fragment: str, *, one_line: bool = False) -> str:
 
 # --- dates ------------------------------------------------------------------------------------
 
-class _Problem(Exception):
-    """One thing wrong with a row (and its column), raised to the row's loop."""
-
-    def __init__(self, message: str, column: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.column = column
-
-
 @dataclass(frozen=True)
 class _Day:
     """A start or end as TimelineJS gives it: a year, maybe a month, maybe a day."""
@@ -192,29 +183,29 @@ def _whole(value: str, column: str, what: str) -> int:
     if written.endswith(".0"):  # a spreadsheet's number written as a float
         written = written[:-2]
     if not (written.lstrip("+-").isdigit() and written.isascii()):
-        raise _Problem(f"the {what} is '{value}', not a whole number", column)
+        raise ColumnProblem(f"the {what} is '{value}', not a whole number", column)
     return int(written)
 
 
 def _day_of(year: str, month: str, day: str, columns: tuple[str, str, str]) -> _Day:
     """The day (or month, or year) these cells name, or the problem with them."""
     if not year.strip():
-        raise _Problem("the row has no year (a TimelineJS date starts with its year)",
+        raise ColumnProblem("the row has no year (a TimelineJS date starts with its year)",
                        columns[0])
     year_number = _whole(year, columns[0], "year")
     if not 0 <= year_number <= 9999:
-        raise _Problem(f"the year is {year_number}: the format writes years 0 to 9999 "
+        raise ColumnProblem(f"the year is {year_number}: the format writes years 0 to 9999 "
                        "(years BCE cannot be imported)", columns[0])
     month_number = _whole(month, columns[1], "month") if month.strip() else None
     if month_number is not None and not 1 <= month_number <= 12:
-        raise _Problem(f"the month is {month_number}, not 1 to 12", columns[1])
+        raise ColumnProblem(f"the month is {month_number}, not 1 to 12", columns[1])
     day_number = _whole(day, columns[2], "day") if day.strip() else None
     if day_number is not None:
         if month_number is None:
-            raise _Problem(f"a day ({day_number}) without a month", columns[1])
+            raise ColumnProblem(f"a day ({day_number}) without a month", columns[1])
         days = calendar.monthrange(year_number, month_number)[1]
         if not 1 <= day_number <= days:
-            raise _Problem(f"{year_number:04d}-{month_number:02d} has no day {day_number} "
+            raise ColumnProblem(f"{year_number:04d}-{month_number:02d} has no day {day_number} "
                            f"(it has {days} days)", columns[2])
     return _Day(year_number, month_number, day_number)
 
@@ -227,10 +218,10 @@ def _date_of(cells: Mapping[str, str], labels: Mapping[str, str]) -> tuple[_Day,
     if not any(cell.strip() for cell in end_cells):
         return start, None
     if not end_cells[0].strip():
-        raise _Problem("an end month or day without an end year", labels["end year"])
+        raise ColumnProblem("an end month or day without an end year", labels["end year"])
     end = _day_of(*end_cells, (labels["end year"], labels["end month"], labels["end day"]))
     if end.last < start.first:
-        raise _Problem(f"the end ({end.text}) is before the start ({start.text})",
+        raise ColumnProblem(f"the end ({end.text}) is before the start ({start.text})",
                        labels["end year"])
     return start, end
 
@@ -315,7 +306,7 @@ class TimelineJSImporter:
                 continue
             try:
                 cells = _json_cells(event, is_title=is_title)
-            except _Problem as problem:
+            except ColumnProblem as problem:
                 yield RowProblem(shown, line, problem.message, problem.column)
                 continue
             yield from self._row(shown, line, cells, labels)
@@ -332,13 +323,13 @@ class TimelineJSImporter:
                 yield self._title(line, cells, labels)
                 return
             yield self._event(shown, line, cells, labels)
-        except _Problem as problem:
+        except ColumnProblem as problem:
             yield RowProblem(shown, line, problem.message, problem.column)
 
     def _title(self, line: int, cells: Mapping[str, str], labels: Mapping[str, str],
                ) -> Heading:
         if self._title_at is not None:
-            raise _Problem(f"a second title row (the first is at line {self._title_at}): "
+            raise ColumnProblem(f"a second title row (the first is at line {self._title_at}): "
                            "TimelineJS shows one title", labels["type"])
         self._title_at = line
         return Heading(plain_text(cells.get("headline", ""), one_line=True),
@@ -349,7 +340,7 @@ class TimelineJSImporter:
         start, end = _date_of(cells, labels)
         title = plain_text(cells.get("headline", ""), one_line=True)
         if not title:
-            raise _Problem("the row has no headline (an event needs a title)",
+            raise ColumnProblem("the row has no headline (an event needs a title)",
                            labels["headline"])
         row_id = self._row_id(cells.get("unique_id", ""), title, start, labels,
                               f"{shown}:{line}")
@@ -375,19 +366,19 @@ class TimelineJSImporter:
         if unique_id.strip():
             row_id = unique_id.strip()
             if not _ID.fullmatch(row_id):
-                raise _Problem(f"the unique_id '{unique_id}' cannot be part of an id (letters, "
-                               "digits, '.', '_' and '-', starting with a letter or digit)",
-                               "unique_id")
+                raise ColumnProblem(
+                    f"the unique_id '{unique_id}' cannot be part of an id (letters, digits, "
+                    "'.', '_' and '-', starting with a letter or digit)", "unique_id")
         else:
             words = slug(title)
             if not words:
-                raise _Problem(f"the headline '{title}' has no letter or digit an id can "
+                raise ColumnProblem(f"the headline '{title}' has no letter or digit an id can "
                                "be made of: give the event a unique_id", labels["headline"])
             base = f"{words[:80].rstrip('-')}-{start.text}"
             count = seen.bases[base] = seen.bases.get(base, 0) + 1
             row_id = base if count == 1 else f"{base}-{count}"
         if row_id in seen.ids:
-            raise _Problem(f"the id '{NAME}-{row_id}' is already the row's at "
+            raise ColumnProblem(f"the id '{NAME}-{row_id}' is already the row's at "
                            f"{seen.ids[row_id]}", "unique_id")
         seen.ids[row_id] = where
         return row_id
@@ -589,14 +580,14 @@ def _json_cells(event: dict[str, Any], *, is_title: bool = False) -> dict[str, s
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise _Problem(f"'{name}' is an object, not {_kind(value)}", name)
+            raise ColumnProblem(f"'{name}' is an object, not {_kind(value)}", name)
         return value
 
     def put(key: str, value: Any) -> None:
         if value is None:
             return
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise _Problem(f"'{_JSON_LABELS[key]}' is a string or a number, not "
+            raise ColumnProblem(f"'{_JSON_LABELS[key]}' is a string or a number, not "
                            f"{_kind(value)}", _JSON_LABELS[key])
         cells[key] = value if isinstance(value, str) else _number_text(value)
 

@@ -14,6 +14,7 @@ from datetime import date
 from contested.importers.common import (
     FATALITIES,
     CellError,
+    ColumnProblem,
     CsvRow,
     coordinate,
     day,
@@ -29,7 +30,6 @@ from contested.importers.records import (
     Dataset,
     Entry,
     ImportedRow,
-    RowProblem,
     SourceEntry,
 )
 
@@ -77,48 +77,32 @@ class UcdpImporter(RowByRow):
     dataset = DATASET
     required = REQUIRED
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers
-
-    def row(self, row: CsvRow, shown: str) -> ImportedRow | RowProblem:
-        try:
-            return _row(row, shown)
-        except _Problem as problem:
-            return RowProblem(shown, row.line, problem.message, problem.column)
-
-
-class _Problem(Exception):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column, self.message = column, message
-
-
-def _cell(row: CsvRow, column: str) -> str:
-    return row.cells.get(column, "").strip()
+    def entries(self, row: CsvRow, shown: str) -> ImportedRow:
+        return _row(row, shown)
 
 
 def _day(row: CsvRow, column: str) -> date:
     try:
         return day(row.get(column))
     except CellError as error:
-        raise _Problem(column, str(error)) from None
+        raise _problem(column, str(error)) from None
 
 
 def _count(row: CsvRow, column: str) -> int:
     try:
         return whole_number(row.get(column))
     except CellError as error:
-        raise _Problem(column, str(error)) from None
+        raise _problem(column, str(error)) from None
 
 
 def _date(row: CsvRow) -> tuple[str, str, str | None]:
     """The event's date, the month of its file, and a note on how it was widened."""
     first, last = _day(row, "date_start"), _day(row, "date_end")
     if last < first:
-        raise _Problem("date_end", f"the last day {last} is before the first {first}")
-    precision = _cell(row, "date_prec") or "1"
+        raise _problem("date_end", f"the last day {last} is before the first {first}")
+    precision = row.cell("date_prec") or "1"
     if precision not in ("1", "2", "3", "4", "5"):
-        raise _Problem("date_prec", f"date precision is 1 to 5, not '{precision}'")
+        raise _problem("date_prec", f"date precision is 1 to 5, not '{precision}'")
     month = first.strftime("%Y-%m")
     if first != last or precision == "1":
         return days(first, last), month, None
@@ -132,17 +116,17 @@ def _date(row: CsvRow) -> tuple[str, str, str | None]:
 
 
 def _coordinates(row: CsvRow) -> dict[str, float] | None:
-    latitude, longitude = _cell(row, "latitude"), _cell(row, "longitude")
+    latitude, longitude = row.cell("latitude"), row.cell("longitude")
     if not latitude and not longitude:
         return None
     try:
         lat = coordinate(latitude, 90, "latitude")
     except CellError as error:
-        raise _Problem("latitude", str(error)) from None
+        raise _problem("latitude", str(error)) from None
     try:
         lon = coordinate(longitude, 180, "longitude")
     except CellError as error:
-        raise _Problem("longitude", str(error)) from None
+        raise _problem("longitude", str(error)) from None
     return {"lat": lat, "lon": lon}
 
 
@@ -151,7 +135,7 @@ def _named(row: CsvRow, column: str) -> list[SourceEntry]:
     for name in outlets(row.get(column)):
         entry = outlet(name, NAME, "UCDP GED")
         if entry is None:
-            raise _Problem(column, f"the source '{name}' gives no id (no letter or digit "
+            raise _problem(column, f"the source '{name}' gives no id (no letter or digit "
                                    "with an ASCII form): name it in Latin letters")
         if entry.id != NAME:  # UCDP itself is the dataset's own source
             found.setdefault(entry.id, entry)
@@ -161,9 +145,9 @@ def _named(row: CsvRow, column: str) -> list[SourceEntry]:
 def _figure(row: CsvRow) -> tuple[int | dict[str, object], str]:
     low, best, high = _count(row, "low"), _count(row, "best"), _count(row, "high")
     if low > high:
-        raise _Problem("low", f"the low estimate {low} is above the high {high}")
+        raise _problem("low", f"the low estimate {low} is above the high {high}")
     if not low <= best <= high:
-        raise _Problem("best", f"the best estimate {best} is outside low {low} to high {high}")
+        raise _problem("best", f"the best estimate {best} is outside low {low} to high {high}")
     if low == high:
         return best, f"UCDP: {best} killed"
     return ({"between": [low, high], "best": best},
@@ -171,25 +155,28 @@ def _figure(row: CsvRow) -> tuple[int | dict[str, object], str]:
 
 
 def _note(row: CsvRow, date_note: str | None) -> str | None:
-    notes = [date_note, _WHERE_PRECISION.get(_cell(row, "where_prec"))]
-    sides = [(label, _cell(row, column)) for column, label in _SIDES if _cell(row, column)]
+    notes = [date_note, _WHERE_PRECISION.get(row.cell("where_prec"))]
+    sides = [(label, row.cell(column)) for column, label in _SIDES if row.cell(column)]
     if sides:
         notes.append("Best estimate by side: "
                      + ", ".join(f"{label} {count}" for label, count in sides) + ".")
-    if _cell(row, "event_clarity") == "2":
+    if row.cell("event_clarity") == "2":
         notes.append("UCDP marks the event's details unclear (event clarity 2).")
     return " ".join(n for n in notes if n) or None
+
+
+_problem = ColumnProblem.at
 
 
 def _row(row: CsvRow, shown: str) -> ImportedRow:
     try:
         own = row_id(row.get("id"))
     except CellError as error:
-        raise _Problem("id", str(error)) from None
+        raise _problem("id", str(error)) from None
     when, month, date_note = _date(row)
-    violence = _cell(row, "type_of_violence")
+    violence = row.cell("type_of_violence")
     if violence not in KINDS:
-        raise _Problem("type_of_violence", f"the type of violence is 1, 2 or 3, not "
+        raise _problem("type_of_violence", f"the type of violence is 1, 2 or 3, not "
                                            f"'{violence}'")
     value, text = _figure(row)
     coordinates = _coordinates(row)
@@ -200,9 +187,9 @@ def _row(row: CsvRow, shown: str) -> ImportedRow:
     via = [s for s in dict.fromkeys(relays) if s not in claim_sources]
     parts = [row.get(c).strip() for c in ("source_original", "source_office",
                                           "source_article") if row.get(c).strip()]
-    where = _cell(row, "where_coordinates")
-    title = _cell(row, "dyad_name") or _cell(row, "conflict_name") or "Event"
-    place = [_cell(row, name) for name in ("where_description", "adm_1", "country")]
+    where = row.cell("where_coordinates")
+    title = row.cell("dyad_name") or row.cell("conflict_name") or "Event"
+    place = [row.cell(name) for name in ("where_description", "adm_1", "country")]
     event_id = f"{NAME}-{own}"
     event: Entry = {
         "id": event_id,
