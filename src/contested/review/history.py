@@ -60,9 +60,19 @@ def history_folder(notes_path: Path) -> Path:
 
 
 def stamp() -> str:
-    """When a change was made, in UTC to the millisecond: the analysts' lines are
-    merged by it, and changes within a second keep their order."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """When a change was made, in UTC to the microsecond: the analysts' lines are
+    merged by it, and two analysts' changes within one millisecond (two explorers, or a
+    script) must still keep their order."""
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _instant(at: str) -> str:
+    """`at` as a string that sorts by time whatever its precision (lines written to the
+    millisecond and to the microsecond merge in order); unreadable ones sort first."""
+    try:
+        return datetime.fromisoformat(at).astimezone(UTC).isoformat(timespec="microseconds")
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -260,7 +270,7 @@ class History:
                 for n, entry in enumerate(read_entries(path)):
                     if kind is not None and (entry.kind, entry.id) != (kind, target):
                         continue
-                    found.append((entry.at, n, entry))
+                    found.append((_instant(entry.at), n, entry))
         found.sort(key=lambda item: (item[0], item[1]), reverse=True)
         return [entry for _, _, entry in found]
 
