@@ -15,10 +15,10 @@ from contested.importers.common import (
     CellError,
     ColumnProblem,
     CsvRow,
-    coordinate,
     day,
     outlet,
     outlets,
+    row_coordinates,
     row_id,
     whole_number,
     widened,
@@ -88,21 +88,6 @@ def _date(row: CsvRow) -> tuple[str, str, str | None]:
     raise _problem("time_precision", f"time precision is 1, 2 or 3, not '{precision}'")
 
 
-def _coordinates(row: CsvRow) -> dict[str, float] | None:
-    latitude, longitude = row.cell("latitude"), row.cell("longitude")
-    if not latitude and not longitude:
-        return None
-    try:
-        lat = coordinate(latitude, 90, "latitude")
-    except CellError as error:
-        raise _problem("latitude", str(error)) from None
-    try:
-        lon = coordinate(longitude, 180, "longitude")
-    except CellError as error:
-        raise _problem("longitude", str(error)) from None
-    return {"lat": lat, "lon": lon}
-
-
 def _sources(row: CsvRow) -> list[SourceEntry]:
     found: dict[str, SourceEntry] = {}
     for name in outlets(row.get("source")):
@@ -140,7 +125,7 @@ def _row(row: CsvRow, shown: str) -> ImportedRow:
         killed = whole_number(row.get("fatalities"))
     except CellError as error:
         raise _problem("fatalities", str(error)) from None
-    coordinates = _coordinates(row)
+    coordinates = row_coordinates(row)
     cited = _sources(row)
     notes = [date_note, _GEO_PRECISION.get(row.cell("geo_precision"))]
     if row.cell("tags"):

@@ -237,6 +237,22 @@ def whole_number(cell: str) -> int:
     return int(written)
 
 
+def row_coordinates(row: CsvRow) -> dict[str, float] | None:
+    """The `latitude` and `longitude` cells of a dataset's row as an event's coordinates
+    (None when both are empty); `ColumnProblem` at the column that is not one."""
+    latitude, longitude = row.cell("latitude"), row.cell("longitude")
+    if not latitude and not longitude:
+        return None
+    found = {}
+    for key, column, cell, bound in (("lat", "latitude", latitude, 90),
+                                     ("lon", "longitude", longitude, 180)):
+        try:
+            found[key] = coordinate(cell, bound, column)
+        except CellError as error:
+            raise ColumnProblem(str(error), column) from None
+    return found
+
+
 def coordinate(cell: str, bound: float, name: str) -> float:
     written = cell.strip()
     if not _DECIMAL.fullmatch(written):

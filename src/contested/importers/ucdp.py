@@ -16,11 +16,11 @@ from contested.importers.common import (
     CellError,
     ColumnProblem,
     CsvRow,
-    coordinate,
     day,
     days,
     outlet,
     outlets,
+    row_coordinates,
     row_id,
     whole_number,
     widened,
@@ -115,21 +115,6 @@ def _date(row: CsvRow) -> tuple[str, str, str | None]:
     return str(first.year), month, f"{said}; the date is that year (date precision 5)."
 
 
-def _coordinates(row: CsvRow) -> dict[str, float] | None:
-    latitude, longitude = row.cell("latitude"), row.cell("longitude")
-    if not latitude and not longitude:
-        return None
-    try:
-        lat = coordinate(latitude, 90, "latitude")
-    except CellError as error:
-        raise _problem("latitude", str(error)) from None
-    try:
-        lon = coordinate(longitude, 180, "longitude")
-    except CellError as error:
-        raise _problem("longitude", str(error)) from None
-    return {"lat": lat, "lon": lon}
-
-
 def _named(row: CsvRow, column: str) -> list[SourceEntry]:
     found: dict[str, SourceEntry] = {}
     for name in outlets(row.get(column)):
@@ -179,7 +164,7 @@ def _row(row: CsvRow, shown: str) -> ImportedRow:
         raise _problem("type_of_violence", f"the type of violence is 1, 2 or 3, not "
                                            f"'{violence}'")
     value, text = _figure(row)
-    coordinates = _coordinates(row)
+    coordinates = row_coordinates(row)
     originals, offices = _named(row, "source_original"), _named(row, "source_office")
     said_by = originals or offices
     relays = [NAME] + [o.id for o in offices if originals]
