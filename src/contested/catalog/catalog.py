@@ -40,6 +40,9 @@ class Catalog:
     claims: Entities[Claim] = field(default_factory=Entities)
     contradictions: Entities[DeclaredContradiction] = field(default_factory=Entities)
     matches: Entities[EventMatch] = field(default_factory=Entities)
+    _declared: tuple[int, int] = field(default=(0, 0), init=False, repr=False)
+    """(questions, of which declared) when last counted: the explorer's status line
+    asks on each change, and a catalog may hold 100,000 per-event questions."""
 
     def section(self, name: str) -> Entities[Any]:
         section: Entities[Any] = getattr(self, name)
@@ -51,6 +54,10 @@ class Catalog:
         counts = {"files": len(self.paths), "sources": len(self.sources)}
         if self.documents:
             counts["documents"] = len(self.documents)
-        declared = sum(PER_EVENT_MARK not in q for q in self.questions.ids)
+        questions = len(self.questions)
+        if self._declared[0] != questions:  # questions are only ever added
+            self._declared = (questions, sum(PER_EVENT_MARK not in q
+                                             for q in self.questions.ids))
+        declared = self._declared[1]
         counts.update(questions=declared, events=len(self.events), claims=len(self.claims))
         return counts
